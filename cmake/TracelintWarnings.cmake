@@ -1,0 +1,11 @@
+# Warning flags for our own targets only; third-party headers come in as SYSTEM includes.
+function(tracelint_target_defaults target)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Wno-unused-parameter)
+  if(TRACELINT_WERROR)
+    target_compile_options(${target} PRIVATE -Werror)
+  endif()
+  if(TRACELINT_SANITIZE)
+    target_compile_options(${target} PRIVATE -fsanitize=${TRACELINT_SANITIZE} -fno-omit-frame-pointer)
+    target_link_options(${target} PRIVATE -fsanitize=${TRACELINT_SANITIZE})
+  endif()
+endfunction()

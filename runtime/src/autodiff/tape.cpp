@@ -1,0 +1,132 @@
+#include <algorithm>
+#include <unordered_map>
+
+#include "autodiff/tape.h"
+#include "tl/error.h"
+#include "tl/gradient_tape.h"
+#include "tl/ops.h"
+#include "tracer/trace.h"
+
+namespace tl::detail {
+
+namespace {
+thread_local std::vector<tape_state*> t_tapes;
+thread_local bool t_paused = false;  // no recording while a backward pass builds its ops
+
+bool tracks_any(const tape_state& tape, const std::vector<tensor>& inputs) {
+  for (const auto& t : inputs)
+    if (t.defined() && tape.tracked.count(t.impl())) return true;
+  return false;
+}
+}  // namespace
+
+void record_on_tapes(const node& n, const std::vector<tensor>& inputs, const tensor& output) {
+  if (t_tapes.empty() || t_paused) return;
+  for (auto* tape : t_tapes) {
+    if (!tracks_any(*tape, inputs)) continue;
+    tape->entries.push_back({n.kind, n.attrs, inputs, output});
+    tape->tracked.insert(output.impl());
+  }
+}
+
+void record_variable_read(const variable_state* var, const tensor& value) {
+  if (t_tapes.empty() || t_paused || !var->trainable) return;
+  for (auto* tape : t_tapes) {
+    tape->variable_reads.emplace_back(var, value);
+    tape->tracked.insert(value.impl());
+  }
+}
+
+namespace {
+
+std::unordered_map<const tensor_impl*, tensor> backprop(tape_state& tape, const tensor& target) {
+  std::unordered_map<const tensor_impl*, tensor> grads;
+  grads[target.impl()] = ones_like_internal(target);
+  for (auto it = tape.entries.rbegin(); it != tape.entries.rend(); ++it) {
+    auto g = grads.find(it->output.impl());
+    if (g == grads.end()) continue;
+    tensor gout = g->second;
+    auto gins = vjp(*it, gout);
+    for (std::size_t i = 0; i < gins.size() && i < it->inputs.size(); ++i) {
+      if (!gins[i].defined() || !tape.tracked.count(it->inputs[i].impl())) continue;
+      auto* key = it->inputs[i].impl();
+      auto found = grads.find(key);
+      if (found == grads.end()) grads.emplace(key, gins[i]);
+      else found->second = found->second + gins[i];
+    }
+  }
+  return grads;
+}
+
+struct pause_recording {
+  bool old = t_paused;
+  pause_recording() { t_paused = true; }
+  ~pause_recording() { t_paused = old; }
+};
+
+tensor zeros_for(const tensor& like) {
+  return make_op(op_kind::zeros_like, {}, {like}, std::source_location::current());
+}
+
+}  // namespace
+
+tensor ones_like_internal(const tensor& t) {
+  return make_op(op_kind::ones_like, {}, {t}, std::source_location::current());
+}
+
+}  // namespace tl::detail
+
+namespace tl {
+
+gradient_tape::gradient_tape() : state_(std::make_unique<detail::tape_state>()) {
+  detail::t_tapes.push_back(state_.get());
+}
+
+gradient_tape::~gradient_tape() {
+  auto& v = detail::t_tapes;
+  v.erase(std::remove(v.begin(), v.end(), state_.get()), v.end());
+}
+
+void gradient_tape::watch(const tensor& t) {
+  if (!t.defined()) throw tl::error("tl::gradient_tape::watch: empty tensor");
+  state_->tracked.insert(t.impl());
+}
+
+std::vector<tensor> gradient_tape::gradient(const tensor& target, const std::vector<tensor>& sources) {
+  detail::check_live(target, "gradient", std::source_location::current());
+  if (target.dtype() != dtype::float32) {
+    throw tl::error(std::string("tl::gradient_tape::gradient: target must be float32, got ") + dtype_name(target.dtype()));
+  }
+  detail::pause_recording pause;
+  auto grads = detail::backprop(*state_, target);
+  std::vector<tensor> out;
+  for (const auto& s : sources) {
+    auto it = grads.find(s.impl());
+    out.push_back(it != grads.end() ? it->second : detail::zeros_for(s));
+  }
+  return out;
+}
+
+std::vector<tensor> gradient_tape::gradient(const tensor& target, const std::vector<variable>& sources) {
+  detail::check_live(target, "gradient", std::source_location::current());
+  if (target.dtype() != dtype::float32) {
+    throw tl::error(std::string("tl::gradient_tape::gradient: target must be float32, got ") + dtype_name(target.dtype()));
+  }
+  detail::pause_recording pause;
+  auto grads = detail::backprop(*state_, target);
+  std::vector<tensor> out;
+  for (const auto& v : sources) {
+    if (!v.defined()) throw tl::error("tl::gradient_tape::gradient: an empty tl::variable handle among the sources");
+    tensor total;
+    for (const auto& [var, read] : state_->variable_reads) {
+      if (var != v.state()) continue;
+      auto it = grads.find(read.impl());
+      if (it == grads.end()) continue;
+      total = total.defined() ? total + it->second : it->second;
+    }
+    out.push_back(total.defined() ? total : zeros(v.shape(), v.dtype()));
+  }
+  return out;
+}
+
+}  // namespace tl

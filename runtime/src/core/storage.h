@@ -1,0 +1,21 @@
+#pragma once
+#include <cstddef>
+#include <memory>
+
+namespace tl::detail {
+
+// An owned, 64-byte-aligned block. Tensors and variables share storage through shared_ptr.
+struct storage {
+  explicit storage(std::size_t bytes);
+  ~storage();
+  storage(const storage&) = delete;
+  storage& operator=(const storage&) = delete;
+  void* data = nullptr;
+  std::size_t bytes = 0;
+};
+
+std::shared_ptr<storage> allocate_storage(std::size_t bytes);
+// Refuses requests the machine cannot satisfy with a tl::error instead of aborting.
+void* aligned_alloc_or_throw(std::size_t bytes);
+
+}  // namespace tl::detail

@@ -1,0 +1,40 @@
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "core/storage.h"
+#include "graph/graph.h"
+
+namespace tl::detail {
+
+struct trace_state;
+
+struct tensor_impl {
+  value_type type;
+  std::shared_ptr<storage> data;  // set for concrete tensors
+  // Symbolic tensors: the trace that produced them and their node in its graph.
+  trace_state* trace = nullptr;
+  std::uint64_t trace_serial = 0;
+  int node = -1;
+  std::source_location loc;
+
+  bool symbolic() const { return data == nullptr; }
+};
+
+struct variable_state {
+  value_type type;
+  std::shared_ptr<storage> data;
+  std::string name;
+  bool trainable = true;
+  std::uint64_t id = 0;
+  std::source_location created_at;
+  std::mutex mu;  // guards `data` swaps (copy on write) against concurrent replays
+};
+
+std::shared_ptr<tensor_impl> make_concrete(value_type t);  // uninitialized data
+std::shared_ptr<tensor_impl> make_concrete(value_type t, std::shared_ptr<storage> data);
+std::size_t byte_size(const value_type& t);
+
+}  // namespace tl::detail

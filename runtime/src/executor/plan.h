@@ -1,0 +1,56 @@
+#pragma once
+// A plan: one graph specialised to concrete input shapes. Planning re-runs shape inference, gives
+// every computed value an offset in one arena by liveness (values whose lifetimes do not overlap
+// share bytes), and turns reshapes, prints and assignments into aliases of their input. Replays
+// borrow an arena from a pool, so a replay allocates nothing but the tensors it returns, and
+// concurrent replays of one plan use different arenas.
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "graph/graph.h"
+#include "kernels/kernels.h"
+#include "tl/tensor.h"
+
+namespace tl::detail {
+
+class plan {
+ public:
+  plan(const graph& g, const std::vector<shape_t>& input_shapes);
+  std::vector<tensor> run(const std::vector<tensor>& inputs);
+  std::size_t arena_bytes() const { return arena_bytes_; }
+
+ private:
+  enum class binding : std::uint8_t { arena, input, constant, variable_alias, alias, unused };
+  struct step {
+    int node;
+    kernel_fn fn;  // nullptr: a binding-only step (input, constant, aliased variable read)
+    bool copy_variable = false;
+  };
+  struct arena {
+    void* base = nullptr;
+    std::vector<void*> ptrs;
+    std::vector<buffer> views;
+    ~arena();
+  };
+  std::unique_ptr<arena> acquire();
+  void release(std::unique_ptr<arena> a);
+
+  const graph& g_;
+  std::vector<value_type> types_;
+  std::vector<binding> binding_;
+  std::vector<std::int64_t> offset_;
+  std::vector<int> input_index_;
+  std::vector<step> steps_;
+  std::size_t arena_bytes_ = 0;
+  std::mutex pool_mu_;
+  std::vector<std::unique_ptr<arena>> pool_;
+};
+
+// Re-runs the shape rule of node `id` with the concrete types of its inputs.
+value_type concrete_type(const graph& g, int id, const std::vector<value_type>& types);
+
+// Graph passes run once per trace: constant folding, dead-node elimination, elementwise fusion.
+graph optimize(graph g);
+
+}  // namespace tl::detail

@@ -1,0 +1,92 @@
+#pragma once
+// The graph a trace records, and the op vocabulary shared by eager execution, tracing, autodiff and
+// the executor. One op kind = one shape/dtype rule (infer) + one kernel + one gradient rule.
+#include <cstdint>
+#include <memory>
+#include <source_location>
+#include <string>
+#include <vector>
+
+#include "tl/dtype.h"
+
+namespace tl::detail {
+
+struct storage;
+struct variable_state;
+struct fused_program;
+
+#define TL_OP_KINDS(X)                                                                              \
+  X(placeholder) X(constant) X(read_variable) X(fill) X(arange) X(random_normal) X(random_uniform) \
+  X(zeros_like) X(ones_like)                                                                        \
+  X(add) X(sub) X(mul) X(div) X(pow) X(maximum) X(minimum)                                          \
+  X(equal) X(not_equal) X(less) X(less_equal) X(greater) X(greater_equal)                           \
+  X(neg) X(exp) X(log) X(sqrt) X(tanh) X(sigmoid) X(relu) X(abs) X(square) X(relu_grad)            \
+  X(where) X(cast) X(matmul) X(sum) X(mean) X(max) X(argmax)                                        \
+  X(reshape) X(transpose) X(slice) X(concat) X(gather) X(one_hot) X(broadcast_to)                   \
+  X(softmax) X(log_softmax) X(sparse_xent) X(dense_xent)                                            \
+  X(sum_to_like) X(reshape_like) X(reduce_grad) X(slice_grad) X(gather_grad)                        \
+  X(assign_variable) X(print) X(fused_elementwise)
+
+enum class op_kind : std::uint8_t {
+#define TL_ENUM(name) name,
+  TL_OP_KINDS(TL_ENUM)
+#undef TL_ENUM
+};
+
+const char* op_name(op_kind k);
+
+enum class assign_mode : std::uint8_t { set, add, sub };
+
+struct op_attrs {
+  std::vector<std::int64_t> ints;   // axes, permutation, slice begin, target shape
+  std::vector<std::int64_t> ints2;  // slice sizes
+  std::int64_t axis = 0;
+  bool keepdims = false;
+  bool transpose_a = false, transpose_b = false;
+  double scalar = 0, scalar2 = 0;
+  std::uint64_t seed = 0;
+  dtype to = dtype::float32;
+  assign_mode mode = assign_mode::set;
+  std::string label;
+  std::shared_ptr<variable_state> var;
+  std::shared_ptr<storage> data;  // constant payload
+  std::shared_ptr<const fused_program> program;
+};
+
+struct value_type {
+  dtype type = dtype::float32;
+  shape_t shape;
+  bool operator==(const value_type&) const = default;
+};
+
+struct node {
+  op_kind kind;
+  op_attrs attrs;
+  std::vector<int> inputs;
+  value_type out;
+  std::source_location loc;
+};
+
+struct graph {
+  std::vector<node> nodes;
+  std::vector<int> inputs;   // placeholder node ids, in argument order
+  std::vector<int> outputs;  // node ids returned to the caller
+};
+
+// Shape and dtype rule of an op; throws tl::error naming the op, the operands and the location.
+// Unknown dimensions (-1) propagate; every rule is also re-run with concrete shapes at plan time.
+value_type infer(op_kind k, const op_attrs& a, const std::vector<const value_type*>& in,
+                 const std::source_location& loc);
+
+bool is_elementwise_unary(op_kind k);
+bool is_elementwise_binary(op_kind k);
+bool has_side_effect(op_kind k);
+bool is_source(op_kind k);  // no inputs, value from attrs or from outside the graph
+// Pure ops whose result depends only on inputs and attrs (constant folding may evaluate them).
+bool is_pure(op_kind k);
+
+// Normalizes a possibly negative axis against a rank; throws with the op name when out of range.
+std::int64_t normalize_axis(std::int64_t axis, std::int64_t rank, op_kind k, const std::source_location& loc);
+shape_t broadcast_shapes(const shape_t& a, const shape_t& b, op_kind k, const std::source_location& loc);
+
+}  // namespace tl::detail

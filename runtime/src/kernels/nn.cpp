@@ -1,0 +1,86 @@
+// Softmax, log-softmax and the fused softmax cross-entropy losses (numerically stable: the row
+// maximum is subtracted before exponentiating).
+#include <cmath>
+#include <string>
+
+#include "kernels/dispatch.h"
+#include "kernels/kernels.h"
+#include "tl/error.h"
+
+namespace tl::detail {
+namespace {
+
+void k_softmax(const node& n, const buffer* in, const buffer& out) {
+  const auto& s = *in[0].shape;
+  auto ax = static_cast<std::size_t>(n.attrs.axis < 0 ? n.attrs.axis + static_cast<std::int64_t>(s.size()) : n.attrs.axis);
+  std::int64_t outer = 1, inner = 1, len = s[ax];
+  for (std::size_t i = 0; i < ax; ++i) outer *= s[i];
+  for (std::size_t i = ax + 1; i < s.size(); ++i) inner *= s[i];
+  const float* x = in[0].as<float>();
+  float* y = out.as<float>();
+  bool log_form = n.kind == op_kind::log_softmax;
+#pragma omp parallel for collapse(2) if (in[0].size >= kParallelThreshold)
+  for (std::int64_t o = 0; o < outer; ++o)
+    for (std::int64_t i = 0; i < inner; ++i) {
+      auto at = [&](std::int64_t r) { return (o * len + r) * inner + i; };
+      float m = -INFINITY;
+      for (std::int64_t r = 0; r < len; ++r) m = std::max(m, x[at(r)]);
+      double total = 0;
+      for (std::int64_t r = 0; r < len; ++r) total += std::exp(static_cast<double>(x[at(r)] - m));
+      if (log_form) {
+        float lse = m + static_cast<float>(std::log(total));
+        for (std::int64_t r = 0; r < len; ++r) y[at(r)] = x[at(r)] - lse;
+      } else {
+        for (std::int64_t r = 0; r < len; ++r) y[at(r)] = static_cast<float>(std::exp(static_cast<double>(x[at(r)] - m)) / total);
+      }
+    }
+}
+
+void k_xent(const node& n, const buffer* in, const buffer& out) {
+  const auto& s = *in[0].shape;
+  std::int64_t rows = s[0], cols = s[1];
+  const float* x = in[0].as<float>();
+  float* loss = out.as<float>();
+  bool sparse = n.kind == op_kind::sparse_xent;
+  if (sparse) {
+    for (std::int64_t r = 0; r < rows; ++r) {
+      auto label = read_index(in[1].data, in[1].type, r);
+      if (label < 0 || label >= cols) {
+        throw tl::error("tl::sparse_softmax_cross_entropy: label " + std::to_string(label) + " in row " +
+                        std::to_string(r) + " is outside [0, " + std::to_string(cols) + ") (called at " +
+                        format_location(n.loc) + ")");
+      }
+    }
+  }
+  const auto& ls = *in[1].shape;
+  std::int64_t label_stride = (!sparse && ls[0] == 1) ? 0 : cols;
+  std::int64_t label_col = (!sparse && ls[1] == 1) ? 0 : 1;
+  for (std::int64_t r = 0; r < rows; ++r) {
+    const float* row = x + r * cols;
+    float m = -INFINITY;
+    for (std::int64_t c = 0; c < cols; ++c) m = std::max(m, row[c]);
+    double total = 0;
+    for (std::int64_t c = 0; c < cols; ++c) total += std::exp(static_cast<double>(row[c] - m));
+    double lse = m + std::log(total);
+    if (sparse) {
+      loss[r] = static_cast<float>(lse - row[read_index(in[1].data, in[1].type, r)]);
+    } else {
+      const float* p = in[1].as<float>() + r * label_stride;
+      double l = 0;
+      for (std::int64_t c = 0; c < cols; ++c) l -= p[c * label_col] * (row[c] - lse);
+      loss[r] = static_cast<float>(l);
+    }
+  }
+}
+
+}  // namespace
+
+kernel_fn nn_kernel(op_kind k) {
+  switch (k) {
+    case op_kind::softmax: case op_kind::log_softmax: return k_softmax;
+    case op_kind::sparse_xent: case op_kind::dense_xent: return k_xent;
+    default: return nullptr;
+  }
+}
+
+}  // namespace tl::detail

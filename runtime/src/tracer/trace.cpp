@@ -1,0 +1,121 @@
+#include "tracer/trace.h"
+
+#include <atomic>
+
+#include "autodiff/tape.h"
+#include "kernels/kernels.h"
+#include "tl/error.h"
+
+namespace tl::detail {
+
+namespace {
+thread_local std::vector<trace_state*> t_traces;
+std::atomic<std::uint64_t> g_trace_serial{0};
+}  // namespace
+
+trace_state* current_trace() { return t_traces.empty() ? nullptr : t_traces.back(); }
+trace_scope::trace_scope(trace_state& t) { t_traces.push_back(&t); }
+trace_scope::~trace_scope() { t_traces.pop_back(); }
+std::uint64_t next_trace_serial() { return ++g_trace_serial; }
+
+bool tracing_active() { return !t_traces.empty(); }
+
+void check_live(const tensor& t, const char* what, const std::source_location& loc) {
+  if (!t.defined()) {
+    throw tl::error(std::string("tl::") + what + ": an operand is an empty tl::tensor (called at " +
+                    format_location(loc) + ")");
+  }
+  auto* impl = t.impl();
+  if (!impl->symbolic()) return;
+  auto* tr = current_trace();
+  bool live = false;
+  for (auto* s : t_traces) live |= (s == impl->trace && s->serial == impl->trace_serial);
+  if (!live) {
+    throw tl::error(std::string("tl::") + what + ": [trace-tensor-leak] a symbolic tensor created at " +
+                    format_location(impl->loc) + " inside a trace is used " +
+                    (tr ? "in a different trace" : "after its trace ended") +
+                    "; it escaped through state that outlives the trace (called at " + format_location(loc) + ")");
+  }
+}
+
+int node_of(trace_state& tr, const tensor& t, const std::source_location& loc) {
+  auto* impl = t.impl();
+  if (impl->symbolic()) {
+    if (impl->trace == &tr) return impl->node;
+    // A value of an enclosing trace used in a nested (inlined) one: same graph only when the same
+    // trace object; otherwise it is a leak across traces.
+    throw tl::error("tl: [trace-tensor-leak] a symbolic tensor of trace '" + impl->trace->function_name +
+                    "' is used in trace '" + tr.function_name + "' (called at " + format_location(loc) + ")");
+  }
+  auto it = tr.captured.find(impl);
+  if (it != tr.captured.end()) return it->second;
+  node c;
+  c.kind = op_kind::constant;
+  c.attrs.data = impl->data;
+  c.out = impl->type;
+  c.loc = loc;
+  tr.g.nodes.push_back(std::move(c));
+  int id = static_cast<int>(tr.g.nodes.size()) - 1;
+  tr.captured.emplace(impl, id);
+  return id;
+}
+
+std::shared_ptr<tensor_impl> run_eager(const node& n, const std::vector<const tensor_impl*>& inputs) {
+  std::vector<buffer> bufs(inputs.size());
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    bufs[i] = buffer{inputs[i]->data->data, &inputs[i]->type.shape, inputs[i]->type.type,
+                     num_elements(inputs[i]->type.shape)};
+  }
+  std::shared_ptr<tensor_impl> out;
+  if (output_aliases_input(n.kind)) {
+    out = make_concrete(n.out, inputs[0]->data);
+  } else if (n.kind == op_kind::constant) {
+    return make_concrete(n.out, n.attrs.data);
+  } else {
+    out = make_concrete(n.out);
+  }
+  auto fn = kernel_for(n.kind);
+  if (!fn) throw tl::error(std::string("tl: internal: no kernel for ") + op_name(n.kind));
+  buffer ob{out->data->data, &out->type.shape, out->type.type, num_elements(out->type.shape)};
+  fn(n, bufs.data(), ob);
+  return out;
+}
+
+tensor make_op(op_kind k, op_attrs attrs, const std::vector<tensor>& inputs, const std::source_location& loc) {
+  std::vector<const value_type*> types;
+  types.reserve(inputs.size());
+  for (const auto& t : inputs) {
+    check_live(t, op_name(k), loc);
+    types.push_back(&t.impl()->type);
+  }
+  node n;
+  n.kind = k;
+  n.out = infer(k, attrs, types, loc);
+  n.attrs = std::move(attrs);
+  n.loc = loc;
+  tensor result;
+  if (auto* tr = current_trace()) {
+    n.inputs.reserve(inputs.size());
+    for (const auto& t : inputs) n.inputs.push_back(node_of(*tr, t, loc));
+    auto impl = std::make_shared<tensor_impl>();
+    impl->type = n.out;
+    impl->trace = tr;
+    impl->trace_serial = tr->serial;
+    impl->loc = loc;
+    tr->g.nodes.push_back(std::move(n));
+    impl->node = static_cast<int>(tr->g.nodes.size()) - 1;
+    result = tensor(std::move(impl));
+    record_on_tapes(tr->g.nodes.back(), inputs, result);
+  } else {
+    std::vector<const tensor_impl*> in;
+    in.reserve(inputs.size());
+    for (const auto& t : inputs) in.push_back(t.impl());
+    auto impl = run_eager(n, in);
+    impl->loc = loc;
+    result = tensor(std::move(impl));
+    record_on_tapes(n, inputs, result);
+  }
+  return result;
+}
+
+}  // namespace tl::detail

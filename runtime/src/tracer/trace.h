@@ -1,0 +1,53 @@
+#pragma once
+// The tracer: the per-thread stack of graphs under construction, and make_op, the one entry point
+// through which every op runs, eagerly or into the innermost trace.
+#include <cstdint>
+#include <memory>
+#include <source_location>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "core/tensor_impl.h"
+#include "graph/graph.h"
+#include "tl/tensor.h"
+
+namespace tl::detail {
+
+struct trace_state {
+  graph g;
+  std::uint64_t serial = 0;
+  std::string function_name;
+  std::source_location function_created_at;
+  bool first_trace = true;
+  // Concrete tensors the trace used, baked in as constant nodes (one node per tensor).
+  std::unordered_map<const tensor_impl*, int> captured;
+  // Variables created during this trace (the create-once rule allows them on the first trace only).
+  std::vector<std::shared_ptr<variable_state>> created_variables;
+};
+
+trace_state* current_trace();
+// RAII: makes `t` the innermost trace of this thread for the scope.
+class trace_scope {
+ public:
+  explicit trace_scope(trace_state& t);
+  ~trace_scope();
+  trace_scope(const trace_scope&) = delete;
+  trace_scope& operator=(const trace_scope&) = delete;
+};
+std::uint64_t next_trace_serial();
+
+// Applies an op: checks operands, infers the result type, then either runs the kernel now (no trace
+// active) or appends a node to the innermost trace; records it on active gradient tapes.
+tensor make_op(op_kind k, op_attrs attrs, const std::vector<tensor>& inputs, const std::source_location& loc);
+
+// Runs one node eagerly on concrete inputs (also used by constant folding).
+std::shared_ptr<tensor_impl> run_eager(const node& n, const std::vector<const tensor_impl*>& inputs);
+
+// Node id of `t` inside trace `tr`, capturing a concrete tensor as a constant on first use.
+int node_of(trace_state& tr, const tensor& t, const std::source_location& loc);
+
+// Throws when a symbolic tensor is used outside the trace that produced it.
+void check_live(const tensor& t, const char* what, const std::source_location& loc);
+
+}  // namespace tl::detail
