@@ -1,0 +1,181 @@
+// What counts as host state, and what does not:
+//  - written: globals, static locals, static members, thread_locals, variables captured by
+//    reference, the closure's own by-copy captures (they persist in the function object), members
+//    of `this` in a traced member function or a lambda capturing `this`, and anything reached
+//    through them (members, elements, pointees, non-const member calls such as push_back or an
+//    atomic's store);
+//  - not written: the traced call's own locals and parameters, state handles of the selected packs
+//    (their mutations are graph operations), and anything the analysis cannot attribute (a write
+//    through a reference parameter of a helper: the referent is the caller's business). The last
+//    is a known blind spot, documented in docs/rules/trace-host-mutation.md.
+#include "checks/TraceHostMutationCheck.h"
+
+#include <set>
+
+#include "clang/AST/DeclCXX.h"
+#include "clang/AST/ExprCXX.h"
+#include "clang/AST/RecursiveASTVisitor.h"
+#include "clang/Basic/SourceManager.h"
+
+namespace tracelint {
+
+using namespace clang;
+
+namespace {
+
+CheckRegistration<TraceHostMutationCheck> Registration("trace-host-mutation");
+
+struct Target {
+  std::string Entity;  // qualified name for joining with runtime reports
+  std::string Kind;    // "global variable", "static local", ...
+  std::string Shown;   // how the message names it
+};
+
+std::optional<LambdaCaptureKind> captureKindOf(const FunctionDecl *Fn, const VarDecl *VD) {
+  const auto *M = dyn_cast<CXXMethodDecl>(Fn);
+  if (!M || !M->getParent()->isLambda()) return std::nullopt;
+  for (const auto &Cap : M->getParent()->captures()) {
+    if (Cap.capturesVariable() && Cap.getCapturedVar() == VD) return Cap.getCaptureKind();
+  }
+  // Captured implicitly by an enclosing lambda's default: treat like the default of this one.
+  auto Default = M->getParent()->getLambdaCaptureDefault();
+  if (Default == LCD_ByRef) return LCK_ByRef;
+  if (Default == LCD_ByCopy) return LCK_ByCopy;
+  return std::nullopt;
+}
+
+class WriteFinder : public RecursiveASTVisitor<WriteFinder> {
+ public:
+  WriteFinder(const CheckContext &C, const Reachable &R) : C(C), R(R) {}
+  bool TraverseLambdaExpr(LambdaExpr *) { return true; }  // separate function, analyzed when reached
+
+  bool VisitBinaryOperator(BinaryOperator *B) {
+    if (B->isAssignmentOp()) written(B->getLHS(), B->getOperatorLoc(), "assigned");
+    return true;
+  }
+  bool VisitUnaryOperator(UnaryOperator *U) {
+    if (U->isIncrementDecrementOp()) written(U->getSubExpr(), U->getOperatorLoc(), U->isIncrementOp() ? "incremented" : "decremented");
+    return true;
+  }
+  bool VisitCXXOperatorCallExpr(CXXOperatorCallExpr *E) {
+    auto Op = E->getOperator();
+    bool Assigning = E->isAssignmentOp() || Op == OO_PlusPlus || Op == OO_MinusMinus;
+    if (Assigning && E->getNumArgs() > 0) written(E->getArg(0), E->getOperatorLoc(), "assigned");
+    return true;
+  }
+  bool VisitCXXMemberCallExpr(CXXMemberCallExpr *E) {
+    const auto *M = E->getMethodDecl();
+    if (!M || M->isConst() || M->isStatic() || isa<CXXConstructorDecl>(M) || isa<CXXDestructorDecl>(M)) return true;
+    const Expr *Obj = E->getImplicitObjectArgument();
+    if (!Obj) return true;
+    if (C.Model.isStateHandleType(Obj->getType())) return true;
+    // A user method whose body is visible is analyzed where it writes; only opaque or library
+    // methods (push_back, an atomic's store) count as a write at the call.
+    const auto &SM = C.Ctx.getSourceManager();
+    if (M->hasBody() && !SM.isInSystemHeader(M->getLocation())) return true;
+    written(Obj, E->getExprLoc(), "changed by '" + M->getNameAsString() + "()'");
+    return true;
+  }
+
+ private:
+  std::optional<Target> classify(const Expr *E) {
+    for (int Guard = 0; E && Guard < 32; ++Guard) {
+      E = E->IgnoreParenImpCasts();
+      if (C.Model.isStateHandleType(E->getType())) return std::nullopt;
+      if (auto *ME = dyn_cast<MemberExpr>(E)) {
+        if (isa<CXXThisExpr>(ME->getBase()->IgnoreParenImpCasts())) {
+          std::string Name = ME->getMemberDecl()->getNameAsString();
+          const auto *M = dyn_cast<CXXMethodDecl>(R.Fn);
+          std::string Owner = M ? qualifiedNameOf(M->getParent()) : "";
+          if (M && M->getParent()->isLambda()) return std::nullopt;  // closure fields are captures, handled below
+          return Target{Owner.empty() ? Name : Owner + "::" + Name, "member of 'this'", "member '" + Name + "'"};
+        }
+        if (auto *VDm = dyn_cast<VarDecl>(ME->getMemberDecl())) {  // static member through an object
+          return Target{qualifiedNameOf(VDm), "static member", "'" + qualifiedNameOf(VDm) + "'"};
+        }
+        E = ME->getBase();
+        continue;
+      }
+      if (auto *AS = dyn_cast<ArraySubscriptExpr>(E)) {
+        E = AS->getBase();
+        continue;
+      }
+      if (auto *U = dyn_cast<UnaryOperator>(E); U && U->getOpcode() == UO_Deref) {
+        E = U->getSubExpr();
+        continue;
+      }
+      if (auto *OC = dyn_cast<CXXOperatorCallExpr>(E); OC && OC->getNumArgs() > 0 &&
+                                                       (OC->getOperator() == OO_Subscript || OC->getOperator() == OO_Star ||
+                                                        OC->getOperator() == OO_Arrow)) {
+        E = OC->getArg(0);
+        continue;
+      }
+      if (auto *MC = dyn_cast<CXXMemberCallExpr>(E)) {  // v.at(i) = ..., v.back() = ...
+        E = MC->getImplicitObjectArgument();
+        continue;
+      }
+      if (auto *DRE = dyn_cast<DeclRefExpr>(E)) return classifyDecl(DRE);
+      return std::nullopt;
+    }
+    return std::nullopt;
+  }
+
+  std::optional<Target> classifyDecl(const DeclRefExpr *DRE) {
+    const auto *VD = dyn_cast<VarDecl>(DRE->getDecl());
+    if (!VD || C.Model.isStateHandleType(VD->getType())) return std::nullopt;
+    std::string Name = VD->getNameAsString();
+    if (VD->getTLSKind() != VarDecl::TLS_None) return Target{qualifiedNameOf(VD), "thread_local", "thread_local '" + Name + "'"};
+    if (VD->isStaticLocal()) {
+      std::string Fn = qualifiedNameOf(dyn_cast<NamedDecl>(VD->getDeclContext()));
+      return Target{Fn + "()::" + Name, "static local", "static local '" + Name + "'"};
+    }
+    if (VD->isStaticDataMember()) return Target{qualifiedNameOf(VD), "static member", "static member '" + qualifiedNameOf(VD) + "'"};
+    if (VD->hasGlobalStorage()) return Target{qualifiedNameOf(VD), "global variable", "global '" + qualifiedNameOf(VD) + "'"};
+    if (VD->isLocalVarDeclOrParm() &&
+        cast<Decl>(VD->getDeclContext())->getCanonicalDecl() != R.Fn->getCanonicalDecl()) {
+      auto Kind = captureKindOf(R.Fn, VD);
+      if (!Kind) return std::nullopt;
+      if (*Kind == LCK_ByRef) return Target{Name, "captured by reference", "'" + Name + "' (captured by reference)"};
+      return Target{Name, "by-copy capture", "the lambda's copy of '" + Name + "'"};
+    }
+    return std::nullopt;
+  }
+
+  void written(const Expr *Lhs, SourceLocation Loc, const std::string &How) {
+    auto T = classify(Lhs);
+    if (!T) return;
+    const auto &SM = C.Ctx.getSourceManager();
+    if (SM.isInSystemHeader(SM.getFileLoc(Loc))) return;
+    Finding F;
+    F.CheckId = "trace-host-mutation";
+    F.Where = C.point(Loc);
+    F.TracedFunction = R.Root->Name;
+    F.Entity = T->Entity;
+    F.Message = T->Shown + " is " + How + " while tracing '" + R.Root->Name +
+                "': host code runs once per trace, so replays of the cached graph skip this write; keep the state "
+                "in a tl::variable or move the write out of the traced function";
+    for (const auto &Step : R.Path) {
+      F.Notes.push_back({C.point(Step.Call->getExprLoc()),
+                         "called from '" + (Step.Caller == R.Root->Callable ? R.Root->Name : qualifiedNameOf(Step.Caller)) +
+                             "', which runs while tracing '" + R.Root->Name + "'"});
+    }
+    F.Notes.push_back({C.point(R.Root->EntryLoc), "'" + R.Root->Name + "' is traced here"});
+    C.Report(std::move(F));
+  }
+
+  const CheckContext &C;
+  const Reachable &R;
+};
+
+}  // namespace
+
+void TraceHostMutationCheck::run(const CheckContext &C) {
+  for (const auto &R : C.Model.reachable()) {
+    const FunctionDecl *Def = nullptr;
+    if (!R.Fn->hasBody(Def) || !Def->getBody()) continue;
+    WriteFinder W(C, R);
+    W.TraverseStmt(Def->getBody());
+  }
+}
+
+}  // namespace tracelint

@@ -1,0 +1,48 @@
+#pragma once
+// Runs the selected checks over files: one ClangTool per file (so -j N analyzes files in parallel
+// and one file's failure is that file's record), then filters (header filter, line filter, NOLINT,
+// check globs) and grades severities.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "clang/Tooling/CompilationDatabase.h"
+#include "core/Catalogue.h"
+#include "core/Finding.h"
+#include "core/Pack.h"
+#include "output/Emitters.h"
+
+namespace tracelint {
+
+struct DriverOptions {
+  std::string Checks;              // from --checks, appended to the configuration's
+  std::string WarningsAsErrors;
+  std::string HeaderFilter;        // regex; empty: only the main files
+  std::string LineFilterJson;
+  std::vector<std::string> ExtraArgs, ExtraArgsBefore;
+  std::string ResourceDir;
+  std::string ConfigText;          // --config
+  std::string ConfigFile;          // --config-file
+  std::string RulesDir;
+  unsigned Jobs = 1;
+};
+
+struct DriverOutput {
+  RunResult Result;
+  SourceText Sources;
+};
+
+// Returns false and sets Error for usage or configuration errors (exit code 2).
+bool runAnalysis(const std::vector<std::string> &Files, const clang::tooling::CompilationDatabase &DB,
+                 const DriverOptions &Opts, const Catalogue &Cat, DriverOutput &Out, std::string &Error);
+
+// Resource dir for Clang's builtin headers: --resource-dir, $TRACELINT_RESOURCE_DIR,
+// <bin>/../lib/clang/<major> when it holds stddef.h, then the one recorded at configure time.
+std::string resolveResourceDir(const std::string &Flag);
+
+// The checks the analyzer implements, enabled by the glob list.
+std::vector<std::string> enabledChecks(const std::string &Globs, const Catalogue &Cat);
+// Default when neither configuration nor --checks says anything: every implemented check.
+constexpr const char *kDefaultChecks = "trace-*";
+
+}  // namespace tracelint

@@ -1,0 +1,194 @@
+// tracelint's command line: clang-tidy's contract where it applies.
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "cli/Driver.h"
+#include "clang/Tooling/CompilationDatabase.h"
+#include "clang/Tooling/JSONCompilationDatabase.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/Process.h"
+
+using namespace tracelint;
+namespace cl = llvm::cl;
+
+namespace {
+
+cl::OptionCategory Category("tracelint options");
+
+const char *const Overview = R"(tracelint: finds state bugs in traced functions (tl::function and other
+tracing APIs described by packs) of C++ code.
+
+Exit codes:
+  0  no error-level finding
+  1  error-level findings (for example through --warnings-as-errors)
+  2  usage or configuration error (nothing was analyzed)
+  3  at least one file could not be analyzed (it did not parse, or a check failed on it);
+     the other files were analyzed and reported
+)";
+
+cl::list<std::string> Sources(cl::Positional, cl::desc("<source files>"), cl::cat(Category));
+cl::opt<std::string> BuildPath("p", cl::desc("Build directory holding compile_commands.json (searched upward from the first file when omitted)"), cl::cat(Category));
+cl::opt<std::string> Checks("checks", cl::desc("Comma-separated check globs; '-' removes. Appended to the configuration's Checks"), cl::cat(Category));
+cl::opt<std::string> WarningsAsErrors("warnings-as-errors", cl::desc("Check globs whose warnings become errors"), cl::cat(Category));
+cl::opt<std::string> HeaderFilter("header-filter", cl::desc("Regex of headers whose findings are shown (main files always are)"), cl::cat(Category));
+cl::opt<std::string> LineFilter("line-filter", cl::desc("JSON: [{\"name\":\"file.cpp\",\"lines\":[[first,last]]}]"), cl::cat(Category));
+cl::list<std::string> ExtraArg("extra-arg", cl::desc("Compiler argument appended to each command"), cl::cat(Category));
+cl::list<std::string> ExtraArgBefore("extra-arg-before", cl::desc("Compiler argument prepended to each command"), cl::cat(Category));
+cl::opt<std::string> ConfigText("config", cl::desc("Configuration as JSON text (instead of .tracelint.json lookup)"), cl::cat(Category));
+cl::opt<std::string> ConfigFile("config-file", cl::desc("Configuration file to use instead of .tracelint.json lookup"), cl::cat(Category));
+cl::opt<bool> ListChecks("list-checks", cl::desc("List the enabled checks and exit"), cl::cat(Category));
+cl::opt<std::string> Explain("explain", cl::desc("Print the documentation of a check and exit"), cl::cat(Category));
+cl::opt<bool> Quiet("quiet", cl::desc("Print no summary lines (suppressed counts)"), cl::cat(Category));
+cl::opt<std::string> UseColor("use-color", cl::desc("Color output: auto (default), true, false"), cl::init("auto"), cl::ValueOptional, cl::cat(Category));
+cl::opt<unsigned> Jobs("j", cl::desc("Files analyzed in parallel"), cl::init(1), cl::cat(Category));
+cl::opt<std::string> Format("format", cl::desc("Output format: text (default), json (LSP-shaped), sarif"), cl::init("text"), cl::cat(Category));
+cl::opt<std::string> Output("output", cl::desc("Write the report to this file instead of stdout"), cl::cat(Category));
+cl::opt<std::string> ExportFixes("export-fixes", cl::desc("Write fixes as clang-tidy YAML (clang-apply-replacements reads it)"), cl::cat(Category));
+cl::opt<std::string> ResourceDir("resource-dir", cl::desc("Clang resource directory (builtin headers)"), cl::cat(Category));
+cl::opt<bool> PrintResourceDir("print-resource-dir", cl::desc("Print the resource directory tracelint uses and exit"), cl::cat(Category));
+cl::opt<std::string> RepoRoot("repo-root", cl::desc("Root that SARIF URIs are relative to (default: current directory)"), cl::cat(Category));
+
+std::string readAll(const std::string &Path) {
+  std::ifstream In(Path);
+  std::stringstream SS;
+  SS << In.rdbuf();
+  return SS.str();
+}
+
+bool writeOutput(const std::string &Path, const std::string &Text) {
+  if (Path.empty()) {
+    std::cout << Text;
+    return true;
+  }
+  // Write then rename: a reader never sees half a report, and a failure leaves the old file.
+  std::string Tmp = Path + ".tmp";
+  {
+    std::ofstream Out(Tmp, std::ios::binary);
+    if (!Out || !(Out << Text) || !Out.flush()) {
+      std::cerr << "tracelint: error: cannot write '" << Path << "'\n";
+      std::remove(Tmp.c_str());
+      return false;
+    }
+  }
+  if (std::rename(Tmp.c_str(), Path.c_str()) != 0) {
+    std::cerr << "tracelint: error: cannot write '" << Path << "'\n";
+    std::remove(Tmp.c_str());
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+int main(int argc, const char **argv) {
+  cl::SetVersionPrinter([](llvm::raw_ostream &OS) { OS << "tracelint " TRACELINT_VERSION " (LLVM " TRACELINT_LLVM_VERSION ")\n"; });
+  cl::HideUnrelatedOptions(Category);
+  std::string FixedError;
+  auto Fixed = clang::tooling::FixedCompilationDatabase::loadFromCommandLine(argc, argv, FixedError);
+  if (!cl::ParseCommandLineOptions(argc, argv, Overview, &llvm::errs())) return 2;
+
+  if (PrintResourceDir) {
+    std::cout << resolveResourceDir(ResourceDir) << "\n";
+    return 0;
+  }
+  std::string RulesDir = findRulesDir(argv[0]);
+  std::string Error;
+  auto Cat = Catalogue::load(RulesDir + "/catalogue.json", Error);
+  if (!Cat) {
+    std::cerr << "tracelint: error: " << Error << "\n";
+    return 2;
+  }
+  if (!Explain.empty()) {
+    const auto *R = Cat->find(Explain);
+    if (!R) {
+      std::cerr << "tracelint: error: no check named '" << Explain << "'; see --list-checks\n";
+      return 2;
+    }
+    auto Doc = readAll(RulesDir + "/../docs/rules/" + R->Id + ".md");
+    if (Doc.empty()) Doc = readAll(RulesDir + "/docs/" + R->Id + ".md");
+    std::cout << R->Id << " (" << severityName(R->DefaultSeverity) << ", precision: " << R->Precision << ")\n\n"
+              << R->Summary << "\n\n" << R->Description << "\n";
+    if (!Doc.empty()) std::cout << "\n" << Doc;
+    return 0;
+  }
+  if (ListChecks) {
+    std::string Globs = kDefaultChecks;
+    if (!Checks.empty()) Globs += "," + Checks;
+    std::cout << "Enabled checks:\n";
+    for (const auto &Id : enabledChecks(Globs, *Cat)) std::cout << "    " << Id << "\n";
+    return 0;
+  }
+  if (Format != "text" && Format != "json" && Format != "sarif") {
+    std::cerr << "tracelint: error: --format must be text, json or sarif, not '" << Format << "'\n";
+    return 2;
+  }
+  if (Sources.empty()) {
+    std::cerr << "tracelint: error: no input files (see --help)\n";
+    return 2;
+  }
+  std::unique_ptr<clang::tooling::CompilationDatabase> DB;
+  if (Fixed) {
+    DB = std::move(Fixed);
+  } else if (!BuildPath.empty()) {
+    DB = clang::tooling::CompilationDatabase::loadFromDirectory(BuildPath, Error);
+    if (!DB) {
+      std::cerr << "tracelint: error: cannot load a compilation database from '" << BuildPath << "': " << Error << "\n";
+      return 2;
+    }
+  } else {
+    DB = clang::tooling::CompilationDatabase::autoDetectFromSource(Sources.front(), Error);
+    if (!DB) {
+      std::cerr << "tracelint: error: no compile_commands.json found above '" << Sources.front()
+                << "'; pass -p <build dir> or compiler arguments after --\n";
+      return 2;
+    }
+  }
+  DriverOptions Opts;
+  Opts.Checks = Checks;
+  Opts.WarningsAsErrors = WarningsAsErrors;
+  Opts.HeaderFilter = HeaderFilter;
+  Opts.LineFilterJson = LineFilter;
+  Opts.ExtraArgs = ExtraArg;
+  Opts.ExtraArgsBefore = ExtraArgBefore;
+  Opts.ResourceDir = ResourceDir;
+  Opts.ConfigText = ConfigText;
+  Opts.ConfigFile = ConfigFile;
+  Opts.RulesDir = RulesDir;
+  Opts.Jobs = Jobs;
+  std::vector<std::string> Files;
+  for (const auto &S : Sources) {
+    std::error_code EC;
+    auto Abs = std::filesystem::absolute(S, EC).lexically_normal().string();
+    Files.push_back(Abs);
+  }
+  DriverOutput Out;
+  if (!runAnalysis(Files, *DB, Opts, *Cat, Out, Error)) {
+    std::cerr << "tracelint: error: " << Error << "\n";
+    return 2;
+  }
+  EmitOptions EO;
+  EO.Quiet = Quiet;
+  EO.ToolVersion = TRACELINT_VERSION;
+  EO.RepoRoot = RepoRoot.empty() ? std::filesystem::current_path().string() : std::string(RepoRoot);
+  bool Color = UseColor == "true" || UseColor.empty() || (UseColor == "auto" && Output.empty() && llvm::sys::Process::StandardOutIsDisplayed());
+  EO.Color = Color && Format == "text";
+  std::string Text = Format == "json"    ? emitJson(Out.Result, *Cat, Out.Sources, EO)
+                     : Format == "sarif" ? emitSarif(Out.Result, *Cat, Out.Sources, EO)
+                                         : emitText(Out.Result, *Cat, Out.Sources, EO);
+  bool Wrote = writeOutput(Output, Text);
+  if (!ExportFixes.empty()) Wrote &= writeOutput(ExportFixes, emitFixesYaml(Out.Result, Files.front()));
+  for (const auto &F : Out.Result.Failures) std::cerr << F.File << ": error: analysis failed: " << F.Reason << "\n";
+  std::size_t Errors = 0, Warnings = 0;
+  for (const auto &F : Out.Result.Findings) (F.Level == Severity::Error ? Errors : Warnings) += 1;
+  if (!Quiet) {
+    std::cerr << Warnings << " warning" << (Warnings == 1 ? "" : "s") << " and " << Errors << " error"
+              << (Errors == 1 ? "" : "s") << " in " << Out.Result.FilesAnalyzed.size() << " file"
+              << (Out.Result.FilesAnalyzed.size() == 1 ? "" : "s");
+    if (Out.Result.Suppressed) std::cerr << "; " << Out.Result.Suppressed << " suppressed by NOLINT";
+    std::cerr << ".\n";
+  }
+  if (!Wrote) return 2;
+  if (!Out.Result.Failures.empty()) return 3;
+  return Errors ? 1 : 0;
+}

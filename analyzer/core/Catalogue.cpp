@@ -1,0 +1,93 @@
+#include "core/Catalogue.h"
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+namespace tracelint {
+
+const char *severityName(Severity S) {
+  switch (S) {
+  case Severity::Note:
+    return "note";
+  case Severity::Warning:
+    return "warning";
+  case Severity::Error:
+    return "error";
+  }
+  return "warning";
+}
+
+std::pair<unsigned, unsigned> lineColumnOf(const std::string &Text, std::size_t Offset) {
+  unsigned Line = 1, Col = 1;
+  for (std::size_t I = 0; I < Offset && I < Text.size(); ++I) {
+    if (Text[I] == '\n') {
+      ++Line;
+      Col = 1;
+    } else {
+      ++Col;
+    }
+  }
+  return {Line, Col};
+}
+
+std::optional<Catalogue> Catalogue::load(const std::string &Path, std::string &Error) {
+  std::ifstream In(Path);
+  if (!In) {
+    Error = Path + ": cannot read the rule catalogue";
+    return std::nullopt;
+  }
+  std::stringstream SS;
+  SS << In.rdbuf();
+  std::string Text = SS.str();
+  Catalogue C;
+  try {
+    auto J = nlohmann::json::parse(Text);
+    for (const auto &R : J.at("rules")) {
+      RuleInfo Info;
+      Info.Id = R.at("id").get<std::string>();
+      Info.Summary = R.at("summary").get<std::string>();
+      Info.Description = R.at("description").get<std::string>();
+      auto Sev = R.at("severity").get<std::string>();
+      if (Sev == "note")
+        Info.DefaultSeverity = Severity::Note;
+      else if (Sev == "error")
+        Info.DefaultSeverity = Severity::Error;
+      else if (Sev == "warning")
+        Info.DefaultSeverity = Severity::Warning;
+      else
+        throw std::runtime_error("rule '" + Info.Id + "' has unknown severity '" + Sev + "'");
+      Info.Precision = R.at("precision").get<std::string>();
+      C.Rules.push_back(std::move(Info));
+    }
+  } catch (const nlohmann::json::parse_error &E) {
+    auto [L, Col] = lineColumnOf(Text, E.byte == 0 ? 0 : E.byte - 1);
+    Error = Path + ":" + std::to_string(L) + ":" + std::to_string(Col) + ": malformed rule catalogue: " + E.what();
+    return std::nullopt;
+  } catch (const std::exception &E) {
+    Error = Path + ": malformed rule catalogue: " + E.what();
+    return std::nullopt;
+  }
+  return C;
+}
+
+const RuleInfo *Catalogue::find(const std::string &Id) const {
+  for (const auto &R : Rules)
+    if (R.Id == Id) return &R;
+  return nullptr;
+}
+
+std::string findRulesDir(const std::string &Argv0) {
+  namespace fs = std::filesystem;
+  if (const char *Env = std::getenv("TRACELINT_RULES_DIR"); Env && *Env) return Env;
+  std::error_code EC;
+  fs::path Self = fs::canonical("/proc/self/exe", EC);
+  if (EC) Self = fs::absolute(Argv0, EC);
+  fs::path Installed = Self.parent_path().parent_path() / "share" / "tracelint" / "rules";
+  if (fs::exists(Installed / "catalogue.json", EC)) return Installed.string();
+  return TRACELINT_SOURCE_RULES_DIR;
+}
+
+}  // namespace tracelint

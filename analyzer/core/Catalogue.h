@@ -1,0 +1,39 @@
+#pragma once
+// The rule catalogue (rules/catalogue.json): the single list of rule ids, their texts, default
+// severities and precision. Check registration, --list-checks, --explain, the docs index and SARIF
+// rules[] all read it; no other list of checks exists.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/Finding.h"
+
+namespace tracelint {
+
+struct RuleInfo {
+  std::string Id;
+  std::string Summary;
+  std::string Description;
+  Severity DefaultSeverity = Severity::Warning;
+  std::string Precision;
+};
+
+class Catalogue {
+ public:
+  // Returns std::nullopt and sets Error (naming the path) when the file is missing or malformed.
+  static std::optional<Catalogue> load(const std::string &Path, std::string &Error);
+  const RuleInfo *find(const std::string &Id) const;
+  const std::vector<RuleInfo> &rules() const { return Rules; }
+
+ private:
+  std::vector<RuleInfo> Rules;
+};
+
+// Where rules/ lives: $TRACELINT_RULES_DIR, then <bin>/../share/tracelint/rules (an install), then
+// the source tree the binary was built from.
+std::string findRulesDir(const std::string &Argv0);
+
+// Line and column (1-based) of a byte offset in a text, for error messages about JSON files.
+std::pair<unsigned, unsigned> lineColumnOf(const std::string &Text, std::size_t Offset);
+
+}  // namespace tracelint

@@ -1,0 +1,58 @@
+#pragma once
+// The one internal finding type. Checks produce it, suppression and filters prune it, and every
+// output format is a pure function of a list of it.
+#include <string>
+#include <vector>
+
+namespace tracelint {
+
+enum class Severity { Note, Warning, Error };
+const char *severityName(Severity S);
+
+// Lines are 1-based; Column is a 1-based byte offset into the line (clang's convention). Other
+// conventions are derived in output/Columns.h, nowhere else.
+struct SourcePoint {
+  std::string File;
+  unsigned Line = 0;
+  unsigned Column = 0;
+};
+
+struct FindingNote {
+  SourcePoint Where;
+  std::string Message;
+};
+
+struct FixIt {
+  SourcePoint Begin;
+  unsigned FileOffset = 0;  // byte offset of Begin in its file
+  unsigned Length = 0;      // bytes replaced
+  std::string Replacement;
+};
+
+struct Finding {
+  std::string CheckId;
+  Severity Level = Severity::Warning;
+  SourcePoint Where;
+  std::string Message;
+  std::vector<FindingNote> Notes;
+  std::vector<FixIt> Fixes;
+  // What the finding is about, for joining with runtime reports.
+  std::string TracedFunction;
+  std::string Entity;
+};
+
+// A file the analyzer could not analyze (it did not parse, a check failed on it, it is missing).
+struct FileFailure {
+  std::string File;
+  std::string Reason;
+};
+
+struct RunResult {
+  std::vector<Finding> Findings;
+  std::vector<FileFailure> Failures;
+  std::vector<std::string> Errors;  // configuration problems found while analyzing, e.g. NOLINTBEGIN without END
+  unsigned Suppressed = 0;
+  std::vector<std::string> FilesAnalyzed;
+};
+
+}  // namespace tracelint

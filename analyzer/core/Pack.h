@@ -1,0 +1,36 @@
+#pragma once
+// API packs (rules/packs/*.json): what a tracing API looks like to the analyzer. The analyzer
+// knows no tl names of its own; everything API-specific comes from here.
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace tracelint {
+
+struct EntryPoint {
+  std::string Kind;  // "construct" (a class whose constructor takes the callable) or "call"
+  std::string Name;  // qualified class or function name
+  unsigned CallableArg = 0;
+};
+
+struct Pack {
+  std::string Name;
+  std::vector<EntryPoint> EntryPoints;
+  std::vector<std::string> LibraryNamespaces;  // the API's own code: not analyzed as user code
+  std::vector<std::string> StateHandleTypes;
+  std::vector<std::string> GraphEffects;
+  std::vector<std::string> SymbolicTensorTypes;
+  std::vector<std::string> HostReadMethods;
+  std::vector<std::string> HostIoFunctions;
+  std::vector<std::string> HostRandomFunctions;
+  std::vector<std::string> HostClockFunctions;
+
+  // Several packs act as one: their lists are concatenated.
+  void add(const Pack &Other);
+};
+
+std::optional<Pack> loadPack(const std::string &Path, std::string &Error);
+// A pack named by name (rules/packs/<name>.json) or by path.
+std::string resolvePackPath(const std::string &NameOrPath, const std::string &RulesDir);
+
+}  // namespace tracelint

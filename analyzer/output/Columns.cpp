@@ -1,0 +1,23 @@
+#include "output/Columns.h"
+
+namespace tracelint {
+
+unsigned utf16UnitsBefore(const std::string &Line, unsigned ByteColumn1) {
+  std::size_t End = ByteColumn1 == 0 ? 0 : std::min<std::size_t>(ByteColumn1 - 1, Line.size());
+  unsigned Units = 0;
+  std::size_t I = 0;
+  while (I < End) {
+    auto C = static_cast<unsigned char>(Line[I]);
+    std::size_t Len = C < 0x80 ? 1 : (C >> 5) == 0x6 ? 2 : (C >> 4) == 0xE ? 3 : (C >> 3) == 0x1E ? 4 : 1;
+    bool Valid = I + Len <= Line.size();
+    for (std::size_t K = 1; Valid && K < Len; ++K) Valid = (static_cast<unsigned char>(Line[I + K]) >> 6) == 0x2;
+    if (!Valid) Len = 1;
+    Units += Len == 4 ? 2 : 1;  // astral code points are surrogate pairs in UTF-16
+    I += Len;
+  }
+  // A column past the line's end (e.g. end of file) keeps counting bytes.
+  if (ByteColumn1 > 0 && ByteColumn1 - 1 > Line.size()) Units += static_cast<unsigned>(ByteColumn1 - 1 - Line.size());
+  return Units;
+}
+
+}  // namespace tracelint

@@ -1,0 +1,76 @@
+// LSP-shaped JSON: per file {uri, diagnostics: [Diagnostic]}, ranges in 0-based UTF-16 units.
+#include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "output/Columns.h"
+#include "output/Emitters.h"
+
+namespace tracelint {
+
+namespace {
+std::string fileUri(const std::string &Path) {
+  std::error_code EC;
+  auto Abs = std::filesystem::absolute(Path, EC).lexically_normal().string();
+  std::string Out = "file://";
+  for (unsigned char C : Abs) {
+    if (std::isalnum(C) || C == '/' || C == '-' || C == '_' || C == '.' || C == '~') {
+      Out += static_cast<char>(C);
+    } else {
+      char Buf[4];
+      std::snprintf(Buf, sizeof Buf, "%%%02X", C);
+      Out += Buf;
+    }
+  }
+  return Out;
+}
+
+nlohmann::json position(const SourcePoint &P, const SourceText &S) {
+  const auto &L = S.line(P.File, P.Line);
+  return {{"line", P.Line == 0 ? 0 : P.Line - 1}, {"character", lspCharacter(L, P.Column)}};
+}
+
+int lspSeverity(Severity S) { return S == Severity::Error ? 1 : S == Severity::Warning ? 2 : 3; }
+}  // namespace
+
+std::string emitJson(const RunResult &R, const Catalogue &, const SourceText &S, const EmitOptions &O) {
+  std::map<std::string, nlohmann::json> ByFile;
+  for (const auto &F : R.FilesAnalyzed) ByFile[F] = nlohmann::json::array();
+  for (const auto &F : R.Findings) {
+    nlohmann::json D;
+    auto Start = position(F.Where, S);
+    D["range"] = {{"start", Start}, {"end", Start}};
+    D["severity"] = lspSeverity(F.Level);
+    D["code"] = F.CheckId;
+    D["codeDescription"] = {{"href", ruleHelpUri(F.CheckId)}};
+    D["source"] = "tracelint";
+    D["message"] = F.Message;
+    D["relatedInformation"] = nlohmann::json::array();
+    for (const auto &N : F.Notes) {
+      auto P = position(N.Where, S);
+      D["relatedInformation"].push_back(
+          {{"location", {{"uri", fileUri(N.Where.File)}, {"range", {{"start", P}, {"end", P}}}}}, {"message", N.Message}});
+    }
+    nlohmann::json Fixes = nlohmann::json::array();
+    for (const auto &X : F.Fixes) {
+      auto B = position(X.Begin, S);
+      SourcePoint EndP = X.Begin;
+      EndP.Column += X.Length;
+      Fixes.push_back({{"uri", fileUri(X.Begin.File)},
+                       {"range", {{"start", B}, {"end", position(EndP, S)}}},
+                       {"newText", X.Replacement}});
+    }
+    D["data"] = {{"fixes", Fixes}, {"tracedFunction", F.TracedFunction}, {"entity", F.Entity}};
+    ByFile[F.Where.File].push_back(D);
+  }
+  nlohmann::json Out = nlohmann::json::array();
+  for (auto &[File, Diags] : ByFile) Out.push_back({{"uri", fileUri(File)}, {"diagnostics", Diags}});
+  nlohmann::json Doc = {{"version", 1}, {"tool", "tracelint"}, {"toolVersion", O.ToolVersion}, {"files", Out}};
+  nlohmann::json Failed = nlohmann::json::array();
+  for (const auto &F : R.Failures) Failed.push_back({{"uri", fileUri(F.File)}, {"reason", F.Reason}});
+  Doc["failures"] = Failed;
+  Doc["suppressed"] = R.Suppressed;
+  return Doc.dump(2) + "\n";
+}
+
+}  // namespace tracelint

@@ -1,0 +1,26 @@
+#include "output/Emitters.h"
+
+#include <sstream>
+
+namespace tracelint {
+
+void SourceText::add(const std::string &File, const std::string &Text) {
+  auto &V = Lines[File];
+  V.clear();
+  std::istringstream In(Text);
+  std::string L;
+  while (std::getline(In, L)) V.push_back(L);
+}
+
+const std::string &SourceText::line(const std::string &File, unsigned Line) const {
+  static const std::string Empty;
+  auto It = Lines.find(File);
+  if (It == Lines.end() || Line == 0 || Line > It->second.size()) return Empty;
+  return It->second[Line - 1];
+}
+
+std::string ruleHelpUri(const std::string &Id) {
+  return "https://github.com/tracelint/tracelint/blob/main/docs/rules/" + Id + ".md";
+}
+
+}  // namespace tracelint
