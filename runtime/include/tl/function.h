@@ -172,12 +172,15 @@ class function {
     (detail::append_key(key, tensors, args), ...);
     auto body = [&](const std::vector<tensor>& symbolic) -> std::vector<tensor> {
       std::size_t next = 0;
-      auto substituted = std::forward_as_tuple(detail::substitute(args, symbolic, next)...);
+      // Braced initialization evaluates left to right, so symbolic inputs follow argument order;
+      // tensors are held by value in the tuple, everything else by reference to the caller's args.
+      std::tuple<decltype(detail::substitute(std::forward<Args>(args), symbolic, next))...> substituted{
+          detail::substitute(std::forward<Args>(args), symbolic, next)...};
       if constexpr (std::is_void_v<R>) {
-        std::apply(callable_, substituted);
+        std::apply(callable_, std::move(substituted));
         return {};
       } else {
-        return traits::flatten(std::apply(callable_, substituted));
+        return traits::flatten(std::apply(callable_, std::move(substituted)));
       }
     };
     auto outputs = core_->call(std::move(key), tensors, body);
