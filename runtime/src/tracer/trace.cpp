@@ -57,6 +57,7 @@ int node_of(trace_state& tr, const tensor& t, const std::source_location& loc) {
   tr.g.nodes.push_back(std::move(c));
   int id = static_cast<int>(tr.g.nodes.size()) - 1;
   tr.captured.emplace(impl, id);
+  tr.captured_alive.push_back(t.impl_ptr());
   return id;
 }
 
@@ -107,6 +108,7 @@ tensor make_op(op_kind k, op_attrs attrs, const std::vector<tensor>& inputs, con
     result = tensor(std::move(impl));
     record_on_tapes(tr->g.nodes.back(), inputs, result);
   } else {
+    n.inputs.assign(inputs.size(), -1);  // kernels of variadic ops (concat) count their operands here
     std::vector<const tensor_impl*> in;
     in.reserve(inputs.size());
     for (const auto& t : inputs) in.push_back(t.impl());

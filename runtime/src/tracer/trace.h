@@ -22,6 +22,9 @@ struct trace_state {
   bool first_trace = true;
   // Concrete tensors the trace used, baked in as constant nodes (one node per tensor).
   std::unordered_map<const tensor_impl*, int> captured;
+  // Keeps captured tensors alive for the trace, so a freed tensor's address is never mistaken for
+  // a new tensor's in `captured`.
+  std::vector<std::shared_ptr<tensor_impl>> captured_alive;
   // Variables created during this trace (the create-once rule allows them on the first trace only).
   std::vector<std::shared_ptr<variable_state>> created_variables;
 };

@@ -1,0 +1,277 @@
+#include <gtest/gtest.h>
+#include <tl/tl.h>
+
+#include <atomic>
+#include <iostream>
+#include <thread>
+
+namespace {
+
+int g_trace_counter = 0;
+
+tl::tensor vec(std::vector<float> v, tl::shape_t s) { return tl::tensor::from_vector<float>(v, std::move(s)); }
+
+TEST(Function, CacheHitReplaysWithoutTracing) {
+  int host_calls = 0;
+  auto f = tl::function([&](const tl::tensor& x) {
+    ++host_calls;
+    return x * 2.0 + 1.0;
+  });
+  EXPECT_EQ(f(vec({1, 2}, {2})).to_vector<float>(), (std::vector<float>{3, 5}));
+  EXPECT_EQ(f(vec({5, 6}, {2})).to_vector<float>(), (std::vector<float>{11, 13}));
+  EXPECT_EQ(host_calls, 1);
+  EXPECT_EQ(f.tracing_count(), 1);
+}
+
+TEST(Function, RetracesOnShapeDtypeAndHostScalar) {
+  auto f = tl::function([](const tl::tensor& x, int k) { return x * static_cast<double>(k); });
+  f(vec({1, 2}, {2}), 3);
+  f(vec({1, 2}, {2}), 3);
+  EXPECT_EQ(f.tracing_count(), 1);
+  f(vec({1, 2, 3}, {3}), 3);  // new shape
+  EXPECT_EQ(f.tracing_count(), 2);
+  EXPECT_EQ(f(vec({1, 2}, {2}), 4).to_vector<float>(), (std::vector<float>{4, 8}));  // new host value
+  EXPECT_EQ(f.tracing_count(), 3);
+  auto ints = f(tl::tensor::from_vector<std::int32_t>({1, 2}, {2}), 3);  // new dtype
+  EXPECT_EQ(ints.to_vector<std::int32_t>(), (std::vector<std::int32_t>{3, 6}));
+  EXPECT_EQ(f.tracing_count(), 4);
+}
+
+TEST(Function, InputSignatureServesAllBatchSizesAndRejectsMismatch) {
+  auto f = tl::function([](const tl::tensor& x) { return tl::sum(x, {1}); },
+                        {.name = "rows", .input_signature = std::vector<tl::tensor_spec>{{{-1, 2}, tl::dtype::float32}}});
+  EXPECT_EQ(f(vec({1, 2, 3, 4}, {2, 2})).to_vector<float>(), (std::vector<float>{3, 7}));
+  EXPECT_EQ(f(vec({1, 2, 3, 4, 5, 6}, {3, 2})).to_vector<float>(), (std::vector<float>{3, 7, 11}));
+  EXPECT_EQ(f.tracing_count(), 1);
+  try {
+    f(vec({1, 2, 3}, {1, 3}));
+    FAIL();
+  } catch (const tl::error& e) {
+    EXPECT_NE(std::string(e.what()).find("input_signature"), std::string::npos);
+  }
+}
+
+TEST(Function, ReduceRetracingGeneralizesChangedDimensions) {
+  auto f = tl::function([](const tl::tensor& x) { return tl::mean(x); }, {.reduce_retracing = true});
+  f(tl::ones({2, 3}));
+  f(tl::ones({4, 3}));
+  f(tl::ones({5, 3}));
+  f(tl::ones({7, 3}));
+  EXPECT_EQ(f.tracing_count(), 2);
+  auto sigs = f.cached_signatures();
+  ASSERT_EQ(sigs.size(), 2u);
+  EXPECT_EQ(sigs[1], "(float32[?, 3])");
+}
+
+TEST(Function, NestedFunctionsAreInlined) {
+  auto inner = tl::function([](const tl::tensor& x) { return x + 1.0; });
+  auto outer = tl::function([&](const tl::tensor& x) { return inner(x) * 2.0; });
+  EXPECT_EQ(outer(vec({1}, {1})).to_vector<float>(), (std::vector<float>{4}));
+  EXPECT_EQ(outer(vec({2}, {1})).to_vector<float>(), (std::vector<float>{6}));
+  EXPECT_EQ(outer.tracing_count(), 1);
+}
+
+TEST(Function, RunEagerlySwitches) {
+  int calls = 0;
+  auto f = tl::function([&](const tl::tensor& x) {
+    ++calls;
+    return x;
+  }, {.run_eagerly = true});
+  f(vec({1}, {1}));
+  f(vec({1}, {1}));
+  EXPECT_EQ(calls, 2);
+  int calls2 = 0;
+  auto g = tl::function([&](const tl::tensor& x) {
+    ++calls2;
+    return x;
+  });
+  tl::run_functions_eagerly(true);
+  g(vec({1}, {1}));
+  g(vec({1}, {1}));
+  tl::run_functions_eagerly(false);
+  EXPECT_EQ(calls2, 2);
+  EXPECT_EQ(g.tracing_count(), 0);
+}
+
+// Trace-time host semantics.
+TEST(TraceSemantics, GlobalIncrementedOncePerTraceNotPerCall) {
+  g_trace_counter = 0;
+  auto f = tl::function([](const tl::tensor& x) {
+    ++g_trace_counter;
+    return x;
+  });
+  for (int i = 0; i < 5; ++i) f(vec({1}, {1}));
+  EXPECT_EQ(g_trace_counter, 1);
+  f(vec({1, 2}, {2}));
+  EXPECT_EQ(g_trace_counter, 2);
+}
+
+TEST(TraceSemantics, HostValueIsBakedIn) {
+  double lr = 0.1;
+  auto f = tl::function([&](const tl::tensor& x) { return x * lr; });
+  EXPECT_FLOAT_EQ(f(vec({1}, {1})).item<float>(), 0.1f);
+  lr = 0.05;
+  EXPECT_FLOAT_EQ(f(vec({1}, {1})).item<float>(), 0.1f);  // the graph still uses 0.1
+}
+
+TEST(TraceSemantics, TlPrintPrintsEveryCallHostPrintfOnlyWhileTracing) {
+  testing::internal::CaptureStdout();
+  auto f = tl::function([](const tl::tensor& x) {
+    std::printf("host print\n");
+    std::fflush(stdout);
+    return tl::print(x, "graph print");
+  });
+  f(vec({1}, {1}));
+  f(vec({1}, {1}));
+  f(vec({1}, {1}));
+  auto out = testing::internal::GetCapturedStdout();
+  auto count = [&](const std::string& s) {
+    std::size_t n = 0;
+    for (auto p = out.find(s); p != std::string::npos; p = out.find(s, p + 1)) ++n;
+    return n;
+  };
+  EXPECT_EQ(count("host print"), 1u);
+  EXPECT_EQ(count("graph print: [1]"), 3u);
+}
+
+TEST(TraceSemantics, HostReadOfSymbolicTensorIsAnError) {
+  auto f = tl::function([](const tl::tensor& x) {
+    float v = x.item<float>();
+    return x * static_cast<double>(v);
+  });
+  try {
+    f(vec({1}, {1}));
+    FAIL();
+  } catch (const tl::error& e) {
+    EXPECT_NE(std::string(e.what()).find("trace-host-read"), std::string::npos) << e.what();
+  }
+}
+
+TEST(TraceSemantics, LeakedSymbolicTensorIsAnErrorAtUse) {
+  tl::tensor leaked;
+  auto f = tl::function([&](const tl::tensor& x) {
+    leaked = x * 2.0;
+    return x;
+  });
+  f(vec({1}, {1}));
+  try {
+    tl::add(leaked, leaked);
+    FAIL();
+  } catch (const tl::error& e) {
+    EXPECT_NE(std::string(e.what()).find("trace-tensor-leak"), std::string::npos) << e.what();
+  }
+}
+
+TEST(Variables, ReadsAndAssignmentsRunOnEveryCall) {
+  tl::variable v(tl::constant(0.0));
+  auto f = tl::function([&](const tl::tensor& x) {
+    v.assign_add(x);
+    return v.value();
+  });
+  for (int i = 0; i < 4; ++i) f(tl::constant(1.0));
+  EXPECT_FLOAT_EQ(v.value().item<float>(), 4.f);
+  v.assign_sub(tl::constant(1.5));  // eager update, seen by the next call
+  EXPECT_FLOAT_EQ(f(tl::constant(1.0)).item<float>(), 3.5f);
+  EXPECT_THROW(v.assign(tl::ones({2})), tl::error);
+}
+
+TEST(Variables, ReadBeforeAssignKeepsTheOldValue) {
+  tl::variable v(tl::constant(1.0));
+  auto f = tl::function([&]() {
+    auto before = v.value();
+    v.assign(tl::constant(10.0));
+    return before + v.value();
+  });
+  EXPECT_FLOAT_EQ(f().item<float>(), 11.f);
+  EXPECT_FLOAT_EQ(f().item<float>(), 20.f);
+}
+
+TEST(Variables, CreateOnceAllowedOnFirstTraceOnly) {
+  tl::variable holder;
+  auto f = tl::function([&](const tl::tensor& x) {
+    if (!holder.defined()) holder = tl::variable(tl::zeros({1}));
+    holder.assign_add(tl::reshape(tl::sum(x), {1}));
+    return holder.value();
+  });
+  f(vec({1, 2}, {2}));
+  EXPECT_FLOAT_EQ(f(vec({1, 2}, {2})).to_vector<float>()[0], 6.f);
+  auto g = tl::function([&](const tl::tensor& x) {
+    tl::variable fresh(tl::zeros({1}));  // every trace creates one
+    return x + fresh.value();
+  });
+  g(vec({1}, {1}));
+  try {
+    g(vec({1, 2}, {2}));  // a retrace creates another: TF's rule says no
+    FAIL();
+  } catch (const tl::error& e) {
+    EXPECT_NE(std::string(e.what()).find("trace-variable-creation"), std::string::npos) << e.what();
+  }
+}
+
+TEST(Optimizers, SgdMomentumAndAdamMatchEagerAndTraced) {
+  auto run = [](bool traced, int which) {
+    tl::variable w(tl::tensor::from_vector<float>({1, -2}, {2}));
+    tl::optimizers::sgd sgd(0.1, which == 1 ? 0.9 : 0.0);
+    tl::optimizers::adam adam(0.1);
+    auto step = [&]() {
+      tl::gradient_tape tape;
+      auto loss = tl::sum(tl::square(w.value() - 3.0));
+      auto g = tape.gradient(loss, std::vector<tl::variable>{w});
+      if (which == 2) adam.apply_gradients(g, {w});
+      else sgd.apply_gradients(g, {w});
+      return loss;
+    };
+    auto f = tl::function(step, {.run_eagerly = !traced});
+    float last = 0;
+    for (int i = 0; i < 30; ++i) last = f().item<float>();
+    return std::make_pair(last, w.value().to_vector<float>());
+  };
+  for (int which : {0, 1, 2}) {
+    auto eager = run(false, which);
+    auto traced = run(true, which);
+    EXPECT_NEAR(eager.first, traced.first, 1e-4) << which;
+    EXPECT_LT(traced.first, 10.f) << which;  // started at 4 + 25 = 29
+    for (int i = 0; i < 2; ++i) EXPECT_NEAR(eager.second[i], traced.second[i], 1e-4);
+  }
+}
+
+TEST(Metrics, MeanSumAccuracyInsideTracedFunction) {
+  tl::metrics::mean m;
+  tl::metrics::sum s;
+  tl::metrics::accuracy acc;
+  tl::metrics::sparse_categorical_accuracy sca;
+  auto f = tl::function([&](const tl::tensor& x) {
+    m.update_state(x);
+    s.update_state(x);
+    acc.update_state(tl::tensor::from_vector<std::int32_t>({1, 2, 3}, {3}), tl::tensor::from_vector<std::int32_t>({1, 0, 3}, {3}));
+    sca.update_state(tl::tensor::from_vector<std::int64_t>({1, 0}, {2}), vec({0.1f, 0.9f, 0.2f, 0.8f}, {2, 2}));
+  });
+  f(vec({1, 2, 3}, {3}));
+  f(vec({4, 5, 6}, {3}));
+  EXPECT_FLOAT_EQ(m.result().item<float>(), 3.5f);
+  EXPECT_FLOAT_EQ(s.result().item<float>(), 21.f);
+  EXPECT_NEAR(acc.result().item<float>(), 2.f / 3.f, 1e-6);
+  EXPECT_FLOAT_EQ(sca.result().item<float>(), 0.5f);
+  m.reset_state();
+  EXPECT_FLOAT_EQ(m.result().item<float>(), 0.f);
+}
+
+TEST(Concurrency, OneFunctionFromEightThreadsWhileOthersRetrace) {
+  auto f = tl::function([](const tl::tensor& x) { return tl::sum(x * 2.0); });
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 50; ++i) {
+        std::int64_t n = (t % 2 == 0) ? 4 : 1 + (i % 7);  // odd threads keep adding signatures
+        auto out = f(tl::ones({n})).item<float>();
+        if (out != 2.f * static_cast<float>(n)) ++wrong;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(wrong.load(), 0);
+  EXPECT_EQ(f.tracing_count(), 7);
+}
+
+}  // namespace
