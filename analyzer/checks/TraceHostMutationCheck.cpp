@@ -131,6 +131,10 @@ class WriteFinder : public RecursiveASTVisitor<WriteFinder> {
     }
     if (VD->isStaticDataMember()) return Target{qualifiedNameOf(VD), "static member", "static member '" + qualifiedNameOf(VD) + "'"};
     if (VD->hasGlobalStorage()) return Target{qualifiedNameOf(VD), "global variable", "global '" + qualifiedNameOf(VD) + "'"};
+    if (VD->isInitCapture()) {  // [copy = 0]: a field of the closure, kept across calls
+      if (VD->getType()->isReferenceType()) return Target{Name, "captured by reference", "'" + Name + "' (captured by reference)"};
+      return Target{Name, "by-copy capture", "the lambda's copy of '" + Name + "'"};
+    }
     if (VD->isLocalVarDeclOrParm() &&
         cast<Decl>(VD->getDeclContext())->getCanonicalDecl() != R.Fn->getCanonicalDecl()) {
       auto Kind = captureKindOf(R.Fn, VD);
@@ -148,7 +152,8 @@ class WriteFinder : public RecursiveASTVisitor<WriteFinder> {
     if (SM.isInSystemHeader(SM.getFileLoc(Loc))) return;
     Finding F;
     F.CheckId = "trace-host-mutation";
-    F.Where = C.point(Loc);
+    // Point at the written entity (its start), where a reader looks for it.
+    F.Where = C.point(Lhs->getBeginLoc().isValid() ? Lhs->getBeginLoc() : Loc);
     F.TracedFunction = R.Root->Name;
     F.Entity = T->Entity;
     F.Message = T->Shown + " is " + How + " while tracing '" + R.Root->Name +

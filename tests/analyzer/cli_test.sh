@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# The CLI contract: exit codes, configuration errors, failure records, column conversion.
+set -uo pipefail
+tool=$1 src=$2
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+args=(-- -std=c++20 -I"$src/runtime/include")
+
+cat > "$dir/bad.cpp" <<'CPP'
+int main() { return undeclared_name; }
+CPP
+# A non-ASCII line before the finding's column: "é" is 2 bytes, 1 UTF-16 unit.
+cat > "$dir/good.cpp" <<'CPP'
+#include <tl/tl.h>
+int g = 0;
+int main() {
+  auto f = tl::function([](const tl::tensor& x) { const char* s = "é"; (void)s; g = 1; return x; });
+  (void)f;
+}
+CPP
+
+"$tool" "$dir/good.cpp" --quiet "${args[@]}" >/dev/null; rc=$?
+[ $rc -eq 0 ] || fail "warnings only: exit $rc, want 0"
+"$tool" "$dir/good.cpp" --quiet --warnings-as-errors='trace-*' "${args[@]}" >/dev/null; rc=$?
+[ $rc -eq 1 ] || fail "warnings-as-errors: exit $rc, want 1"
+out=$("$tool" "$dir/bad.cpp" "$dir/good.cpp" --quiet --format=json "${args[@]}" 2>"$dir/err"); rc=$?
+[ $rc -eq 3 ] || fail "parse failure: exit $rc, want 3"
+grep -q "bad.cpp: error: analysis failed: did not parse" "$dir/err" || fail "no failure record on stderr"
+printf '%s' "$out" | python3 -c '
+import json, sys
+r = json.load(sys.stdin)
+assert any(f["uri"].endswith("bad.cpp") for f in r["failures"]), "bad.cpp not recorded as failed"
+good = [f for f in r["files"] if f["uri"].endswith("good.cpp")][0]
+d = good["diagnostics"][0]
+line = open(sys.argv[1], encoding="utf-8").read().splitlines()[3]
+byte_col = line.encode("utf-8").index(b"g = 1")
+assert d["range"]["start"]["character"] == byte_col - 1, (d["range"], byte_col)
+' "$dir/good.cpp" || fail "json output"
+"$tool" "$dir/good.cpp" --quiet --format=sarif --repo-root="$dir" "${args[@]}" > "$dir/out.sarif" || fail "sarif run"
+python3 - "$dir/out.sarif" "$dir/good.cpp" <<'PY' || fail "sarif output"
+import json, sys
+s = json.load(open(sys.argv[1]))
+run = s["runs"][0]
+assert s["version"] == "2.1.0"
+ids = [r["id"] for r in run["tool"]["driver"]["rules"]]
+assert "trace-host-mutation" in ids and len(ids) == len(set(ids))
+res = run["results"][0]
+loc = res["locations"][0]["physicalLocation"]
+assert loc["artifactLocation"]["uri"] == "good.cpp", loc
+line = open(sys.argv[2], encoding="utf-8").read().splitlines()[3]
+assert loc["region"]["startColumn"] == line.index("g = 1") + 1, loc["region"]
+assert "tracelint/v1" in res["partialFingerprints"]
+assert res["relatedLocations"][0]["message"]["text"]
+PY
+text=$("$tool" "$dir/good.cpp" --quiet --use-color=false "${args[@]}")
+echo "$text" | head -1 | grep -qE "good.cpp:4:[0-9]+: warning: global 'g' is assigned while tracing 'f'.*\[trace-host-mutation\]$" || fail "text format: $text"
+byte=$(( $(sed -n 4p "$dir/good.cpp" | grep -ob "g = 1" | cut -d: -f1) + 1 ))
+echo "$text" | head -1 | grep -q "good.cpp:4:$byte:" || fail "text column is not the 1-based byte column $byte"
+
+echo '{ "Checks": 5 }' > "$dir/.tracelint.json"
+"$tool" "$dir/good.cpp" --quiet "${args[@]}" 2>"$dir/err" >/dev/null; rc=$?
+[ $rc -eq 2 ] || fail "malformed config: exit $rc, want 2"
+grep -q ".tracelint.json:1:3: configuration key 'Checks' must be a string" "$dir/err" || fail "config error message: $(cat "$dir/err")"
+echo '{ "Checks": "-*" }' > "$dir/.tracelint.json"
+out=$("$tool" "$dir/good.cpp" --quiet --format=json "${args[@]}") || fail "disabled checks run"
+printf '%s' "$out" | python3 -c 'import json,sys; r=json.load(sys.stdin); assert not r["files"][0]["diagnostics"]' || fail "Checks: -* still reported"
+rm "$dir/.tracelint.json"
+"$tool" --list-checks | grep -q "trace-host-mutation" || fail "--list-checks"
+"$tool" --explain=trace-host-mutation | grep -q "once per trace" || fail "--explain"
+"$tool" --explain=no-such-check >/dev/null 2>&1; [ $? -eq 2 ] || fail "--explain unknown: want 2"
+"$tool" --format=xml "$dir/good.cpp" "${args[@]}" >/dev/null 2>&1; [ $? -eq 2 ] || fail "bad --format: want 2"
+"$tool" "$dir/missing.cpp" "$dir/good.cpp" --quiet "${args[@]}" >/dev/null 2>&1; rc=$?
+[ $rc -eq 3 ] || fail "missing file: exit $rc, want 3"
+[ -f "$("$tool" --print-resource-dir)/include/stddef.h" ] || fail "--print-resource-dir"
+echo "cli contract: ok"
