@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Sets up, builds and runs the whole test suite through CTest.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=${TRACELINT_BUILD_DIR:-$root/build}
+"$root/scripts/setup.sh"
+"$root/scripts/build.sh" "$build"
+cd "$build"
+ctest -j "${TRACELINT_JOBS:-2}" --output-on-failure "$@"
