@@ -4,7 +4,6 @@
 
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/ExprCXX.h"
-#include "clang/AST/ParentMapContext.h"
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/Basic/SourceManager.h"
 
@@ -79,24 +78,26 @@ const FunctionDecl *withBody(const FunctionDecl *FD) {
   return nullptr;
 }
 
-std::string enclosingVarName(ASTContext &Ctx, const Expr *E) {
-  DynTypedNode N = DynTypedNode::create(*E);
-  for (int Depth = 0; Depth < 8; ++Depth) {
-    auto Parents = Ctx.getParents(N);
-    if (Parents.empty()) break;
-    N = Parents[0];
-    if (auto *VD = N.get<VarDecl>()) return VD->getNameAsString();
-    if (auto *FD = N.get<FieldDecl>()) return FD->getNameAsString();
-    if (N.get<Stmt>() && isa<CompoundStmt>(N.get<Stmt>())) break;
-  }
-  return "";
-}
-
 class RootFinder : public RecursiveASTVisitor<RootFinder> {
  public:
   RootFinder(ASTContext &Ctx, const Pack &P, std::vector<TracedRoot> &Out) : Ctx(Ctx), P(P), Out(Out) {}
   bool shouldVisitTemplateInstantiations() const { return true; }
   bool shouldVisitLambdaBodies() const { return true; }
+
+  // System headers hold no user code to trace; skipping them keeps the walk close to free.
+  bool TraverseDecl(Decl *D) {
+    if (D && !isa<TranslationUnitDecl>(D) && Ctx.getSourceManager().isInSystemHeader(D->getLocation())) return true;
+    return RecursiveASTVisitor::TraverseDecl(D);
+  }
+
+  // The variable being initialized names the traced function (`auto step = tl::function(...)`).
+  // A stack instead of Clang's parent map: building that map walks the whole TU.
+  bool TraverseVarDecl(VarDecl *D) {
+    Vars.push_back(D);
+    bool Result = RecursiveASTVisitor::TraverseVarDecl(D);
+    Vars.pop_back();
+    return Result;
+  }
 
   bool VisitCXXConstructExpr(CXXConstructExpr *E) {
     const auto *Class = E->getConstructor()->getParent();
@@ -149,7 +150,9 @@ class RootFinder : public RecursiveASTVisitor<RootFinder> {
       }
     }
     if (!R.Callable) return;
-    if (R.Name.empty()) R.Name = enclosingVarName(Ctx, Entry);
+    if (R.Name.empty() && !Vars.empty() && Vars.back()->getInit() &&
+        Vars.back()->getInit()->getBeginLoc() == Entry->getBeginLoc())
+      R.Name = Vars.back()->getNameAsString();
     if (R.Name.empty()) {
       auto PL = Ctx.getSourceManager().getPresumedLoc(Ctx.getSourceManager().getFileLoc(Loc));
       R.Name = PL.isValid() ? "lambda at line " + std::to_string(PL.getLine()) : "traced lambda";
@@ -162,6 +165,7 @@ class RootFinder : public RecursiveASTVisitor<RootFinder> {
   ASTContext &Ctx;
   const Pack &P;
   std::vector<TracedRoot> &Out;
+  std::vector<const VarDecl *> Vars;
 };
 
 // Calls in one function body; nested lambda bodies are separate functions, reached when called.
