@@ -12,6 +12,8 @@ packages=(
   # One OpenMP thread pool for our kernels and BLAS (the pthread build would fight OpenMP for 2 cores).
   libopenblas-openmp-dev
   python3
+  # Validates our SARIF against the 2.1.0 schema in the tests.
+  python3-jsonschema
 )
 if [[ "${TRACELINT_SETUP_EXTRA:-}" != "" ]]; then
   read -r -a extra <<<"$TRACELINT_SETUP_EXTRA"

@@ -24,9 +24,12 @@ void emitOne(std::ostringstream &OS, const SourcePoint &P, const char *Sev, cons
   const auto &L = S.line(P.File, P.Line);
   if (!L.empty()) {
     OS << L << "\n";
-    // Tabs are kept so the caret lines up under the same column in a terminal.
+    // Tabs are kept and UTF-8 continuation bytes take no cell, so the caret lines up in a terminal.
     std::string Pad;
-    for (unsigned I = 0; I + 1 < P.Column && I < L.size(); ++I) Pad += L[I] == '\t' ? '\t' : ' ';
+    for (unsigned I = 0; I + 1 < P.Column && I < L.size(); ++I) {
+      if ((static_cast<unsigned char>(L[I]) & 0xC0) == 0x80) continue;
+      Pad += L[I] == '\t' ? '\t' : ' ';
+    }
     OS << Pad << (Color ? "\033[1;32m^\033[0m" : "^") << "\n";
   }
 }

@@ -73,4 +73,45 @@ rm "$dir/.tracelint.json"
 "$tool" "$dir/missing.cpp" "$dir/good.cpp" --quiet "${args[@]}" >/dev/null 2>&1; rc=$?
 [ $rc -eq 3 ] || fail "missing file: exit $rc, want 3"
 [ -f "$("$tool" --print-resource-dir)/include/stddef.h" ] || fail "--print-resource-dir"
+# Header filter: a write in a header is shown only when the header matches.
+cat > "$dir/bump.h" <<'CPP'
+inline int hits = 0;
+inline void bump() { ++hits; }
+CPP
+cat > "$dir/uses_header.cpp" <<'CPP'
+#include <tl/tl.h>
+#include "bump.h"
+int main() {
+  auto f = tl::function([](const tl::tensor& x) { bump(); return x; });
+  (void)f;
+}
+CPP
+n=$("$tool" "$dir/uses_header.cpp" --quiet --format=json "${args[@]}" | python3 -c 'import json,sys; print(sum(len(f["diagnostics"]) for f in json.load(sys.stdin)["files"]))')
+[ "$n" = 0 ] || fail "header finding shown without --header-filter ($n)"
+n=$("$tool" "$dir/uses_header.cpp" --quiet --format=json --header-filter='bump\.h' "${args[@]}" | python3 -c 'import json,sys; print(sum(len(f["diagnostics"]) for f in json.load(sys.stdin)["files"]))')
+[ "$n" = 1 ] || fail "header finding not shown with --header-filter ($n)"
+# Line filter: only listed lines of listed files report.
+n=$("$tool" "$dir/good.cpp" --quiet --format=json --line-filter='[{"name":"good.cpp","lines":[[1,3]]}]' "${args[@]}" | python3 -c 'import json,sys; print(sum(len(f["diagnostics"]) for f in json.load(sys.stdin)["files"]))')
+[ "$n" = 0 ] || fail "line filter kept a finding outside its lines"
+n=$("$tool" "$dir/good.cpp" --quiet --format=json --line-filter='[{"name":"good.cpp","lines":[[4,4]]}]' "${args[@]}" | python3 -c 'import json,sys; print(sum(len(f["diagnostics"]) for f in json.load(sys.stdin)["files"]))')
+[ "$n" = 1 ] || fail "line filter dropped a finding on its line"
+# -j 2 gives the same report as -j 1.
+one=$("$tool" "$dir/good.cpp" "$dir/uses_header.cpp" --quiet --format=json -j 1 --header-filter=. "${args[@]}")
+two=$("$tool" "$dir/good.cpp" "$dir/uses_header.cpp" --quiet --format=json -j 2 --header-filter=. "${args[@]}")
+[ "$one" = "$two" ] || fail "-j 2 differs from -j 1"
+# Configuration lookup: the nearest .tracelint.json applies, InheritParentConfig merges the parent.
+mkdir -p "$dir/sub"
+cp "$dir/good.cpp" "$dir/sub/good.cpp"
+echo '{ "WarningsAsErrors": "trace-*" }' > "$dir/.tracelint.json"
+echo '{ "InheritParentConfig": true }' > "$dir/sub/.tracelint.json"
+"$tool" "$dir/sub/good.cpp" --quiet "${args[@]}" >/dev/null; rc=$?
+[ $rc -eq 1 ] || fail "inherited WarningsAsErrors: exit $rc, want 1"
+echo '{ "InheritParentConfig": false }' > "$dir/sub/.tracelint.json"
+"$tool" "$dir/sub/good.cpp" --quiet "${args[@]}" >/dev/null; rc=$?
+[ $rc -eq 0 ] || fail "non-inheriting config: exit $rc, want 0"
+rm -f "$dir/.tracelint.json" "$dir/sub/.tracelint.json"
+# Unmatched NOLINTBEGIN is an error.
+printf '%s\n' '// NOLINTBEGIN' 'int x = 0;' > "$dir/nolint.cpp"
+"$tool" "$dir/nolint.cpp" --quiet -- -std=c++20 >/dev/null; rc=$?
+[ $rc -eq 1 ] || fail "unmatched NOLINTBEGIN: exit $rc, want 1"
 echo "cli contract: ok"
