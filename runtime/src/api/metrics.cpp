@@ -6,7 +6,8 @@
 
 namespace tl::metrics {
 
-metric::metric() : total_(constant(0.0), "metric/total", false), count_(constant(0.0), "metric/count", false) {}
+metric::metric(std::source_location loc)
+    : total_(constant(0.0), "metric/total", false, loc), count_(constant(0.0), "metric/count", false, loc) {}
 
 tensor metric::result() const {
   if (!divide_) return total_.value();
