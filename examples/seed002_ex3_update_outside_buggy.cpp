@@ -19,7 +19,7 @@ int main() {
         return std::vector<tl::tensor>{loss, gradients[0], gradients[1]};
       },
       {.name = "train_step"});
-  for (int i = 0; i < 3; ++i) {
+  for (int i = 0; i < 5; ++i) {
     auto out = train_step(tl::constant(2.0), tl::constant(3.0));
     w.assign_sub(out[1] * learning_rate);  // eager, op by op
     b.assign_sub(out[2] * learning_rate);

@@ -19,7 +19,7 @@ int main() {
         return loss;
       },
       {.name = "train_step"});
-  for (int i = 0; i < 3; ++i) {
+  for (int i = 0; i < 5; ++i) {
     auto loss = train_step(tl::constant(2.0), tl::constant(3.0));
     std::cout << "loss=" << loss.item<float>() << " weight=" << w.value().item<float>() << "\n";
   }

@@ -18,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "tl/checks.h"
 #include "tl/tensor.h"
 #include "tl/variable.h"
 
@@ -70,9 +71,11 @@ class function_core {
   std::string display_name() const;
 
  private:
+  void note_call(bool retraced, const call_key& key, const std::vector<call_key>& cached);
   struct impl;
   std::unique_ptr<impl> impl_;
   function_options options_;
+  std::vector<tl::observation> pending_;  // frequent-retrace reports, raised after the call's bookkeeping
 };
 
 bool tracing_active();  // is this thread building a graph right now?

@@ -17,15 +17,17 @@ using axes_t = std::vector<std::int64_t>;
 // Creation
 tensor zeros(shape_t shape, tl::dtype t = dtype::float32, loc_t loc = loc_t::current());
 tensor ones(shape_t shape, tl::dtype t = dtype::float32, loc_t loc = loc_t::current());
-tensor fill(shape_t shape, double value, tl::dtype t = dtype::float32, loc_t loc = loc_t::current());
+tensor fill(shape_t shape, const double& value, tl::dtype t = dtype::float32, loc_t loc = loc_t::current());
 tensor arange(std::int64_t start, std::int64_t stop, std::int64_t step = 1, tl::dtype t = dtype::int64,
               loc_t loc = loc_t::current());
 tensor random_normal(shape_t shape, std::uint64_t seed, float mean = 0.f, float stddev = 1.f,
                      loc_t loc = loc_t::current());
 tensor random_uniform(shape_t shape, std::uint64_t seed, float low = 0.f, float high = 1.f,
                       loc_t loc = loc_t::current());
-// A host scalar as a tensor: inside a trace it is baked into the graph as a constant.
-tensor constant(double value, tl::dtype t = dtype::float32, loc_t loc = loc_t::current());
+// A host scalar as a tensor: inside a trace it is baked into the graph as a constant. Host values
+// are taken by reference so that the runtime can tell, on replay, when the variable they came from
+// has changed since the trace (trace-stale-capture).
+tensor constant(const double& value, tl::dtype t = dtype::float32, loc_t loc = loc_t::current());
 
 // Elementwise arithmetic with NumPy broadcasting
 tensor add(const tensor& a, const tensor& b, loc_t loc = loc_t::current());
@@ -98,13 +100,13 @@ tensor operator-(const tensor& a, const tensor& b);
 tensor operator*(const tensor& a, const tensor& b);
 tensor operator/(const tensor& a, const tensor& b);
 tensor operator-(const tensor& a);
-tensor operator+(const tensor& a, double b);
-tensor operator-(const tensor& a, double b);
-tensor operator*(const tensor& a, double b);
-tensor operator/(const tensor& a, double b);
-tensor operator+(double a, const tensor& b);
-tensor operator-(double a, const tensor& b);
-tensor operator*(double a, const tensor& b);
-tensor operator/(double a, const tensor& b);
+tensor operator+(const tensor& a, const double& b);
+tensor operator-(const tensor& a, const double& b);
+tensor operator*(const tensor& a, const double& b);
+tensor operator/(const tensor& a, const double& b);
+tensor operator+(const double& a, const tensor& b);
+tensor operator-(const double& a, const tensor& b);
+tensor operator*(const double& a, const tensor& b);
+tensor operator/(const double& a, const tensor& b);
 
 }  // namespace tl

@@ -1,11 +1,16 @@
 // The cache, tracing and replay behind tl::function.
 #include <atomic>
+#include <deque>
 #include <map>
+#include <optional>
 #include <mutex>
 #include <sstream>
 
 #include "core/tensor_impl.h"
 #include "executor/plan.h"
+#include "hazards/baked_values.h"
+#include "hazards/observations.h"
+#include "hazards/static_snapshot.h"
 #include "tl/error.h"
 #include "tl/function.h"
 #include "tracer/trace.h"
@@ -25,12 +30,20 @@ struct concrete_function {
   call_key key;  // tensor shapes may hold -1 (input_signature, reduce_retracing)
   graph g;
   std::vector<std::shared_ptr<variable_state>> owned_variables;
+  // Hazard bookkeeping, filled while tracing and checked on replay.
+  std::vector<int> skipped_writes;  // trace-host-mutation observations whose writes replays skip
+  std::vector<std::shared_ptr<variable_state>> read_variables;
+  baked_values baked;
   std::mutex plans_mu;
   std::map<std::vector<shape_t>, std::unique_ptr<plan>> plans;
 };
 
 struct function_core::impl {
   std::source_location created_at;
+  std::mutex history_mu;
+  std::deque<bool> recent_retraces;  // the last 10 calls: did each retrace?
+  bool frequent_reported = false;
+  bool counted_at_site = false;
   mutable std::mutex cache_mu;
   std::mutex trace_mu;  // one trace at a time per function
   std::vector<std::unique_ptr<concrete_function>> cache;
@@ -95,6 +108,28 @@ std::string key_string(const call_key& key) {
   return os.str();
 }
 
+std::string part_string(const key_part& p) {
+  call_key k{p};
+  auto s = key_string(k);
+  return s.substr(1, s.size() - 2);
+}
+
+std::string site_key(const std::source_location& loc) {
+  return std::string(loc.file_name()) + ":" + std::to_string(loc.line()) + ":" + std::to_string(loc.column());
+}
+
+// How many tl::function objects created at each source location have traced.
+std::mutex g_sites_mu;
+std::map<std::string, int> g_sites;
+
+observation base_observation(const std::string& rule, const std::string& name, const std::source_location& created) {
+  observation o;
+  o.rule = rule;
+  o.function = name;
+  o.function_location = format_location(created);
+  return o;
+}
+
 }  // namespace
 
 function_core::function_core(function_options options, std::source_location created_at)
@@ -116,6 +151,49 @@ std::vector<std::string> function_core::cached_signatures() const {
   std::vector<std::string> out;
   for (const auto& c : impl_->cache) out.push_back(key_string(c->key));
   return out;
+}
+
+// Explains a retrace as the difference to the closest cached key, and reports frequent retracing
+// (TF's threshold: at least 5 of the last 10 calls) with the fix that applies.
+void function_core::note_call(bool retraced, const call_key& key, const std::vector<call_key>& cached) {
+  if (!checks_enabled()) return;
+  std::string diff, kind = "trace-shape-retrace";
+  if (retraced && !cached.empty()) {
+    std::size_t best = 0, best_count = ~std::size_t{0};
+    for (std::size_t c = 0; c < cached.size(); ++c) {
+      std::size_t n = 0;
+      for (std::size_t i = 0; i < key.size() && i < cached[c].size(); ++i) n += !part_matches(cached[c][i], key[i]);
+      if (n < best_count) {
+        best_count = n;
+        best = c;
+      }
+    }
+    for (std::size_t i = 0; i < key.size() && i < cached[best].size(); ++i) {
+      if (part_matches(cached[best][i], key[i])) continue;
+      if (!diff.empty()) diff += "; ";
+      diff += "argument " + std::to_string(i) + ": " + part_string(cached[best][i]) + " before, " + part_string(key[i]) + " now";
+      if (key[i].kind != key_kind::tensor) kind = "trace-scalar-retrace";
+    }
+  }
+  std::lock_guard<std::mutex> lock(impl_->history_mu);
+  impl_->recent_retraces.push_back(retraced);
+  if (impl_->recent_retraces.size() > 10) impl_->recent_retraces.pop_front();
+  int retraces = 0;
+  for (bool r : impl_->recent_retraces) retraces += r;
+  if (retraced && retraces >= 5 && !impl_->frequent_reported) {
+    impl_->frequent_reported = true;
+    auto o = base_observation(kind, display_name(), impl_->created_at);
+    o.entity = diff.substr(0, diff.find(':'));
+    o.details["retraces_in_last_10_calls"] = std::to_string(retraces);
+    o.details["diff"] = diff;
+    o.details["traces"] = std::to_string(impl_->traces.load());
+    o.message = "'" + display_name() + "' retraced on " + std::to_string(retraces) + " of its last " +
+                std::to_string(impl_->recent_retraces.size()) + " calls (" + diff + "); " +
+                (kind == "trace-shape-retrace"
+                     ? "give it an input_signature with unknown dimensions (-1) or set reduce_retracing"
+                     : "pass the changing host value as a tensor");
+    pending_.push_back(std::move(o));
+  }
 }
 
 std::vector<tensor> function_core::call(call_key key, const std::vector<tensor>& tensor_args, const trace_body& body) {
@@ -146,15 +224,23 @@ std::vector<tensor> function_core::call(call_key key, const std::vector<tensor>&
       if (key_matches(c->key, key)) return c.get();
     return nullptr;
   };
+  bool checking = checks_enabled();
+  bool traced_now = false;
+  std::vector<observation> raised;  // thrown at the end of the call in assert mode
   concrete_function* cf = find();
   if (!cf) {
     std::lock_guard<std::mutex> trace_lock(impl_->trace_mu);
     cf = find();
     if (!cf) {
-      if (options_.reduce_retracing) {
+      std::vector<call_key> cached;
+      {
         std::lock_guard<std::mutex> lock(impl_->cache_mu);
-        for (auto& c : impl_->cache)
-          if (generalize(c->key, key)) break;
+        for (auto& c : impl_->cache) cached.push_back(c->key);
+      }
+      call_key original_key = key;
+      if (options_.reduce_retracing) {
+        for (const auto& c : cached)
+          if (generalize(c, key)) break;
       }
       auto fresh = std::make_unique<concrete_function>();
       fresh->key = key;
@@ -163,6 +249,8 @@ std::vector<tensor> function_core::call(call_key key, const std::vector<tensor>&
       ts.function_name = display_name();
       ts.function_created_at = impl_->created_at;
       ts.first_trace = impl_->traces == 0;
+      ts.baked = &fresh->baked;
+      ts.baked->set_entry_frame(__builtin_frame_address(0));
       std::vector<tensor> symbolic;
       for (const auto& part : key) {
         if (part.kind != key_kind::tensor) continue;
@@ -182,6 +270,8 @@ std::vector<tensor> function_core::call(call_key key, const std::vector<tensor>&
         symbolic.emplace_back(std::move(t));
       }
       std::vector<tensor> outputs;
+      std::optional<static_snapshot> snapshot;
+      if (checking) snapshot.emplace(__builtin_frame_address(0));
       {
         trace_scope scope(ts);
         outputs = body(symbolic);
@@ -190,13 +280,97 @@ std::vector<tensor> function_core::call(call_key key, const std::vector<tensor>&
           ts.g.outputs.push_back(node_of(ts, o, impl_->created_at));
         }
       }
+      if (snapshot) {
+        for (const auto& w : snapshot->changes()) {
+          auto o = base_observation("trace-host-mutation", display_name(), impl_->created_at);
+          o.entity = w.symbol;
+          o.details["module"] = w.module;
+          o.details["section"] = w.section;
+          o.details["bytes_changed"] = std::to_string(w.bytes_changed);
+          o.details["replays_skipped"] = "0";
+          std::string what = w.caller_frame ? w.symbol
+                                            : "'" + w.symbol + "' (" + (w.module.empty() ? "process" : w.module + " " + w.section) + ")";
+          o.message = what + " was " + (w.first_initialization ? "first initialized" : "written") + " while tracing '" +
+                      display_name() + "': the write happened at trace time only, and replays of the graph skip it";
+          int index = observe(o, false);
+          if (index >= 0) fresh->skipped_writes.push_back(index);
+          raised.push_back(std::move(o));
+        }
+      }
+      for (const auto& n : ts.g.nodes)
+        if (n.kind == op_kind::read_variable &&
+            std::find(fresh->read_variables.begin(), fresh->read_variables.end(), n.attrs.var) == fresh->read_variables.end())
+          fresh->read_variables.push_back(n.attrs.var);
+      for (const auto& v : fresh->read_variables) v->read_by_graph.store(true);
       fresh->owned_variables = std::move(ts.created_variables);
       fresh->g = optimize(std::move(ts.g));
-      ++impl_->traces;
-      std::lock_guard<std::mutex> lock(impl_->cache_mu);
-      impl_->cache.push_back(std::move(fresh));
-      cf = impl_->cache.back().get();
+      bool first = impl_->traces++ == 0;
+      traced_now = true;
+      {
+        std::lock_guard<std::mutex> lock(impl_->cache_mu);
+        impl_->cache.push_back(std::move(fresh));
+        cf = impl_->cache.back().get();
+      }
+      if (checking) {
+        note_call(!first, original_key, cached);
+        if (first && !impl_->counted_at_site) {
+          impl_->counted_at_site = true;
+          int at_site;
+          {
+            std::lock_guard<std::mutex> lock(g_sites_mu);
+            at_site = ++g_sites[site_key(impl_->created_at)];
+          }
+          if (at_site >= 3) {
+            auto o = base_observation("trace-function-in-loop", display_name(), impl_->created_at);
+            o.entity = format_location(impl_->created_at);
+            o.details["function_objects_at_site"] = std::to_string(at_site);
+            o.message = "a new function object created at " + format_location(impl_->created_at) + " was traced, " +
+                        std::to_string(at_site) + " created there so far: each one starts with an empty cache; " +
+                        "create the tl::function once, outside the loop, and reuse it";
+            observe(o, false);
+            raised.push_back(std::move(o));
+          }
+        }
+      }
+    } else if (checking) {
+      note_call(false, key, {});
     }
+  } else if (checking) {
+    note_call(false, key, {});
+  }
+  if (checking) {
+    if (!traced_now)
+      for (int index : cf->skipped_writes) bump_observation(index, 1, "replays_skipped");
+    for (const auto& v : cf->read_variables) {
+      // An eager update since this graph last ran: the update could have been part of the graph.
+      int updates = v->eager_updates.exchange(0);
+      if (updates == 0) continue;
+      int episodes = ++v->eager_update_episodes;
+      if (episodes == 3) {
+        auto o = base_observation("trace-update-outside", display_name(), impl_->created_at);
+        o.entity = v->name;
+        o.details["variable"] = v->name;
+        o.details["eager_update_episodes"] = std::to_string(episodes);
+        o.message = "variable '" + v->name + "', which '" + display_name() +
+                    "' reads, is updated eagerly between its calls (3 times so far): correct, but each update runs op "
+                    "by op on the host; move the update into '" + display_name() + "'";
+        observe(o, false);
+        raised.push_back(std::move(o));
+      }
+    }
+    for (auto& o : cf->baked.check_replay(display_name(), format_location(impl_->created_at), __builtin_frame_address(0))) {
+      observe(o, false);
+      raised.push_back(std::move(o));
+    }
+  }
+  std::vector<observation> pending;
+  {
+    std::lock_guard<std::mutex> lock(impl_->history_mu);
+    pending.swap(pending_);
+  }
+  for (auto& o : pending) {
+    observe(o, false);
+    raised.push_back(std::move(o));
   }
   std::vector<shape_t> shapes;
   shapes.reserve(tensor_args.size());
@@ -208,7 +382,9 @@ std::vector<tensor> function_core::call(call_key key, const std::vector<tensor>&
     if (!slot) slot = std::make_unique<plan>(cf->g, shapes);
     p = slot.get();
   }
-  return p->run(tensor_args);
+  auto result = p->run(tensor_args);
+  if (!raised.empty() && get_check_mode() == check_mode::assert_) throw hazard_error(std::move(raised.front()));
+  return result;
 }
 
 }  // namespace detail

@@ -4,6 +4,7 @@
 #include <numeric>
 
 #include "tl/error.h"
+#include "hazards/baked_values.h"
 #include "tracer/trace.h"
 
 namespace tl {
@@ -13,16 +14,28 @@ using detail::op_attrs;
 using detail::op_kind;
 
 namespace {
-tensor unary(op_kind k, const tensor& a, loc_t loc, op_attrs attrs = {}) { return make_op(k, std::move(attrs), {a}, loc); }
-tensor binary(op_kind k, const tensor& a, const tensor& b, loc_t loc) { return make_op(k, {}, {a, b}, loc); }
+// A concrete tensor used by an op while tracing is baked in; remember which handle named it.
+void bake(const tensor& t, loc_t loc) {
+  if (t.defined() && !t.is_symbolic()) detail::note_baked(&t, sizeof(tensor), detail::baked_kind::tensor_handle, loc);
+}
+tensor unary(op_kind k, const tensor& a, loc_t loc, op_attrs attrs = {}) {
+  bake(a, loc);
+  return make_op(k, std::move(attrs), {a}, loc);
+}
+tensor binary(op_kind k, const tensor& a, const tensor& b, loc_t loc) {
+  bake(a, loc);
+  bake(b, loc);
+  return make_op(k, {}, {a, b}, loc);
+}
 tensor source(op_kind k, op_attrs attrs, loc_t loc) { return make_op(k, std::move(attrs), {}, loc); }
 // A host number meeting a tensor takes the tensor's dtype (as in NumPy's weak scalar rule).
-tensor scalar_like(double v, const tensor& like, loc_t loc) {
+tensor scalar_like(const double& v, const tensor& like, loc_t loc) {
   return constant(v, like.defined() ? like.dtype() : dtype::float32, loc);
 }
 }  // namespace
 
-tensor fill(shape_t shape, double value, dtype t, loc_t loc) {
+tensor fill(shape_t shape, const double& value, dtype t, loc_t loc) {
+  detail::note_baked(&value, sizeof(double), detail::baked_kind::host_double, loc);
   op_attrs a;
   a.ints = std::move(shape);
   a.scalar = value;
@@ -31,7 +44,7 @@ tensor fill(shape_t shape, double value, dtype t, loc_t loc) {
 }
 tensor zeros(shape_t shape, dtype t, loc_t loc) { return fill(std::move(shape), 0.0, t, loc); }
 tensor ones(shape_t shape, dtype t, loc_t loc) { return fill(std::move(shape), 1.0, t, loc); }
-tensor constant(double value, dtype t, loc_t loc) { return fill({}, value, t, loc); }
+tensor constant(const double& value, dtype t, loc_t loc) { return fill({}, value, t, loc); }
 
 tensor arange(std::int64_t start, std::int64_t stop, std::int64_t step, dtype t, loc_t loc) {
   if (t == dtype::bool_) throw tl::error("tl::arange: dtype bool is not supported (called at " + format_location(loc) + ")");
@@ -76,7 +89,12 @@ tensor less(const tensor& a, const tensor& b, loc_t loc) { return binary(op_kind
 tensor less_equal(const tensor& a, const tensor& b, loc_t loc) { return binary(op_kind::less_equal, a, b, loc); }
 tensor greater(const tensor& a, const tensor& b, loc_t loc) { return binary(op_kind::greater, a, b, loc); }
 tensor greater_equal(const tensor& a, const tensor& b, loc_t loc) { return binary(op_kind::greater_equal, a, b, loc); }
-tensor where(const tensor& c, const tensor& a, const tensor& b, loc_t loc) { return make_op(op_kind::where, {}, {c, a, b}, loc); }
+tensor where(const tensor& c, const tensor& a, const tensor& b, loc_t loc) {
+  bake(c, loc);
+  bake(a, loc);
+  bake(b, loc);
+  return make_op(op_kind::where, {}, {c, a, b}, loc);
+}
 
 tensor exp(const tensor& a, loc_t loc) { return unary(op_kind::exp, a, loc); }
 tensor log(const tensor& a, loc_t loc) { return unary(op_kind::log, a, loc); }
@@ -91,6 +109,8 @@ tensor matmul(const tensor& a, const tensor& b, bool ta, bool tb, loc_t loc) {
   op_attrs at;
   at.transpose_a = ta;
   at.transpose_b = tb;
+  bake(a, loc);
+  bake(b, loc);
   return make_op(op_kind::matmul, std::move(at), {a, b}, loc);
 }
 
@@ -145,6 +165,8 @@ tensor concat(const std::vector<tensor>& parts, std::int64_t axis, loc_t loc) {
 tensor gather(const tensor& params, const tensor& indices, std::int64_t axis, loc_t loc) {
   op_attrs at;
   at.axis = axis;
+  bake(params, loc);
+  bake(indices, loc);
   return make_op(op_kind::gather, std::move(at), {params, indices}, loc);
 }
 
@@ -198,13 +220,13 @@ tensor operator-(const tensor& a, const tensor& b) { return sub(a, b, {}); }
 tensor operator*(const tensor& a, const tensor& b) { return mul(a, b, {}); }
 tensor operator/(const tensor& a, const tensor& b) { return div(a, b, {}); }
 tensor operator-(const tensor& a) { return neg(a, {}); }
-tensor operator+(const tensor& a, double b) { return add(a, scalar_like(b, a, {}), {}); }
-tensor operator-(const tensor& a, double b) { return sub(a, scalar_like(b, a, {}), {}); }
-tensor operator*(const tensor& a, double b) { return mul(a, scalar_like(b, a, {}), {}); }
-tensor operator/(const tensor& a, double b) { return div(a, scalar_like(b, a, {}), {}); }
-tensor operator+(double a, const tensor& b) { return add(scalar_like(a, b, {}), b, {}); }
-tensor operator-(double a, const tensor& b) { return sub(scalar_like(a, b, {}), b, {}); }
-tensor operator*(double a, const tensor& b) { return mul(scalar_like(a, b, {}), b, {}); }
-tensor operator/(double a, const tensor& b) { return div(scalar_like(a, b, {}), b, {}); }
+tensor operator+(const tensor& a, const double& b) { return add(a, scalar_like(b, a, {}), {}); }
+tensor operator-(const tensor& a, const double& b) { return sub(a, scalar_like(b, a, {}), {}); }
+tensor operator*(const tensor& a, const double& b) { return mul(a, scalar_like(b, a, {}), {}); }
+tensor operator/(const tensor& a, const double& b) { return div(a, scalar_like(b, a, {}), {}); }
+tensor operator+(const double& a, const tensor& b) { return add(scalar_like(a, b, {}), b, {}); }
+tensor operator-(const double& a, const tensor& b) { return sub(scalar_like(a, b, {}), b, {}); }
+tensor operator*(const double& a, const tensor& b) { return mul(scalar_like(a, b, {}), b, {}); }
+tensor operator/(const double& a, const tensor& b) { return div(scalar_like(a, b, {}), b, {}); }
 
 }  // namespace tl

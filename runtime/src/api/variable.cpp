@@ -5,6 +5,7 @@
 
 #include "autodiff/tape.h"
 #include "tl/error.h"
+#include "hazards/observations.h"
 #include "tracer/trace.h"
 
 namespace tl {
@@ -74,10 +75,18 @@ variable::variable(const tensor& initial_value, std::string name, bool trainable
   state->created_at = loc;
   if (auto* tr = detail::current_trace()) {
     if (!tr->first_trace) {
-      throw tl::error("tl::variable: [trace-variable-creation] variable '" + state->name + "' created at " +
-                      format_location(loc) + " while retracing '" + tr->function_name +
-                      "'; a traced function may create variables only on its first trace. Create it once outside "
-                      "the function, or guard it with a create-once check");
+      observation o;
+      o.rule = "trace-variable-creation";
+      o.function = tr->function_name;
+      o.function_location = format_location(tr->function_created_at);
+      o.location = format_location(loc);
+      o.entity = state->name;
+      o.message = "variable '" + state->name + "' created at " + format_location(loc) + " while retracing '" +
+                  tr->function_name +
+                  "'; a traced function may create variables only on its first trace. Create it once outside "
+                  "the function, or guard it with a create-once check";
+      detail::observe(o, false);
+      throw hazard_error(std::move(o));
     }
   }
   state->data = initial_storage(initial_value, loc);
@@ -125,6 +134,7 @@ void assign_op(const std::shared_ptr<detail::variable_state>& state, const tenso
                     shape_string(s.type.shape) + ", the value is " + dtype_name(t.type) + shape_string(t.shape) +
                     " (called at " + format_location(loc) + ")");
   }
+  if (!detail::current_trace() && s.read_by_graph.load(std::memory_order_relaxed)) ++s.eager_updates;
   detail::op_attrs a;
   a.var = state;
   a.mode = mode;

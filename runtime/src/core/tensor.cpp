@@ -6,6 +6,7 @@
 #include "core/format.h"
 #include "core/tensor_impl.h"
 #include "tl/error.h"
+#include "hazards/observations.h"
 #include "kernels/dispatch.h"
 #include "tracer/trace.h"
 
@@ -23,10 +24,18 @@ const detail::tensor_impl& need_concrete(const tensor& t, const char* what, cons
   if (impl.symbolic()) {
     auto* tr = detail::current_trace();
     std::string fn = tr ? "'" + tr->function_name + "'" : "a traced function";
-    throw tl::error(std::string("tl::tensor::") + what + ": [trace-host-read] host read of a symbolic tensor (created at " +
-                    format_location(impl.loc) + ") while tracing " + fn +
-                    "; its value exists only when the graph runs. Keep the computation in tl ops, or use tl::where "
-                    "instead of a host branch (called at " + format_location(loc) + ")");
+    observation o;
+    o.rule = "trace-host-read";
+    o.function = tr ? tr->function_name : "";
+    o.function_location = tr ? format_location(tr->function_created_at) : "";
+    o.location = format_location(loc);
+    o.entity = what;
+    o.message = std::string("tl::tensor::") + what + ": host read of a symbolic tensor (created at " +
+                format_location(impl.loc) + ") while tracing " + fn +
+                "; its value exists only when the graph runs. Keep the computation in tl ops, or use tl::where "
+                "instead of a host branch (called at " + format_location(loc) + ")";
+    detail::observe(o, false);
+    throw hazard_error(std::move(o));
   }
   return impl;
 }

@@ -1,4 +1,5 @@
 #pragma once
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -31,6 +32,10 @@ struct variable_state {
   std::uint64_t id = 0;
   std::source_location created_at;
   std::mutex mu;  // guards `data` swaps (copy on write) against concurrent replays
+  // trace-update-outside bookkeeping: read by a cached graph; eager updates since that graph ran.
+  std::atomic<bool> read_by_graph{false};
+  std::atomic<int> eager_updates{0};
+  std::atomic<int> eager_update_episodes{0};
 };
 
 std::shared_ptr<tensor_impl> make_concrete(value_type t);  // uninitialized data

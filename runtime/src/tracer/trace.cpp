@@ -3,6 +3,7 @@
 #include <atomic>
 
 #include "autodiff/tape.h"
+#include "hazards/observations.h"
 #include "kernels/kernels.h"
 #include "tl/error.h"
 
@@ -31,10 +32,17 @@ void check_live(const tensor& t, const char* what, const std::source_location& l
   bool live = false;
   for (auto* s : t_traces) live |= (s == impl->trace && s->serial == impl->trace_serial);
   if (!live) {
-    throw tl::error(std::string("tl::") + what + ": [trace-tensor-leak] a symbolic tensor created at " +
-                    format_location(impl->loc) + " inside a trace is used " +
-                    (tr ? "in a different trace" : "after its trace ended") +
-                    "; it escaped through state that outlives the trace (called at " + format_location(loc) + ")");
+    observation o;
+    o.rule = "trace-tensor-leak";
+    o.function = tr ? tr->function_name : "";
+    o.function_location = tr ? format_location(tr->function_created_at) : "";
+    o.location = format_location(loc);
+    o.entity = "tensor created at " + format_location(impl->loc);
+    o.message = std::string("tl::") + what + ": a symbolic tensor created at " + format_location(impl->loc) +
+                " inside a trace is used " + (tr ? "in a different trace" : "after its trace ended") +
+                "; it escaped through state that outlives the trace (called at " + format_location(loc) + ")";
+    observe(o, false);
+    throw hazard_error(std::move(o));
   }
 }
 

@@ -14,6 +14,8 @@
 
 namespace tl::detail {
 
+class baked_values;
+
 struct trace_state {
   graph g;
   std::uint64_t serial = 0;
@@ -27,6 +29,8 @@ struct trace_state {
   std::vector<std::shared_ptr<tensor_impl>> captured_alive;
   // Variables created during this trace (the create-once rule allows them on the first trace only).
   std::vector<std::shared_ptr<variable_state>> created_variables;
+  // Host values baked into this graph that replays check for changes (trace-stale-capture).
+  baked_values* baked = nullptr;
 };
 
 trace_state* current_trace();

@@ -1,0 +1,208 @@
+#include "hazards/observations.h"
+
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <exception>
+#include <fstream>
+#include <iostream>
+#include <mutex>
+#include <sstream>
+#include <unistd.h>
+
+namespace tl {
+
+namespace {
+
+check_mode mode_from_env() {
+  const char* v = std::getenv("TL_CHECK_MODE");
+  if (!v || !*v || std::strcmp(v, "warn") == 0) return check_mode::warn;
+  if (std::strcmp(v, "off") == 0) return check_mode::off;
+  if (std::strcmp(v, "assert") == 0) return check_mode::assert_;
+  std::fprintf(stderr, "tl: TL_CHECK_MODE='%s' is not one of off, warn, assert; using warn\n", v);
+  return check_mode::warn;
+}
+
+struct registry {
+  std::mutex mu;
+  std::vector<observation> items;
+  std::map<int, hazard_listener> listeners;
+  int next_listener = 0;
+  std::atomic<check_mode> mode{mode_from_env()};
+  std::string report_path;
+  std::terminate_handler previous_terminate = nullptr;
+};
+
+registry& reg();
+
+void write_report_at_exit() {
+  auto& r = reg();
+  if (!r.report_path.empty()) write_report(r.report_path);
+}
+
+[[noreturn]] void terminate_with_report() {
+  write_report_at_exit();
+  auto prev = reg().previous_terminate;
+  if (prev) prev();
+  std::abort();
+}
+
+registry& reg() {
+  // Never destroyed: observations may arrive from static destructors after main returns.
+  static registry* r = [] {
+    auto* x = new registry;
+    if (const char* p = std::getenv("TL_REPORT"); p && *p) {
+      x->report_path = p;
+      std::atexit(write_report_at_exit);
+      // An uncaught exception ends the process through std::terminate, not exit: write there too.
+      x->previous_terminate = std::set_terminate(terminate_with_report);
+    }
+    return x;
+  }();
+  return *r;
+}
+
+// Touch the registry at load time so TL_REPORT is armed even when no hazard ever occurs.
+[[maybe_unused]] const bool g_armed = (reg(), true);
+
+std::string json_escape(const std::string& s) {
+  std::string out;
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\t': out += "\\t"; break;
+      case '\r': out += "\\r"; break;
+      default:
+        if (c < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+hazard_error::hazard_error(observation o)
+    : error("tl: [" + o.rule + "] " + o.message), observation_(std::move(o)) {}
+
+void set_check_mode(check_mode m) { reg().mode = m; }
+check_mode get_check_mode() { return reg().mode; }
+
+std::vector<observation> observations() {
+  auto& r = reg();
+  std::lock_guard<std::mutex> lock(r.mu);
+  return r.items;
+}
+
+void clear_observations() {
+  auto& r = reg();
+  std::lock_guard<std::mutex> lock(r.mu);
+  r.items.clear();
+}
+
+int add_hazard_listener(hazard_listener listener) {
+  auto& r = reg();
+  std::lock_guard<std::mutex> lock(r.mu);
+  r.listeners[r.next_listener] = std::move(listener);
+  return r.next_listener++;
+}
+
+void remove_hazard_listener(int id) {
+  auto& r = reg();
+  std::lock_guard<std::mutex> lock(r.mu);
+  r.listeners.erase(id);
+}
+
+void write_report(const std::string& path) {
+  auto items = observations();
+  std::ostringstream os;
+  os << "{\n  \"schema\": \"tracelint-runtime-report\",\n  \"version\": 1,\n  \"pid\": " << ::getpid()
+     << ",\n  \"observations\": [";
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const auto& o = items[i];
+    os << (i ? ",\n" : "\n") << "    {\"rule\": \"" << json_escape(o.rule) << "\", \"function\": \"" << json_escape(o.function)
+       << "\", \"function_location\": \"" << json_escape(o.function_location) << "\", \"location\": \""
+       << json_escape(o.location) << "\", \"entity\": \"" << json_escape(o.entity) << "\", \"count\": " << o.count
+       << ", \"message\": \"" << json_escape(o.message) << "\", \"details\": {";
+    bool first = true;
+    for (const auto& [k, v] : o.details) {
+      os << (first ? "" : ", ") << "\"" << json_escape(k) << "\": \"" << json_escape(v) << "\"";
+      first = false;
+    }
+    os << "}}";
+  }
+  os << "\n  ]\n}\n";
+  // Write then rename, so a reader never sees half a report.
+  std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp);
+    out << os.str();
+    if (!out.flush()) {
+      std::fprintf(stderr, "tl: cannot write the runtime report to '%s'\n", path.c_str());
+      return;
+    }
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) std::fprintf(stderr, "tl: cannot write the runtime report to '%s'\n", path.c_str());
+}
+
+namespace detail {
+
+bool checks_enabled() { return reg().mode.load(std::memory_order_relaxed) != check_mode::off; }
+
+int observe(observation o, bool throwable) {
+  auto& r = reg();
+  auto mode = r.mode.load();
+  if (mode == check_mode::off) return -1;
+  int index = -1;
+  bool fresh = false;
+  std::vector<hazard_listener> listeners;
+  {
+    std::lock_guard<std::mutex> lock(r.mu);
+    for (std::size_t i = 0; i < r.items.size(); ++i) {
+      auto& it = r.items[i];
+      if (it.rule == o.rule && it.function == o.function && it.entity == o.entity && it.function_location == o.function_location) {
+        it.count += o.count;
+        for (auto& [k, v] : o.details) it.details[k] = v;
+        index = static_cast<int>(i);
+        break;
+      }
+    }
+    if (index < 0) {
+      r.items.push_back(o);
+      index = static_cast<int>(r.items.size()) - 1;
+      fresh = true;
+      for (auto& [id, l] : r.listeners) listeners.push_back(l);
+    }
+  }
+  if (fresh) {
+    for (auto& l : listeners) l(o);
+    if (mode == check_mode::warn) {
+      std::cerr << "tl: warning: [" << o.rule << "] " << o.message;
+      if (!o.location.empty()) std::cerr << " (at " << o.location << ")";
+      std::cerr << std::endl;
+    }
+  }
+  if (mode == check_mode::assert_ && throwable) throw hazard_error(std::move(o));
+  return index;
+}
+
+void bump_observation(int index, std::uint64_t n, const std::string& detail_key) {
+  if (index < 0) return;
+  auto& r = reg();
+  std::lock_guard<std::mutex> lock(r.mu);
+  if (static_cast<std::size_t>(index) >= r.items.size()) return;
+  auto& it = r.items[static_cast<std::size_t>(index)];
+  auto cur = it.details.count(detail_key) ? std::stoull(it.details[detail_key]) : 0;
+  it.details[detail_key] = std::to_string(cur + n);
+}
+
+}  // namespace detail
+}  // namespace tl

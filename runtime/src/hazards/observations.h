@@ -1,0 +1,17 @@
+#pragma once
+#include <string>
+
+#include "tl/checks.h"
+
+namespace tl::detail {
+
+// Records an observation. Distinct observations (same rule, function and entity) are merged and
+// counted. In warn mode the first of each is logged; in assert mode it is thrown as
+// tl::hazard_error (unless `throwable` is false, e.g. on a path that must not throw).
+// Returns the stored observation's index, or -1 in off mode.
+int observe(observation o, bool throwable = true);
+// Adds `n` to the count of a stored observation and sets a detail (e.g. replays that skipped it).
+void bump_observation(int index, std::uint64_t n, const std::string& detail_key);
+bool checks_enabled();
+
+}  // namespace tl::detail

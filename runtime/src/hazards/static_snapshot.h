@@ -1,0 +1,41 @@
+#pragma once
+// Detects writes to the user's static storage during a trace, with no registration by the user:
+// the writable data sections (.data, .bss and friends) of the user's loaded modules are copied
+// before the trace and compared after it; changed bytes are named by ELF symbol. The runtime's own
+// module, system libraries (libc, libstdc++, BLAS, OpenMP) and the dynamic linker's tables (.got,
+// .got.plt, RELRO) are left out, so lazy binding never shows up as a write.
+// See ../shared/RUNTIME-NOTES.md for the measurements behind these choices.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace tl::detail {
+
+struct static_write {
+  std::string module;   // file name of the module
+  std::string symbol;   // demangled; "<module>+0xADDR" when no symbol covers it
+  std::string section;  // ".data", ".bss", ...
+  std::uint64_t vaddr = 0;
+  std::size_t bytes_changed = 0;
+  bool first_initialization = false;  // a function-local static whose guard also changed
+  bool caller_frame = false;          // a variable of a caller's frame, not static storage
+};
+
+class static_snapshot {
+ public:
+  // With an entry frame, the live frames of the calling thread above it (the traced function's
+  // callers) are compared too: a write there during the trace went through a captured reference
+  // or pointer to a caller's variable.
+  explicit static_snapshot(const void* entry_frame = nullptr);
+  ~static_snapshot();
+  static_snapshot(const static_snapshot&) = delete;
+  static_snapshot& operator=(const static_snapshot&) = delete;
+  // Returns the writes since construction; modules loaded during the trace are reported as such.
+  std::vector<static_write> changes();
+
+ private:
+  struct impl;
+  impl* impl_;
+};
+
+}  // namespace tl::detail

@@ -1,0 +1,204 @@
+#include <gtest/gtest.h>
+#include <tl/testing.h>
+#include <tl/tl.h>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <vector>
+
+namespace {
+
+int g_counter = 0;
+double g_learning_rate = 0.1;
+std::vector<int> g_history;
+
+tl::tensor one() { return tl::ones({1}); }
+
+const tl::observation* find(const std::vector<tl::observation>& all, const std::string& rule, const std::string& fn) {
+  for (const auto& o : all)
+    if (o.rule == rule && o.function == fn) return &o;
+  return nullptr;
+}
+
+class Hazards : public ::testing::Test {
+ protected:
+  void SetUp() override { tl::clear_observations(); }
+  tl::scoped_check_mode mode_{tl::check_mode::warn};
+};
+
+TEST_F(Hazards, GlobalWrittenWhileTracingIsNamedAndCountsSkippedReplays) {
+  auto f = tl::function([](const tl::tensor& x) {
+    ++g_counter;
+    g_history.push_back(1);
+    return x;
+  }, {.name = "bumps_global"});
+  TL_EXPECT_HAZARD(f(one()), "trace-host-mutation");
+  f(one());
+  f(one());
+  auto all = tl::observations();
+  auto* o = find(all, "trace-host-mutation", "bumps_global");
+  ASSERT_NE(o, nullptr);
+  bool named_counter = false, named_history = false;
+  for (const auto& x : tl::observations()) {
+    named_counter |= x.entity.find("g_counter") != std::string::npos;
+    named_history |= x.entity.find("g_history") != std::string::npos;
+  }
+  EXPECT_TRUE(named_counter);
+  EXPECT_TRUE(named_history);
+  EXPECT_EQ(o->details.at("replays_skipped"), "2");
+  EXPECT_NE(o->message.find("trace time"), std::string::npos);
+}
+
+TEST_F(Hazards, CapturedLocalWrittenWhileTracing) {
+  int calls = 0;
+  auto f = tl::function([&](const tl::tensor& x) {
+    ++calls;
+    return x;
+  }, {.name = "bumps_local"});
+  TL_EXPECT_HAZARD(f(one()), "trace-host-mutation");
+}
+
+TEST_F(Hazards, NoMutationForLocalsVariablesAndHeapOwnedByTheTrace) {
+  tl::variable v(tl::zeros({1}));
+  tl::metrics::mean m;
+  auto f = tl::function([&](const tl::tensor& x) {
+    int local = 0;
+    ++local;
+    std::vector<float> scratch(100, 1.f);  // heap memory owned by the trace
+    scratch[3] = 2.f;
+    v.assign_add(x);
+    m.update_state(x);
+    return x * static_cast<double>(local + static_cast<int>(scratch[3]));
+  }, {.name = "clean"});
+  TL_EXPECT_NO_HAZARD(f(one()); f(one()));
+}
+
+TEST_F(Hazards, StaleHostDoubleReportsBothValues) {
+  g_learning_rate = 0.1;
+  auto f = tl::function([](const tl::tensor& x) { return x * g_learning_rate; }, {.name = "uses_lr"});
+  TL_EXPECT_NO_HAZARD(f(one()); f(one()));  // unchanged: nothing to report
+  g_learning_rate = 0.05;
+  TL_EXPECT_HAZARD(f(one()), "trace-stale-capture");
+  auto all = tl::observations();
+  auto* o = find(all, "trace-stale-capture", "uses_lr");
+  ASSERT_NE(o, nullptr);
+  EXPECT_EQ(o->details.at("traced_value"), "0.1");
+  EXPECT_EQ(o->details.at("current_value"), "0.05");
+  EXPECT_NE(o->message.find("g_learning_rate"), std::string::npos) << o->message;
+}
+
+TEST_F(Hazards, StaleCapturedLocalAndReboundTensor) {
+  double scale = 2.0;
+  auto w = tl::ones({1});
+  auto f = tl::function([&](const tl::tensor& x) { return x * scale + w; }, {.name = "captures"});
+  f(one());
+  scale = 3.0;
+  w = w * 2.0;
+  TL_EXPECT_HAZARD(f(one()), "trace-stale-capture");
+  int stale = 0;
+  for (const auto& o : tl::observations()) stale += o.rule == "trace-stale-capture";
+  EXPECT_EQ(stale, 2);
+}
+
+TEST_F(Hazards, ValuesThatCannotGoStaleAreNotChecked) {
+  double by_value = 2.0;
+  auto f = tl::function([by_value](const tl::tensor& x) { return x * by_value * 3.0; }, {.name = "by_value"});
+  f(one());
+  by_value = 5.0;  // the closure keeps its own copy: nothing outside can change it
+  TL_EXPECT_NO_HAZARD(f(one()));
+}
+
+TEST_F(Hazards, FrequentShapeRetraceAtTfThreshold) {
+  auto f = tl::function([](const tl::tensor& x) { return tl::sum(x); }, {.name = "ragged"});
+  TL_EXPECT_NO_HAZARD(f(tl::ones({1})); f(tl::ones({2})); f(tl::ones({3})); f(tl::ones({4})));
+  TL_EXPECT_HAZARD(f(tl::ones({5})); f(tl::ones({6})), "trace-shape-retrace");
+  auto all = tl::observations();
+  auto* o = find(all, "trace-shape-retrace", "ragged");
+  ASSERT_NE(o, nullptr);
+  EXPECT_NE(o->details.at("diff").find("argument 0"), std::string::npos);
+  EXPECT_NE(o->message.find("input_signature"), std::string::npos);
+}
+
+TEST_F(Hazards, InputSignatureMeansNoRetrace) {
+  auto f = tl::function([](const tl::tensor& x) { return tl::sum(x); },
+                        {.name = "signed", .input_signature = std::vector<tl::tensor_spec>{{{-1}, tl::dtype::float32}}});
+  TL_EXPECT_TRACES(f, 1, TL_EXPECT_NO_HAZARD(for (int n = 1; n < 12; ++n) f(tl::ones({n}))));
+}
+
+TEST_F(Hazards, ScalarRetrace) {
+  auto f = tl::function([](const tl::tensor& x, int step) { return x * static_cast<double>(step); }, {.name = "scalar"});
+  TL_EXPECT_HAZARD(for (int i = 0; i < 8; ++i) f(one(), i), "trace-scalar-retrace");
+}
+
+TEST_F(Hazards, FunctionCreatedInLoop) {
+  TL_EXPECT_HAZARD(for (int i = 0; i < 4; ++i) {
+    auto f = tl::function([](const tl::tensor& x) { return x + 1.0; }, {.name = "in_loop"});
+    f(one());
+  }, "trace-function-in-loop");
+}
+
+TEST_F(Hazards, VariableCreatedOnRetraceIsAnErrorAndAnObservation) {
+  auto f = tl::function([](const tl::tensor& x) {
+    tl::variable v(tl::zeros({1}));
+    return x + v.value();
+  }, {.name = "creates"});
+  f(one());
+  EXPECT_THROW(f(tl::ones({1, 1})), tl::hazard_error);
+  EXPECT_NE(find(tl::observations(), "trace-variable-creation", "creates"), nullptr);
+}
+
+TEST_F(Hazards, UpdateOutside) {
+  tl::variable w(tl::ones({1}));
+  auto f = tl::function([&](const tl::tensor& x) { return x * w; }, {.name = "reads_w"});
+  TL_EXPECT_HAZARD(for (int i = 0; i < 5; ++i) {
+    f(one());
+    w.assign_sub(tl::fill({1}, 0.1));
+  }, "trace-update-outside");
+  tl::variable u(tl::ones({1}));
+  auto g = tl::function([&](const tl::tensor& x) {
+    u.assign_sub(x * 0.1);
+    return u.value();
+  }, {.name = "updates_inside"});
+  TL_EXPECT_NO_HAZARD(for (int i = 0; i < 5; ++i) g(one()));
+}
+
+TEST_F(Hazards, AssertModeThrowsWhereObservedAndOffModeObservesNothing) {
+  auto f = tl::function([](const tl::tensor& x) {
+    g_counter += 1;
+    return x;
+  }, {.name = "assert_mode"});
+  {
+    tl::scoped_check_mode m(tl::check_mode::assert_);
+    EXPECT_THROW(f(one()), tl::hazard_error);
+  }
+  auto g = tl::function([](const tl::tensor& x) {
+    g_counter += 1;
+    return x;
+  }, {.name = "off_mode"});
+  {
+    tl::scoped_check_mode m(tl::check_mode::off);
+    g(one());
+  }
+  EXPECT_EQ(find(tl::observations(), "trace-host-mutation", "off_mode"), nullptr);
+}
+
+TEST_F(Hazards, ReportIsJsonWithEveryObservation) {
+  auto f = tl::function([](const tl::tensor& x) {
+    ++g_counter;
+    return x;
+  }, {.name = "reported \"quoted\""});
+  f(one());
+  std::string path = ::testing::TempDir() + "tl_report_test.json";
+  tl::write_report(path);
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  auto text = ss.str();
+  EXPECT_NE(text.find("\"schema\": \"tracelint-runtime-report\""), std::string::npos);
+  EXPECT_NE(text.find("\"rule\": \"trace-host-mutation\""), std::string::npos);
+  EXPECT_NE(text.find("reported \\\"quoted\\\""), std::string::npos);
+  std::remove(path.c_str());
+}
+
+}  // namespace
