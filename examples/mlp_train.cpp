@@ -1,6 +1,7 @@
 // An MLP (16 -> 32 ReLU -> 4) trained with SGD on a synthetic 4-class problem: the class is the
 // quadrant of the first two features. Traced by default; `--eager` runs the same step eagerly.
 // Prints the loss every 20 steps and the final accuracy.
+// Hazards: none
 #include <tl/tl.h>
 
 #include <cstring>

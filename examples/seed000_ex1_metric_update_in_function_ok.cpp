@@ -3,6 +3,7 @@
 // semantics this is correct: the metric's state is in variables, and update_state is recorded as
 // graph ops that run on every call. Nothing is stale.
 // Expect: accuracy=0.625 calls=2
+// Hazards: none
 #include <tl/tl.h>
 
 #include <iostream>

@@ -2,6 +2,7 @@
 // inside the traced function. That is the real bug: variables may be created on a function's first
 // trace only, so the first retrace (here a new batch size) fails.
 // Expect: first_batch_ok=1 retrace_error=1
+// Hazards: trace-variable-creation
 #include <tl/tl.h>
 
 #include <iostream>

@@ -2,6 +2,7 @@
 // it changes nothing (it is captured by reference either way) and the result is correct, as in
 // Example 1.
 // Expect: accuracy=0.75
+// Hazards: none
 #include <tl/tl.h>
 
 #include <iostream>

@@ -2,6 +2,7 @@
 // inside the traced step. Its host code runs once per trace, so after 5 calls it has counted 1
 // batch, while the graph ran 5 times.
 // Expect: batches_seen=1 calls=5
+// Hazards: trace-host-mutation
 #include <tl/tl.h>
 
 #include <iostream>

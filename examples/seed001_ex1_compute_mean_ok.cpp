@@ -1,6 +1,7 @@
 // Seed 001, Example 1: a mean metric updated by a helper called from the traced function, and
 // returned. Correct as written (returning the metric is unnecessary but harmless).
 // Expect: mean=3
+// Hazards: none
 #include <tl/tl.h>
 
 #include <iostream>

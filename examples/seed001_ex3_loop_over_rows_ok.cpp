@@ -2,6 +2,7 @@
 // which TF does not accept. The valid C++ equivalent: a host loop over the rows, which runs while
 // tracing and unrolls into one update per row in the graph; the updates run on every call.
 // Expect: mean=2 traces=1
+// Hazards: none
 #include <tl/tl.h>
 
 #include <iostream>

@@ -1,6 +1,7 @@
 // Seed 001 ("pass metrics in and out"): passing the metric object changes nothing. The real trap
 // is a custom metric whose state is a host number: its update runs only while tracing.
 // Expect: mean=3 updates_recorded=1 calls=5
+// Hazards: trace-host-mutation
 #include <tl/tl.h>
 
 #include <iostream>

@@ -1,5 +1,6 @@
 // Seed 001, fixed: tl::metrics::mean keeps total and count in variables.
 // Expect: mean=3 updates_recorded=5
+// Hazards: none
 #include <tl/tl.h>
 
 #include <iostream>

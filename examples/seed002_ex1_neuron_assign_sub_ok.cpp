@@ -1,6 +1,7 @@
 // Seed 002, Example 1: a single neuron whose variables are updated with assign_sub inside the
 // traced step. Correct as written: the loss falls on every call.
 // Expect: loss decreases
+// Hazards: none
 #include <tl/tl.h>
 
 #include <iostream>

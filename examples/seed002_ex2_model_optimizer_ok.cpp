@@ -1,6 +1,7 @@
 // Seed 002, Example 2: a model class with variables and an optimizer's apply_gradients inside the
 // traced step. Correct as written.
 // Expect: loss decreases
+// Hazards: none
 #include <tl/tl.h>
 
 #include <iostream>

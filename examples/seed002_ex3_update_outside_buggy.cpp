@@ -3,6 +3,7 @@
 // variables are read when the graph runs, so the loss falls exactly as with the update inside. The
 // real cost is performance: the update runs op by op on the host (trace-update-outside).
 // Expect: loss decreases
+// Hazards: trace-update-outside
 #include <tl/tl.h>
 
 #include <iostream>

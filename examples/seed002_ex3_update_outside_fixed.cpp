@@ -1,6 +1,7 @@
 // Seed 002, Example 3, fixed: the update moves into the traced step, so it is part of the replayed
 // graph. Same losses as the buggy form; one graph call per step instead of one call plus eager ops.
 // Expect: loss decreases
+// Hazards: none
 #include <tl/tl.h>
 
 #include <iostream>

@@ -1,5 +1,6 @@
 // Seed 002, fixed: weights are variables and the update runs inside the traced step.
 // Expect: loss decreases
+// Hazards: none
 #include <tl/tl.h>
 
 #include <iomanip>

@@ -1,6 +1,7 @@
 // Seed 003, Example 1: a stateless accuracy function run eagerly, twice. Each call is independent,
 // as it should be: nothing is accumulated because nothing was meant to be. Correct as written.
 // Expect: first=0.5 second=0.75
+// Hazards: none
 #include <tl/tl.h>
 
 #include <iostream>

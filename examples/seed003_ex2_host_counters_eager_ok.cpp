@@ -2,6 +2,7 @@
 // eagerly. Correct: eager code runs every time (the seed's claim that stateful metrics cannot work
 // eagerly is wrong; this is just one way).
 // Expect: accuracy=0.625
+// Hazards: none
 #include <tl/tl.h>
 
 #include <iostream>

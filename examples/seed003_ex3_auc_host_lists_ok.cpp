@@ -2,6 +2,7 @@
 // computed on the host (the article uses scikit-learn; here a direct pairwise count). Correct: no
 // traced function is involved.
 // Expect: auc=1
+// Hazards: none
 #include <tl/tl.h>
 
 #include <iostream>

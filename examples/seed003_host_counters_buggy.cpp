@@ -1,6 +1,7 @@
 // Seed 003 ("stateful custom metrics cannot work eagerly"): they can. The real point is that host
 // counters updated inside a traced function change once per trace.
 // Expect: correct_total=2 total_samples=4 (one batch counted of two)
+// Hazards: trace-host-mutation
 #include <tl/tl.h>
 
 #include <iostream>

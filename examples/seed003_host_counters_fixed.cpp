@@ -1,5 +1,6 @@
 // Seed 003, fixed: the counters are variables updated by graph ops on every call.
 // Expect: correct_total=5 total_samples=8
+// Hazards: none
 #include <tl/tl.h>
 
 #include <iostream>

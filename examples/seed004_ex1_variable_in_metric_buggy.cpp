@@ -2,6 +2,7 @@
 // (the article's "problematic" metric, and its "improved" one, which still creates it). The first
 // trace is allowed to create it; the first retrace (a new batch size) fails.
 // Expect: first_ok=1 retrace_error=1
+// Hazards: trace-variable-creation
 #include <tl/tl.h>
 
 #include <iostream>

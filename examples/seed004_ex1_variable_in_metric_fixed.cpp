@@ -1,6 +1,7 @@
 // Seed 004, Examples 1 and 2, fixed: the variable is created once, outside the traced step, and
 // passed to the metric; any number of retraces works and the count covers every call.
 // Expect: metric_calls=3 traces=2
+// Hazards: none
 #include <tl/tl.h>
 
 #include <iostream>

@@ -1,6 +1,7 @@
 // Seed 004 ("custom metric triggers retracing"): mutating a global does not retrace, it is
 // silently skipped on replay; shapes that change from call to call do retrace.
 // Expect: metric_calls=8 traces=8 (eight batch sizes, eight traces; the global counted traces)
+// Hazards: trace-host-mutation, trace-shape-retrace
 #include <tl/tl.h>
 
 #include <iostream>

@@ -2,6 +2,7 @@
 // inside, as the seed suggests, fails on the second trace), and an input_signature with an
 // unknown batch dimension gives one trace for every batch size.
 // Expect: metric_calls=6 traces=1
+// Hazards: none
 #include <tl/tl.h>
 
 #include <iostream>
