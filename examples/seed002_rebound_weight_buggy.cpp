@@ -3,6 +3,7 @@
 // reference and rebound outside (`w = w - lr * g`): the graph keeps the tensor it saw while
 // tracing, so the loss never changes.
 // Expect: loss stays constant
+// Hazards: trace-stale-capture
 #include <tl/tl.h>
 
 #include <iomanip>

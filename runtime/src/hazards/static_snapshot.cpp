@@ -124,6 +124,14 @@ bool read_elf(const std::string& path, std::uintptr_t bias, std::uintptr_t relro
   return true;
 }
 
+bool is_instrumentation(const std::string& name) {
+  static const char* prefixes[] = {"__ubsan", "__asan", "__tsan", "__msan", "__sancov", "__llvm_", "__gcov", "__odr_asan",
+                                   "__profc_", "__profd_"};
+  for (auto* p : prefixes)
+    if (name.rfind(p, 0) == 0) return true;
+  return false;
+}
+
 struct module_table {
   unsigned long long adds = ~0ull, subs = ~0ull;
   std::vector<module_info> modules;
@@ -275,8 +283,9 @@ std::vector<static_write> static_snapshot::changes() {
           std::snprintf(buf, sizeof buf, "+0x%llx", static_cast<unsigned long long>(vaddr));
           name = "<no symbol> " + m.name + r.section + buf;
         }
-        // The runtime's own state compiled into the user's module (inline variables of tl headers).
-        if (name.rfind("tl::", 0) == 0 || name.rfind("guard variable for tl::", 0) == 0) {
+        // The runtime's own state compiled into the user's module (inline variables of tl headers),
+        // and instrumentation data of sanitizers and coverage, which changes on its own.
+        if (name.rfind("tl::", 0) == 0 || name.rfind("guard variable for tl::", 0) == 0 || is_instrumentation(name)) {
           i = std::max(i + 1, static_cast<std::size_t>(sym_end + m.bias - r.begin));
           continue;
         }
