@@ -45,17 +45,18 @@ void for_each_row(const shape_t& out_shape, const std::array<const shape_t*, N>&
   std::int64_t rows = inner == 0 ? 0 : num_elements(out_shape) / inner;
   std::array<std::int64_t, N> inner_stride;
   for (std::size_t j = 0; j < N; ++j) inner_stride[j] = strides[j][r - 1];
-#pragma omp parallel for if (rows * inner >= kParallelThreshold && rows > 1) schedule(static)
-  for (std::int64_t row = 0; row < rows; ++row) {
-    std::array<std::int64_t, N> offs{};
-    std::int64_t rem = row;
-    for (std::size_t d = r - 1; d-- > 0;) {
-      auto c = rem % out_shape[d];
-      rem /= out_shape[d];
-      for (std::size_t j = 0; j < N; ++j) offs[j] += c * strides[j][d];
+  parallel_range(rows * inner >= kParallelThreshold, rows, [&](std::int64_t first, std::int64_t last) {
+    for (std::int64_t row = first; row < last; ++row) {
+      std::array<std::int64_t, N> offs{};
+      std::int64_t rem = row;
+      for (std::size_t d = r - 1; d-- > 0;) {
+        auto c = rem % out_shape[d];
+        rem /= out_shape[d];
+        for (std::size_t j = 0; j < N; ++j) offs[j] += c * strides[j][d];
+      }
+      body(offs, row * inner, inner, inner_stride);
     }
-    body(offs, row * inner, inner, inner_stride);
-  }
+  });
 }
 
 template <class T, class R, class F>
@@ -64,17 +65,24 @@ void binary_apply(const buffer& a, const buffer& b, const buffer& out, F f) {
   const T* y = b.as<T>();
   R* z = out.as<R>();
   std::int64_t n = out.size;
+  bool par = n >= kParallelThreshold;
   if (a.size == n && b.size == n) {
-#pragma omp parallel for simd if (n >= kParallelThreshold) schedule(static)
-    for (std::int64_t i = 0; i < n; ++i) z[i] = f(x[i], y[i]);
+    parallel_range(par, n, [&](std::int64_t lo, std::int64_t hi) {
+#pragma omp simd
+      for (std::int64_t i = lo; i < hi; ++i) z[i] = f(x[i], y[i]);
+    });
   } else if (b.size == 1 && a.size == n) {
     T s = y[0];
-#pragma omp parallel for simd if (n >= kParallelThreshold) schedule(static)
-    for (std::int64_t i = 0; i < n; ++i) z[i] = f(x[i], s);
+    parallel_range(par, n, [&](std::int64_t lo, std::int64_t hi) {
+#pragma omp simd
+      for (std::int64_t i = lo; i < hi; ++i) z[i] = f(x[i], s);
+    });
   } else if (a.size == 1 && b.size == n) {
     T s = x[0];
-#pragma omp parallel for simd if (n >= kParallelThreshold) schedule(static)
-    for (std::int64_t i = 0; i < n; ++i) z[i] = f(s, y[i]);
+    parallel_range(par, n, [&](std::int64_t lo, std::int64_t hi) {
+#pragma omp simd
+      for (std::int64_t i = lo; i < hi; ++i) z[i] = f(s, y[i]);
+    });
   } else {
     for_each_row<2>(*out.shape, {a.shape, b.shape},
                     [&](const std::array<std::int64_t, 2>& o, std::int64_t start, std::int64_t len,
@@ -89,8 +97,10 @@ void unary_apply(const buffer& a, const buffer& out, F f) {
   const T* x = a.as<T>();
   T* z = out.as<T>();
   std::int64_t n = out.size;
-#pragma omp parallel for simd if (n >= kParallelThreshold) schedule(static)
-  for (std::int64_t i = 0; i < n; ++i) z[i] = f(x[i]);
+  parallel_range(n >= kParallelThreshold, n, [&](std::int64_t lo, std::int64_t hi) {
+#pragma omp simd
+    for (std::int64_t i = lo; i < hi; ++i) z[i] = f(x[i]);
+  });
 }
 
 template <class T>

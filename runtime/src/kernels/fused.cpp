@@ -36,15 +36,13 @@ void k_fused(const node& nd, const buffer* in, const buffer& out) {
   std::int64_t n = out.size;
   std::int64_t blocks = (n + kBlock - 1) / kBlock;
   float* z = out.as<float>();
-#pragma omp parallel if (n >= kParallelThreshold)
-  {
+  // Registers live on each thread's stack; scalar operands are broadcast into theirs once.
+  auto run_blocks = [&](std::int64_t first, std::int64_t last) {
     alignas(64) float regs[fused_program::kMaxRegs][kBlock];
-    // Scalar inputs are broadcast into their register once per thread.
     for (int j = 0; j < prog.num_inputs; ++j)
       if (in[j].size == 1 && n != 1)
         for (std::int64_t i = 0; i < kBlock; ++i) regs[j][i] = in[j].as<float>()[0];
-#pragma omp for schedule(static)
-    for (std::int64_t blk = 0; blk < blocks; ++blk) {
+    for (std::int64_t blk = first; blk < last; ++blk) {
       std::int64_t start = blk * kBlock;
       std::int64_t len = std::min(kBlock, n - start);
       for (int j = 0; j < prog.num_inputs; ++j) {
@@ -58,7 +56,8 @@ void k_fused(const node& nd, const buffer* in, const buffer& out) {
         apply(ins.op, dst, regs[ins.a], ins.b >= 0 ? regs[ins.b] : regs[ins.a], len);
       }
     }
-  }
+  };
+  parallel_range(n >= kParallelThreshold, blocks, run_blocks);
 }
 
 }  // namespace

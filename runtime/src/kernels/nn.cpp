@@ -19,9 +19,9 @@ void k_softmax(const node& n, const buffer* in, const buffer& out) {
   const float* x = in[0].as<float>();
   float* y = out.as<float>();
   bool log_form = n.kind == op_kind::log_softmax;
-#pragma omp parallel for collapse(2) if (in[0].size >= kParallelThreshold)
-  for (std::int64_t o = 0; o < outer; ++o)
-    for (std::int64_t i = 0; i < inner; ++i) {
+  parallel_range(in[0].size >= kParallelThreshold, outer * inner, [&](std::int64_t first, std::int64_t last) {
+  for (std::int64_t oi = first; oi < last; ++oi) {
+      std::int64_t o = oi / inner, i = oi % inner;
       auto at = [&](std::int64_t r) { return (o * len + r) * inner + i; };
       float m = -INFINITY;
       for (std::int64_t r = 0; r < len; ++r) m = std::max(m, x[at(r)]);
@@ -33,7 +33,8 @@ void k_softmax(const node& n, const buffer* in, const buffer& out) {
       } else {
         for (std::int64_t r = 0; r < len; ++r) y[at(r)] = static_cast<float>(std::exp(static_cast<double>(x[at(r)] - m)) / total);
       }
-    }
+  }
+  });
 }
 
 void k_xent(const node& n, const buffer* in, const buffer& out) {

@@ -52,13 +52,14 @@ void reduce_into(const buffer& x, const buffer& out, const std::vector<bool>& re
     for (std::size_t i = 0; i < first; ++i) outer *= s[i];
     for (std::size_t i = last + 1; i < s.size(); ++i) inner *= s[i];
     if (inner == 1) {
-#pragma omp parallel for if (outer * count >= kParallelThreshold && outer > 1)
-      for (std::int64_t o = 0; o < outer; ++o) {
-        Acc acc = init();
-        const T* row = px + o * count;
-        for (std::int64_t r = 0; r < count; ++r) acc = step(acc, row[r]);
-        po[o] = finish(acc, count);
-      }
+      parallel_range(outer * count >= kParallelThreshold, outer, [&](std::int64_t first, std::int64_t last) {
+        for (std::int64_t o = first; o < last; ++o) {
+          Acc acc = init();
+          const T* row = px + o * count;
+          for (std::int64_t r = 0; r < count; ++r) acc = step(acc, row[r]);
+          po[o] = finish(acc, count);
+        }
+      });
     } else {
       std::vector<Acc> acc(static_cast<std::size_t>(inner));
       for (std::int64_t o = 0; o < outer; ++o) {

@@ -62,8 +62,10 @@ void k_assign(const node& n, const buffer* in, const buffer& out) {
       const T* d = in[0].as<T>();
       std::int64_t count = in[0].size;
       T s = static_cast<T>(sign);
-#pragma omp parallel for simd if (count >= kParallelThreshold)
-      for (std::int64_t i = 0; i < count; ++i) z[i] += s * d[i];
+      parallel_range(count >= kParallelThreshold, count, [&](std::int64_t lo, std::int64_t hi) {
+#pragma omp simd
+        for (std::int64_t i = lo; i < hi; ++i) z[i] += s * d[i];
+      });
     });
   }
   k_identity(n, in, out);

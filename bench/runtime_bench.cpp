@@ -1,0 +1,136 @@
+// Runtime benchmarks, printed as ratios against a baseline measured in the same run. Cases are
+// interleaved round by round (not run one after the other), so a burst of load on this shared
+// machine hits every case alike; each figure is the median over rounds.
+//
+// Output: the anchors' RESULT lines (../shared/anchors/README.md) and a ratio table.
+#include <tl/tl.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <functional>
+#include <map>
+#include <omp.h>
+#include <string>
+#include <vector>
+
+namespace {
+
+using clock_type = std::chrono::steady_clock;
+
+struct mlp {
+  tl::variable w1, b1, w2, b2;
+  tl::optimizers::sgd opt{0.1};
+  mlp(std::int64_t in, std::int64_t hidden, std::int64_t out)
+      : w1(tl::random_normal({in, hidden}, 1, 0.f, 0.05f)), b1(tl::zeros({hidden})),
+        w2(tl::random_normal({hidden, out}, 2, 0.f, 0.05f)), b2(tl::zeros({out})) {}
+  tl::tensor step_softmax(const tl::tensor& x, const tl::tensor& y) {
+    tl::gradient_tape tape;
+    auto logits = tl::matmul(tl::relu(tl::matmul(x, w1) + b1), w2) + b2;
+    auto loss = tl::mean(tl::sparse_softmax_cross_entropy(logits, y));
+    std::vector<tl::variable> p{w1, b1, w2, b2};
+    opt.apply_gradients(tape.gradient(loss, p), p);
+    return loss;
+  }
+  tl::tensor step_mse(const tl::tensor& x, const tl::tensor& y) {
+    tl::gradient_tape tape;
+    auto pred = tl::matmul(tl::relu(tl::matmul(x, w1) + b1), w2) + b2;
+    auto loss = tl::mean(tl::square(pred - y));
+    std::vector<tl::variable> p{w1, b1, w2, b2};
+    opt.apply_gradients(tape.gradient(loss, p), p);
+    return loss;
+  }
+};
+
+double time_per_iter(const std::function<void()>& body, int iters) {
+  auto t0 = clock_type::now();
+  for (int i = 0; i < iters; ++i) body();
+  return std::chrono::duration<double>(clock_type::now() - t0).count() / iters;
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+struct bench_case {
+  std::string bench, name, unit;
+  double scale;  // seconds -> unit
+  int iters;
+  std::function<void()> body;
+  std::vector<double> samples;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int rounds = argc > 1 ? std::atoi(argv[1]) : 7;
+  int threads = omp_get_max_threads();
+  std::vector<bench_case> cases;
+
+  // MLP 784-256-10, batch 64, SGD 0.1, softmax cross-entropy: traced under each check mode, and eager.
+  auto x = tl::random_normal({64, 784}, 3);
+  auto y = tl::cast(tl::arange(0, 64) - tl::cast(tl::arange(0, 64), tl::dtype::int64) + tl::arange(0, 64), tl::dtype::int64);
+  std::vector<std::int64_t> labels(64);
+  for (int i = 0; i < 64; ++i) labels[static_cast<std::size_t>(i)] = i % 10;
+  y = tl::tensor::from_vector(labels, {64});
+  static mlp big(784, 256, 10), big_eager(784, 256, 10);
+  auto big_step = tl::function([](const tl::tensor& a, const tl::tensor& b) { return big.step_softmax(a, b); });
+  for (auto [name, mode] : {std::pair{"traced_off", tl::check_mode::off}, std::pair{"traced_warn", tl::check_mode::warn},
+                            std::pair{"traced_assert", tl::check_mode::assert_}}) {
+    cases.push_back({"mlp784_256_10_b64_train_step", name, "ms", 1e3, 50, [=, &big_step] {
+                       tl::scoped_check_mode m(mode);
+                       big_step(x, y);
+                     }});
+  }
+  cases.push_back({"mlp784_256_10_b64_train_step", "eager", "ms", 1e3, 20, [=] { big_eager.step_softmax(x, y); }});
+
+  // Tiny MLP 8-16-1, batch 8, MSE, SGD 0.01.
+  static mlp tiny(8, 16, 1), tiny_eager(8, 16, 1);
+  tiny.opt.learning_rate = tiny_eager.opt.learning_rate = 0.01;
+  auto tx = tl::random_normal({8, 8}, 5);
+  auto ty = tl::random_normal({8, 1}, 6);
+  auto tiny_step = tl::function([](const tl::tensor& a, const tl::tensor& b) { return tiny.step_mse(a, b); });
+  cases.push_back({"tiny8_16_1_b8_train_step", "traced_off", "us", 1e6, 2000, [=, &tiny_step] {
+                     tl::scoped_check_mode m(tl::check_mode::off);
+                     tiny_step(tx, ty);
+                   }});
+  cases.push_back({"tiny8_16_1_b8_train_step", "traced_warn", "us", 1e6, 2000, [=, &tiny_step] { tiny_step(tx, ty); }});
+  cases.push_back({"tiny8_16_1_b8_train_step", "eager", "us", 1e6, 500, [=] { tiny_eager.step_mse(tx, ty); }});
+
+  // 100 tiny elementwise ops: replay against eager.
+  auto small = tl::ones({4});
+  auto chain = [](tl::tensor t) {
+    for (int i = 0; i < 50; ++i) t = tl::relu(t * 1.0001);
+    return t;
+  };
+  auto chain_fn = tl::function(chain);
+  cases.push_back({"op_chain_100_4elem", "traced", "us", 1e6, 2000, [=, &chain_fn] { chain_fn(small); }});
+  cases.push_back({"op_chain_100_4elem", "eager", "us", 1e6, 200, [=] { chain(small); }});
+
+  for (auto& c : cases) c.body();  // trace and warm up outside the measurement
+  for (int r = 0; r < rounds; ++r)
+    for (auto& c : cases) c.samples.push_back(time_per_iter(c.body, c.iters) * c.scale);
+
+  std::map<std::string, std::map<std::string, double>> med;
+  for (auto& c : cases) {
+    double m = median(c.samples);
+    med[c.bench][c.name] = m;
+    auto best = *std::min_element(c.samples.begin(), c.samples.end());
+    std::printf("RESULT\t%s\t%s\tthreads=%d\t%s\tbest=%.4g\tmedian=%.4g\tsamples=%d\n", c.bench.c_str(), c.name.c_str(),
+                threads, c.unit.c_str(), best, m, rounds);
+  }
+  std::printf("\n| comparison (threads=%d, median of %d rounds) | ratio | goal |\n|---|---|---|\n", threads, rounds);
+  auto row = [](const char* what, double ratio, const char* goal) { std::printf("| %s | %.3fx | %s |\n", what, ratio, goal); };
+  auto& m = med["mlp784_256_10_b64_train_step"];
+  row("MLP step, check mode warn / off", m["traced_warn"] / m["traced_off"], "<= 1.03x");
+  row("MLP step, check mode assert / off", m["traced_assert"] / m["traced_off"], "<= 1.10x");
+  row("MLP step, traced / eager", m["traced_off"] / m["eager"], "< 1x");
+  auto& t = med["tiny8_16_1_b8_train_step"];
+  row("tiny step, traced (us)", t["traced_off"], "<= 2 us");
+  row("tiny step, eager / traced", t["eager"] / t["traced_off"], "");
+  auto& o = med["op_chain_100_4elem"];
+  row("100-op chain on 4 floats, eager / traced", o["eager"] / o["traced"], ">= 5x");
+  std::printf("| 100-op chain, ns per op traced | %.1f ns | |\n", o["traced"] * 1e3 / 100);
+}
