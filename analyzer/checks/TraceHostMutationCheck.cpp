@@ -155,6 +155,8 @@ class WriteFinder : public RecursiveASTVisitor<WriteFinder> {
     // Point at the written entity (its start), where a reader looks for it.
     F.Where = C.point(Lhs->getBeginLoc().isValid() ? Lhs->getBeginLoc() : Loc);
     F.TracedFunction = R.Root->Name;
+    auto Entry = C.point(R.Root->EntryLoc);
+    F.TracedFunctionLocation = Entry.File + ":" + std::to_string(Entry.Line);
     F.Entity = T->Entity;
     F.Message = T->Shown + " is " + How + " while tracing '" + R.Root->Name +
                 "': host code runs once per trace, so replays of the cached graph skip this write; keep the state "

@@ -38,6 +38,7 @@ struct Finding {
   std::vector<FixIt> Fixes;
   // What the finding is about, for joining with runtime reports.
   std::string TracedFunction;
+  std::string TracedFunctionLocation;  // file:line where the traced function is created
   std::string Entity;
 };
 

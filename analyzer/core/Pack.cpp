@@ -50,6 +50,8 @@ std::optional<Pack> loadPack(const std::string &Path, std::string &Error) {
         throw std::runtime_error("entry point kind must be \"construct\" or \"call\", got \"" + EP.Kind + "\"");
       EP.Name = EP.Kind == "construct" ? E.at("class").get<std::string>() : E.at("function").get<std::string>();
       EP.CallableArg = E.value("callable_arg", 0u);
+      EP.OptionsArg = E.value("options_arg", -1);
+      EP.NameField = E.value("name_field", std::string());
       P.EntryPoints.push_back(EP);
     }
     Strings("library_namespaces", P.LibraryNamespaces);

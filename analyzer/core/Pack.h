@@ -11,6 +11,8 @@ struct EntryPoint {
   std::string Kind;  // "construct" (a class whose constructor takes the callable) or "call"
   std::string Name;  // qualified class or function name
   unsigned CallableArg = 0;
+  int OptionsArg = -1;    // argument holding the options aggregate, -1 if none
+  std::string NameField;  // the options field that names the traced function
 };
 
 struct Pack {

@@ -106,9 +106,44 @@ class RootFinder : public RecursiveASTVisitor<RootFinder> {
       const NamedDecl *Named = Class;
       if (auto *Spec = dyn_cast<ClassTemplateSpecializationDecl>(Class)) Named = Spec->getSpecializedTemplate();
       if (qualifiedNameOf(Named) != EP.Name) continue;
-      addRoot(E->getArg(EP.CallableArg), E, E->getBeginLoc());
+      addRoot(E->getArg(EP.CallableArg), E, E->getBeginLoc(), nameOption(E, EP));
     }
     return true;
+  }
+
+  // The name the API gives the traced function (`{.name = "train_step"}`), when the pack says which
+  // argument carries the options and which field holds the name; the runtime reports that name.
+  std::string nameOption(const CXXConstructExpr *E, const EntryPoint &EP) {
+    if (EP.OptionsArg < 0 || static_cast<unsigned>(EP.OptionsArg) >= E->getNumArgs() || EP.NameField.empty()) return "";
+    const Expr *O = E->getArg(static_cast<unsigned>(EP.OptionsArg))->IgnoreImplicit();
+    for (int Guard = 0; O && Guard < 8; ++Guard) {
+      if (auto *M = dyn_cast<MaterializeTemporaryExpr>(O)) O = M->getSubExpr()->IgnoreImplicit();
+      else if (auto *B = dyn_cast<CXXBindTemporaryExpr>(O)) O = B->getSubExpr()->IgnoreImplicit();
+      else if (auto *C = dyn_cast<CXXConstructExpr>(O); C && C->getNumArgs() == 1) O = C->getArg(0)->IgnoreImplicit();
+      else break;
+    }
+    const auto *IL = dyn_cast_or_null<InitListExpr>(O);
+    if (!IL) return "";
+    if (IL->isSyntacticForm() && IL->getSemanticForm()) IL = IL->getSemanticForm();
+    const auto *RD = IL->getType()->getAsRecordDecl();
+    if (!RD) return "";
+    unsigned Index = 0;
+    for (const auto *F : RD->fields()) {
+      if (Index >= IL->getNumInits()) break;
+      if (F->getName() == EP.NameField) {
+        const Expr *Init = IL->getInit(Index)->IgnoreImplicit();
+        for (int Guard = 0; Init && Guard < 8; ++Guard) {
+          if (auto *S = dyn_cast<StringLiteral>(Init)) return S->getString().str();
+          if (auto *C = dyn_cast<CXXConstructExpr>(Init); C && C->getNumArgs() >= 1) Init = C->getArg(0)->IgnoreImplicit();
+          else if (auto *B = dyn_cast<CXXBindTemporaryExpr>(Init)) Init = B->getSubExpr()->IgnoreImplicit();
+          else if (auto *M = dyn_cast<MaterializeTemporaryExpr>(Init)) Init = M->getSubExpr()->IgnoreImplicit();
+          else break;
+        }
+        return "";
+      }
+      ++Index;
+    }
+    return "";
   }
 
   bool VisitCallExpr(CallExpr *E) {
@@ -117,13 +152,13 @@ class RootFinder : public RecursiveASTVisitor<RootFinder> {
     for (const auto &EP : P.EntryPoints) {
       if (EP.Kind != "call" || EP.CallableArg >= E->getNumArgs()) continue;
       if (qualifiedNameOf(Callee) != EP.Name) continue;
-      addRoot(E->getArg(EP.CallableArg), E, E->getBeginLoc());
+      addRoot(E->getArg(EP.CallableArg), E, E->getBeginLoc(), "");
     }
     return true;
   }
 
  private:
-  void addRoot(const Expr *Arg, const Expr *Entry, SourceLocation Loc) {
+  void addRoot(const Expr *Arg, const Expr *Entry, SourceLocation Loc, const std::string &GivenName) {
     const Expr *E = stripToCallable(Arg);
     TracedRoot R;
     R.EntryLoc = Loc;
@@ -150,6 +185,7 @@ class RootFinder : public RecursiveASTVisitor<RootFinder> {
       }
     }
     if (!R.Callable) return;
+    if (!GivenName.empty()) R.Name = GivenName;
     if (R.Name.empty() && !Vars.empty() && Vars.back()->getInit() &&
         Vars.back()->getInit()->getBeginLoc() == Entry->getBeginLoc())
       R.Name = Vars.back()->getNameAsString();

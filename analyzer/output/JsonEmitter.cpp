@@ -60,7 +60,8 @@ std::string emitJson(const RunResult &R, const Catalogue &, const SourceText &S,
                        {"range", {{"start", B}, {"end", position(EndP, S)}}},
                        {"newText", X.Replacement}});
     }
-    D["data"] = {{"fixes", Fixes}, {"tracedFunction", F.TracedFunction}, {"entity", F.Entity}};
+    D["data"] = {{"fixes", Fixes}, {"tracedFunction", F.TracedFunction},
+                 {"tracedFunctionLocation", F.TracedFunctionLocation}, {"entity", F.Entity}};
     ByFile[F.Where.File].push_back(D);
   }
   nlohmann::json Out = nlohmann::json::array();

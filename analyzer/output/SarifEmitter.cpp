@@ -75,6 +75,9 @@ std::string emitSarif(const RunResult &R, const Catalogue &C, const SourceText &
                           {"locations", {location(F.Where, S, O.RepoRoot)}},
                           {"partialFingerprints", {{"tracelint/v1", fingerprint(F, S, O.RepoRoot)}}}};
     if (RuleIndex.count(F.CheckId)) Res["ruleIndex"] = RuleIndex[F.CheckId];
+    Res["properties"] = {{"tracedFunction", F.TracedFunction},
+                         {"tracedFunctionLocation", F.TracedFunctionLocation},
+                         {"entity", F.Entity}};
     if (!F.Notes.empty()) {
       nlohmann::json Related = nlohmann::json::array();
       int Id = 0;

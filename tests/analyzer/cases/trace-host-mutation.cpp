@@ -85,6 +85,11 @@ void positives() {
     return x;
   });
   auto functor_step = tl::function(Functor{});
+  auto unnamed_var = tl::function([](const tl::tensor& x) {
+    counter = 9;  // WARN[trace-host-mutation]: global 'counter' is assigned while tracing 'given_name'
+    return x;
+  }, {.name = "given_name"});
+  (void)unnamed_var;
   (void)t1; (void)uses_helper; (void)model_step; (void)t2; (void)t3; (void)functor_step;
 }
 
