@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "cli/Driver.h"
+#include "confirm/Confirm.h"
 #include "clang/Tooling/CompilationDatabase.h"
 #include "clang/Tooling/JSONCompilationDatabase.h"
 #include "llvm/Support/CommandLine.h"
@@ -18,6 +19,9 @@ cl::OptionCategory Category("tracelint options");
 
 const char *const Overview = R"(tracelint: finds state bugs in traced functions (tl::function and other
 tracing APIs described by packs) of C++ code.
+
+  tracelint [options] <files...> [-- <compiler args>]
+  tracelint confirm --static <report> --dynamic <runtime reports...>   (see tracelint confirm --help)
 
 Exit codes:
   0  no error-level finding
@@ -82,6 +86,7 @@ bool writeOutput(const std::string &Path, const std::string &Text) {
 }  // namespace
 
 int main(int argc, const char **argv) {
+  if (argc > 1 && std::string(argv[1]) == "confirm") return runConfirm(std::vector<std::string>(argv + 2, argv + argc), TRACELINT_VERSION);
   cl::SetVersionPrinter([](llvm::raw_ostream &OS) { OS << "tracelint " TRACELINT_VERSION " (LLVM " TRACELINT_LLVM_VERSION ")\n"; });
   cl::HideUnrelatedOptions(Category);
   std::string FixedError;

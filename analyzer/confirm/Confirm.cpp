@@ -1,0 +1,399 @@
+#include "confirm/Confirm.h"
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "core/Catalogue.h"
+
+namespace tracelint {
+
+namespace {
+
+bool readJson(const std::string &Path, nlohmann::json &J, std::string &Error) {
+  std::ifstream In(Path);
+  if (!In) {
+    Error = Path + ": cannot read";
+    return false;
+  }
+  std::stringstream SS;
+  SS << In.rdbuf();
+  std::string Text = SS.str();
+  try {
+    J = nlohmann::json::parse(Text);
+  } catch (const nlohmann::json::parse_error &E) {
+    auto [L, C] = lineColumnOf(Text, E.byte == 0 ? 0 : E.byte - 1);
+    Error = Path + ":" + std::to_string(L) + ":" + std::to_string(C) + ": not valid JSON: " + E.what();
+    return false;
+  }
+  return true;
+}
+
+std::string uriToPath(const std::string &Uri, const std::string &Base) {
+  std::string P = Uri;
+  if (P.rfind("file://", 0) == 0) P = P.substr(7);
+  std::string Out;
+  for (std::size_t I = 0; I < P.size(); ++I) {
+    if (P[I] == '%' && I + 2 < P.size()) {
+      Out += static_cast<char>(std::stoi(P.substr(I + 1, 2), nullptr, 16));
+      I += 2;
+    } else {
+      Out += P[I];
+    }
+  }
+  if (!Out.empty() && Out[0] != '/' && !Base.empty()) Out = Base + "/" + Out;
+  return Out;
+}
+
+std::string str(const nlohmann::json &J, const char *Key) {
+  auto It = J.find(Key);
+  return It != J.end() && It->is_string() ? It->get<std::string>() : "";
+}
+
+// "path:line" -> normalized absolute path and line.
+std::pair<std::string, unsigned> splitLocation(const std::string &Loc) {
+  auto Colon = Loc.rfind(':');
+  if (Colon == std::string::npos) return {Loc, 0};
+  std::error_code EC;
+  auto Path = std::filesystem::weakly_canonical(Loc.substr(0, Colon), EC).string();
+  if (EC) Path = Loc.substr(0, Colon);
+  unsigned Line = 0;
+  try {
+    Line = static_cast<unsigned>(std::stoul(Loc.substr(Colon + 1)));
+  } catch (...) {
+  }
+  return {Path, Line};
+}
+
+bool sameSite(const std::string &A, const std::string &B) {
+  if (A.empty() || B.empty()) return false;
+  auto [PA, LA] = splitLocation(A);
+  auto [PB, LB] = splitLocation(B);
+  if (LA != LB) return false;
+  if (PA == PB) return true;
+  // One side may be relative (a SARIF URI under %SRCROOT%): compare as path suffixes.
+  auto Tail = [](const std::string &P) { return P.substr(P.find_last_of('/') + 1); };
+  return Tail(PA) == Tail(PB) && (PA.ends_with("/" + PB) || PB.ends_with("/" + PA) || PA.find('/') == std::string::npos ||
+                                  PB.find('/') == std::string::npos);
+}
+
+// Names compared without parameter lists and template arguments: the runtime demangles
+// "bump(int)::calls", the analyzer writes "bump()::calls".
+std::string bareName(const std::string &N) {
+  std::string Out;
+  int Depth = 0;
+  for (char C : N) {
+    if (C == '(' || C == '<') ++Depth;
+    if (Depth == 0) Out += C;
+    if ((C == ')' || C == '>') && Depth > 0) --Depth;
+  }
+  return Out;
+}
+
+bool runtimeEntityIsNamed(const std::string &E) {
+  return !(E.empty() || E.rfind("a variable of a caller's frame", 0) == 0 || E.find("captured by reference #") != std::string::npos ||
+           E.rfind("<", 0) == 0);
+}
+
+bool entitiesCompatible(const std::string &Static, const std::string &Runtime) {
+  if (Static.empty() || !runtimeEntityIsNamed(Runtime)) return true;
+  auto S = bareName(Static), R = bareName(Runtime);
+  return S == R || R.ends_with("::" + S) || S.ends_with("::" + R);
+}
+
+}  // namespace
+
+unsigned ConfirmResult::confirmed() const {
+  unsigned N = 0;
+  for (int M : StaticMatch) N += M >= 0;
+  return N;
+}
+
+unsigned ConfirmResult::missed() const {
+  unsigned N = 0;
+  for (bool M : RuntimeMatched) N += !M;
+  return N;
+}
+
+bool loadStaticReport(const std::string &Path, std::vector<StaticItem> &Out, std::string &Error) {
+  nlohmann::json J;
+  if (!readJson(Path, J, Error)) return false;
+  try {
+    if (J.contains("runs")) {  // SARIF
+      for (const auto &Run : J.at("runs")) {
+        std::string Base;
+        if (Run.contains("originalUriBaseIds") && Run["originalUriBaseIds"].contains("%SRCROOT%"))
+          Base = uriToPath(str(Run["originalUriBaseIds"]["%SRCROOT%"], "uri"), "");
+        while (!Base.empty() && Base.back() == '/') Base.pop_back();
+        for (const auto &Res : Run.value("results", nlohmann::json::array())) {
+          StaticItem S;
+          S.Rule = str(Res, "ruleId");
+          S.Message = str(Res.value("message", nlohmann::json::object()), "text");
+          const auto &Loc = Res.at("locations").at(0).at("physicalLocation");
+          S.File = uriToPath(str(Loc.at("artifactLocation"), "uri"), Base);
+          S.Line = Loc.value("region", nlohmann::json::object()).value("startLine", 0u);
+          auto Props = Res.value("properties", nlohmann::json::object());
+          S.Function = str(Props, "tracedFunction");
+          S.FunctionLocation = str(Props, "tracedFunctionLocation");
+          S.Entity = str(Props, "entity");
+          Out.push_back(std::move(S));
+        }
+      }
+      return true;
+    }
+    if (J.contains("files")) {  // tracelint's LSP-shaped JSON
+      for (const auto &F : J.at("files")) {
+        auto File = uriToPath(str(F, "uri"), "");
+        for (const auto &D : F.at("diagnostics")) {
+          StaticItem S;
+          S.Rule = str(D, "code");
+          S.File = File;
+          S.Line = D.at("range").at("start").at("line").get<unsigned>() + 1;
+          S.Message = str(D, "message");
+          auto Data = D.value("data", nlohmann::json::object());
+          S.Function = str(Data, "tracedFunction");
+          S.FunctionLocation = str(Data, "tracedFunctionLocation");
+          S.Entity = str(Data, "entity");
+          Out.push_back(std::move(S));
+        }
+      }
+      return true;
+    }
+  } catch (const std::exception &E) {
+    Error = Path + ": not a tracelint report: " + E.what();
+    return false;
+  }
+  Error = Path + ": neither tracelint JSON (\"files\") nor SARIF (\"runs\")";
+  return false;
+}
+
+bool loadRuntimeReport(const std::string &Path, std::vector<RuntimeItem> &Out, std::string &Error) {
+  nlohmann::json J;
+  if (!readJson(Path, J, Error)) return false;
+  try {
+    if (str(J, "schema") != "tracelint-runtime-report") {
+      Error = Path + ": not a tl runtime report (schema is not \"tracelint-runtime-report\")";
+      return false;
+    }
+    if (J.value("version", 0) != 1) {
+      Error = Path + ": runtime report version " + std::to_string(J.value("version", 0)) + " is not supported (expected 1)";
+      return false;
+    }
+    for (const auto &O : J.at("observations")) {
+      RuntimeItem R;
+      R.Rule = str(O, "rule");
+      R.Function = str(O, "function");
+      R.FunctionLocation = str(O, "function_location");
+      R.Location = str(O, "location");
+      R.Entity = str(O, "entity");
+      R.Message = str(O, "message");
+      R.Count = O.value("count", 1ull);
+      R.Report = Path;
+      auto Details = O.value("details", nlohmann::json::object());
+      for (auto It = Details.begin(); It != Details.end(); ++It)
+        R.Details.emplace_back(It.key(), It.value().is_string() ? It.value().get<std::string>() : It.value().dump());
+      Out.push_back(std::move(R));
+    }
+  } catch (const std::exception &E) {
+    Error = Path + ": malformed runtime report: " + E.what();
+    return false;
+  }
+  return true;
+}
+
+ConfirmResult joinReports(std::vector<StaticItem> Static, std::vector<RuntimeItem> Runtime) {
+  ConfirmResult R;
+  R.Static = std::move(Static);
+  R.Runtime = std::move(Runtime);
+  R.StaticMatch.assign(R.Static.size(), -1);
+  R.RuntimeMatched.assign(R.Runtime.size(), false);
+  for (std::size_t S = 0; S < R.Static.size(); ++S) {
+    const auto &SI = R.Static[S];
+    int Best = -1, BestScore = -1;
+    for (std::size_t I = 0; I < R.Runtime.size(); ++I) {
+      const auto &RI = R.Runtime[I];
+      if (RI.Rule != SI.Rule) continue;
+      bool Site = sameSite(SI.FunctionLocation, RI.FunctionLocation);
+      bool Named = !SI.Function.empty() && SI.Function == RI.Function;
+      if (!Site && !Named) continue;
+      if (!entitiesCompatible(SI.Entity, RI.Entity)) continue;
+      // Prefer a named entity match, then the same site, then the same operation line.
+      int Score = (runtimeEntityIsNamed(RI.Entity) ? 4 : 0) + (Site ? 2 : 0) +
+                  (!RI.Location.empty() && sameSite(RI.Location, SI.File + ":" + std::to_string(SI.Line)) ? 1 : 0);
+      if (Score > BestScore) {
+        BestScore = Score;
+        Best = static_cast<int>(I);
+      }
+    }
+    R.StaticMatch[S] = Best;
+    if (Best >= 0) R.RuntimeMatched[static_cast<std::size_t>(Best)] = true;
+  }
+  // An unnamed runtime entity (a caller's frame) is matched by any static finding of its function
+  // and rule, even when another runtime item took that finding.
+  for (std::size_t I = 0; I < R.Runtime.size(); ++I) {
+    if (R.RuntimeMatched[I]) continue;
+    for (const auto &SI : R.Static) {
+      const auto &RI = R.Runtime[I];
+      if (SI.Rule == RI.Rule && (sameSite(SI.FunctionLocation, RI.FunctionLocation) || SI.Function == RI.Function) &&
+          entitiesCompatible(SI.Entity, RI.Entity)) {
+        R.RuntimeMatched[I] = true;
+        break;
+      }
+    }
+  }
+  return R;
+}
+
+namespace {
+std::string evidence(const RuntimeItem &R) {
+  std::string E = R.Message;
+  for (const auto &[K, V] : R.Details)
+    if (K == "replays_skipped" || K == "traced_value" || K == "current_value" || K == "diff" || K == "eager_update_episodes")
+      E += "; " + K + "=" + V;
+  return E;
+}
+std::string shortPath(const std::string &P) {
+  std::error_code EC;
+  auto Rel = std::filesystem::relative(P, std::filesystem::current_path(), EC).string();
+  return EC || Rel.empty() || Rel.rfind("..", 0) == 0 ? P : Rel;
+}
+}  // namespace
+
+std::string confirmText(const ConfirmResult &R) {
+  std::ostringstream OS;
+  OS << "Static findings (" << R.Static.size() << "):\n";
+  for (std::size_t S = 0; S < R.Static.size(); ++S) {
+    const auto &SI = R.Static[S];
+    OS << "  " << (R.StaticMatch[S] >= 0 ? "confirmed    " : "not observed ") << SI.Rule << "  " << shortPath(SI.File) << ":"
+       << SI.Line << "  in '" << SI.Function << "'" << (SI.Entity.empty() ? "" : " about '" + SI.Entity + "'") << "\n";
+    if (R.StaticMatch[S] >= 0)
+      OS << "      runtime: " << evidence(R.Runtime[static_cast<std::size_t>(R.StaticMatch[S])]) << "\n";
+  }
+  OS << "Runtime observations (" << R.Runtime.size() << "):\n";
+  for (std::size_t I = 0; I < R.Runtime.size(); ++I) {
+    const auto &RI = R.Runtime[I];
+    OS << "  " << (R.RuntimeMatched[I] ? "matched      " : "missed       ") << RI.Rule << "  in '" << RI.Function << "' ("
+       << shortPath(RI.FunctionLocation) << ")" << (RI.Entity.empty() ? "" : " about '" + RI.Entity + "'") << "\n";
+    if (!R.RuntimeMatched[I]) OS << "      " << RI.Message << "\n";
+  }
+  std::size_t N = R.Static.size(), C = R.confirmed();
+  OS << "Summary: " << C << " of " << N << " static findings confirmed ("
+     << (N ? static_cast<unsigned>(100.0 * C / N + 0.5) : 100) << "%), " << N - C << " not observed; "
+     << R.Runtime.size() - R.missed() << " of " << R.Runtime.size() << " runtime observations matched, " << R.missed()
+     << " missed statically.\n";
+  return OS.str();
+}
+
+std::string confirmJson(const ConfirmResult &R) {
+  nlohmann::json J = {{"tool", "tracelint confirm"}, {"version", 1}};
+  nlohmann::json S = nlohmann::json::array(), RT = nlohmann::json::array();
+  for (std::size_t I = 0; I < R.Static.size(); ++I) {
+    const auto &SI = R.Static[I];
+    nlohmann::json Item = {{"rule", SI.Rule},         {"file", SI.File},     {"line", SI.Line},
+                           {"function", SI.Function}, {"entity", SI.Entity}, {"status", R.StaticMatch[I] >= 0 ? "confirmed" : "not_observed"}};
+    if (R.StaticMatch[I] >= 0) Item["evidence"] = evidence(R.Runtime[static_cast<std::size_t>(R.StaticMatch[I])]);
+    S.push_back(Item);
+  }
+  for (std::size_t I = 0; I < R.Runtime.size(); ++I) {
+    const auto &RI = R.Runtime[I];
+    RT.push_back({{"rule", RI.Rule},
+                  {"function", RI.Function},
+                  {"function_location", RI.FunctionLocation},
+                  {"entity", RI.Entity},
+                  {"message", RI.Message},
+                  {"report", RI.Report},
+                  {"status", R.RuntimeMatched[I] ? "matched" : "missed"}});
+  }
+  J["static"] = S;
+  J["runtime"] = RT;
+  J["summary"] = {{"static_findings", R.Static.size()},
+                  {"confirmed", R.confirmed()},
+                  {"not_observed", R.Static.size() - R.confirmed()},
+                  {"runtime_observations", R.Runtime.size()},
+                  {"matched", R.Runtime.size() - R.missed()},
+                  {"missed", R.missed()}};
+  return J.dump(2) + "\n";
+}
+
+std::string confirmSarif(const ConfirmResult &R, const std::string &ToolVersion) {
+  nlohmann::json Results = nlohmann::json::array();
+  for (std::size_t I = 0; I < R.Static.size(); ++I) {
+    const auto &SI = R.Static[I];
+    bool Confirmed = R.StaticMatch[I] >= 0;
+    nlohmann::json Res = {
+        {"ruleId", SI.Rule},
+        {"level", Confirmed ? "error" : "warning"},
+        {"message", {{"text", SI.Message + (Confirmed ? " [confirmed at run time]" : " [not observed at run time]")}}},
+        {"locations",
+         {{{"physicalLocation", {{"artifactLocation", {{"uri", "file://" + SI.File}}}, {"region", {{"startLine", std::max(1u, SI.Line)}}}}}}}},
+        {"properties", {{"confirmed", Confirmed}}}};
+    if (Confirmed) Res["properties"]["evidence"] = evidence(R.Runtime[static_cast<std::size_t>(R.StaticMatch[I])]);
+    Results.push_back(Res);
+  }
+  nlohmann::json Run = {{"tool", {{"driver", {{"name", "tracelint confirm"}, {"version", ToolVersion}}}}}, {"results", Results}};
+  return nlohmann::json({{"version", "2.1.0"}, {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"}, {"runs", {Run}}}).dump(2) + "\n";
+}
+
+int runConfirm(const std::vector<std::string> &Args, const std::string &ToolVersion) {
+  std::string StaticPath, Format = "text", Output;
+  std::vector<std::string> Dynamic;
+  bool FailOnMissed = false;
+  auto Usage = [] {
+    std::cerr << "usage: tracelint confirm --static <report.json|report.sarif> --dynamic <runtime.json>... "
+                 "[--format=text|json|sarif] [--output=<file>] [--fail-on-missed]\n"
+                 "exit codes: 0 joined; 1 with --fail-on-missed, a runtime observation was missed statically; "
+                 "2 usage error or unreadable report\n";
+    return 2;
+  };
+  for (std::size_t I = 0; I < Args.size(); ++I) {
+    const auto &A = Args[I];
+    auto Value = [&](const std::string &Flag) -> std::optional<std::string> {
+      if (A.rfind(Flag + "=", 0) == 0) return A.substr(Flag.size() + 1);
+      if (A == Flag && I + 1 < Args.size()) return Args[++I];
+      return std::nullopt;
+    };
+    if (auto V = Value("--static")) StaticPath = *V;
+    else if (A == "--dynamic") {
+      while (I + 1 < Args.size() && Args[I + 1].rfind("--", 0) != 0) Dynamic.push_back(Args[++I]);
+    } else if (auto V2 = Value("--dynamic")) Dynamic.push_back(*V2);
+    else if (auto V3 = Value("--format")) Format = *V3;
+    else if (auto V4 = Value("--output")) Output = *V4;
+    else if (A == "--fail-on-missed") FailOnMissed = true;
+    else if (A == "--help" || A == "-h") return Usage(), 0;
+    else {
+      std::cerr << "tracelint confirm: error: unknown argument '" << A << "'\n";
+      return Usage();
+    }
+  }
+  if (StaticPath.empty() || Dynamic.empty() || (Format != "text" && Format != "json" && Format != "sarif")) return Usage();
+  std::vector<StaticItem> S;
+  std::vector<RuntimeItem> RT;
+  std::string Error;
+  if (!loadStaticReport(StaticPath, S, Error)) {
+    std::cerr << "tracelint confirm: error: " << Error << "\n";
+    return 2;
+  }
+  for (const auto &D : Dynamic) {
+    if (!loadRuntimeReport(D, RT, Error)) {
+      std::cerr << "tracelint confirm: error: " << Error << "\n";
+      return 2;
+    }
+  }
+  auto R = joinReports(std::move(S), std::move(RT));
+  std::string Text = Format == "json" ? confirmJson(R) : Format == "sarif" ? confirmSarif(R, ToolVersion) : confirmText(R);
+  if (Output.empty()) {
+    std::cout << Text;
+  } else {
+    std::ofstream Out(Output);
+    if (!(Out << Text)) {
+      std::cerr << "tracelint confirm: error: cannot write '" << Output << "'\n";
+      return 2;
+    }
+  }
+  return FailOnMissed && R.missed() ? 1 : 0;
+}
+
+}  // namespace tracelint

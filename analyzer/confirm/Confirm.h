@@ -1,0 +1,48 @@
+#pragma once
+// `tracelint confirm`: joins a static report (tracelint JSON or SARIF) with runtime reports
+// (TL_REPORT files) by rule, traced function and entity, with locations to break ties.
+//
+// A static finding is *confirmed* when the runtime observed the same rule in the same traced
+// function (same creation site, else same name) about a compatible entity (same symbol, or an
+// entity the runtime cannot name, such as a variable of a caller's frame). A runtime observation is
+// *matched* when some static finding confirms it, else *missed statically*.
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace tracelint {
+
+struct StaticItem {
+  std::string Rule, File, Message, Function, FunctionLocation, Entity;
+  unsigned Line = 0;
+};
+
+struct RuntimeItem {
+  std::string Rule, Function, FunctionLocation, Location, Entity, Message, Report;
+  std::vector<std::pair<std::string, std::string>> Details;
+  unsigned long long Count = 1;
+};
+
+struct ConfirmResult {
+  std::vector<StaticItem> Static;
+  std::vector<RuntimeItem> Runtime;
+  std::vector<int> StaticMatch;   // per static finding: index of the confirming runtime item, or -1
+  std::vector<bool> RuntimeMatched;
+  unsigned confirmed() const;
+  unsigned missed() const;
+};
+
+// Each returns false with Error naming the file and the problem.
+bool loadStaticReport(const std::string &Path, std::vector<StaticItem> &Out, std::string &Error);
+bool loadRuntimeReport(const std::string &Path, std::vector<RuntimeItem> &Out, std::string &Error);
+
+ConfirmResult joinReports(std::vector<StaticItem> Static, std::vector<RuntimeItem> Runtime);
+
+std::string confirmText(const ConfirmResult &R);
+std::string confirmJson(const ConfirmResult &R);
+std::string confirmSarif(const ConfirmResult &R, const std::string &ToolVersion);
+
+// The whole subcommand: argv after "confirm". Returns the exit code.
+int runConfirm(const std::vector<std::string> &Args, const std::string &ToolVersion);
+
+}  // namespace tracelint
