@@ -98,8 +98,15 @@ bool runtimeEntityIsNamed(const std::string &E) {
            E.rfind("<", 0) == 0);
 }
 
+bool looksLikeLocation(const std::string &E) {
+  auto Colon = E.rfind(':');
+  return Colon != std::string::npos && Colon + 1 < E.size() &&
+         E.find_first_not_of("0123456789", Colon + 1) == std::string::npos;
+}
+
 bool entitiesCompatible(const std::string &Static, const std::string &Runtime) {
   if (Static.empty() || !runtimeEntityIsNamed(Runtime)) return true;
+  if (looksLikeLocation(Static) || looksLikeLocation(Runtime)) return sameSite(Static, Runtime);
   auto S = bareName(Static), R = bareName(Runtime);
   return S == R || R.ends_with("::" + S) || S.ends_with("::" + R);
 }

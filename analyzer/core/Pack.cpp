@@ -14,6 +14,9 @@ void Pack::add(const Pack &O) {
   Cat(EntryPoints, O.EntryPoints);
   Cat(LibraryNamespaces, O.LibraryNamespaces);
   Cat(StateHandleTypes, O.StateHandleTypes);
+  Cat(VariableCreatingTypes, O.VariableCreatingTypes);
+  Cat(ShapeFunctions, O.ShapeFunctions);
+  Cat(StateUpdateMethods, O.StateUpdateMethods);
   Cat(GraphEffects, O.GraphEffects);
   Cat(SymbolicTensorTypes, O.SymbolicTensorTypes);
   Cat(HostReadMethods, O.HostReadMethods);
@@ -52,10 +55,14 @@ std::optional<Pack> loadPack(const std::string &Path, std::string &Error) {
       EP.CallableArg = E.value("callable_arg", 0u);
       EP.OptionsArg = E.value("options_arg", -1);
       EP.NameField = E.value("name_field", std::string());
+      EP.RetraceOptions = E.value("retrace_options", std::vector<std::string>{});
       P.EntryPoints.push_back(EP);
     }
     Strings("library_namespaces", P.LibraryNamespaces);
     Strings("state_handle_types", P.StateHandleTypes);
+    Strings("variable_creating_types", P.VariableCreatingTypes);
+    Strings("shape_functions", P.ShapeFunctions);
+    Strings("state_update_methods", P.StateUpdateMethods);
     Strings("graph_effects", P.GraphEffects);
     Strings("host_io_functions", P.HostIoFunctions);
     Strings("host_random_functions", P.HostRandomFunctions);

@@ -13,6 +13,8 @@ struct EntryPoint {
   unsigned CallableArg = 0;
   int OptionsArg = -1;    // argument holding the options aggregate, -1 if none
   std::string NameField;  // the options field that names the traced function
+  // Options fields that, when set, stop shape-driven retracing (input_signature, reduce_retracing).
+  std::vector<std::string> RetraceOptions;
 };
 
 struct Pack {
@@ -20,6 +22,9 @@ struct Pack {
   std::vector<EntryPoint> EntryPoints;
   std::vector<std::string> LibraryNamespaces;  // the API's own code: not analyzed as user code
   std::vector<std::string> StateHandleTypes;
+  std::vector<std::string> VariableCreatingTypes;  // constructing one creates graph variables
+  std::vector<std::string> ShapeFunctions;         // create or reshape tensors from host shapes
+  std::vector<std::string> StateUpdateMethods;     // methods of state handles that change their state
   std::vector<std::string> GraphEffects;
   std::vector<std::string> SymbolicTensorTypes;
   std::vector<std::string> HostReadMethods;

@@ -106,15 +106,14 @@ class RootFinder : public RecursiveASTVisitor<RootFinder> {
       const NamedDecl *Named = Class;
       if (auto *Spec = dyn_cast<ClassTemplateSpecializationDecl>(Class)) Named = Spec->getSpecializedTemplate();
       if (qualifiedNameOf(Named) != EP.Name) continue;
-      addRoot(E->getArg(EP.CallableArg), E, E->getBeginLoc(), nameOption(E, EP));
+      addRoot(E->getArg(EP.CallableArg), E, E->getBeginLoc(), nameOption(E, EP), hasRetraceOptions(E, EP));
     }
     return true;
   }
 
-  // The name the API gives the traced function (`{.name = "train_step"}`), when the pack says which
-  // argument carries the options and which field holds the name; the runtime reports that name.
-  std::string nameOption(const CXXConstructExpr *E, const EntryPoint &EP) {
-    if (EP.OptionsArg < 0 || static_cast<unsigned>(EP.OptionsArg) >= E->getNumArgs() || EP.NameField.empty()) return "";
+  // The options aggregate handed to the entry point (`{.name = "train_step", ...}`), semantic form.
+  static const InitListExpr *optionsOf(const CXXConstructExpr *E, const EntryPoint &EP) {
+    if (EP.OptionsArg < 0 || static_cast<unsigned>(EP.OptionsArg) >= E->getNumArgs()) return nullptr;
     const Expr *O = E->getArg(static_cast<unsigned>(EP.OptionsArg))->IgnoreImplicit();
     for (int Guard = 0; O && Guard < 8; ++Guard) {
       if (auto *M = dyn_cast<MaterializeTemporaryExpr>(O)) O = M->getSubExpr()->IgnoreImplicit();
@@ -123,27 +122,59 @@ class RootFinder : public RecursiveASTVisitor<RootFinder> {
       else break;
     }
     const auto *IL = dyn_cast_or_null<InitListExpr>(O);
-    if (!IL) return "";
-    if (IL->isSyntacticForm() && IL->getSemanticForm()) IL = IL->getSemanticForm();
+    if (IL && IL->isSyntacticForm() && IL->getSemanticForm()) IL = IL->getSemanticForm();
+    return IL;
+  }
+
+  // The initializer the code writes for a field (designated `.name = ...` or positional); fields it
+  // leaves out are nullptr even though the semantic form value-initializes them.
+  static const Expr *optionField(const InitListExpr *IL, const std::string &Field) {
+    if (!IL) return nullptr;
     const auto *RD = IL->getType()->getAsRecordDecl();
-    if (!RD) return "";
-    unsigned Index = 0;
+    if (!RD) return nullptr;
+    const InitListExpr *Syn = IL->isSemanticForm() && IL->getSyntacticForm() ? IL->getSyntacticForm() : IL;
+    unsigned FieldIndex = 0, Wanted = ~0u;
     for (const auto *F : RD->fields()) {
-      if (Index >= IL->getNumInits()) break;
-      if (F->getName() == EP.NameField) {
-        const Expr *Init = IL->getInit(Index)->IgnoreImplicit();
-        for (int Guard = 0; Init && Guard < 8; ++Guard) {
-          if (auto *S = dyn_cast<StringLiteral>(Init)) return S->getString().str();
-          if (auto *C = dyn_cast<CXXConstructExpr>(Init); C && C->getNumArgs() >= 1) Init = C->getArg(0)->IgnoreImplicit();
-          else if (auto *B = dyn_cast<CXXBindTemporaryExpr>(Init)) Init = B->getSubExpr()->IgnoreImplicit();
-          else if (auto *M = dyn_cast<MaterializeTemporaryExpr>(Init)) Init = M->getSubExpr()->IgnoreImplicit();
-          else break;
-        }
-        return "";
+      if (F->getName() == Field) Wanted = FieldIndex;
+      ++FieldIndex;
+    }
+    if (Wanted == ~0u) return nullptr;
+    unsigned Position = 0;
+    for (unsigned I = 0; I < Syn->getNumInits(); ++I) {
+      const Expr *Init = Syn->getInit(I);
+      if (const auto *D = dyn_cast<DesignatedInitExpr>(Init)) {
+        const auto *Des = D->getDesignator(0);
+        if (Des && Des->isFieldDesignator() && Des->getFieldName() && Des->getFieldName()->getName() == Field)
+          return D->getInit();
+        if (Des && Des->isFieldDesignator() && Des->getFieldDecl()) Position = Des->getFieldDecl()->getFieldIndex() + 1;
+        continue;
       }
-      ++Index;
+      if (Position == Wanted) return Init;
+      ++Position;
+    }
+    return nullptr;
+  }
+
+  // The name the API gives the traced function; the runtime reports that name.
+  static std::string nameOption(const CXXConstructExpr *E, const EntryPoint &EP) {
+    if (EP.NameField.empty()) return "";
+    const Expr *Init = optionField(optionsOf(E, EP), EP.NameField);
+    for (int Guard = 0; Init && Guard < 8; ++Guard) {
+      Init = Init->IgnoreImplicit();
+      if (auto *S = dyn_cast<StringLiteral>(Init)) return S->getString().str();
+      if (auto *C = dyn_cast<CXXConstructExpr>(Init); C && C->getNumArgs() >= 1) Init = C->getArg(0);
+      else if (auto *B = dyn_cast<CXXBindTemporaryExpr>(Init)) Init = B->getSubExpr();
+      else if (auto *M = dyn_cast<MaterializeTemporaryExpr>(Init)) Init = M->getSubExpr();
+      else break;
     }
     return "";
+  }
+
+  static bool hasRetraceOptions(const CXXConstructExpr *E, const EntryPoint &EP) {
+    const auto *IL = optionsOf(E, EP);
+    for (const auto &F : EP.RetraceOptions)
+      if (optionField(IL, F)) return true;
+    return false;
   }
 
   bool VisitCallExpr(CallExpr *E) {
@@ -152,16 +183,17 @@ class RootFinder : public RecursiveASTVisitor<RootFinder> {
     for (const auto &EP : P.EntryPoints) {
       if (EP.Kind != "call" || EP.CallableArg >= E->getNumArgs()) continue;
       if (qualifiedNameOf(Callee) != EP.Name) continue;
-      addRoot(E->getArg(EP.CallableArg), E, E->getBeginLoc(), "");
+      addRoot(E->getArg(EP.CallableArg), E, E->getBeginLoc(), "", false);
     }
     return true;
   }
 
  private:
-  void addRoot(const Expr *Arg, const Expr *Entry, SourceLocation Loc, const std::string &GivenName) {
+  void addRoot(const Expr *Arg, const Expr *Entry, SourceLocation Loc, const std::string &GivenName, bool RetraceOptions) {
     const Expr *E = stripToCallable(Arg);
     TracedRoot R;
     R.EntryLoc = Loc;
+    R.HasRetraceOptions = RetraceOptions;
     for (int Guard = 0; E && Guard < 4 && !R.Callable; ++Guard) {
       if (auto *L = dyn_cast<LambdaExpr>(E)) {
         R.Lambda = L;
@@ -185,10 +217,11 @@ class RootFinder : public RecursiveASTVisitor<RootFinder> {
       }
     }
     if (!R.Callable) return;
+    if (!Vars.empty() && Vars.back()->getInit() && Vars.back()->getInit()->getBeginLoc() == Entry->getBeginLoc()) {
+      R.Holder = Vars.back();
+      if (R.Name.empty()) R.Name = Vars.back()->getNameAsString();
+    }
     if (!GivenName.empty()) R.Name = GivenName;
-    if (R.Name.empty() && !Vars.empty() && Vars.back()->getInit() &&
-        Vars.back()->getInit()->getBeginLoc() == Entry->getBeginLoc())
-      R.Name = Vars.back()->getNameAsString();
     if (R.Name.empty()) {
       auto PL = Ctx.getSourceManager().getPresumedLoc(Ctx.getSourceManager().getFileLoc(Loc));
       R.Name = PL.isValid() ? "lambda at line " + std::to_string(PL.getLine()) : "traced lambda";
@@ -207,6 +240,11 @@ class RootFinder : public RecursiveASTVisitor<RootFinder> {
 // Calls in one function body; nested lambda bodies are separate functions, reached when called.
 class CallCollector : public RecursiveASTVisitor<CallCollector> {
  public:
+  std::vector<const DeclRefExpr *> VarRefs;
+  bool VisitDeclRefExpr(DeclRefExpr *E) {
+    if (isa<VarDecl>(E->getDecl())) VarRefs.push_back(E);
+    return true;
+  }
   std::vector<std::pair<const CallExpr *, const FunctionDecl *>> Calls;
   std::vector<std::pair<const CXXConstructExpr *, const FunctionDecl *>> Constructs;
   bool TraverseLambdaExpr(LambdaExpr *) { return true; }
@@ -225,6 +263,8 @@ class CallCollector : public RecursiveASTVisitor<CallCollector> {
 TracedRegionModel::TracedRegionModel(ASTContext &C, const Pack &P) : Ctx(C), ThePack(P) {
   findRoots();
   propagate();
+  for (const auto &R : Reach) ReachableSet.insert(R.Fn->getCanonicalDecl());
+  findCalls();
 }
 
 void TracedRegionModel::findRoots() {
@@ -246,6 +286,15 @@ void TracedRegionModel::propagate() {
       if (!Cur.Fn->hasBody(Def) || !Def->getBody()) continue;
       CallCollector C;
       C.TraverseStmt(Def->getBody());
+      auto &RootReads = Reads[Cur.Root];
+      for (const auto *Ref : C.VarRefs) RootReads.emplace(cast<VarDecl>(Ref->getDecl()), Ref);
+      // A lambda's captures are read where the closure is created; they belong to its body too.
+      if (const auto *M = dyn_cast<CXXMethodDecl>(Cur.Fn); M && M->getParent()->isLambda() && Cur.Root->Lambda &&
+                                                           Cur.Root->Callable == Cur.Fn) {
+        for (const auto &Cap : Cur.Root->Lambda->captures())
+          if (Cap.capturesVariable())
+            if (auto *VD = dyn_cast<VarDecl>(Cap.getCapturedVar())) RootReads.emplace(VD, nullptr);
+      }
       auto Visit = [&](const FunctionDecl *Callee, const Expr *Call) {
         Callee = withBody(Callee);
         if (!Callee || SM.isInSystemHeader(Callee->getLocation()) || inLibrary(Callee, ThePack)) return;
@@ -260,19 +309,101 @@ void TracedRegionModel::propagate() {
   }
 }
 
-bool TracedRegionModel::isStateHandleType(QualType T) const {
+bool TracedRegionModel::derivesFrom(QualType T, const std::vector<std::string> &Names) const {
   T = T.getNonReferenceType();
   while (T->isPointerType()) T = T->getPointeeType();
   const auto *RD = T->getAsCXXRecordDecl();
   if (!RD) return false;
-  if (nameMatches(RD, ThePack.StateHandleTypes)) return true;
+  if (nameMatches(RD, Names)) return true;
   if (!RD->hasDefinition()) return false;
   bool Derived = false;
   RD->getDefinition()->forallBases([&](const CXXRecordDecl *Base) {
-    Derived |= nameMatches(Base, ThePack.StateHandleTypes);
+    Derived |= nameMatches(Base, Names);
     return true;
   });
   return Derived;
+}
+
+bool TracedRegionModel::isStateHandleType(QualType T) const { return derivesFrom(T, ThePack.StateHandleTypes); }
+bool TracedRegionModel::isVariableCreatingType(QualType T) const { return derivesFrom(T, ThePack.VariableCreatingTypes); }
+bool TracedRegionModel::isSymbolicTensorType(QualType T) const { return derivesFrom(T, ThePack.SymbolicTensorTypes); }
+bool TracedRegionModel::isShapeFunction(const FunctionDecl *FD) const { return nameMatches(FD, ThePack.ShapeFunctions); }
+
+bool TracedRegionModel::isTraceReachable(const FunctionDecl *FD) const {
+  return FD && ReachableSet.count(FD->getCanonicalDecl()) != 0;
+}
+
+const std::map<const VarDecl *, const DeclRefExpr *> &TracedRegionModel::readsOf(const TracedRoot *R) const {
+  static const std::map<const VarDecl *, const DeclRefExpr *> Empty;
+  auto It = Reads.find(R);
+  return It == Reads.end() ? Empty : It->second;
+}
+
+namespace {
+// Calls of traced function objects in host code, with the innermost loop around each.
+class HostCallFinder : public RecursiveASTVisitor<HostCallFinder> {
+ public:
+  HostCallFinder(ASTContext &Ctx, const std::vector<TracedRoot> &Roots, const TracedRegionModel &M, std::vector<TracedCall> &Out)
+      : Ctx(Ctx), Roots(Roots), M(M), Out(Out) {}
+  bool shouldVisitTemplateInstantiations() const { return true; }
+  bool TraverseDecl(Decl *D) {
+    if (D && !isa<TranslationUnitDecl>(D) && Ctx.getSourceManager().isInSystemHeader(D->getLocation())) return true;
+    return RecursiveASTVisitor::TraverseDecl(D);
+  }
+  bool TraverseFunctionDecl(FunctionDecl *FD) { return withFunction(FD, [&] { return RecursiveASTVisitor::TraverseFunctionDecl(FD); }); }
+  bool TraverseCXXMethodDecl(CXXMethodDecl *FD) { return withFunction(FD, [&] { return RecursiveASTVisitor::TraverseCXXMethodDecl(FD); }); }
+  bool TraverseLambdaExpr(LambdaExpr *L) {
+    return withFunction(L->getCallOperator(), [&] { return RecursiveASTVisitor::TraverseLambdaExpr(L); });
+  }
+  bool TraverseForStmt(ForStmt *S) { return withLoop(S, [&] { return RecursiveASTVisitor::TraverseForStmt(S); }); }
+  bool TraverseWhileStmt(WhileStmt *S) { return withLoop(S, [&] { return RecursiveASTVisitor::TraverseWhileStmt(S); }); }
+  bool TraverseDoStmt(DoStmt *S) { return withLoop(S, [&] { return RecursiveASTVisitor::TraverseDoStmt(S); }); }
+  bool TraverseCXXForRangeStmt(CXXForRangeStmt *S) {
+    return withLoop(S, [&] { return RecursiveASTVisitor::TraverseCXXForRangeStmt(S); });
+  }
+  bool VisitCXXOperatorCallExpr(CXXOperatorCallExpr *E) {
+    if (E->getOperator() != OO_Call || E->getNumArgs() == 0 || Functions.empty()) return true;
+    const auto *Caller = Functions.back();
+    if (M.isTraceReachable(Caller)) return true;  // a call inside traced code is inlined, not a host call
+    const auto *Ref = dyn_cast<DeclRefExpr>(E->getArg(0)->IgnoreImplicit());
+    if (!Ref) return true;
+    for (const auto &R : Roots) {
+      if (R.Holder && R.Holder == Ref->getDecl()) Out.push_back({E, &R, Caller, Loops.empty() ? nullptr : Loops.back().second});
+    }
+    return true;
+  }
+
+ private:
+  template <class F>
+  bool withFunction(const FunctionDecl *FD, F Body) {
+    Functions.push_back(FD);
+    auto Saved = std::move(Loops);
+    Loops.clear();
+    bool R = Body();
+    Loops = std::move(Saved);
+    Functions.pop_back();
+    return R;
+  }
+  template <class F>
+  bool withLoop(const Stmt *S, F Body) {
+    Loops.emplace_back(Functions.empty() ? nullptr : Functions.back(), S);
+    bool R = Body();
+    Loops.pop_back();
+    return R;
+  }
+  ASTContext &Ctx;
+  const std::vector<TracedRoot> &Roots;
+  const TracedRegionModel &M;
+  std::vector<TracedCall> &Out;
+  std::vector<const FunctionDecl *> Functions;
+  std::vector<std::pair<const FunctionDecl *, const Stmt *>> Loops;
+};
+}  // namespace
+
+void TracedRegionModel::findCalls() {
+  if (Roots.empty()) return;
+  HostCallFinder F(Ctx, Roots, *this, Calls);
+  F.TraverseDecl(Ctx.getTranslationUnitDecl());
 }
 
 bool TracedRegionModel::isGraphEffect(const FunctionDecl *FD) const { return nameMatches(FD, ThePack.GraphEffects); }

@@ -7,6 +7,7 @@
 // this translation unit has. For every reachable function the model keeps one call path back to
 // its root, so a finding in a helper can say how tracing gets there.
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,16 @@ struct TracedRoot {
   std::string Name;                                // the traced function's name for messages
   clang::SourceLocation EntryLoc;                  // where the entry point is called
   const clang::LambdaExpr *Lambda = nullptr;       // set when the callable is a lambda
+  const clang::VarDecl *Holder = nullptr;          // the variable holding the traced function object
+  bool HasRetraceOptions = false;                  // input_signature / reduce_retracing given
+};
+
+// A call of a traced function object from host code (outside any traced region).
+struct TracedCall {
+  const clang::CallExpr *Call = nullptr;
+  const TracedRoot *Root = nullptr;
+  const clang::FunctionDecl *Caller = nullptr;
+  const clang::Stmt *Loop = nullptr;  // innermost loop around the call in the caller, if any
 };
 
 struct CallStep {
@@ -40,6 +51,13 @@ class TracedRegionModel {
   TracedRegionModel(clang::ASTContext &Ctx, const Pack &P);
   const std::vector<TracedRoot> &roots() const { return Roots; }
   const std::vector<Reachable> &reachable() const { return Reach; }
+  const std::vector<TracedCall> &tracedCalls() const { return Calls; }
+  // Variables the traced function reads (directly or in functions it calls), with one read each.
+  const std::map<const clang::VarDecl *, const clang::DeclRefExpr *> &readsOf(const TracedRoot *R) const;
+  bool isTraceReachable(const clang::FunctionDecl *FD) const;
+  bool isVariableCreatingType(clang::QualType T) const;
+  bool isSymbolicTensorType(clang::QualType T) const;
+  bool isShapeFunction(const clang::FunctionDecl *FD) const;
   bool isStateHandleType(clang::QualType T) const;
   bool isGraphEffect(const clang::FunctionDecl *FD) const;
   const Pack &pack() const { return ThePack; }
@@ -47,10 +65,15 @@ class TracedRegionModel {
  private:
   void findRoots();
   void propagate();
+  void findCalls();
   clang::ASTContext &Ctx;
   const Pack &ThePack;
   std::vector<TracedRoot> Roots;
   std::vector<Reachable> Reach;
+  std::vector<TracedCall> Calls;
+  std::map<const TracedRoot *, std::map<const clang::VarDecl *, const clang::DeclRefExpr *>> Reads;
+  std::set<const clang::FunctionDecl *> ReachableSet;
+  bool derivesFrom(clang::QualType T, const std::vector<std::string> &Names) const;
 };
 
 // "ns::Class::method" for a declaration, without template arguments.

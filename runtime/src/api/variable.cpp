@@ -80,7 +80,7 @@ variable::variable(const tensor& initial_value, std::string name, bool trainable
       o.function = tr->function_name;
       o.function_location = format_location(tr->function_created_at);
       o.location = format_location(loc);
-      o.entity = state->name;
+      o.entity = format_location(loc);  // where it is created: what the analyzer reports too
       o.message = "variable '" + state->name + "' created at " + format_location(loc) + " while retracing '" +
                   tr->function_name +
                   "'; a traced function may create variables only on its first trace. Create it once outside "

@@ -1,0 +1,136 @@
+#include "checks/CheckUtil.h"
+
+#include "clang/AST/ExprCXX.h"
+#include "clang/AST/RecursiveASTVisitor.h"
+#include "clang/Basic/SourceManager.h"
+
+namespace tracelint {
+
+using namespace clang;
+
+const VarDecl *baseVariable(const Expr *E) {
+  for (int Guard = 0; E && Guard < 32; ++Guard) {
+    E = E->IgnoreParenImpCasts();
+    if (auto *ME = dyn_cast<MemberExpr>(E)) E = ME->getBase();
+    else if (auto *AS = dyn_cast<ArraySubscriptExpr>(E)) E = AS->getBase();
+    else if (auto *U = dyn_cast<UnaryOperator>(E); U && U->getOpcode() == UO_Deref) E = U->getSubExpr();
+    else if (auto *OC = dyn_cast<CXXOperatorCallExpr>(E); OC && OC->getNumArgs() > 0 &&
+                                                         (OC->getOperator() == OO_Subscript || OC->getOperator() == OO_Star ||
+                                                          OC->getOperator() == OO_Arrow))
+      E = OC->getArg(0);
+    else if (auto *DRE = dyn_cast<DeclRefExpr>(E)) return dyn_cast<VarDecl>(DRE->getDecl());
+    else return nullptr;
+  }
+  return nullptr;
+}
+
+namespace {
+class Writes : public RecursiveASTVisitor<Writes> {
+ public:
+  explicit Writes(const std::function<void(const Expr *, SourceLocation)> &Fn) : Fn(Fn) {}
+  bool TraverseLambdaExpr(LambdaExpr *) { return true; }
+  bool VisitBinaryOperator(BinaryOperator *B) {
+    if (B->isAssignmentOp()) Fn(B->getLHS(), B->getLHS()->getBeginLoc());
+    return true;
+  }
+  bool VisitUnaryOperator(UnaryOperator *U) {
+    if (U->isIncrementDecrementOp()) Fn(U->getSubExpr(), U->getSubExpr()->getBeginLoc());
+    return true;
+  }
+  bool VisitCXXOperatorCallExpr(CXXOperatorCallExpr *E) {
+    auto Op = E->getOperator();
+    if ((E->isAssignmentOp() || Op == OO_PlusPlus || Op == OO_MinusMinus) && E->getNumArgs() > 0)
+      Fn(E->getArg(0), E->getArg(0)->getBeginLoc());
+    return true;
+  }
+
+ private:
+  const std::function<void(const Expr *, SourceLocation)> &Fn;
+};
+
+class LocalDecls : public RecursiveASTVisitor<LocalDecls> {
+ public:
+  std::vector<const VarDecl *> Vars;
+  bool TraverseLambdaExpr(LambdaExpr *) { return true; }
+  bool VisitVarDecl(VarDecl *D) {
+    Vars.push_back(D);
+    return true;
+  }
+};
+
+class Refs : public RecursiveASTVisitor<Refs> {
+ public:
+  explicit Refs(const std::set<const VarDecl *> &Vars) : Vars(Vars) {}
+  const DeclRefExpr *Found = nullptr;
+  bool VisitDeclRefExpr(DeclRefExpr *E) {
+    if (auto *VD = dyn_cast<VarDecl>(E->getDecl()); VD && Vars.count(VD)) {
+      Found = E;
+      return false;
+    }
+    return true;
+  }
+
+ private:
+  const std::set<const VarDecl *> &Vars;
+};
+}  // namespace
+
+void forEachWrite(const Stmt *S, const std::function<void(const Expr *, SourceLocation)> &Fn) {
+  Writes W(Fn);
+  W.TraverseStmt(const_cast<Stmt *>(S));
+}
+
+const DeclRefExpr *referenceTo(const Expr *E, const std::set<const VarDecl *> &Vars) {
+  if (!E) return nullptr;
+  Refs R(Vars);
+  R.TraverseStmt(const_cast<Expr *>(E));
+  return R.Found;
+}
+
+std::set<const VarDecl *> loopVarying(const Stmt *Loop) {
+  std::set<const VarDecl *> Varying;
+  if (auto *F = dyn_cast<ForStmt>(Loop)) {
+    if (auto *Init = dyn_cast_or_null<DeclStmt>(F->getInit()))
+      for (auto *D : Init->decls())
+        if (auto *VD = dyn_cast<VarDecl>(D)) Varying.insert(VD);
+  } else if (auto *R = dyn_cast<CXXForRangeStmt>(Loop)) {
+    Varying.insert(R->getLoopVariable());
+  }
+  forEachWrite(Loop, [&](const Expr *Target, SourceLocation) {
+    if (auto *VD = baseVariable(Target)) Varying.insert(VD);
+  });
+  LocalDecls L;
+  L.TraverseStmt(const_cast<Stmt *>(Loop));
+  for (bool Changed = true; Changed;) {
+    Changed = false;
+    for (const auto *VD : L.Vars)
+      if (!Varying.count(VD) && VD->getInit() && referenceTo(VD->getInit(), Varying)) Changed |= Varying.insert(VD).second;
+  }
+  return Varying;
+}
+
+bool declaredWithin(const Decl *D, const Stmt *S, const SourceManager &SM) {
+  auto R = S->getSourceRange();
+  auto L = D->getLocation();
+  return R.isValid() && L.isValid() && !SM.isBeforeInTranslationUnit(L, R.getBegin()) &&
+         !SM.isBeforeInTranslationUnit(R.getEnd(), L);
+}
+
+std::string locationString(const CheckContext &C, SourceLocation Loc) {
+  auto P = C.point(Loc);
+  return P.File + ":" + std::to_string(P.Line);
+}
+
+Finding tracedFinding(const CheckContext &C, const char *Check, SourceLocation Loc, const TracedRoot &Root, std::string Entity,
+                      std::string Message) {
+  Finding F;
+  F.CheckId = Check;
+  F.Where = C.point(Loc);
+  F.TracedFunction = Root.Name;
+  F.TracedFunctionLocation = locationString(C, Root.EntryLoc);
+  F.Entity = std::move(Entity);
+  F.Message = std::move(Message);
+  return F;
+}
+
+}  // namespace tracelint

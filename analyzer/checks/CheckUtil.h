@@ -1,0 +1,36 @@
+#pragma once
+// Small AST queries shared by the checks about host code around traced calls.
+#include <functional>
+#include <set>
+#include <string>
+
+#include "checks/Check.h"
+#include "clang/AST/Expr.h"
+#include "clang/AST/Stmt.h"
+
+namespace tracelint {
+
+// The variable an lvalue expression is rooted in (`opt.lr`, `w[3]`, `*p` -> opt, w, p).
+const clang::VarDecl *baseVariable(const clang::Expr *E);
+
+// Calls Fn(target, location) for every write in S: assignments, compound assignments,
+// increments, and assignment operators of class types. Nested lambda bodies are skipped.
+void forEachWrite(const clang::Stmt *S, const std::function<void(const clang::Expr *, clang::SourceLocation)> &Fn);
+
+// Variables whose value can differ between iterations of Loop: its induction variables, variables
+// written in it, and locals of its body initialized from those.
+std::set<const clang::VarDecl *> loopVarying(const clang::Stmt *Loop);
+
+// Does E refer to one of Vars (looking through locals of `Scope` to their initializers)?
+const clang::DeclRefExpr *referenceTo(const clang::Expr *E, const std::set<const clang::VarDecl *> &Vars);
+
+// Is D declared inside S?
+bool declaredWithin(const clang::Decl *D, const clang::Stmt *S, const clang::SourceManager &SM);
+
+std::string locationString(const CheckContext &C, clang::SourceLocation Loc);
+
+// A finding about a traced function, with the note at its creation site.
+Finding tracedFinding(const CheckContext &C, const char *Check, clang::SourceLocation Loc, const TracedRoot &Root,
+                      std::string Entity, std::string Message);
+
+}  // namespace tracelint

@@ -1,0 +1,38 @@
+// Host scalar arguments are part of a traced function's cache key by value: a loop-varying value
+// passed as one traces on every new value.
+#include "checks/TraceScalarRetraceCheck.h"
+
+#include "checks/CheckUtil.h"
+#include "clang/AST/ExprCXX.h"
+
+namespace tracelint {
+
+using namespace clang;
+
+namespace {
+CheckRegistration<TraceScalarRetraceCheck> Registration("trace-scalar-retrace");
+}
+
+void TraceScalarRetraceCheck::run(const CheckContext &C) {
+  for (const auto &Call : C.Model.tracedCalls()) {
+    if (!Call.Loop) continue;
+    auto Varying = loopVarying(Call.Loop);
+    for (unsigned I = 1; I < Call.Call->getNumArgs(); ++I) {
+      const Expr *Arg = Call.Call->getArg(I)->IgnoreImplicit();
+      if (!Arg->getType()->isArithmeticType()) continue;
+      auto *Ref = referenceTo(Arg, Varying);
+      if (!Ref) continue;
+      std::string Arg0 = "argument " + std::to_string(I - 1);
+      auto F = tracedFinding(C, "trace-scalar-retrace", Arg->getBeginLoc(), *Call.Root, Arg0,
+                             Arg0 + " of '" + Call.Root->Name + "' is a host scalar that takes a new value on every "
+                                 "iteration (from '" + Ref->getDecl()->getNameAsString() +
+                                 "'); host scalars are part of the cache key by value, so every new value traces the "
+                                 "function again. Pass it as a tensor (tl::constant) instead");
+      F.Notes.push_back({C.point(Call.Root->EntryLoc), "'" + Call.Root->Name + "' is traced here"});
+      C.Report(std::move(F));
+      break;
+    }
+  }
+}
+
+}  // namespace tracelint

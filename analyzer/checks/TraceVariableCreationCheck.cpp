@@ -1,0 +1,106 @@
+// A state handle that creates variables (tl::variable, a metric, an optimizer) constructed in
+// trace-reachable code: allowed on the first trace only, so any retrace fails. Not reported: a
+// static local (initialized once per process) and a construction guarded by a condition on state
+// that outlives the call (the create-once pattern: `if (!w.defined()) w = tl::variable(...)`).
+#include "checks/TraceVariableCreationCheck.h"
+
+#include <set>
+
+#include "checks/CheckUtil.h"
+#include "clang/AST/DeclCXX.h"
+#include "clang/AST/ExprCXX.h"
+#include "clang/AST/ParentMap.h"
+#include "clang/AST/RecursiveASTVisitor.h"
+
+namespace tracelint {
+
+using namespace clang;
+
+namespace {
+CheckRegistration<TraceVariableCreationCheck> Registration("trace-variable-creation");
+
+class Constructions : public RecursiveASTVisitor<Constructions> {
+ public:
+  explicit Constructions(const TracedRegionModel &M) : M(M) {}
+  std::vector<const CXXConstructExpr *> Found;
+  std::set<const CXXConstructExpr *> StaticInits;
+  bool TraverseLambdaExpr(LambdaExpr *) { return true; }
+  bool VisitVarDecl(VarDecl *D) {
+    if ((D->isStaticLocal() || D->hasGlobalStorage()) && D->getInit())
+      if (auto *CE = dyn_cast<CXXConstructExpr>(D->getInit()->IgnoreImplicit())) StaticInits.insert(CE);
+    return true;
+  }
+  bool VisitCXXConstructExpr(CXXConstructExpr *E) {
+    auto *Ctor = E->getConstructor();
+    if (Ctor->isCopyOrMoveConstructor() || !M.isVariableCreatingType(E->getType())) return true;
+    // Only the outermost creating type counts: a metric's own variables are its business.
+    Found.push_back(E);
+    return true;
+  }
+
+ private:
+  const TracedRegionModel &M;
+};
+
+// A condition reading state that outlives the call: a global, a captured variable, a member.
+bool readsOuterState(const Expr *Cond, const FunctionDecl *Fn) {
+  struct Finder : RecursiveASTVisitor<Finder> {
+    const FunctionDecl *Fn;
+    bool Found = false;
+    bool VisitDeclRefExpr(DeclRefExpr *E) {
+      if (auto *VD = dyn_cast<VarDecl>(E->getDecl()))
+        if (VD->hasGlobalStorage() || cast<Decl>(VD->getDeclContext())->getCanonicalDecl() != Fn->getCanonicalDecl())
+          Found = true;
+      return !Found;
+    }
+    bool VisitMemberExpr(MemberExpr *E) {
+      if (isa<CXXThisExpr>(E->getBase()->IgnoreParenImpCasts())) Found = true;
+      return !Found;
+    }
+  } F;
+  F.Fn = Fn;
+  F.TraverseStmt(const_cast<Expr *>(Cond));
+  return F.Found;
+}
+}  // namespace
+
+void TraceVariableCreationCheck::run(const CheckContext &C) {
+  std::set<const CXXConstructExpr *> Seen;
+  for (const auto &R : C.Model.reachable()) {
+    const FunctionDecl *Def = nullptr;
+    if (!R.Fn->hasBody(Def) || !Def->getBody()) continue;
+    Constructions V(C.Model);
+    V.TraverseStmt(Def->getBody());
+    if (auto *Ctor = dyn_cast<CXXConstructorDecl>(Def)) {
+      for (const auto *Init : Ctor->inits()) {
+        const Expr *E = Init->getInit();
+        if (auto *D = dyn_cast_or_null<CXXDefaultInitExpr>(E)) E = D->getExpr();
+        if (E) V.TraverseStmt(const_cast<Expr *>(E));
+      }
+    }
+    ParentMap PM(Def->getBody());
+    for (const auto *E : V.Found) {
+      if (V.StaticInits.count(E) || !Seen.insert(E).second) continue;
+      bool Guarded = false;
+      for (const Stmt *P = PM.getParent(E), *Child = E; P && !Guarded; Child = P, P = PM.getParent(P)) {
+        if (auto *If = dyn_cast<IfStmt>(P); If && If->getThen() == Child && readsOuterState(If->getCond(), Def)) Guarded = true;
+      }
+      if (Guarded) continue;
+      std::string Type = E->getType().getUnqualifiedType().getAsString(C.Ctx.getPrintingPolicy());
+      auto F = tracedFinding(C, "trace-variable-creation", E->getBeginLoc(), *R.Root, locationString(C, E->getBeginLoc()),
+                             "a " + Type + " is created while tracing '" + R.Root->Name +
+                                 "': a traced function may create variables only on its first trace, so the next retrace "
+                                 "(a new input shape, dtype or host value) fails. Create it once outside '" +
+                                 R.Root->Name + "', or guard its creation so that it happens once");
+      for (const auto &Step : R.Path)
+        F.Notes.push_back({C.point(Step.Call->getExprLoc()), "called from '" +
+                                                                 (Step.Caller == R.Root->Callable ? R.Root->Name
+                                                                                                  : qualifiedNameOf(Step.Caller)) +
+                                                                 "', which runs while tracing '" + R.Root->Name + "'"});
+      F.Notes.push_back({C.point(R.Root->EntryLoc), "'" + R.Root->Name + "' is traced here"});
+      C.Report(std::move(F));
+    }
+  }
+}
+
+}  // namespace tracelint
