@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# The whole loop over examples/: analyze, run each example with TL_REPORT, confirm. Every static
+# finding is confirmed, every runtime observation is matched, and the fixed and clean examples
+# produce nothing on either side.
+set -euo pipefail
+tool=$1 src=$2 build=$3
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+"$tool" -p "$build" -j 2 --quiet --format=json --output="$work/static.json" "$src"/examples/*.cpp || [ $? -eq 1 ]
+mkdir "$work/runtime"
+for example in "$src"/examples/*.cpp; do
+  name=$(basename "$example" .cpp)
+  TL_REPORT="$work/runtime/$name.json" TL_CHECK_MODE=warn "$build/examples/$name" >/dev/null 2>&1 || true
+done
+"$tool" confirm --static "$work/static.json" --dynamic "$work"/runtime/*.json --format=json --output="$work/confirm.json" --fail-on-missed
+"$tool" confirm --static "$work/static.json" --dynamic "$work"/runtime/*.json | tail -1
+python3 - "$work" <<'PY'
+import json, os, sys
+work = sys.argv[1]
+c = json.load(open(os.path.join(work, "confirm.json")))
+s = c["summary"]
+assert s["static_findings"] > 0 and s["confirmed"] == s["static_findings"], s
+assert s["runtime_observations"] > 0 and s["missed"] == 0, s
+static = json.load(open(os.path.join(work, "static.json")))
+for f in static["files"]:
+    name = os.path.basename(f["uri"])
+    if not name.endswith("_buggy.cpp"):
+        assert not f["diagnostics"], f"{name}: static findings on a fixed or clean example"
+for r in os.listdir(os.path.join(work, "runtime")):
+    obs = json.load(open(os.path.join(work, "runtime", r)))["observations"]
+    if not r.endswith("_buggy.json"):
+        assert not obs, f"{r}: runtime observations on a fixed or clean example"
+    else:
+        assert obs, f"{r}: a buggy example with no runtime observation"
+print(f"confirm: {s['confirmed']}/{s['static_findings']} confirmed, {s['missed']} missed")
+PY
