@@ -35,9 +35,16 @@ void TraceStaleCaptureCheck::run(const CheckContext &C) {
     if (!Seen.insert({V, SM.getFileOffset(SM.getFileLoc(Loc))}).second) return;
     std::string Name = V->getNameAsString();
     bool IsTensor = C.Model.isSymbolicTensorType(T);
+    bool ByCopy = false;
+    if (Call.Root->Lambda)
+      for (const auto &Cap : Call.Root->Lambda->captures())
+        if (Cap.capturesVariable() && Cap.getCapturedVar() == V && Cap.getCaptureKind() == LCK_ByCopy) ByCopy = true;
     auto F = tracedFinding(
         C, "trace-stale-capture", Loc, *Call.Root, Name,
-        IsTensor ? "tensor '" + Name + "' is rebound here after '" + Call.Root->Name +
+        ByCopy ? "'" + Name + "' is changed here, but '" + Call.Root->Name +
+                     "' captured it by value: the lambda keeps the copy it made when it was created, and its graph uses "
+                     "that copy. Pass the value as an argument instead"
+        : IsTensor ? "tensor '" + Name + "' is rebound here after '" + Call.Root->Name +
                        "' traced it; the next call replays the graph with the tensor it saw while tracing. Keep it in "
                        "a tl::variable and assign to it, or pass it as an argument"
                  : "'" + Name + "' is changed here, but '" + Call.Root->Name +

@@ -48,8 +48,11 @@ void TraceUpdateOutsideCheck::run(const CheckContext &C) {
       // The handle updated, or a handle passed to the update (apply_gradients(grads, {w, b})).
       const VarDecl *Read = nullptr;
       if (auto *V = baseVariable(Obj); V && Reads.count(V) && C.Model.isStateHandleType(V->getType())) Read = V;
+      std::set<const VarDecl *> ReadHandles;
+      for (const auto &[V, Ref] : Reads)
+        if (C.Model.isStateHandleType(V->getType())) ReadHandles.insert(V);
       for (unsigned I = 0; !Read && I < E->getNumArgs(); ++I)
-        if (auto *V = baseVariable(E->getArg(I)); V && Reads.count(V) && C.Model.isStateHandleType(V->getType())) Read = V;
+        if (auto *Ref = referenceTo(E->getArg(I), ReadHandles)) Read = cast<VarDecl>(Ref->getDecl());
       if (!Read || !Seen.insert(E).second) continue;
       std::string Name = Read->getNameAsString();
       auto F = tracedFinding(C, "trace-update-outside", E->getExprLoc(), *Call.Root, "",

@@ -324,7 +324,19 @@ bool TracedRegionModel::derivesFrom(QualType T, const std::vector<std::string> &
   return Derived;
 }
 
-bool TracedRegionModel::isStateHandleType(QualType T) const { return derivesFrom(T, ThePack.StateHandleTypes); }
+// std::optional<H>, std::unique_ptr<H> and std::shared_ptr<H> of a state handle are its holders in
+// the create-once pattern: they count as state handles too.
+bool TracedRegionModel::isStateHandleType(QualType T) const {
+  if (derivesFrom(T, ThePack.StateHandleTypes)) return true;
+  T = T.getNonReferenceType();
+  if (const auto *Spec = dyn_cast_or_null<ClassTemplateSpecializationDecl>(T->getAsCXXRecordDecl())) {
+    auto Name = qualifiedNameOf(Spec->getSpecializedTemplate());
+    if ((Name == "std::optional" || Name == "std::unique_ptr" || Name == "std::shared_ptr") && Spec->getTemplateArgs().size() > 0 &&
+        Spec->getTemplateArgs()[0].getKind() == TemplateArgument::Type)
+      return derivesFrom(Spec->getTemplateArgs()[0].getAsType(), ThePack.StateHandleTypes);
+  }
+  return false;
+}
 bool TracedRegionModel::isVariableCreatingType(QualType T) const { return derivesFrom(T, ThePack.VariableCreatingTypes); }
 bool TracedRegionModel::isSymbolicTensorType(QualType T) const { return derivesFrom(T, ThePack.SymbolicTensorTypes); }
 bool TracedRegionModel::isShapeFunction(const FunctionDecl *FD) const { return nameMatches(FD, ThePack.ShapeFunctions); }

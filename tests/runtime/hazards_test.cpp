@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <vector>
 
@@ -72,6 +73,20 @@ TEST_F(Hazards, NoMutationForLocalsVariablesAndHeapOwnedByTheTrace) {
     return x * static_cast<double>(local + static_cast<int>(scratch[3]));
   }, {.name = "clean"});
   TL_EXPECT_NO_HAZARD(f(one()); f(one()));
+}
+
+TEST_F(Hazards, CreateOnceGuardIsNotAHostMutation) {
+  tl::variable lazily;
+  std::optional<tl::metrics::mean> metric;
+  auto f = tl::function([&](const tl::tensor& x) {
+    if (!lazily.defined()) lazily = tl::variable(tl::zeros({1}));
+    if (!metric) metric.emplace();
+    metric->update_state(x);
+    lazily.assign_add(x);
+    return lazily.value();
+  }, {.name = "create_once"});
+  TL_EXPECT_NO_HAZARD(f(one()); f(one()));
+  EXPECT_FLOAT_EQ(lazily.value().to_vector<float>()[0], 2.f);
 }
 
 TEST_F(Hazards, StaleHostDoubleReportsBothValues) {

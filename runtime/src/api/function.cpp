@@ -281,12 +281,19 @@ std::vector<tensor> function_core::call(call_key key, const std::vector<tensor>&
         }
       }
       if (snapshot) {
-        for (const auto& w : snapshot->changes()) {
+        std::vector<const void*> created;
+        for (const auto& v : ts.created_variables) created.push_back(v.get());
+        for (const auto& w : snapshot->changes(created)) {
           auto o = base_observation("trace-host-mutation", display_name(), impl_->created_at);
           o.entity = w.symbol;
           o.details["module"] = w.module;
           o.details["section"] = w.section;
           o.details["bytes_changed"] = std::to_string(w.bytes_changed);
+          if (w.caller_frame) {
+            char address[32];
+            std::snprintf(address, sizeof address, "%#llx", static_cast<unsigned long long>(w.vaddr));
+            o.details["address"] = address;
+          }
           o.details["replays_skipped"] = "0";
           std::string what = w.caller_frame ? w.symbol
                                             : "'" + w.symbol + "' (" + (w.module.empty() ? "process" : w.module + " " + w.section) + ")";

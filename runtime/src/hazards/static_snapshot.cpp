@@ -247,7 +247,21 @@ static_snapshot::static_snapshot(const void* entry_frame) : impl_(new impl) {
 
 static_snapshot::~static_snapshot() { delete impl_; }
 
-std::vector<static_write> static_snapshot::changes() {
+namespace {
+// Does [begin, end) hold, at an 8-byte boundary, a pointer to one of `created`?
+bool holds_pointer_to(std::uintptr_t begin, std::uintptr_t end, const std::vector<const void*>& created) {
+  if (created.empty()) return false;
+  for (std::uintptr_t p = (begin + 7) & ~std::uintptr_t{7}; p + 8 <= end; p += 8) {
+    const void* value;
+    raw_copy(reinterpret_cast<char*>(&value), reinterpret_cast<const char*>(p), sizeof value);
+    for (const void* c : created)
+      if (value == c) return true;
+  }
+  return false;
+}
+}  // namespace
+
+std::vector<static_write> static_snapshot::changes(const std::vector<const void*>& created) {
   std::vector<static_write> out;
   std::pair<unsigned long long, unsigned long long> c{0, 0};
   dl_iterate_phdr(counts, &c);
@@ -301,10 +315,21 @@ std::vector<static_write> static_snapshot::changes() {
     }
     for (auto& [name, w] : by_symbol) {
       w.first_initialization = guards.count(name) != 0;
+      auto it = std::upper_bound(m.symbols.begin(), m.symbols.end(), w.vaddr,
+                                 [](std::uint64_t v, const symbol& s) { return v < s.value; });
+      if (it != m.symbols.begin()) {
+        const auto& sym = *std::prev(it);
+        if (holds_pointer_to(m.bias + sym.value, m.bias + sym.value + sym.size, created)) continue;
+      }
       out.push_back(w);
     }
   }
   // Caller frames: runs of changed bytes, one write each (no symbols exist for stack variables).
+  struct run {
+    std::size_t start, last;
+    bool create_once;
+  };
+  std::vector<run> runs;
   const char* now = reinterpret_cast<const char*>(impl_->stack_lo);
   for (std::size_t i = 0; i < impl_->stack_copy.size();) {
     if (impl_->stack_copy[i] == raw_byte(now + i)) {
@@ -316,13 +341,25 @@ std::vector<static_write> static_snapshot::changes() {
       if (impl_->stack_copy[i] != raw_byte(now + i)) last = i;
       ++i;
     }
+    // Widen to whole words: a handle's pointer may have changed in only some of its bytes.
+    bool create_once = holds_pointer_to((impl_->stack_lo + start) & ~std::uintptr_t{7}, impl_->stack_lo + last + 8, created);
+    runs.push_back({start, last, create_once});
+  }
+  // The flag of a holder (std::optional's engaged byte) sits right after the object it holds.
+  constexpr std::size_t kHolderSlack = 16;
+  for (std::size_t k = 1; k < runs.size(); ++k)
+    if (runs[k - 1].create_once && runs[k].start - runs[k - 1].last <= kHolderSlack) runs[k].create_once = true;
+  for (std::size_t k = runs.size(); k-- > 1;)
+    if (runs[k].create_once && runs[k].start - runs[k - 1].last <= kHolderSlack) runs[k - 1].create_once = true;
+  for (const auto& r : runs) {
+    if (r.create_once) continue;
     static_write w;
     char buf[64];
-    std::snprintf(buf, sizeof buf, "%zu", start);
+    std::snprintf(buf, sizeof buf, "%zu", r.start);
     w.symbol = std::string("a variable of a caller's frame (") + buf + " bytes above the runtime's entry frame)";
     w.section = "stack";
-    w.vaddr = impl_->stack_lo + start;
-    w.bytes_changed = last - start + 1;
+    w.vaddr = impl_->stack_lo + r.start;
+    w.bytes_changed = r.last - r.start + 1;
     w.caller_frame = true;
     out.push_back(w);
   }

@@ -31,7 +31,9 @@ class static_snapshot {
   static_snapshot(const static_snapshot&) = delete;
   static_snapshot& operator=(const static_snapshot&) = delete;
   // Returns the writes since construction; modules loaded during the trace are reported as such.
-  std::vector<static_write> changes();
+  // A write that stores a pointer to one of `created` (objects the trace created, such as variable
+  // states) is the create-once pattern taking effect, not a hazard, and is left out.
+  std::vector<static_write> changes(const std::vector<const void*>& created = {});
 
  private:
   struct impl;
