@@ -1,0 +1,16 @@
+#pragma once
+// Calls of pack-listed host functions (I/O, RNG, clocks) in trace-reachable code: shared by
+// trace-host-io and trace-host-random.
+#include <string>
+#include <vector>
+
+#include "checks/Check.h"
+
+namespace tracelint {
+
+// Reports every call, in trace-reachable code, of a function named in Names (free functions,
+// methods and operators, qualified without template arguments).
+void reportHostCalls(const CheckContext &C, const std::vector<std::string> &Names, const char *Check,
+                     const std::string &What, const std::string &Fix);
+
+}  // namespace tracelint

@@ -1,0 +1,12 @@
+#pragma once
+#include "checks/Check.h"
+
+namespace tracelint {
+
+// trace-host-io: see docs/rules/trace-host-io.md.
+class TraceHostIoCheck : public Check {
+ public:
+  void run(const CheckContext &C) override;
+};
+
+}  // namespace tracelint

@@ -1,0 +1,21 @@
+// Host RNG draws and clock reads in trace-reachable code are evaluated once, at trace time.
+#include "checks/TraceHostRandomCheck.h"
+
+#include "checks/HostEffects.h"
+
+namespace tracelint {
+
+namespace {
+CheckRegistration<TraceHostRandomCheck> Registration("trace-host-random");
+}
+
+void TraceHostRandomCheck::run(const CheckContext &C) {
+  auto Names = C.Model.pack().HostRandomFunctions;
+  const auto &Clocks = C.Model.pack().HostClockFunctions;
+  Names.insert(Names.end(), Clocks.begin(), Clocks.end());
+  reportHostCalls(C, Names, "trace-host-random", "draws a host random number or reads a clock",
+                  "the value is frozen into the graph. Use tl random ops with explicit seeds, or pass the value as a "
+                  "tensor argument");
+}
+
+}  // namespace tracelint

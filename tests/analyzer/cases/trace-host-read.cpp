@@ -1,0 +1,31 @@
+// Annotated cases for trace-host-read (severity error).
+#include <tl/tl.h>
+
+tl::tensor clip(const tl::tensor& x) {
+  if (tl::sum(x).item<float>() > 10.f) return x * 0.5;  // ERROR[trace-host-read]: 'item' reads the value of a tensor computed while tracing 'clips'
+  return x;
+}
+
+void positives() {
+  auto f = tl::function([](const tl::tensor& x) {
+    auto m = tl::max(x);
+    float peak = m.item<float>();  // ERROR[trace-host-read]: 'item' reads the value of a tensor computed while tracing 'f'
+    auto values = x.to_vector<float>();  // ERROR[trace-host-read]: 'to_vector'
+    if (tl::greater(m, tl::constant(0.0))) return x;  // ERROR[trace-host-read]: 'operator bool'
+    return x * static_cast<double>(peak + values[0]);
+  });
+  auto clips = tl::function([](const tl::tensor& x) { return clip(x); });
+  (void)f;
+  (void)clips;
+}
+
+void negatives() {
+  auto captured = tl::ones({2});
+  auto f = tl::function([&](const tl::tensor& x) {
+    float c = captured.to_vector<float>()[0];  // a concrete tensor captured from outside: readable
+    return tl::where(tl::greater(x, tl::constant(0.0)), x, x * static_cast<double>(c));
+  });
+  auto out = f(tl::ones({2}));
+  float v = out.to_vector<float>()[0];  // outside the trace: a concrete result
+  (void)v;
+}
