@@ -121,13 +121,22 @@ std::string locationString(const CheckContext &C, SourceLocation Loc) {
   return P.File + ":" + std::to_string(P.Line);
 }
 
+std::string tracedFunctionSite(const CheckContext &C, const TracedRoot &Root) {
+  // The runtime records std::source_location::current() of the creating call, which g++ puts at
+  // the call's end and clang at its start: the site is the call's whole line range.
+  auto B = C.point(Root.EntryLoc), E = C.point(Root.EntryEndLoc.isValid() ? Root.EntryEndLoc : Root.EntryLoc);
+  std::string Site = B.File + ":" + std::to_string(B.Line);
+  if (E.File == B.File && E.Line > B.Line) Site += "-" + std::to_string(E.Line);
+  return Site;
+}
+
 Finding tracedFinding(const CheckContext &C, const char *Check, SourceLocation Loc, const TracedRoot &Root, std::string Entity,
                       std::string Message) {
   Finding F;
   F.CheckId = Check;
   F.Where = C.point(Loc);
   F.TracedFunction = Root.Name;
-  F.TracedFunctionLocation = locationString(C, Root.EntryLoc);
+  F.TracedFunctionLocation = tracedFunctionSite(C, Root);
   F.Entity = std::move(Entity);
   F.Message = std::move(Message);
   return F;

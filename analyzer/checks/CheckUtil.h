@@ -29,6 +29,9 @@ bool declaredWithin(const clang::Decl *D, const clang::Stmt *S, const clang::Sou
 
 std::string locationString(const CheckContext &C, clang::SourceLocation Loc);
 
+// "file:first-last" lines of the call that creates the traced function.
+std::string tracedFunctionSite(const CheckContext &C, const TracedRoot &Root);
+
 // A finding about a traced function, with the note at its creation site.
 Finding tracedFinding(const CheckContext &C, const char *Check, clang::SourceLocation Loc, const TracedRoot &Root,
                       std::string Entity, std::string Message);

@@ -10,6 +10,8 @@
 //    is a known blind spot, documented in docs/rules/trace-host-mutation.md.
 #include "checks/TraceHostMutationCheck.h"
 
+#include "checks/CheckUtil.h"
+
 #include <set>
 
 #include "clang/AST/DeclCXX.h"
@@ -155,8 +157,7 @@ class WriteFinder : public RecursiveASTVisitor<WriteFinder> {
     // Point at the written entity (its start), where a reader looks for it.
     F.Where = C.point(Lhs->getBeginLoc().isValid() ? Lhs->getBeginLoc() : Loc);
     F.TracedFunction = R.Root->Name;
-    auto Entry = C.point(R.Root->EntryLoc);
-    F.TracedFunctionLocation = Entry.File + ":" + std::to_string(Entry.Line);
+    F.TracedFunctionLocation = tracedFunctionSite(C, *R.Root);
     F.Entity = T->Entity;
     F.Message = T->Shown + " is " + How + " while tracing '" + R.Root->Name +
                 "': host code runs once per trace, so replays of the cached graph skip this write; keep the state "

@@ -53,26 +53,34 @@ std::string str(const nlohmann::json &J, const char *Key) {
   return It != J.end() && It->is_string() ? It->get<std::string>() : "";
 }
 
-// "path:line" -> normalized absolute path and line.
-std::pair<std::string, unsigned> splitLocation(const std::string &Loc) {
+struct Site {
+  std::string Path;
+  unsigned First = 0, Last = 0;
+};
+
+// "path:line" or "path:first-last" -> normalized absolute path and line range.
+Site splitLocation(const std::string &Loc) {
   auto Colon = Loc.rfind(':');
-  if (Colon == std::string::npos) return {Loc, 0};
+  if (Colon == std::string::npos) return {Loc, 0, 0};
   std::error_code EC;
-  auto Path = std::filesystem::weakly_canonical(Loc.substr(0, Colon), EC).string();
-  if (EC) Path = Loc.substr(0, Colon);
-  unsigned Line = 0;
+  Site S;
+  S.Path = std::filesystem::weakly_canonical(Loc.substr(0, Colon), EC).string();
+  if (EC) S.Path = Loc.substr(0, Colon);
   try {
-    Line = static_cast<unsigned>(std::stoul(Loc.substr(Colon + 1)));
+    auto Lines = Loc.substr(Colon + 1);
+    auto Dash = Lines.find('-');
+    S.First = static_cast<unsigned>(std::stoul(Lines.substr(0, Dash)));
+    S.Last = Dash == std::string::npos ? S.First : static_cast<unsigned>(std::stoul(Lines.substr(Dash + 1)));
   } catch (...) {
   }
-  return {Path, Line};
+  return S;
 }
 
 bool sameSite(const std::string &A, const std::string &B) {
   if (A.empty() || B.empty()) return false;
-  auto [PA, LA] = splitLocation(A);
-  auto [PB, LB] = splitLocation(B);
-  if (LA != LB) return false;
+  auto SA = splitLocation(A), SB = splitLocation(B);
+  if (SA.Last < SB.First || SB.Last < SA.First) return false;  // line ranges do not overlap
+  const auto &PA = SA.Path, &PB = SB.Path;
   if (PA == PB) return true;
   // One side may be relative (a SARIF URI under %SRCROOT%): compare as path suffixes.
   auto Tail = [](const std::string &P) { return P.substr(P.find_last_of('/') + 1); };

@@ -193,6 +193,7 @@ class RootFinder : public RecursiveASTVisitor<RootFinder> {
     const Expr *E = stripToCallable(Arg);
     TracedRoot R;
     R.EntryLoc = Loc;
+    R.EntryEndLoc = Entry->getEndLoc();
     R.HasRetraceOptions = RetraceOptions;
     for (int Guard = 0; E && Guard < 4 && !R.Callable; ++Guard) {
       if (auto *L = dyn_cast<LambdaExpr>(E)) {

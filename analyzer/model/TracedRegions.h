@@ -22,6 +22,7 @@ struct TracedRoot {
   const clang::FunctionDecl *Callable = nullptr;  // the body that runs while tracing
   std::string Name;                                // the traced function's name for messages
   clang::SourceLocation EntryLoc;                  // where the entry point is called
+  clang::SourceLocation EntryEndLoc;               // end of that call (compilers place it differently)
   const clang::LambdaExpr *Lambda = nullptr;       // set when the callable is a lambda
   const clang::VarDecl *Holder = nullptr;          // the variable holding the traced function object
   bool HasRetraceOptions = false;                  // input_signature / reduce_retracing given
