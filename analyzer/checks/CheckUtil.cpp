@@ -130,6 +130,14 @@ std::string tracedFunctionSite(const CheckContext &C, const TracedRoot &Root) {
   return Site;
 }
 
+void addTracePathNotes(const CheckContext &C, const Reachable &R, Finding &F) {
+  for (const auto &Step : R.Path) {
+    std::string Caller = Step.Caller == R.Root->Callable ? R.Root->Name : qualifiedNameOf(Step.Caller);
+    F.Notes.push_back({C.point(Step.Call->getExprLoc()), "called from '" + Caller + "', which runs while tracing '" + R.Root->Name + "'"});
+  }
+  F.Notes.push_back({C.point(R.Root->EntryLoc), "'" + R.Root->Name + "' is traced here"});
+}
+
 Finding tracedFinding(const CheckContext &C, const char *Check, SourceLocation Loc, const TracedRoot &Root, std::string Entity,
                       std::string Message) {
   Finding F;

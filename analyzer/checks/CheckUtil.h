@@ -32,6 +32,9 @@ std::string locationString(const CheckContext &C, clang::SourceLocation Loc);
 // "file:first-last" lines of the call that creates the traced function.
 std::string tracedFunctionSite(const CheckContext &C, const TracedRoot &Root);
 
+// Notes for a finding in trace-reachable code: the call path from the traced root, then the root.
+void addTracePathNotes(const CheckContext &C, const Reachable &R, Finding &F);
+
 // A finding about a traced function, with the note at its creation site.
 Finding tracedFinding(const CheckContext &C, const char *Check, clang::SourceLocation Loc, const TracedRoot &Root,
                       std::string Entity, std::string Message);

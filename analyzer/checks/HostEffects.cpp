@@ -61,11 +61,7 @@ void reportHostCalls(const CheckContext &C, const std::vector<std::string> &Name
       if (!Seen.insert({P.File, P.Line}).second) return;
       auto F = tracedFinding(C, Check, E->getBeginLoc(), *R.Root, Callee,
                              "'" + Callee + "' " + What + " while tracing '" + R.Root->Name + "', not on every call; " + Fix);
-      for (const auto &Step : R.Path)
-        F.Notes.push_back({C.point(Step.Call->getExprLoc()),
-                           "called from '" + (Step.Caller == R.Root->Callable ? R.Root->Name : qualifiedNameOf(Step.Caller)) +
-                               "', which runs while tracing '" + R.Root->Name + "'"});
-      F.Notes.push_back({C.point(R.Root->EntryLoc), "'" + R.Root->Name + "' is traced here"});
+      addTracePathNotes(C, R, F);
       C.Report(std::move(F));
     };
     for (const auto &[E, Name] : V.Found) Report(E, Name);

@@ -162,12 +162,7 @@ class WriteFinder : public RecursiveASTVisitor<WriteFinder> {
     F.Message = T->Shown + " is " + How + " while tracing '" + R.Root->Name +
                 "': host code runs once per trace, so replays of the cached graph skip this write; keep the state "
                 "in a tl::variable or move the write out of the traced function";
-    for (const auto &Step : R.Path) {
-      F.Notes.push_back({C.point(Step.Call->getExprLoc()),
-                         "called from '" + (Step.Caller == R.Root->Callable ? R.Root->Name : qualifiedNameOf(Step.Caller)) +
-                             "', which runs while tracing '" + R.Root->Name + "'"});
-    }
-    F.Notes.push_back({C.point(R.Root->EntryLoc), "'" + R.Root->Name + "' is traced here"});
+    addTracePathNotes(C, R, F);
     C.Report(std::move(F));
   }
 

@@ -92,12 +92,7 @@ void TraceVariableCreationCheck::run(const CheckContext &C) {
                                  "': a traced function may create variables only on its first trace, so the next retrace "
                                  "(a new input shape, dtype or host value) fails. Create it once outside '" +
                                  R.Root->Name + "', or guard its creation so that it happens once");
-      for (const auto &Step : R.Path)
-        F.Notes.push_back({C.point(Step.Call->getExprLoc()), "called from '" +
-                                                                 (Step.Caller == R.Root->Callable ? R.Root->Name
-                                                                                                  : qualifiedNameOf(Step.Caller)) +
-                                                                 "', which runs while tracing '" + R.Root->Name + "'"});
-      F.Notes.push_back({C.point(R.Root->EntryLoc), "'" + R.Root->Name + "' is traced here"});
+      addTracePathNotes(C, R, F);
       C.Report(std::move(F));
     }
   }

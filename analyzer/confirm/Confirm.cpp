@@ -7,29 +7,14 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "core/Catalogue.h"
+#include "core/JsonFile.h"
 
 namespace tracelint {
 
 namespace {
 
 bool readJson(const std::string &Path, nlohmann::json &J, std::string &Error) {
-  std::ifstream In(Path);
-  if (!In) {
-    Error = Path + ": cannot read";
-    return false;
-  }
-  std::stringstream SS;
-  SS << In.rdbuf();
-  std::string Text = SS.str();
-  try {
-    J = nlohmann::json::parse(Text);
-  } catch (const nlohmann::json::parse_error &E) {
-    auto [L, C] = lineColumnOf(Text, E.byte == 0 ? 0 : E.byte - 1);
-    Error = Path + ":" + std::to_string(L) + ":" + std::to_string(C) + ": not valid JSON: " + E.what();
-    return false;
-  }
-  return true;
+  return readJsonFile(Path, "report (not valid JSON)", J, Error);
 }
 
 std::string uriToPath(const std::string &Uri, const std::string &Base) {

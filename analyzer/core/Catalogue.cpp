@@ -1,5 +1,7 @@
 #include "core/Catalogue.h"
 
+#include "core/JsonFile.h"
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -34,17 +36,10 @@ std::pair<unsigned, unsigned> lineColumnOf(const std::string &Text, std::size_t 
 }
 
 std::optional<Catalogue> Catalogue::load(const std::string &Path, std::string &Error) {
-  std::ifstream In(Path);
-  if (!In) {
-    Error = Path + ": cannot read the rule catalogue";
-    return std::nullopt;
-  }
-  std::stringstream SS;
-  SS << In.rdbuf();
-  std::string Text = SS.str();
+  nlohmann::json J;
+  if (!readJsonFile(Path, "rule catalogue", J, Error)) return std::nullopt;
   Catalogue C;
   try {
-    auto J = nlohmann::json::parse(Text);
     for (const auto &R : J.at("rules")) {
       RuleInfo Info;
       Info.Id = R.at("id").get<std::string>();
@@ -62,10 +57,6 @@ std::optional<Catalogue> Catalogue::load(const std::string &Path, std::string &E
       Info.Precision = R.at("precision").get<std::string>();
       C.Rules.push_back(std::move(Info));
     }
-  } catch (const nlohmann::json::parse_error &E) {
-    auto [L, Col] = lineColumnOf(Text, E.byte == 0 ? 0 : E.byte - 1);
-    Error = Path + ":" + std::to_string(L) + ":" + std::to_string(Col) + ": malformed rule catalogue: " + E.what();
-    return std::nullopt;
   } catch (const std::exception &E) {
     Error = Path + ": malformed rule catalogue: " + E.what();
     return std::nullopt;

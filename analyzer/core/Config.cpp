@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "core/Catalogue.h"
+#include "core/JsonFile.h"
 
 namespace tracelint {
 
@@ -30,14 +31,7 @@ std::optional<Config> parseConfigText(const std::string &Text, const std::string
   Config C;
   C.Sources.push_back(Path);
   nlohmann::json J;
-  try {
-    J = nlohmann::json::parse(Text);
-  } catch (const nlohmann::json::parse_error &E) {
-    auto [L, Col] = lineColumnOf(Text, E.byte == 0 ? 0 : E.byte - 1);
-    Error = Path + ":" + std::to_string(L) + ":" + std::to_string(Col) + ": malformed configuration: " +
-            E.what();
-    return std::nullopt;
-  }
+  if (!parseJsonText(Text, Path, "configuration", J, Error)) return std::nullopt;
   auto Fail = [&](const std::string &Key, const std::string &What) {
     auto Pos = Text.find("\"" + Key + "\"");
     auto [L, Col] = lineColumnOf(Text, Pos == std::string::npos ? 0 : Pos);
@@ -96,14 +90,10 @@ std::optional<Config> parseConfigText(const std::string &Text, const std::string
 }
 
 std::optional<Config> parseConfigFile(const std::string &Path, std::string &Error) {
-  std::ifstream In(Path);
-  if (!In) {
-    Error = Path + ": cannot read the configuration file";
-    return std::nullopt;
-  }
-  std::stringstream SS;
-  SS << In.rdbuf();
-  return parseConfigText(SS.str(), Path, Error);
+  nlohmann::json Unused;
+  std::string Text;
+  if (!readJsonFile(Path, "configuration", Unused, Error, &Text)) return std::nullopt;
+  return parseConfigText(Text, Path, Error);
 }
 
 std::optional<Config> configForFile(const std::string &File, std::string &Error) {

@@ -4,7 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "core/Catalogue.h"
+#include "core/JsonFile.h"
 
 namespace tracelint {
 
@@ -31,17 +31,10 @@ std::string resolvePackPath(const std::string &NameOrPath, const std::string &Ru
 }
 
 std::optional<Pack> loadPack(const std::string &Path, std::string &Error) {
-  std::ifstream In(Path);
-  if (!In) {
-    Error = Path + ": cannot read the API pack";
-    return std::nullopt;
-  }
-  std::stringstream SS;
-  SS << In.rdbuf();
-  std::string Text = SS.str();
+  nlohmann::json J;
+  if (!readJsonFile(Path, "API pack", J, Error)) return std::nullopt;
   Pack P;
   try {
-    auto J = nlohmann::json::parse(Text);
     P.Name = J.at("pack").get<std::string>();
     auto Strings = [&](const char *Key, std::vector<std::string> &Out) {
       if (J.contains(Key)) Out = J.at(Key).get<std::vector<std::string>>();
@@ -71,10 +64,6 @@ std::optional<Pack> loadPack(const std::string &Path, std::string &Error) {
       P.SymbolicTensorTypes.push_back(T.at("type").get<std::string>());
       for (const auto &M : T.value("host_read_methods", nlohmann::json::array())) P.HostReadMethods.push_back(M.get<std::string>());
     }
-  } catch (const nlohmann::json::parse_error &E) {
-    auto [L, Col] = lineColumnOf(Text, E.byte == 0 ? 0 : E.byte - 1);
-    Error = Path + ":" + std::to_string(L) + ":" + std::to_string(Col) + ": malformed API pack: " + E.what();
-    return std::nullopt;
   } catch (const std::exception &E) {
     Error = Path + ": malformed API pack: " + E.what();
     return std::nullopt;
