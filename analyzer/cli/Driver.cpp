@@ -21,6 +21,7 @@
 #include "core/Config.h"
 #include "core/Glob.h"
 #include "core/Nolint.h"
+#include "model/Summaries.h"
 #include "llvm/Option/ArgList.h"
 #include "llvm/Option/OptTable.h"
 
@@ -88,6 +89,7 @@ tooling::ArgumentsAdjuster dropUnknownArguments() {
 
 struct FileResult {
   std::vector<Finding> Findings;
+  FileSummaries Summaries;
   std::vector<std::string> Errors;  // compiler errors
   std::string CheckFailure;
 };
@@ -119,6 +121,7 @@ class TraceConsumer : public ASTConsumer {
     // No C++ exception may cross Clang's frames: everything a check throws ends here.
     try {
       TracedRegionModel Model(Ctx, P);
+      if (std::find(Checks.begin(), Checks.end(), "trace-host-mutation") != Checks.end()) summarizeFile(Ctx, Model, R.Summaries);
       for (const auto &Id : Checks) {
         auto C = checkRegistry().at(Id)();
         CheckContext CC{Ctx, Model, [&](Finding F) { R.Findings.push_back(std::move(F)); }};
@@ -257,10 +260,33 @@ bool runAnalysis(const std::vector<std::string> &Files, const tooling::Compilati
     Setups.push_back(std::move(S));
   }
 
+  std::map<std::string, std::string> Texts;
   std::string ResourceDir = resolveResourceDir(Opts.ResourceDir);
   std::mutex Mu;
+  std::map<std::string, FunctionSummary> AllSummaries;
+  std::vector<std::pair<OpenCall, std::size_t>> OpenCalls;  // with the index of the file they come from
+  std::set<std::string> Analyzed(Files.begin(), Files.end());
+  // Filters a finding (header filter, line filter, NOLINT) and grades it; called under Mu.
+  auto Accept = [&](Finding &F, const PerFileSetup &S, const std::string &File) {
+    std::error_code EC;
+    bool MainFile = std::filesystem::equivalent(F.Where.File, File, EC) || Analyzed.count(F.Where.File);
+    std::regex Header(S.HeaderFilter);
+    if (!MainFile && (S.HeaderFilter.empty() || !std::regex_search(F.Where.File, Header))) return;
+    if (!LF.keeps(F.Where)) return;
+    if (!Texts.count(F.Where.File)) Texts[F.Where.File] = readFile(F.Where.File);
+    for (const auto &N : F.Notes)
+      if (!Texts.count(N.Where.File)) Texts[N.Where.File] = readFile(N.Where.File);
+    NolintIndex NI(Texts[F.Where.File]);
+    if (NI.suppresses(F.Where.Line, F.CheckId)) {
+      ++Out.Result.Suppressed;
+      return;
+    }
+    const auto *Rule = Cat.find(F.CheckId);
+    F.Level = Rule ? Rule->DefaultSeverity : Severity::Warning;
+    if (F.Level == Severity::Warning && GlobList(S.WarningsAsErrors).contains(F.CheckId)) F.Level = Severity::Error;
+    Out.Result.Findings.push_back(std::move(F));
+  };
   std::size_t Next = 0;
-  std::map<std::string, std::string> Texts;
   auto Worker = [&] {
     for (;;) {
       std::size_t I;
@@ -308,27 +334,9 @@ bool runAnalysis(const std::vector<std::string> &Files, const tooling::Compilati
       std::lock_guard<std::mutex> L(Mu);
       Out.Result.FilesAnalyzed.push_back(File);
       if (!Failure.empty()) Out.Result.Failures.push_back({File, Failure});
-      GlobList WAE(S.WarningsAsErrors);
-      std::regex Header(S.HeaderFilter);
-      for (auto &F : FR.Findings) {
-        bool MainFile = std::filesystem::equivalent(F.Where.File, File, EC);
-        if (!MainFile && (S.HeaderFilter.empty() || !std::regex_search(F.Where.File, Header))) continue;
-        if (!LF.keeps(F.Where)) continue;
-        for (const std::string *P : {&F.Where.File}) {
-          if (!Texts.count(*P)) Texts[*P] = readFile(*P);
-        }
-        for (const auto &N : F.Notes)
-          if (!Texts.count(N.Where.File)) Texts[N.Where.File] = readFile(N.Where.File);
-        NolintIndex NI(Texts[F.Where.File]);
-        if (NI.suppresses(F.Where.Line, F.CheckId)) {
-          ++Out.Result.Suppressed;
-          continue;
-        }
-        const auto *Rule = Cat.find(F.CheckId);
-        F.Level = Rule ? Rule->DefaultSeverity : Severity::Warning;
-        if (F.Level == Severity::Warning && WAE.contains(F.CheckId)) F.Level = Severity::Error;
-        Out.Result.Findings.push_back(std::move(F));
-      }
+      for (auto &F : FR.Findings) Accept(F, S, File);
+      for (auto &[Usr, Summary] : FR.Summaries.Functions) AllSummaries.emplace(Usr, std::move(Summary));
+      for (auto &O : FR.Summaries.OpenCalls) OpenCalls.emplace_back(std::move(O), I);
       // Unmatched NOLINTBEGIN/END in the main file are errors, as in clang-tidy.
       if (std::filesystem::exists(File, EC)) {
         if (!Texts.count(File)) Texts[File] = readFile(File);
@@ -350,6 +358,10 @@ bool runAnalysis(const std::vector<std::string> &Files, const tooling::Compilati
   for (unsigned J = 1; J < Jobs; ++J) Threads.emplace_back(Worker);
   Worker();
   for (auto &T : Threads) T.join();
+
+  // Calls from traced regions into functions defined in other analyzed files.
+  for (auto &[Open, Index] : OpenCalls)
+    for (auto &F : resolveOpenCalls({Open}, AllSummaries)) Accept(F, Setups[Index], Files[Index]);
 
   for (const auto &[F, T] : Texts) Out.Sources.add(F, T);
   auto &Fs = Out.Result.Findings;

@@ -265,6 +265,8 @@ TracedRegionModel::TracedRegionModel(ASTContext &C, const Pack &P) : Ctx(C), The
   findRoots();
   propagate();
   for (const auto &R : Reach) ReachableSet.insert(R.Fn->getCanonicalDecl());
+  // Reach is complete, so pointers into it are stable from here on.
+  for (const auto &[Index, Call, Callee] : PendingOpen) Open.push_back({&Reach[Index], Call, Callee});
   findCalls();
 }
 
@@ -296,9 +298,17 @@ void TracedRegionModel::propagate() {
           if (Cap.capturesVariable())
             if (auto *VD = dyn_cast<VarDecl>(Cap.getCapturedVar())) RootReads.emplace(VD, nullptr);
       }
+      std::size_t FromIndex = Reach.size() - 1;
       auto Visit = [&](const FunctionDecl *Callee, const Expr *Call) {
+        const FunctionDecl *Declared = Callee;
         Callee = withBody(Callee);
-        if (!Callee || SM.isInSystemHeader(Callee->getLocation()) || inLibrary(Callee, ThePack)) return;
+        if (!Declared || SM.isInSystemHeader(Declared->getLocation()) || inLibrary(Declared, ThePack)) return;
+        if (!Callee) {
+          // Defined in another file, maybe: resolved through that file's summary when it is analyzed too.
+          if (!isa<CXXMethodDecl>(Declared) || cast<CXXMethodDecl>(Declared)->isStatic())
+            PendingOpen.emplace_back(FromIndex, Call, Declared);
+          return;
+        }
         if (Cur.Path.size() > 64) return;  // deep chains: keep the first 64 frames
         Reachable Next{Callee, Cur.Root, Cur.Path};
         Next.Path.push_back({Call, Cur.Fn});

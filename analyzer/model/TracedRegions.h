@@ -8,6 +8,7 @@
 // its root, so a finding in a helper can say how tracing gets there.
 #include <map>
 #include <set>
+#include <tuple>
 #include <string>
 #include <vector>
 
@@ -47,12 +48,20 @@ struct Reachable {
   std::vector<CallStep> Path;  // from the root down to Fn
 };
 
+// A call from trace-reachable code to a function whose body this translation unit does not have.
+struct OpenCallSite {
+  const Reachable *From = nullptr;
+  const clang::Expr *Call = nullptr;
+  const clang::FunctionDecl *Callee = nullptr;
+};
+
 class TracedRegionModel {
  public:
   TracedRegionModel(clang::ASTContext &Ctx, const Pack &P);
   const std::vector<TracedRoot> &roots() const { return Roots; }
   const std::vector<Reachable> &reachable() const { return Reach; }
   const std::vector<TracedCall> &tracedCalls() const { return Calls; }
+  const std::vector<OpenCallSite> &openCalls() const { return Open; }
   // Variables the traced function reads (directly or in functions it calls), with one read each.
   const std::map<const clang::VarDecl *, const clang::DeclRefExpr *> &readsOf(const TracedRoot *R) const;
   bool isTraceReachable(const clang::FunctionDecl *FD) const;
@@ -72,6 +81,8 @@ class TracedRegionModel {
   std::vector<TracedRoot> Roots;
   std::vector<Reachable> Reach;
   std::vector<TracedCall> Calls;
+  std::vector<OpenCallSite> Open;
+  std::vector<std::tuple<std::size_t, const clang::Expr *, const clang::FunctionDecl *>> PendingOpen;
   std::map<const TracedRoot *, std::map<const clang::VarDecl *, const clang::DeclRefExpr *>> Reads;
   std::set<const clang::FunctionDecl *> ReachableSet;
   bool derivesFrom(clang::QualType T, const std::vector<std::string> &Names) const;

@@ -1,0 +1,124 @@
+#include "model/Summaries.h"
+
+#include <set>
+
+#include "checks/Check.h"
+#include "checks/CheckUtil.h"
+#include "clang/AST/DeclCXX.h"
+#include "clang/AST/ExprCXX.h"
+#include "clang/AST/RecursiveASTVisitor.h"
+#include "clang/Basic/SourceManager.h"
+#include "clang/Index/USRGeneration.h"
+#include "model/TracedRegions.h"
+
+namespace tracelint {
+
+using namespace clang;
+
+namespace {
+
+std::string usrOf(const Decl *D) {
+  llvm::SmallString<128> Buf;
+  if (index::generateUSRForDecl(D, Buf)) return "";
+  return std::string(Buf);
+}
+
+class SummaryBuilder : public RecursiveASTVisitor<SummaryBuilder> {
+ public:
+  SummaryBuilder(ASTContext &Ctx, const TracedRegionModel &M, FileSummaries &Out) : Ctx(Ctx), M(M), Out(Out) {}
+  bool shouldVisitTemplateInstantiations() const { return true; }
+  bool TraverseDecl(Decl *D) {
+    if (D && !isa<TranslationUnitDecl>(D) && !Ctx.getSourceManager().isInMainFile(D->getLocation())) return true;
+    return RecursiveASTVisitor::TraverseDecl(D);
+  }
+  bool VisitFunctionDecl(FunctionDecl *FD) {
+    if (!FD->doesThisDeclarationHaveABody() || !FD->getBody()) return true;
+    auto Usr = usrOf(FD);
+    if (Usr.empty()) return true;
+    FunctionSummary &S = Out.Functions[Usr];
+    S.Name = qualifiedNameOf(FD);
+    CheckContext C{Ctx, M, nullptr};
+    forEachWrite(FD->getBody(), [&](const Expr *Target, SourceLocation Loc) {
+      const VarDecl *V = baseVariable(Target);
+      if (!V || !V->hasGlobalStorage() || M.isStateHandleType(V->getType())) return;
+      std::string Kind = V->isStaticLocal() ? "static local" : V->isStaticDataMember() ? "static member" : "global";
+      std::string Entity = V->isStaticLocal() ? qualifiedNameOf(dyn_cast<NamedDecl>(V->getDeclContext())) + "()::" + V->getNameAsString()
+                                              : qualifiedNameOf(V);
+      S.Writes.push_back({C.point(Loc), Entity, Kind + " '" + (V->isStaticLocal() ? V->getNameAsString() : Entity) + "'", "written"});
+    });
+    struct Calls : RecursiveASTVisitor<Calls> {
+      std::vector<const FunctionDecl *> Found;
+      bool TraverseLambdaExpr(LambdaExpr *) { return true; }
+      bool VisitCallExpr(CallExpr *E) {
+        if (auto *F = E->getDirectCallee()) Found.push_back(F);
+        return true;
+      }
+    } Cs;
+    Cs.TraverseStmt(FD->getBody());
+    for (const auto *Callee : Cs.Found)
+      if (auto U = usrOf(Callee); !U.empty()) S.Callees.push_back(U);
+    return true;
+  }
+
+ private:
+  ASTContext &Ctx;
+  const TracedRegionModel &M;
+  FileSummaries &Out;
+};
+
+}  // namespace
+
+void summarizeFile(ASTContext &Ctx, const TracedRegionModel &Model, FileSummaries &Out) {
+  SummaryBuilder B(Ctx, Model, Out);
+  B.TraverseDecl(Ctx.getTranslationUnitDecl());
+  CheckContext C{Ctx, Model, nullptr};
+  for (const auto &Open : Model.openCalls()) {
+    OpenCall O;
+    O.CalleeUsr = usrOf(Open.Callee);
+    if (O.CalleeUsr.empty()) continue;
+    O.CalleeName = qualifiedNameOf(Open.Callee);
+    O.TracedFunction = Open.From->Root->Name;
+    O.TracedFunctionLocation = tracedFunctionSite(C, *Open.From->Root);
+    for (const auto &Step : Open.From->Path) {
+      std::string Caller = Step.Caller == Open.From->Root->Callable ? Open.From->Root->Name : qualifiedNameOf(Step.Caller);
+      O.Notes.push_back({C.point(Step.Call->getExprLoc()), "called from '" + Caller + "', which runs while tracing '" + O.TracedFunction + "'"});
+    }
+    std::string Caller = Open.From->Fn == Open.From->Root->Callable ? O.TracedFunction : qualifiedNameOf(Open.From->Fn);
+    O.Notes.push_back({C.point(Open.Call->getExprLoc()), "'" + O.CalleeName + "' (defined in another file) is called from '" + Caller +
+                                                              "', which runs while tracing '" + O.TracedFunction + "'"});
+    O.Notes.push_back({C.point(Open.From->Root->EntryLoc), "'" + O.TracedFunction + "' is traced here"});
+    Out.OpenCalls.push_back(std::move(O));
+  }
+}
+
+std::vector<Finding> resolveOpenCalls(const std::vector<OpenCall> &Open, const std::map<std::string, FunctionSummary> &All) {
+  std::vector<Finding> Out;
+  for (const auto &O : Open) {
+    std::set<std::string> Seen{O.CalleeUsr};
+    std::vector<std::string> Work{O.CalleeUsr};
+    while (!Work.empty()) {
+      auto Usr = Work.back();
+      Work.pop_back();
+      auto It = All.find(Usr);
+      if (It == All.end()) continue;  // unknown: not reported
+      for (const auto &W : It->second.Writes) {
+        Finding F;
+        F.CheckId = "trace-host-mutation";
+        F.Where = W.Where;
+        F.TracedFunction = O.TracedFunction;
+        F.TracedFunctionLocation = O.TracedFunctionLocation;
+        F.Entity = W.Entity;
+        F.Message = W.Shown + " is " + W.How + " while tracing '" + O.TracedFunction +
+                    "': host code runs once per trace, so replays of the cached graph skip this write; keep the state "
+                    "in a tl::variable or move the write out of the traced function";
+        F.Notes = O.Notes;
+        Out.push_back(std::move(F));
+      }
+      for (const auto &Callee : It->second.Callees)
+        if (Seen.insert(Callee).second) Work.push_back(Callee);
+    }
+  }
+  return Out;
+}
+
+}  // namespace tracelint
