@@ -45,7 +45,7 @@ cl::opt<bool> ListChecks("list-checks", cl::desc("List the enabled checks and ex
 cl::opt<std::string> Explain("explain", cl::desc("Print the documentation of a check and exit"), cl::cat(Category));
 cl::opt<bool> Quiet("quiet", cl::desc("Print no summary lines (suppressed counts)"), cl::cat(Category));
 cl::opt<std::string> UseColor("use-color", cl::desc("Color output: auto (default), true, false"), cl::init("auto"), cl::ValueOptional, cl::cat(Category));
-cl::opt<unsigned> Jobs("j", cl::desc("Files analyzed in parallel"), cl::init(1), cl::cat(Category));
+cl::opt<unsigned> Jobs("j", cl::desc("Files analyzed in parallel (-j N or -jN)"), cl::init(1), cl::Prefix, cl::cat(Category));
 cl::opt<std::string> Format("format", cl::desc("Output format: text (default), json (LSP-shaped), sarif"), cl::init("text"), cl::cat(Category));
 cl::opt<std::string> Output("output", cl::desc("Write the report to this file instead of stdout"), cl::cat(Category));
 cl::opt<std::string> ExportFixes("export-fixes", cl::desc("Write fixes as clang-tidy YAML (clang-apply-replacements reads it)"), cl::cat(Category));
