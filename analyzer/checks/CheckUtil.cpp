@@ -24,6 +24,20 @@ const VarDecl *baseVariable(const Expr *E) {
   return nullptr;
 }
 
+const ValueDecl *baseEntity(const Expr *E) {
+  const Expr *Cur = E;
+  for (int Guard = 0; Cur && Guard < 32; ++Guard) {
+    Cur = Cur->IgnoreParenImpCasts();
+    if (auto *ME = dyn_cast<MemberExpr>(Cur)) {
+      if (isa<CXXThisExpr>(ME->getBase()->IgnoreParenImpCasts())) return ME->getMemberDecl();
+      Cur = ME->getBase();
+      continue;
+    }
+    break;
+  }
+  return baseVariable(E);
+}
+
 namespace {
 class Writes : public RecursiveASTVisitor<Writes> {
  public:
@@ -60,10 +74,17 @@ class LocalDecls : public RecursiveASTVisitor<LocalDecls> {
 
 class Refs : public RecursiveASTVisitor<Refs> {
  public:
-  explicit Refs(const std::set<const VarDecl *> &Vars) : Vars(Vars) {}
-  const DeclRefExpr *Found = nullptr;
+  explicit Refs(const std::set<const ValueDecl *> &Vars) : Vars(Vars) {}
+  const Expr *Found = nullptr;
   bool VisitDeclRefExpr(DeclRefExpr *E) {
-    if (auto *VD = dyn_cast<VarDecl>(E->getDecl()); VD && Vars.count(VD)) {
+    if (Vars.count(E->getDecl())) {
+      Found = E;
+      return false;
+    }
+    return true;
+  }
+  bool VisitMemberExpr(MemberExpr *E) {
+    if (isa<CXXThisExpr>(E->getBase()->IgnoreParenImpCasts()) && Vars.count(E->getMemberDecl())) {
       Found = E;
       return false;
     }
@@ -71,7 +92,7 @@ class Refs : public RecursiveASTVisitor<Refs> {
   }
 
  private:
-  const std::set<const VarDecl *> &Vars;
+  const std::set<const ValueDecl *> &Vars;
 };
 }  // namespace
 
@@ -80,15 +101,26 @@ void forEachWrite(const Stmt *S, const std::function<void(const Expr *, SourceLo
   W.TraverseStmt(const_cast<Stmt *>(S));
 }
 
-const DeclRefExpr *referenceTo(const Expr *E, const std::set<const VarDecl *> &Vars) {
+const Expr *referenceTo(const Expr *E, const std::set<const ValueDecl *> &Vars) {
   if (!E) return nullptr;
   Refs R(Vars);
   R.TraverseStmt(const_cast<Expr *>(E));
   return R.Found;
 }
 
-std::set<const VarDecl *> loopVarying(const Stmt *Loop) {
-  std::set<const VarDecl *> Varying;
+const DeclRefExpr *referenceTo(const Expr *E, const std::set<const VarDecl *> &Vars) {
+  std::set<const ValueDecl *> Values(Vars.begin(), Vars.end());
+  return dyn_cast_or_null<DeclRefExpr>(referenceTo(E, Values));
+}
+
+std::string nameOf(const Expr *Reference) {
+  if (auto *D = dyn_cast_or_null<DeclRefExpr>(Reference)) return D->getDecl()->getNameAsString();
+  if (auto *M = dyn_cast_or_null<MemberExpr>(Reference)) return M->getMemberDecl()->getNameAsString();
+  return "";
+}
+
+std::set<const ValueDecl *> loopVarying(const Stmt *Loop) {
+  std::set<const ValueDecl *> Varying;
   if (auto *F = dyn_cast<ForStmt>(Loop)) {
     if (auto *Init = dyn_cast_or_null<DeclStmt>(F->getInit()))
       for (auto *D : Init->decls())
@@ -97,7 +129,7 @@ std::set<const VarDecl *> loopVarying(const Stmt *Loop) {
     Varying.insert(R->getLoopVariable());
   }
   forEachWrite(Loop, [&](const Expr *Target, SourceLocation) {
-    if (auto *VD = baseVariable(Target)) Varying.insert(VD);
+    if (auto *VD = baseEntity(Target)) Varying.insert(VD);
   });
   LocalDecls L;
   L.TraverseStmt(const_cast<Stmt *>(Loop));

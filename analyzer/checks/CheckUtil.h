@@ -17,12 +17,17 @@ const clang::VarDecl *baseVariable(const clang::Expr *E);
 // increments, and assignment operators of class types. Nested lambda bodies are skipped.
 void forEachWrite(const clang::Stmt *S, const std::function<void(const clang::Expr *, clang::SourceLocation)> &Fn);
 
-// Variables whose value can differ between iterations of Loop: its induction variables, variables
-// written in it, and locals of its body initialized from those.
-std::set<const clang::VarDecl *> loopVarying(const clang::Stmt *Loop);
+// The variable, or the member of `this`, an lvalue expression is rooted in.
+const clang::ValueDecl *baseEntity(const clang::Expr *E);
 
-// Does E refer to one of Vars (looking through locals of `Scope` to their initializers)?
+// Variables (and members of `this`) whose value can differ between iterations of Loop: its
+// induction variables, what is written in it, and locals of its body initialized from those.
+std::set<const clang::ValueDecl *> loopVarying(const clang::Stmt *Loop);
+
+// The first reference in E to one of Vars (a variable, or a member of `this`), or nullptr.
+const clang::Expr *referenceTo(const clang::Expr *E, const std::set<const clang::ValueDecl *> &Vars);
 const clang::DeclRefExpr *referenceTo(const clang::Expr *E, const std::set<const clang::VarDecl *> &Vars);
+std::string nameOf(const clang::Expr *Reference);
 
 // Is D declared inside S?
 bool declaredWithin(const clang::Decl *D, const clang::Stmt *S, const clang::SourceManager &SM);

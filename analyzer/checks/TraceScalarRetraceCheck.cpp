@@ -25,7 +25,7 @@ void TraceScalarRetraceCheck::run(const CheckContext &C) {
       std::string Arg0 = "argument " + std::to_string(I - 1);
       auto F = tracedFinding(C, "trace-scalar-retrace", Arg->getBeginLoc(), *Call.Root, Arg0,
                              Arg0 + " of '" + Call.Root->Name + "' is a host scalar that takes a new value on every "
-                                 "iteration (from '" + Ref->getDecl()->getNameAsString() +
+                                 "iteration (from '" + nameOf(Ref) +
                                  "'); host scalars are part of the cache key by value, so every new value traces the "
                                  "function again. Pass it as a tensor (tl::constant) instead");
       F.Notes.push_back({C.point(Call.Root->EntryLoc), "'" + Call.Root->Name + "' is traced here"});

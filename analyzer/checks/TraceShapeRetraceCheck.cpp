@@ -18,18 +18,24 @@ CheckRegistration<TraceShapeRetraceCheck> Registration("trace-shape-retrace");
 // whose non-tensor arguments use a loop-varying value; returns that varying reference.
 class VaryingShape : public RecursiveASTVisitor<VaryingShape> {
  public:
-  VaryingShape(const TracedRegionModel &M, const std::set<const VarDecl *> &Varying, const Stmt *Loop, const SourceManager &SM)
+  VaryingShape(const TracedRegionModel &M, const std::set<const ValueDecl *> &Varying, const Stmt *Loop, const SourceManager &SM)
       : M(M), Varying(Varying), Loop(Loop), SM(SM) {}
-  const DeclRefExpr *Found = nullptr;
+  const Expr *Found = nullptr;
   const CallExpr *FoundCall = nullptr;
   int Depth = 0;
   bool TraverseLambdaExpr(LambdaExpr *) { return true; }
   bool VisitCallExpr(CallExpr *E) {
     if (Found) return false;
-    if (!M.isShapeFunction(E->getDirectCallee())) return true;
+    const auto *FD = E->getDirectCallee();
+    if (!M.isShapeFunction(FD)) return true;
+    bool Scalars = nameMatches(FD, M.pack().ShapeFromScalarArgs);
     for (unsigned I = 0; I < E->getNumArgs(); ++I) {
       const Expr *A = E->getArg(I);
       if (M.isSymbolicTensorType(A->getType())) continue;
+      // Shapes come in containers (a value, a seed or a dtype does not change the shape), except
+      // for functions whose scalar arguments make the shape (arange).
+      QualType P = I < FD->getNumParams() ? FD->getParamDecl(I)->getType().getNonReferenceType() : A->getType();
+      if (!Scalars && (P->isArithmeticType() || P->isEnumeralType())) continue;
       if (auto *R = referenceTo(A, Varying)) {
         Found = R;
         FoundCall = E;
@@ -49,7 +55,7 @@ class VaryingShape : public RecursiveASTVisitor<VaryingShape> {
 
  private:
   const TracedRegionModel &M;
-  const std::set<const VarDecl *> &Varying;
+  const std::set<const ValueDecl *> &Varying;
   const Stmt *Loop;
   const SourceManager &SM;
 };
@@ -70,11 +76,10 @@ void TraceShapeRetraceCheck::run(const CheckContext &C) {
       std::string Arg0 = "argument " + std::to_string(I - 1);
       auto F = tracedFinding(C, "trace-shape-retrace", Arg->getBeginLoc(), *Call.Root, Arg0,
                              Arg0 + " of '" + Call.Root->Name + "' changes shape from iteration to iteration (its shape uses '" +
-                                 V.Found->getDecl()->getNameAsString() +
+                                 nameOf(V.Found) +
                                  "'), so each new shape traces the function again; give it an input_signature with "
                                  "unknown dimensions (-1), or set reduce_retracing");
-      F.Notes.push_back({C.point(V.FoundCall->getBeginLoc()), "the shape is computed from '" +
-                                                                  V.Found->getDecl()->getNameAsString() + "' here"});
+      F.Notes.push_back({C.point(V.FoundCall->getBeginLoc()), "the shape is computed from '" + nameOf(V.Found) + "' here"});
       F.Notes.push_back({C.point(Call.Root->EntryLoc), "'" + Call.Root->Name + "' is traced here, without input_signature"});
       C.Report(std::move(F));
       break;  // one finding per call; the runtime explains a retrace by its first changed argument

@@ -16,6 +16,7 @@ void Pack::add(const Pack &O) {
   Cat(StateHandleTypes, O.StateHandleTypes);
   Cat(VariableCreatingTypes, O.VariableCreatingTypes);
   Cat(ShapeFunctions, O.ShapeFunctions);
+  Cat(ShapeFromScalarArgs, O.ShapeFromScalarArgs);
   Cat(StateUpdateMethods, O.StateUpdateMethods);
   Cat(GraphEffects, O.GraphEffects);
   Cat(SymbolicTensorTypes, O.SymbolicTensorTypes);
@@ -55,6 +56,7 @@ std::optional<Pack> loadPack(const std::string &Path, std::string &Error) {
     Strings("state_handle_types", P.StateHandleTypes);
     Strings("variable_creating_types", P.VariableCreatingTypes);
     Strings("shape_functions", P.ShapeFunctions);
+    Strings("shape_from_scalar_args", P.ShapeFromScalarArgs);
     Strings("state_update_methods", P.StateUpdateMethods);
     Strings("graph_effects", P.GraphEffects);
     Strings("host_io_functions", P.HostIoFunctions);

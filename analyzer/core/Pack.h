@@ -23,7 +23,8 @@ struct Pack {
   std::vector<std::string> LibraryNamespaces;  // the API's own code: not analyzed as user code
   std::vector<std::string> StateHandleTypes;
   std::vector<std::string> VariableCreatingTypes;  // constructing one creates graph variables
-  std::vector<std::string> ShapeFunctions;         // create or reshape tensors from host shapes
+  std::vector<std::string> ShapeFunctions;         // create or reshape tensors from host shapes (container arguments)
+  std::vector<std::string> ShapeFromScalarArgs;    // shape functions whose scalar arguments set the shape too
   std::vector<std::string> StateUpdateMethods;     // methods of state handles that change their state
   std::vector<std::string> GraphEffects;
   std::vector<std::string> SymbolicTensorTypes;

@@ -388,11 +388,26 @@ class HostCallFinder : public RecursiveASTVisitor<HostCallFinder> {
     if (E->getOperator() != OO_Call || E->getNumArgs() == 0 || Functions.empty()) return true;
     const auto *Caller = Functions.back();
     if (M.isTraceReachable(Caller)) return true;  // a call inside traced code is inlined, not a host call
+    const Stmt *Loop = Loops.empty() ? nullptr : Loops.back().second;
     const auto *Ref = dyn_cast<DeclRefExpr>(E->getArg(0)->IgnoreImplicit());
-    if (!Ref) return true;
-    for (const auto &R : Roots) {
-      if (R.Holder && R.Holder == Ref->getDecl()) Out.push_back({E, &R, Caller, Loops.empty() ? nullptr : Loops.back().second});
+    if (Ref) {
+      for (const auto &R : Roots)
+        if (R.Holder && R.Holder == Ref->getDecl()) {
+          Out.push_back({E, &R, Caller, Loop});
+          return true;
+        }
     }
+    // A function object reached through a reference (a parameter, a template): its type says which
+    // callable it traces, when that callable is a lambda of its own type.
+    const auto *Spec = dyn_cast_or_null<ClassTemplateSpecializationDecl>(E->getArg(0)->getType()->getAsCXXRecordDecl());
+    if (!Spec || Spec->getTemplateArgs().size() == 0 || Spec->getTemplateArgs()[0].getKind() != TemplateArgument::Type) return true;
+    const auto *Closure = Spec->getTemplateArgs()[0].getAsType()->getAsCXXRecordDecl();
+    if (!Closure) return true;
+    for (const auto &R : Roots)
+      if (R.Lambda && R.Lambda->getLambdaClass() == Closure) {
+        Out.push_back({E, &R, Caller, Loop});
+        break;
+      }
     return true;
   }
 

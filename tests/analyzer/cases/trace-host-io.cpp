@@ -28,3 +28,42 @@ void negatives() {
   std::cout << "also outside\n";
   (void)f;
 }
+
+#define LOG(msg) std::puts(msg)
+
+template <class T>
+T logged(T v) {
+  std::fprintf(stderr, "value\n");  // WARN[trace-host-io]: 'fprintf' does host I/O while tracing 'templ'
+  return v;
+}
+
+struct Reporter {
+  void report(const tl::tensor& x) { std::cout << x.rank(); }  // WARN[trace-host-io]: does host I/O while tracing 'member'
+};
+
+void more_positives() {
+  auto m = tl::function([](const tl::tensor& x) {
+    LOG("tracing");  // WARN[trace-host-io]: 'puts' does host I/O while tracing 'macro'
+    std::ofstream out("trace.log");  // WARN[trace-host-io]: does host I/O while tracing 'macro'
+    return x;
+  }, {.name = "macro"});
+  auto templ = tl::function([](const tl::tensor& x) { return logged(x); }, {.name = "templ"});
+  Reporter r;
+  auto member = tl::function([&](const tl::tensor& x) {
+    r.report(x);
+    return x;
+  }, {.name = "member"});
+  (void)m; (void)templ; (void)member;
+}
+
+void more_negatives() {
+  auto f = tl::function([](const tl::tensor& x) {
+    auto y = tl::print(x * 2.0, "doubled");
+    return tl::print(y);
+  });
+  LOG("outside");
+  std::ofstream out("outside.log");
+  Reporter r;
+  r.report(tl::ones({1}));
+  (void)f;
+}

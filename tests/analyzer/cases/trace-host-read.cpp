@@ -29,3 +29,36 @@ void negatives() {
   float v = out.to_vector<float>()[0];  // outside the trace: a concrete result
   (void)v;
 }
+
+#define PEAK(t) tl::max(t).item<float>()
+
+struct Gate {
+  bool open(const tl::tensor& x) { return static_cast<bool>(tl::greater(tl::sum(x), tl::constant(0.0))); }  // ERROR[trace-host-read]: 'operator bool'
+};
+
+template <class T>
+T first(const tl::tensor& x) {
+  return x.to_vector<T>()[0];  // ERROR[trace-host-read]: 'to_vector' reads the value of a tensor computed while tracing 'templ'
+}
+
+void more_positives() {
+  auto m = tl::function([](const tl::tensor& x) { return x * static_cast<double>(PEAK(x)); }, {.name = "macro"});  // ERROR[trace-host-read]: 'item'
+  Gate g;
+  auto member = tl::function([&](const tl::tensor& x) { return g.open(x) ? x : x * 0.0; }, {.name = "member"});
+  auto templ = tl::function([](const tl::tensor& x) { return x * static_cast<double>(first<float>(x)); }, {.name = "templ"});
+  auto raw = tl::function([](const tl::tensor& x) {
+    const void* p = (x * 2.0).raw_data();  // ERROR[trace-host-read]: 'raw_data'
+    (void)p;
+    return x;
+  });
+  (void)m; (void)member; (void)templ; (void)raw;
+}
+
+void more_negatives() {
+  auto t = tl::ones({2});
+  float peak = PEAK(t);  // eager: concrete
+  Gate g;
+  bool open = g.open(t);  // eager
+  auto f = tl::function([](const tl::tensor& x) { return tl::where(tl::greater(x, tl::constant(0.0)), x, -x); });
+  (void)peak; (void)open; (void)f;
+}

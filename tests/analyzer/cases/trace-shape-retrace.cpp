@@ -32,3 +32,50 @@ void negatives(const tl::tensor& data) {
     (void)batch;
   }
 }
+
+#define BATCH_OF(n) tl::zeros({(n), 4})
+
+template <class F>
+void run_sizes(F& f) {
+  for (std::int64_t n = 1; n < 5; ++n) f(tl::ones({n}));  // WARN[trace-shape-retrace]: argument 0 of 'tmpl'
+}
+
+struct Trainer {
+  std::int64_t batch = 8;
+  void epochs() {
+    auto step = tl::function([](const tl::tensor& x) { return tl::sum(x); }, {.name = "member_step"});
+    for (int e = 0; e < 3; ++e) {
+      step(tl::ones({batch, 2}));  // WARN[trace-shape-retrace]: argument 0 of 'member_step'
+      batch /= 2;
+    }
+  }
+};
+
+void more_positives(const tl::tensor& data) {
+  auto step = tl::function([](const tl::tensor& x) { return tl::sum(x); }, {.name = "macro_step"});
+  for (std::int64_t n = 1; n < 5; ++n) step(BATCH_OF(n));  // WARN[trace-shape-retrace]: argument 0 of 'macro_step'
+  auto tmpl = tl::function([](const tl::tensor& x) { return tl::sum(x); }, {.name = "tmpl"});
+  run_sizes(tmpl);
+  auto rnd = tl::function([](const tl::tensor& x) { return tl::sum(x); }, {.name = "rnd"});
+  std::int64_t len = 2;
+  while (len < 64) {
+    rnd(tl::random_normal({len}, 1));  // WARN[trace-shape-retrace]: argument 0 of 'rnd'
+    len *= 2;
+  }
+  auto rows = tl::function([](const tl::tensor& x) { return tl::sum(x); }, {.name = "rows"});
+  for (std::int64_t r = 1; r < 4; ++r) {
+    auto part = tl::slice(data, {0, 0}, {r, -1});
+    auto doubled = part * 2.0;
+    rows(tl::reshape(doubled, {-1}));  // WARN[trace-shape-retrace]: argument 0 of 'rows'
+  }
+}
+
+void more_negatives(const tl::tensor& data) {
+  auto step = tl::function([](const tl::tensor& x) { return tl::sum(x); });
+  for (int i = 0; i < 5; ++i) step(tl::slice(data, {0, 0}, {2, -1}));  // constant bounds
+  for (int i = 0; i < 5; ++i) step(BATCH_OF(8));
+  const std::int64_t fixed = 16;
+  for (int i = 0; i < 5; ++i) step(tl::ones({fixed}));
+  step(tl::ones({1}));  // no loop
+  step(tl::ones({2}));
+}

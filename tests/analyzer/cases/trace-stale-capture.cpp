@@ -57,3 +57,34 @@ void negatives() {
     rate = rate * 0.5;  // an argument, not a capture: the next call passes the new tensor
   }
 }
+
+#define HALVE(x) ((x) *= 0.5)
+tl::tensor g_bias = tl::zeros({2});
+
+template <class T>
+void loop_with(T& f, double& lr) {
+  for (int i = 0; i < 3; ++i) {
+    f(tl::ones({2}));
+    lr = 0.0;  // a reference parameter: the traced function read the caller's variable (not followed)
+  }
+}
+
+void more_positives() {
+  double momentum = 0.9;
+  auto f = tl::function([&](const tl::tensor& x) { return x * momentum + g_bias; }, {.name = "more"});
+  for (int i = 0; i < 3; ++i) {
+    f(tl::ones({2}));
+    HALVE(momentum);  // WARN[trace-stale-capture]: 'momentum' is changed here
+    g_bias = g_bias + 1.0;  // WARN[trace-stale-capture]: tensor 'g_bias' is rebound here
+  }
+  loop_with(f, momentum);
+}
+
+void more_negatives() {
+  double lr = 0.1;
+  auto f = tl::function([&](const tl::tensor& x) { return x * lr; });
+  f(tl::ones({2}));
+  double other = lr;  // a read, not a write
+  other += 1.0;
+  (void)other;
+}

@@ -42,3 +42,42 @@ void negatives() {
   });
   (void)f;
 }
+
+#define KEEP(dst, v) ((dst) = (v))
+tl::tensor g_macro_slot;
+
+template <class T>
+void stash(std::vector<T>& into, const T& v) {
+  into.push_back(v);  // a reference parameter: the caller's container is not followed (known limit)
+}
+
+struct Cache {
+  static tl::tensor last;
+};
+tl::tensor Cache::last;
+
+void more_positives() {
+  auto f = tl::function([](const tl::tensor& x) {
+    KEEP(g_macro_slot, x * 3.0);  // ERROR[trace-tensor-leak]: global 'g_macro_slot' // WARN[trace-host-mutation]: global 'g_macro_slot' is assigned
+    Cache::last = x;  // ERROR[trace-tensor-leak]: global 'last' // WARN[trace-host-mutation]: static member 'Cache::last' is assigned
+    static tl::tensor remembered;
+    remembered = x;  // ERROR[trace-tensor-leak]: static local 'remembered' // WARN[trace-host-mutation]: static local 'remembered' is assigned
+    return x;
+  });
+  (void)f;
+}
+
+void more_negatives() {
+  std::vector<tl::tensor> outputs;
+  auto f = tl::function([&](const tl::tensor& x) {
+    std::vector<tl::tensor> local;
+    stash(local, x);
+    tl::tensor alias = x;
+    alias = alias * 2.0;  // a local handle rebound inside the trace
+    return alias;
+  });
+  outputs.push_back(f(tl::ones({1})));  // a concrete result, stored outside: fine
+  auto twice = tl::function([](const tl::tensor& x) { return std::vector<tl::tensor>{x, x * 2.0}; });
+  auto results = twice(tl::ones({1}));
+  (void)results;
+}

@@ -39,3 +39,53 @@ void negatives() {
   }
   w.assign(tl::zeros({2}));  // after the loop
 }
+
+#define STEP_DOWN(v) (v).assign_sub(tl::fill({2}, 0.1))
+
+struct Model {
+  tl::variable w{tl::ones({2})};
+};
+
+tl::variable g_w(tl::ones({2}));
+
+template <class F>
+void train(F& step) {
+  for (int i = 0; i < 3; ++i) {
+    step(tl::ones({2}));
+    g_w.assign_add(tl::fill({2}, 0.1));  // NOTE[trace-update-outside]: 'g_w', which 'tmpl' reads
+  }
+}
+
+void more_positives() {
+  tl::variable w(tl::ones({2}));
+  tl::metrics::sum total;
+  tl::optimizers::adam opt(0.01);
+  auto step = tl::function([&](const tl::tensor& x) {
+    total.update_state(x);
+    return x * w;
+  }, {.name = "more"});
+  for (int i = 0; i < 3; ++i) {
+    step(tl::ones({2}));
+    STEP_DOWN(w);  // NOTE[trace-update-outside]: 'w', which 'more' reads, is updated here by 'assign_sub'
+    total.update_state(tl::ones({2}));  // NOTE[trace-update-outside]: 'total', which 'more' reads
+    opt.apply_gradients({tl::ones({2})}, {w});  // NOTE[trace-update-outside]: 'w', which 'more' reads, is updated here by 'apply_gradients'
+  }
+  auto tmpl = tl::function([](const tl::tensor& x) { return x * g_w; }, {.name = "tmpl"});
+  train(tmpl);
+}
+
+void more_negatives() {
+  tl::variable w(tl::ones({2}));
+  tl::metrics::mean m;
+  auto step = tl::function([&](const tl::tensor& x) { return x * w; });
+  for (int i = 0; i < 3; ++i) step(tl::ones({2}));
+  m.update_state(tl::ones({1}));  // not read by 'step', and not in its loop
+  for (int i = 0; i < 3; ++i) m.reset_state();  // a loop without calls of 'step'
+  Model model;
+  model.w.assign(tl::zeros({2}));
+  for (int i = 0; i < 3; ++i) {
+    step(tl::ones({2}));
+    auto current = w.value();  // a read, not an update
+    (void)current;
+  }
+}

@@ -4,7 +4,7 @@
 #include <optional>
 
 struct Dense {
-  tl::variable w{tl::ones({2})};  // created whenever a Dense is constructed
+  tl::variable w{tl::ones({2})};  // WARN[trace-variable-creation]: a tl::variable is created while tracing 'dense'
   tl::tensor operator()(const tl::tensor& x) const { return x * w; }
 };
 
@@ -47,4 +47,47 @@ void negatives() {
     return x + copy.value() + lazily.value() + once_per_process.value();
   });
   (void)g1;
+}
+
+#define MAKE_VAR() tl::variable(tl::zeros({1}))
+
+template <class T>
+tl::tensor scaled(const tl::tensor& x) {
+  tl::variable s(tl::fill({1}, 2.0, tl::dtype_of<T>()));  // WARN[trace-variable-creation]: a tl::variable is created while tracing 'templ'
+  return x * s.value();
+}
+
+struct Layer {
+  tl::tensor apply(const tl::tensor& x) {
+    tl::metrics::sum seen;  // WARN[trace-variable-creation]: a tl::metrics::sum is created while tracing 'member'
+    seen.update_state(x);
+    return x;
+  }
+};
+
+void more_positives() {
+  auto m1 = tl::function([](const tl::tensor& x) { return x + MAKE_VAR().value(); }, {.name = "macro"});  // WARN[trace-variable-creation]: a tl::variable is created while tracing 'macro'
+  auto templ = tl::function([](const tl::tensor& x) { return scaled<float>(x); }, {.name = "templ"});
+  Layer layer;
+  auto member = tl::function([&](const tl::tensor& x) { return layer.apply(x); }, {.name = "member"});
+  auto dense = tl::function([](const tl::tensor& x) {
+    Dense d;  // its default member initializer creates a variable
+    return d(x);
+  }, {.name = "dense"});
+  (void)m1; (void)templ; (void)member; (void)dense;
+}
+
+void more_negatives() {
+  tl::metrics::mean shared;
+  tl::optimizers::sgd opt(0.1);
+  Dense outside_layer;
+  auto g = tl::function([&](const tl::tensor& x) {
+    shared.update_state(x);
+    tl::gradient_tape tape;  // a tape creates no variable
+    auto loss = tl::sum(outside_layer(x));
+    opt.apply_gradients(tape.gradient(loss, std::vector<tl::variable>{outside_layer.w}), {outside_layer.w});
+    return loss;
+  });
+  tl::variable made_outside(tl::zeros({1}));  // outside any traced function
+  (void)g;
 }
