@@ -3,6 +3,7 @@
 // machine hits every case alike; each figure is the median over rounds.
 //
 // Output: the anchors' RESULT lines (../shared/anchors/README.md) and a ratio table.
+#include <cblas.h>
 #include <tl/tl.h>
 
 #include <algorithm>
@@ -109,6 +110,42 @@ int main(int argc, char** argv) {
   cases.push_back({"op_chain_100_4elem", "traced", "us", 1e6, 2000, [=, &chain_fn] { chain_fn(small); }});
   cases.push_back({"op_chain_100_4elem", "eager", "us", 1e6, 200, [=] { chain(small); }});
 
+  // matmul against OpenBLAS cblas_sgemm on the same buffers' sizes.
+  static std::vector<float> ma, mb, mc;
+  for (std::int64_t n : {256, 512, 1024, 2048}) {
+    auto a = tl::random_normal({n, n}, 21), b = tl::random_normal({n, n}, 22);
+    int iters = n >= 1024 ? (n == 2048 ? 1 : 3) : 20;
+    auto name = "n=" + std::to_string(n);
+    cases.push_back({"matmul_f32", "tl_" + name, "ms", 1e3, iters, [a, b] { tl::matmul(a, b); }});
+    cases.push_back({"matmul_f32", "sgemm_" + name, "ms", 1e3, iters, [n] {
+                       ma.resize(static_cast<std::size_t>(n * n), 1.f);
+                       mb.resize(ma.size(), 1.f);
+                       mc.resize(ma.size());
+                       cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, static_cast<int>(n), static_cast<int>(n),
+                                   static_cast<int>(n), 1.f, ma.data(), static_cast<int>(n), mb.data(), static_cast<int>(n),
+                                   0.f, mc.data(), static_cast<int>(n));
+                     }});
+  }
+
+  // A fused elementwise chain over 16M floats against a plain OpenMP loop doing the same arithmetic.
+  constexpr std::int64_t kBig = 16 << 20;
+  auto ex = tl::random_uniform({kBig}, 31), ey = tl::random_uniform({kBig}, 32);
+  auto fused = tl::function([](const tl::tensor& a, const tl::tensor& b) { return tl::relu(a * 2.0 + b) * b - a; });
+  static std::vector<float> px(kBig), py(kBig), pz(kBig);
+  std::copy_n(ex.to_vector<float>().begin(), kBig, px.begin());
+  std::copy_n(ey.to_vector<float>().begin(), kBig, py.begin());
+  cases.push_back({"fused_chain_16M", "tl_traced", "ms", 1e3, 3, [=, &fused] { fused(ex, ey); }});
+  cases.push_back({"fused_chain_16M", "omp_loop", "ms", 1e3, 3, [] {
+                     float* z = pz.data();
+                     const float* x = px.data();
+                     const float* y = py.data();
+#pragma omp parallel for simd schedule(static)
+                     for (std::int64_t i = 0; i < kBig; ++i) {
+                       float r = x[i] * 2.f + y[i];
+                       z[i] = (r > 0.f ? r : 0.f) * y[i] - x[i];
+                     }
+                   }});
+
   for (auto& c : cases) c.body();  // trace and warm up outside the measurement
   for (int r = 0; r < rounds; ++r)
     for (auto& c : cases) c.samples.push_back(time_per_iter(c.body, c.iters) * c.scale);
@@ -133,4 +170,12 @@ int main(int argc, char** argv) {
   auto& o = med["op_chain_100_4elem"];
   row("100-op chain on 4 floats, eager / traced", o["eager"] / o["traced"], ">= 5x");
   std::printf("| 100-op chain, ns per op traced | %.1f ns | |\n", o["traced"] * 1e3 / 100);
+  auto& mm = med["matmul_f32"];
+  for (int n : {256, 512, 1024, 2048}) {
+    auto k = "n=" + std::to_string(n);
+    std::string what = "matmul " + k + ", throughput tl / cblas_sgemm";
+    row(what.c_str(), mm["sgemm_" + k] / mm["tl_" + k], ">= 0.95x");
+  }
+  auto& fc = med["fused_chain_16M"];
+  row("fused chain 16M floats, throughput tl / OpenMP loop", fc["omp_loop"] / fc["tl_traced"], ">= 0.9x");
 }

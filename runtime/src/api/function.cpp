@@ -1,5 +1,7 @@
 // The cache, tracing and replay behind tl::function.
 #include <atomic>
+#include <cstdio>
+#include <cstdlib>
 #include <deque>
 #include <map>
 #include <optional>
@@ -311,6 +313,16 @@ std::vector<tensor> function_core::call(call_key key, const std::vector<tensor>&
       for (const auto& v : fresh->read_variables) v->read_by_graph.store(true);
       fresh->owned_variables = std::move(ts.created_variables);
       fresh->g = optimize(std::move(ts.g));
+      if (const char* dump = std::getenv("TL_DUMP_GRAPHS"); dump && *dump == '1') {
+        // Debugging aid: the optimized graph of each trace, one node per line.
+        std::fprintf(stderr, "tl: graph of '%s' %s:\n", display_name().c_str(), key_string(fresh->key).c_str());
+        for (std::size_t i = 0; i < fresh->g.nodes.size(); ++i) {
+          const auto& n = fresh->g.nodes[i];
+          std::fprintf(stderr, "  %%%zu = %s%s(", i, op_name(n.kind), shape_string(n.out.shape).c_str());
+          for (std::size_t j = 0; j < n.inputs.size(); ++j) std::fprintf(stderr, "%s%%%d", j ? ", " : "", n.inputs[j]);
+          std::fprintf(stderr, ")\n");
+        }
+      }
       bool first = impl_->traces++ == 0;
       traced_now = true;
       {

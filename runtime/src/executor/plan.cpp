@@ -112,6 +112,17 @@ plan::plan(const graph& g, const std::vector<shape_t>& input_shapes) : g_(g) {
       }
     }
   }
+  // Outputs computed by a kernel of their own (not aliases, inputs or constants) are written straight
+  // into the result's storage.
+  direct_output_.assign(count, -1);
+  for (std::size_t k = 0; k < g.outputs.size(); ++k) {
+    auto o = static_cast<std::size_t>(g.outputs[k]);
+    const auto& n = g.nodes[o];
+    bool computed = !is_source(n.kind) && !output_aliases_input(n.kind);
+    bool aliased = false;
+    for (std::size_t i = 0; i < count; ++i) aliased |= root[i] == static_cast<int>(o) && i != o;
+    if (computed && !aliased && direct_output_[o] < 0) direct_output_[o] = static_cast<int>(k);
+  }
   offset_allocator alloc;
   std::vector<std::vector<int>> dies_at(count + 1);
   for (std::size_t i = 0; i < count; ++i) {
@@ -133,6 +144,7 @@ plan::plan(const graph& g, const std::vector<shape_t>& input_shapes) : g_(g) {
         if (!s.fn) throw tl::error(std::string("tl: internal: no kernel for ") + op_name(n.kind));
         binding_[i] = output_aliases_input(n.kind) ? binding::alias : binding::arena;
     }
+    if (binding_[i] == binding::arena && direct_output_[i] >= 0) binding_[i] = binding::output;
     if (binding_[i] == binding::arena) {
       offset_[i] = static_cast<std::int64_t>(alloc.allocate(byte_size(types_[i])));
       dies_at[last_use[i]].push_back(static_cast<int>(i));
@@ -158,6 +170,7 @@ std::unique_ptr<plan::arena> plan::acquire() {
   auto a = std::make_unique<arena>();
   a->base = aligned_alloc_or_throw(std::max<std::size_t>(arena_bytes_, 64));
   a->ptrs.assign(g_.nodes.size(), nullptr);
+  a->outputs.resize(g_.outputs.size());
   a->views.resize(g_.nodes.size());
   for (std::size_t i = 0; i < g_.nodes.size(); ++i) {
     a->views[i] = buffer{nullptr, &types_[i].shape, types_[i].type, num_elements(types_[i].shape)};
@@ -194,6 +207,12 @@ std::vector<tensor> plan::run(const std::vector<tensor>& inputs) {
       }
       case binding::alias: p = a->ptrs[static_cast<std::size_t>(n.inputs[0])]; break;
       case binding::arena: p = base + offset_[i]; break;
+      case binding::output: {
+        auto& st = a->outputs[static_cast<std::size_t>(direct_output_[i])];
+        if (!st || st.use_count() > 1) st = allocate_storage(byte_size(types_[i]));
+        p = st->data;
+        break;
+      }
       case binding::unused: break;
     }
     a->views[i].data = p;
@@ -208,8 +227,12 @@ std::vector<tensor> plan::run(const std::vector<tensor>& inputs) {
   }
   std::vector<tensor> out;
   out.reserve(g_.outputs.size());
-  for (int o : g_.outputs) {
-    auto oi = static_cast<std::size_t>(o);
+  for (std::size_t k = 0; k < g_.outputs.size(); ++k) {
+    auto oi = static_cast<std::size_t>(g_.outputs[k]);
+    if (binding_[oi] == binding::output) {
+      out.emplace_back(make_concrete(types_[oi], a->outputs[static_cast<std::size_t>(direct_output_[oi])]));
+      continue;
+    }
     auto impl = make_concrete(types_[oi]);
     std::memcpy(impl->data->data, a->ptrs[oi], byte_size(types_[oi]));
     out.emplace_back(std::move(impl));

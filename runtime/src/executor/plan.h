@@ -21,7 +21,7 @@ class plan {
   std::size_t arena_bytes() const { return arena_bytes_; }
 
  private:
-  enum class binding : std::uint8_t { arena, input, constant, variable_alias, alias, unused };
+  enum class binding : std::uint8_t { arena, input, constant, variable_alias, alias, output, unused };
   struct step {
     int node;
     kernel_fn fn;  // nullptr: a binding-only step (input, constant, aliased variable read)
@@ -31,6 +31,10 @@ class plan {
     void* base = nullptr;
     std::vector<void*> ptrs;
     std::vector<buffer> views;
+    // Storage of each graph output, handed to the caller as the result tensor. When the caller has
+    // let go of the previous result, the next replay writes into the same storage: no allocation,
+    // no copy, no fresh pages to fault in.
+    std::vector<std::shared_ptr<storage>> outputs;
     ~arena();
   };
   std::unique_ptr<arena> acquire();
@@ -41,6 +45,7 @@ class plan {
   std::vector<binding> binding_;
   std::vector<std::int64_t> offset_;
   std::vector<int> input_index_;
+  std::vector<int> direct_output_;  // per node: index of the graph output computed in place, or -1
   std::vector<step> steps_;
   std::size_t arena_bytes_ = 0;
   std::mutex pool_mu_;
