@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# The analyzer against its anchors, on the same translation units, alternating runs, median of
+# RUNS (default 5) wall times:
+#   tracelint vs clang-19 -fsyntax-only        (goal <= 1.15x)
+#   tracelint vs clang-tidy-19 running cppcoreguidelines-avoid-non-const-global-variables (goal <= 1.0x)
+#   tracelint -j 2 vs -j 1 on all files
+# TUs: every example, the runtime's own sources, and a large TU (all of nlohmann/json + <bits/stdc++.h>).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=${TRACELINT_BUILD_DIR:-$root/build}
+tool=$build/analyzer/tracelint
+runs=${RUNS:-5}
+TRACELINT_SETUP_EXTRA="clang-tidy-19" "$root/scripts/setup.sh"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cat > "$work/large.cpp" <<'CPP'
+#include <bits/stdc++.h>
+#include <nlohmann/json.hpp>
+#include <tl/tl.h>
+int g = 0;
+int main() {
+  auto j = nlohmann::json::parse("{\"a\": 1}");
+  auto f = tl::function([&](const tl::tensor& x) { ++g; return x; });
+  return static_cast<int>(j.size()) + static_cast<int>(f(tl::ones({1})).size());
+}
+CPP
+flags=(-std=c++20 -I"$root/runtime/include" -I"$root/runtime/src")
+tus=("$root"/examples/*.cpp "$root"/runtime/src/api/function.cpp "$root"/runtime/src/executor/plan.cpp "$work/large.cpp")
+now() { date +%s%N; }
+med() { printf '%s\n' "$@" | sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
+t_tl=(); t_cc=(); t_ct=()
+for _ in $(seq "$runs"); do
+  s=$(now); for f in "${tus[@]}"; do "$tool" "$f" --quiet -- "${flags[@]}" >/dev/null 2>&1 || true; done; t_tl+=($(( $(now) - s )))
+  s=$(now); for f in "${tus[@]}"; do clang-19 -fsyntax-only "${flags[@]}" "$f" >/dev/null 2>&1 || true; done; t_cc+=($(( $(now) - s )))
+  s=$(now); for f in "${tus[@]}"; do clang-tidy-19 --quiet --checks='-*,cppcoreguidelines-avoid-non-const-global-variables' "$f" -- "${flags[@]}" >/dev/null 2>&1 || true; done; t_ct+=($(( $(now) - s )))
+done
+j1=(); j2=()
+for _ in $(seq "$runs"); do
+  s=$(now); "$tool" -j 1 --quiet "${tus[@]}" -- "${flags[@]}" >/dev/null 2>&1 || true; j1+=($(( $(now) - s )))
+  s=$(now); "$tool" -j 2 --quiet "${tus[@]}" -- "${flags[@]}" >/dev/null 2>&1 || true; j2+=($(( $(now) - s )))
+done
+a=$(med "${t_tl[@]}"); b=$(med "${t_cc[@]}"); c=$(med "${t_ct[@]}"); d=$(med "${j1[@]}"); e=$(med "${j2[@]}")
+echo "| analyzer comparison (${#tus[@]} TUs, median of $runs) | ratio | goal |"
+echo "|---|---|---|"
+awk -v a="$a" -v b="$b" 'BEGIN { printf "| tracelint / clang-19 -fsyntax-only (%.0f / %.0f ms) | %.2fx | <= 1.15x |\n", a/1e6, b/1e6, a/b }'
+awk -v a="$a" -v c="$c" 'BEGIN { printf "| tracelint / clang-tidy-19, one AST-matcher check (%.0f / %.0f ms) | %.2fx | <= 1.0x |\n", a/1e6, c/1e6, a/c }'
+awk -v d="$d" -v e="$e" 'BEGIN { printf "| tracelint -j 2 / -j 1 (%.0f / %.0f ms) | %.2fx | < 1x |\n", e/1e6, d/1e6, e/d }'
