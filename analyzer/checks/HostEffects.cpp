@@ -1,5 +1,6 @@
 #include "checks/HostEffects.h"
 
+#include <optional>
 #include <set>
 
 #include "checks/CheckUtil.h"
@@ -7,6 +8,7 @@
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/Basic/SourceManager.h"
+#include "clang/Lex/Lexer.h"
 
 namespace tracelint {
 
@@ -45,6 +47,48 @@ class HostCalls : public RecursiveASTVisitor<HostCalls> {
 };
 }  // namespace
 
+namespace {
+// `std::cout << t;` as a whole statement, t a tensor: safely `print(t);`. Anything longer (chained
+// insertions, a stream other than cout/cerr) gets no fix-it.
+std::optional<FixIt> printFix(const CheckContext &C, const CallExpr *E, const Stmt *Body) {
+  const auto &P = C.Model.pack();
+  const auto *Op = dyn_cast<CXXOperatorCallExpr>(E);
+  if (P.PrintFunction.empty() || !Op || Op->getOperator() != OO_LessLess || Op->getNumArgs() != 2) return std::nullopt;
+  if (!C.Model.isSymbolicTensorType(Op->getArg(1)->getType())) return std::nullopt;
+  const auto *Stream = dyn_cast<DeclRefExpr>(Op->getArg(0)->IgnoreImplicit());
+  if (!Stream || (qualifiedNameOf(Stream->getDecl()) != "std::cout" && qualifiedNameOf(Stream->getDecl()) != "std::cerr"))
+    return std::nullopt;
+  // A full statement of some block (temporaries wrap it in ExprWithCleanups).
+  struct Find : RecursiveASTVisitor<Find> {
+    const Expr *Target;
+    bool Found = false;
+    bool VisitCompoundStmt(CompoundStmt *S) {
+      for (auto *Child : S->body()) {
+        const Stmt *Bare = Child;
+        if (auto *W = dyn_cast<ExprWithCleanups>(Child)) Bare = W->getSubExpr();
+        Found |= Bare == Target;
+      }
+      return !Found;
+    }
+  } F;
+  F.Target = E;
+  F.TraverseStmt(const_cast<Stmt *>(Body));
+  bool Statement = F.Found;
+  const auto &SM = C.Ctx.getSourceManager();
+  if (!Statement || E->getBeginLoc().isMacroID() || E->getEndLoc().isMacroID()) return std::nullopt;
+  auto Arg = Lexer::getSourceText(CharSourceRange::getTokenRange(Op->getArg(1)->getSourceRange()), SM, C.Ctx.getLangOpts());
+  auto Begin = SM.getFileLoc(E->getBeginLoc());
+  auto End = Lexer::getLocForEndOfToken(SM.getFileLoc(E->getEndLoc()), 0, SM, C.Ctx.getLangOpts());
+  if (Arg.empty() || End.isInvalid()) return std::nullopt;
+  FixIt X;
+  X.Begin = C.point(Begin);
+  X.FileOffset = SM.getFileOffset(Begin);
+  X.Length = SM.getFileOffset(End) - X.FileOffset;
+  X.Replacement = P.PrintFunction + "(" + Arg.str() + ")";
+  return X;
+}
+}  // namespace
+
 void reportHostCalls(const CheckContext &C, const std::vector<std::string> &Names, const char *Check, const std::string &What,
                      const std::string &Fix) {
   // One finding per line: `std::cout << a << b` is several operator calls but one statement.
@@ -61,6 +105,8 @@ void reportHostCalls(const CheckContext &C, const std::vector<std::string> &Name
       if (!Seen.insert({P.File, P.Line}).second) return;
       auto F = tracedFinding(C, Check, E->getBeginLoc(), *R.Root, Callee,
                              "'" + Callee + "' " + What + " while tracing '" + R.Root->Name + "', not on every call; " + Fix);
+      if (const auto *Call = dyn_cast<CallExpr>(E))
+        if (auto X = printFix(C, Call, Def->getBody())) F.Fixes.push_back(*X);
       addTracePathNotes(C, R, F);
       C.Report(std::move(F));
     };

@@ -22,6 +22,7 @@ void Pack::add(const Pack &O) {
   Cat(SymbolicTensorTypes, O.SymbolicTensorTypes);
   Cat(HostReadMethods, O.HostReadMethods);
   Cat(HostIoFunctions, O.HostIoFunctions);
+  if (PrintFunction.empty()) PrintFunction = O.PrintFunction;
   Cat(HostRandomFunctions, O.HostRandomFunctions);
   Cat(HostClockFunctions, O.HostClockFunctions);
 }
@@ -60,6 +61,7 @@ std::optional<Pack> loadPack(const std::string &Path, std::string &Error) {
     Strings("state_update_methods", P.StateUpdateMethods);
     Strings("graph_effects", P.GraphEffects);
     Strings("host_io_functions", P.HostIoFunctions);
+    P.PrintFunction = J.value("print_function", std::string());
     Strings("host_random_functions", P.HostRandomFunctions);
     Strings("host_clock_functions", P.HostClockFunctions);
     for (const auto &T : J.value("symbolic_tensor_types", nlohmann::json::array())) {

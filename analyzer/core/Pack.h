@@ -30,6 +30,7 @@ struct Pack {
   std::vector<std::string> SymbolicTensorTypes;
   std::vector<std::string> HostReadMethods;
   std::vector<std::string> HostIoFunctions;
+  std::string PrintFunction;  // the graph op that prints a tensor on every call (fix-it target)
   std::vector<std::string> HostRandomFunctions;
   std::vector<std::string> HostClockFunctions;
 

@@ -114,4 +114,29 @@ rm -f "$dir/.tracelint.json" "$dir/sub/.tracelint.json"
 printf '%s\n' '// NOLINTBEGIN' 'int x = 0;' > "$dir/nolint.cpp"
 "$tool" "$dir/nolint.cpp" --quiet -- -std=c++20 >/dev/null; rc=$?
 [ $rc -eq 1 ] || fail "unmatched NOLINTBEGIN: exit $rc, want 1"
+# Fix-its: `std::cout << t;` in a traced function becomes `tl::print(t);`, exported in clang-tidy's
+# YAML; applying the replacement to the file gives the expected text.
+cat > "$dir/io.cpp" <<'CPP'
+#include <tl/tl.h>
+#include <iostream>
+int main() {
+  auto f = tl::function([](const tl::tensor& x) {
+    std::cout << x * 2.0;
+    std::cout << "text" << x;
+    return x;
+  });
+  (void)f;
+}
+CPP
+"$tool" "$dir/io.cpp" --quiet --export-fixes="$dir/fixes.yaml" "${args[@]}" >/dev/null || fail "export-fixes run"
+python3 - "$dir/fixes.yaml" "$dir/io.cpp" <<'PY' || fail "exported fix"
+import re, sys
+y = open(sys.argv[1]).read()
+src = open(sys.argv[2], "rb").read()
+reps = re.findall(r"Offset:\s+(\d+)\s+Length:\s+(\d+)\s+ReplacementText: '([^']*)'", y)
+assert len(reps) == 1, reps  # only the plain `std::cout << tensor;` statement gets one
+off, length, text = int(reps[0][0]), int(reps[0][1]), reps[0][2]
+fixed = src[:off] + text.encode() + src[off + length:]
+assert b"    tl::print(x * 2.0);\n" in fixed, fixed.decode()
+PY
 echo "cli contract: ok"
