@@ -40,7 +40,12 @@ SourcePoint CheckContext::point(SourceLocation Loc) const {
   SourcePoint P;
   if (FL.isInvalid()) return P;
   auto Decomp = SM.getDecomposedLoc(FL);
-  if (auto FE = SM.getFileEntryRefForID(Decomp.first)) P.File = FE->getName().str();
+  // Absolute paths: a compile database may name files relative to its directory, and reports,
+  // NOLINT lookups and carets must not depend on the current directory.
+  if (auto FE = SM.getFileEntryRefForID(Decomp.first)) {
+    auto Real = FE->getFileEntry().tryGetRealPathName();
+    P.File = Real.empty() ? FE->getName().str() : Real.str();
+  }
   P.Line = SM.getLineNumber(Decomp.first, Decomp.second);
   P.Column = SM.getColumnNumber(Decomp.first, Decomp.second);
   return P;
