@@ -83,6 +83,23 @@ TEST(Function, FusedElementwiseChainMatchesEager) {
   }
 }
 
+TEST(Function, ResultsStayValidAcrossReplays) {
+  auto f = tl::function([](const tl::tensor& x) {
+    auto y = x * 2.0;
+    return std::vector<tl::tensor>{y, y, x + 1.0};  // one node returned twice
+  });
+  auto first = f(vec({1, 2}, {2}));
+  auto second = f(vec({5, 6}, {2}));  // must not overwrite the results still held in `first`
+  EXPECT_EQ(first[0].to_vector<float>(), (std::vector<float>{2, 4}));
+  EXPECT_EQ(first[1].to_vector<float>(), (std::vector<float>{2, 4}));
+  EXPECT_EQ(first[2].to_vector<float>(), (std::vector<float>{2, 3}));
+  EXPECT_EQ(second[1].to_vector<float>(), (std::vector<float>{10, 12}));
+  first.clear();
+  auto third = f(vec({7, 8}, {2}));  // reuses the released storage
+  EXPECT_EQ(third[0].to_vector<float>(), (std::vector<float>{14, 16}));
+  EXPECT_EQ(second[0].to_vector<float>(), (std::vector<float>{10, 12}));
+}
+
 TEST(Function, ConstantFoldingAndDeadNodesKeepSemantics) {
   int host_calls = 0;
   auto f = tl::function([&](const tl::tensor& x) {

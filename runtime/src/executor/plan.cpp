@@ -208,9 +208,12 @@ std::vector<tensor> plan::run(const std::vector<tensor>& inputs) {
       case binding::alias: p = a->ptrs[static_cast<std::size_t>(n.inputs[0])]; break;
       case binding::arena: p = base + offset_[i]; break;
       case binding::output: {
-        auto& st = a->outputs[static_cast<std::size_t>(direct_output_[i])];
-        if (!st || st.use_count() > 1) st = allocate_storage(byte_size(types_[i]));
-        p = st->data;
+        auto& slot = a->outputs[static_cast<std::size_t>(direct_output_[i])];
+        if (!slot.data || slot.in_use->load(std::memory_order_acquire)) {
+          slot.data = allocate_storage(byte_size(types_[i]));  // the old one lives on with its tensor
+          slot.in_use = std::make_shared<std::atomic<bool>>(false);
+        }
+        p = slot.data->data;
         break;
       }
       case binding::unused: break;
@@ -229,8 +232,15 @@ std::vector<tensor> plan::run(const std::vector<tensor>& inputs) {
   out.reserve(g_.outputs.size());
   for (std::size_t k = 0; k < g_.outputs.size(); ++k) {
     auto oi = static_cast<std::size_t>(g_.outputs[k]);
-    if (binding_[oi] == binding::output) {
-      out.emplace_back(make_concrete(types_[oi], a->outputs[static_cast<std::size_t>(direct_output_[oi])]));
+    // A node returned twice is handed out in place once; the other results are copies.
+    if (binding_[oi] == binding::output && direct_output_[oi] == static_cast<int>(k)) {
+      auto& slot = a->outputs[static_cast<std::size_t>(direct_output_[oi])];
+      slot.in_use->store(true, std::memory_order_relaxed);
+      // The result shares the slot's storage; its deleter marks the slot free again.
+      std::shared_ptr<storage> handed(slot.data.get(), [keep = slot.data, flag = slot.in_use](storage*) {
+        flag->store(false, std::memory_order_release);
+      });
+      out.emplace_back(make_concrete(types_[oi], std::move(handed)));
       continue;
     }
     auto impl = make_concrete(types_[oi]);

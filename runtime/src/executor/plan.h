@@ -4,6 +4,7 @@
 // share bytes), and turns reshapes, prints and assignments into aliases of their input. Replays
 // borrow an arena from a pool, so a replay allocates nothing but the tensors it returns, and
 // concurrent replays of one plan use different arenas.
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -34,7 +35,14 @@ class plan {
     // Storage of each graph output, handed to the caller as the result tensor. When the caller has
     // let go of the previous result, the next replay writes into the same storage: no allocation,
     // no copy, no fresh pages to fault in.
-    std::vector<std::shared_ptr<storage>> outputs;
+    struct output_slot {
+      std::shared_ptr<storage> data;
+      // True while a result tensor handed out from `data` is alive. Cleared by that tensor's
+      // deleter with release order, read with acquire order: the next replay writes into `data`
+      // only after every read of the previous result happened.
+      std::shared_ptr<std::atomic<bool>> in_use;
+    };
+    std::vector<output_slot> outputs;
     ~arena();
   };
   std::unique_ptr<arena> acquire();

@@ -228,6 +228,31 @@ std::uintptr_t stack_top() {
 constexpr std::size_t kMaxCallerFrameBytes = 1 << 20;
 }  // namespace
 
+namespace {
+struct tls_search {
+  std::uintptr_t above;  // only blocks above the entry frame (inside this thread's stack) matter
+  std::uintptr_t low;
+};
+
+int lowest_tls(struct dl_phdr_info* info, size_t, void* data) {
+  auto& s = *static_cast<tls_search*>(data);
+  auto tls = reinterpret_cast<std::uintptr_t>(info->dlpi_tls_data);
+  if (tls > s.above && tls < s.low) s.low = tls;
+  return 0;
+}
+
+// The top of the calling thread's frames. On threads other than the main one, glibc keeps the
+// thread descriptor and the static TLS blocks at the top of the stack mapping: they are written
+// while tracing (thread_local state) and are not frames, so the snapshot stops below them.
+std::uintptr_t frames_top(std::uintptr_t entry, std::uintptr_t stack_hi) {
+  tls_search s{entry, stack_hi};
+  auto self = reinterpret_cast<std::uintptr_t>(reinterpret_cast<void*>(pthread_self()));
+  if (self > entry && self < s.low) s.low = self;  // the main thread's descriptor is elsewhere
+  dl_iterate_phdr(lowest_tls, &s);
+  return s.low;
+}
+}  // namespace
+
 static_snapshot::static_snapshot(const void* entry_frame) : impl_(new impl) {
   impl_->modules = current_modules(impl_->adds, impl_->subs);
   for (const auto& m : impl_->modules)
@@ -235,8 +260,8 @@ static_snapshot::static_snapshot(const void* entry_frame) : impl_(new impl) {
       impl_->copies.emplace_back(r.size, '\0');
       raw_copy(impl_->copies.back().data(), reinterpret_cast<const char*>(r.begin), r.size);
     }
-  auto hi = stack_top();
   auto lo = reinterpret_cast<std::uintptr_t>(entry_frame);
+  auto hi = entry_frame ? frames_top(lo, stack_top()) : 0;
   if (entry_frame && hi > lo) {
     impl_->stack_lo = lo;
     impl_->stack_hi = std::min(hi, lo + kMaxCallerFrameBytes);
