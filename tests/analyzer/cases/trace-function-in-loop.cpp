@@ -1,6 +1,8 @@
 // Annotated cases for trace-function-in-loop.
 #include <tl/tl.h>
 
+#include <vector>
+
 void positives() {
   for (int i = 0; i < 10; ++i) {
     auto step = tl::function([](const tl::tensor& x) { return x * 2.0; });  // WARN[trace-function-in-loop]: 'step' is created inside a loop and called there
@@ -84,4 +86,16 @@ void even_more() {
   do {
     reused(tl::ones({1}));
   } while (++i < 6);
+}
+
+tl::tensor apply_once(const tl::tensor& x) {
+  auto f = tl::function([](const tl::tensor& t) { return t * 3.0; });  // created per call of this helper, not in a loop here
+  return f(x);
+}
+
+void final_negatives() {
+  std::vector<tl::tensor> outs;
+  auto made_before = tl::function([](const tl::tensor& x) { return x; });
+  for (int i = 0; i < 3; ++i) outs.push_back(made_before(tl::ones({1})));
+  (void)apply_once(tl::ones({1}));
 }

@@ -62,3 +62,17 @@ void more_negatives() {
   auto f = tl::function([](const tl::tensor& x) { return tl::where(tl::greater(x, tl::constant(0.0)), x, -x); });
   (void)peak; (void)open; (void)f;
 }
+
+void even_more_negatives() {
+  auto weights = tl::random_normal({4}, 3);
+  auto f = tl::function([&](const tl::tensor& x) {
+    auto host = weights.to_vector<float>();  // captured concrete tensor: readable while tracing
+    bool any = static_cast<bool>(tl::constant(1.0, tl::dtype::bool_).defined());  // not a host read of a value
+    (void)any;
+    return x * static_cast<double>(host[0]);
+  });
+  auto y = f(tl::ones({4}));
+  if (tl::greater(tl::sum(y), tl::constant(0.0))) y = y * 2.0;  // outside the trace: a concrete branch
+  float s = tl::sum(y).item<float>();
+  (void)s;
+}
