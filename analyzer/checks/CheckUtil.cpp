@@ -162,6 +162,13 @@ std::string tracedFunctionSite(const CheckContext &C, const TracedRoot &Root) {
   return Site;
 }
 
+void forEachReachableBody(const CheckContext &C, const std::function<void(const Reachable &, const FunctionDecl *)> &Fn) {
+  for (const auto &R : C.Model.reachable()) {
+    const FunctionDecl *Def = nullptr;
+    if (R.Fn->hasBody(Def) && Def->getBody()) Fn(R, Def);
+  }
+}
+
 void addTracePathNotes(const CheckContext &C, const Reachable &R, Finding &F) {
   for (const auto &Step : R.Path) {
     std::string Caller = Step.Caller == R.Root->Callable ? R.Root->Name : qualifiedNameOf(Step.Caller);

@@ -37,6 +37,11 @@ std::string locationString(const CheckContext &C, clang::SourceLocation Loc);
 // "file:first-last" lines of the call that creates the traced function.
 std::string tracedFunctionSite(const CheckContext &C, const TracedRoot &Root);
 
+// Calls Fn(R, Body) for every trace-reachable function that has a body here, with its definition.
+// Constructors' member initializers are part of what runs: Fn sees them through the definition.
+void forEachReachableBody(const CheckContext &C,
+                          const std::function<void(const Reachable &, const clang::FunctionDecl *Def)> &Fn);
+
 // Notes for a finding in trace-reachable code: the call path from the traced root, then the root.
 void addTracePathNotes(const CheckContext &C, const Reachable &R, Finding &F);
 

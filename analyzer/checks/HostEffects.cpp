@@ -94,9 +94,7 @@ void reportHostCalls(const CheckContext &C, const std::vector<std::string> &Name
   // One finding per line: `std::cout << a << b` is several operator calls but one statement.
   std::set<std::pair<std::string, unsigned>> Seen;
   const auto &SM = C.Ctx.getSourceManager();
-  for (const auto &R : C.Model.reachable()) {
-    const FunctionDecl *Def = nullptr;
-    if (!R.Fn->hasBody(Def) || !Def->getBody()) continue;
+  forEachReachableBody(C, [&](const Reachable &R, const FunctionDecl *Def) {
     HostCalls V(Names);
     V.TraverseStmt(Def->getBody());
     auto Report = [&](const Expr *E, const std::string &Callee) {
@@ -112,7 +110,7 @@ void reportHostCalls(const CheckContext &C, const std::vector<std::string> &Name
     };
     for (const auto &[E, Name] : V.Found) Report(E, Name);
     for (const auto *E : V.Constructions) Report(E, qualifiedNameOf(E->getConstructor()->getParent()));
-  }
+  });
 }
 
 }  // namespace tracelint

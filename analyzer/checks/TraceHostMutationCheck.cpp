@@ -173,12 +173,10 @@ class WriteFinder : public RecursiveASTVisitor<WriteFinder> {
 }  // namespace
 
 void TraceHostMutationCheck::run(const CheckContext &C) {
-  for (const auto &R : C.Model.reachable()) {
-    const FunctionDecl *Def = nullptr;
-    if (!R.Fn->hasBody(Def) || !Def->getBody()) continue;
+  forEachReachableBody(C, [&](const Reachable &R, const FunctionDecl *Def) {
     WriteFinder W(C, R);
     W.TraverseStmt(Def->getBody());
-  }
+  });
 }
 
 }  // namespace tracelint

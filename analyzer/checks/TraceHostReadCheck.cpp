@@ -46,9 +46,7 @@ class Reads : public RecursiveASTVisitor<Reads> {
 
 void TraceHostReadCheck::run(const CheckContext &C) {
   std::set<const Expr *> Seen;
-  for (const auto &R : C.Model.reachable()) {
-    const FunctionDecl *Def = nullptr;
-    if (!R.Fn->hasBody(Def) || !Def->getBody()) continue;
+  forEachReachableBody(C, [&](const Reachable &R, const FunctionDecl *Def) {
     Reads V(C.Model, Def);
     V.TraverseStmt(Def->getBody());
     for (const auto &[E, Name] : V.Found) {
@@ -60,7 +58,7 @@ void TraceHostReadCheck::run(const CheckContext &C) {
       F.Notes.push_back({C.point(R.Root->EntryLoc), "'" + R.Root->Name + "' is traced here"});
       C.Report(std::move(F));
     }
-  }
+  });
 }
 
 }  // namespace tracelint

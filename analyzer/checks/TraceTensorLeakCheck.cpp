@@ -76,9 +76,7 @@ class Leaks : public RecursiveASTVisitor<Leaks> {
 
 void TraceTensorLeakCheck::run(const CheckContext &C) {
   std::set<const Expr *> Seen;
-  for (const auto &R : C.Model.reachable()) {
-    const FunctionDecl *Def = nullptr;
-    if (!R.Fn->hasBody(Def) || !Def->getBody()) continue;
+  forEachReachableBody(C, [&](const Reachable &R, const FunctionDecl *Def) {
     Leaks V(C.Model, Def);
     V.TraverseStmt(Def->getBody());
     for (const auto &[E, What] : V.Found) {
@@ -90,7 +88,7 @@ void TraceTensorLeakCheck::run(const CheckContext &C) {
       addTracePathNotes(C, R, F);
       C.Report(std::move(F));
     }
-  }
+  });
 }
 
 }  // namespace tracelint

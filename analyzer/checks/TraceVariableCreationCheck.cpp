@@ -66,9 +66,7 @@ bool readsOuterState(const Expr *Cond, const FunctionDecl *Fn) {
 
 void TraceVariableCreationCheck::run(const CheckContext &C) {
   std::set<const CXXConstructExpr *> Seen;
-  for (const auto &R : C.Model.reachable()) {
-    const FunctionDecl *Def = nullptr;
-    if (!R.Fn->hasBody(Def) || !Def->getBody()) continue;
+  forEachReachableBody(C, [&](const Reachable &R, const FunctionDecl *Def) {
     Constructions V(C.Model);
     V.TraverseStmt(Def->getBody());
     if (auto *Ctor = dyn_cast<CXXConstructorDecl>(Def)) {
@@ -95,7 +93,7 @@ void TraceVariableCreationCheck::run(const CheckContext &C) {
       addTracePathNotes(C, R, F);
       C.Report(std::move(F));
     }
-  }
+  });
 }
 
 }  // namespace tracelint
