@@ -118,6 +118,15 @@ unsigned ConfirmResult::missed() const {
   return N;
 }
 
+namespace {
+// The keys tracelint writes for joining: SARIF `properties` and JSON `data` carry the same ones.
+void readJoinKeys(const nlohmann::json &From, StaticItem &S) {
+  S.Function = str(From, "tracedFunction");
+  S.FunctionLocation = str(From, "tracedFunctionLocation");
+  S.Entity = str(From, "entity");
+}
+}  // namespace
+
 bool loadStaticReport(const std::string &Path, std::vector<StaticItem> &Out, std::string &Error) {
   nlohmann::json J;
   if (!readJson(Path, J, Error)) return false;
@@ -135,10 +144,7 @@ bool loadStaticReport(const std::string &Path, std::vector<StaticItem> &Out, std
           const auto &Loc = Res.at("locations").at(0).at("physicalLocation");
           S.File = uriToPath(str(Loc.at("artifactLocation"), "uri"), Base);
           S.Line = Loc.value("region", nlohmann::json::object()).value("startLine", 0u);
-          auto Props = Res.value("properties", nlohmann::json::object());
-          S.Function = str(Props, "tracedFunction");
-          S.FunctionLocation = str(Props, "tracedFunctionLocation");
-          S.Entity = str(Props, "entity");
+          readJoinKeys(Res.value("properties", nlohmann::json::object()), S);
           Out.push_back(std::move(S));
         }
       }
@@ -153,10 +159,7 @@ bool loadStaticReport(const std::string &Path, std::vector<StaticItem> &Out, std
           S.File = File;
           S.Line = D.at("range").at("start").at("line").get<unsigned>() + 1;
           S.Message = str(D, "message");
-          auto Data = D.value("data", nlohmann::json::object());
-          S.Function = str(Data, "tracedFunction");
-          S.FunctionLocation = str(Data, "tracedFunctionLocation");
-          S.Entity = str(Data, "entity");
+          readJoinKeys(D.value("data", nlohmann::json::object()), S);
           Out.push_back(std::move(S));
         }
       }
