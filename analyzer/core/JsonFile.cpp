@@ -15,6 +15,10 @@ bool parseJsonText(const std::string &Text, const std::string &Path, const std::
     auto [L, C] = lineColumnOf(Text, E.byte == 0 ? 0 : E.byte - 1);
     Error = Path + ":" + std::to_string(L) + ":" + std::to_string(C) + ": malformed " + What + ": " + E.what();
     return false;
+  } catch (const nlohmann::json::exception &E) {
+    // Not a syntax error but still unreadable, e.g. a number too large for a double (found by fuzzing).
+    Error = Path + ": malformed " + What + ": " + E.what();
+    return false;
   }
   return true;
 }

@@ -88,4 +88,13 @@ int main() { acme::capture([] { ++counter; }); }
 CPP
 n=$("$tool" "$dir/acme.cpp" --quiet --format=json -- -std=c++20 | findings)
 [ "$n" = 1 ] || fail "user pack: $n findings"
+# Regressions found by fuzzing (tests/fuzz): a number too large for a double in a configuration and
+# in a report used to escape as an uncaught exception.
+printf '{ "Checks": 1e99999 }\n' > "$dir/.tracelint.json"
+"$tool" "$dir/good.cpp" --quiet -- -std=c++20 "$inc" 2>"$dir/err" >/dev/null; rc=$?
+[ "$rc" = 2 ] && grep -q "malformed configuration" "$dir/err" || fail "huge number in configuration: exit $rc"
+rm "$dir/.tracelint.json"
+printf '4e554rule"' > "$dir/report.json"
+"$tool" confirm --static "$dir/report.json" --dynamic "$dir/report.json" 2>"$dir/err" >/dev/null; rc=$?
+[ "$rc" = 2 ] && grep -q "report.json" "$dir/err" || fail "huge number in a report: exit $rc"
 echo "hostile inputs: ok"
