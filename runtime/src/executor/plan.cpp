@@ -58,13 +58,8 @@ class offset_allocator {
 value_type concrete_type(const graph& g, int id, const std::vector<value_type>& types) {
   const auto& n = g.nodes[static_cast<std::size_t>(id)];
   if (n.kind == op_kind::constant || n.kind == op_kind::read_variable) return n.out;
-  if (n.kind == op_kind::fused_elementwise) {
-    value_type t = n.out;
-    for (int in : n.inputs)
-      if (num_elements(types[static_cast<std::size_t>(in)].shape) > num_elements(t.shape) || num_elements(t.shape) < 0)
-        t.shape = types[static_cast<std::size_t>(in)].shape;
-    return t;
-  }
+  // Fusion only takes nodes with fully known shapes, so a fused node's type is fixed.
+  if (n.kind == op_kind::fused_elementwise) return n.out;
   std::vector<const value_type*> in;
   for (int i : n.inputs) in.push_back(&types[static_cast<std::size_t>(i)]);
   return infer(n.kind, n.attrs, in, n.loc);
@@ -191,8 +186,7 @@ std::vector<tensor> plan::run(const std::vector<tensor>& inputs) {
     ~give_back() { p->release(std::move(a)); }
   } guard{this, a};
   auto* base = static_cast<char*>(a->base);
-  std::vector<buffer> in_views;  // small; reused capacity would need per-arena storage
-  in_views.reserve(8);
+  auto& in_views = a->operands;
   for (const auto& s : steps_) {
     auto i = static_cast<std::size_t>(s.node);
     const auto& n = g_.nodes[i];

@@ -32,6 +32,7 @@ class plan {
     void* base = nullptr;
     std::vector<void*> ptrs;
     std::vector<buffer> views;
+    std::vector<buffer> operands;  // a step's input views, reused across steps and replays
     // Storage of each graph output, handed to the caller as the result tensor. When the caller has
     // let go of the previous result, the next replay writes into the same storage: no allocation,
     // no copy, no fresh pages to fault in.
