@@ -1,44 +1,19 @@
 #include "hazards/baked_values.h"
 
-#include <pthread.h>
-
 #include <cstring>
 #include <sstream>
 
 #include "hazards/observations.h"
+#include "hazards/static_snapshot.h"
 #include "tracer/trace.h"
 
 namespace tl::detail {
 
 namespace {
 
-struct stack_bounds {
-  std::uintptr_t lo = 0, hi = 0;
-};
-
-// pthread_getattr_np parses /proc/self/maps for the main thread (~20 us): once per thread.
-const stack_bounds& this_thread_stack() {
-  thread_local stack_bounds b = [] {
-    stack_bounds s;
-    pthread_attr_t attr;
-    if (pthread_getattr_np(pthread_self(), &attr) == 0) {
-      void* addr = nullptr;
-      std::size_t size = 0;
-      if (pthread_attr_getstack(&attr, &addr, &size) == 0) {
-        s.lo = reinterpret_cast<std::uintptr_t>(addr);
-        s.hi = s.lo + size;
-      }
-      pthread_attr_destroy(&attr);
-    }
-    return s;
-  }();
-  return b;
-}
-
 bool in_caller_frames(const void* addr, const void* entry_frame) {
   auto a = reinterpret_cast<std::uintptr_t>(addr);
-  const auto& s = this_thread_stack();
-  return entry_frame && a > reinterpret_cast<std::uintptr_t>(entry_frame) && a < s.hi;
+  return entry_frame && a > reinterpret_cast<std::uintptr_t>(entry_frame) && a < thread_stack_top();
 }
 
 

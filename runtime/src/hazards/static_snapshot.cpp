@@ -208,8 +208,7 @@ struct static_snapshot::impl {
   std::string stack_copy;
 };
 
-namespace {
-std::uintptr_t stack_top() {
+std::uintptr_t thread_stack_top() {
   thread_local std::uintptr_t hi = [] {
     std::uintptr_t h = 0;
     pthread_attr_t attr;
@@ -223,6 +222,8 @@ std::uintptr_t stack_top() {
   }();
   return hi;
 }
+
+namespace {
 // Caller frames are compared up to this many bytes above the entry frame: enough for the frames of
 // a test or a training loop, bounded so a deep stack costs little.
 constexpr std::size_t kMaxCallerFrameBytes = 1 << 20;
@@ -261,7 +262,7 @@ static_snapshot::static_snapshot(const void* entry_frame) : impl_(new impl) {
       raw_copy(impl_->copies.back().data(), reinterpret_cast<const char*>(r.begin), r.size);
     }
   auto lo = reinterpret_cast<std::uintptr_t>(entry_frame);
-  auto hi = entry_frame ? frames_top(lo, stack_top()) : 0;
+  auto hi = entry_frame ? frames_top(lo, thread_stack_top()) : 0;
   if (entry_frame && hi > lo) {
     impl_->stack_lo = lo;
     impl_->stack_hi = std::min(hi, lo + kMaxCallerFrameBytes);

@@ -21,6 +21,10 @@ struct static_write {
   bool caller_frame = false;          // a variable of a caller's frame, not static storage
 };
 
+// Highest address of the calling thread's stack mapping, looked up once per thread
+// (pthread_getattr_np parses /proc/self/maps for the main thread: ~20 us).
+std::uintptr_t thread_stack_top();
+
 class static_snapshot {
  public:
   // With an entry frame, the live frames of the calling thread above it (the traced function's
