@@ -180,6 +180,8 @@ struct PerFileSetup {
   std::string Checks;
   std::string WarningsAsErrors;
   std::string HeaderFilter;
+  std::regex HeaderRegex;  // compiled once per file, not per finding
+  GlobList WarningsAsErrorsGlobs;
   Pack ThePack;
 };
 
@@ -244,9 +246,10 @@ bool runAnalysis(const std::vector<std::string> &Files, const tooling::Compilati
     if (!Opts.Checks.empty()) S.Checks += "," + Opts.Checks;
     S.WarningsAsErrors = C->WarningsAsErrors.value_or("");
     if (!Opts.WarningsAsErrors.empty()) S.WarningsAsErrors += "," + Opts.WarningsAsErrors;
+    S.WarningsAsErrorsGlobs = GlobList(S.WarningsAsErrors);
     S.HeaderFilter = !Opts.HeaderFilter.empty() ? Opts.HeaderFilter : C->HeaderFilterRegex.value_or("");
     try {
-      std::regex Probe(S.HeaderFilter);
+      S.HeaderRegex = std::regex(S.HeaderFilter);
     } catch (const std::regex_error &E) {
       Error = "header filter '" + S.HeaderFilter + "' is not a valid regular expression: " + E.what();
       return false;
@@ -266,29 +269,37 @@ bool runAnalysis(const std::vector<std::string> &Files, const tooling::Compilati
   }
 
   std::map<std::string, std::string> Texts;
+  std::map<std::string, NolintIndex> Nolints;  // one parse of each file's suppression comments
   std::string ResourceDir = resolveResourceDir(Opts.ResourceDir);
   std::mutex Mu;
   std::map<std::string, FunctionSummary> AllSummaries;
   std::vector<std::pair<OpenCall, std::size_t>> OpenCalls;  // with the index of the file they come from
   std::set<std::string> Analyzed(Files.begin(), Files.end());
+  // The suppression comments of a file, parsed once; called under Mu.
+  auto NolintOf = [&](const std::string &File) -> const NolintIndex & {
+    auto It = Nolints.find(File);
+    if (It == Nolints.end()) {
+      if (!Texts.count(File)) Texts[File] = readFile(File);
+      It = Nolints.emplace(File, NolintIndex(Texts[File])).first;
+    }
+    return It->second;
+  };
   // Filters a finding (header filter, line filter, NOLINT) and grades it; called under Mu.
   auto Accept = [&](Finding &F, const PerFileSetup &S, const std::string &File) {
     std::error_code EC;
     bool MainFile = std::filesystem::equivalent(F.Where.File, File, EC) || Analyzed.count(F.Where.File);
-    std::regex Header(S.HeaderFilter);
-    if (!MainFile && (S.HeaderFilter.empty() || !std::regex_search(F.Where.File, Header))) return;
+    if (!MainFile && (S.HeaderFilter.empty() || !std::regex_search(F.Where.File, S.HeaderRegex))) return;
     if (!LF.keeps(F.Where)) return;
     if (!Texts.count(F.Where.File)) Texts[F.Where.File] = readFile(F.Where.File);
     for (const auto &N : F.Notes)
       if (!Texts.count(N.Where.File)) Texts[N.Where.File] = readFile(N.Where.File);
-    NolintIndex NI(Texts[F.Where.File]);
-    if (NI.suppresses(F.Where.Line, F.CheckId)) {
+    if (NolintOf(F.Where.File).suppresses(F.Where.Line, F.CheckId)) {
       ++Out.Result.Suppressed;
       return;
     }
     const auto *Rule = Cat.find(F.CheckId);
     F.Level = Rule ? Rule->DefaultSeverity : Severity::Warning;
-    if (F.Level == Severity::Warning && GlobList(S.WarningsAsErrors).contains(F.CheckId)) F.Level = Severity::Error;
+    if (F.Level == Severity::Warning && S.WarningsAsErrorsGlobs.contains(F.CheckId)) F.Level = Severity::Error;
     Out.Result.Findings.push_back(std::move(F));
   };
   std::size_t Next = 0;
@@ -344,9 +355,7 @@ bool runAnalysis(const std::vector<std::string> &Files, const tooling::Compilati
       for (auto &O : FR.Summaries.OpenCalls) OpenCalls.emplace_back(std::move(O), I);
       // Unmatched NOLINTBEGIN/END in the main file are errors, as in clang-tidy.
       if (std::filesystem::exists(File, EC)) {
-        if (!Texts.count(File)) Texts[File] = readFile(File);
-        NolintIndex NI(Texts[File]);
-        for (const auto &E : NI.errors()) {
+        for (const auto &E : NolintOf(File).errors()) {
           Finding F;
           F.CheckId = "tracelint-nolint";
           F.Level = Severity::Error;
