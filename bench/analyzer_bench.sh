@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The analyzer against its anchors, on the same translation units, alternating runs, median of
-# RUNS (default 5) wall times:
+# RUNS (default 5) wall times, printed as RESULT lines for bench/summarize.py:
 #   tracelint vs clang-19 -fsyntax-only        (goal <= 1.15x)
 #   tracelint vs clang-tidy-19 running cppcoreguidelines-avoid-non-const-global-variables (goal <= 1.0x)
 #   tracelint -j 2 vs -j 1 on all files
@@ -39,9 +39,12 @@ for _ in $(seq "$runs"); do
   s=$(now); "$tool" -j 1 --quiet "${tus[@]}" -- "${flags[@]}" >/dev/null 2>&1 || true; j1+=($(( $(now) - s )))
   s=$(now); "$tool" -j 2 --quiet "${tus[@]}" -- "${flags[@]}" >/dev/null 2>&1 || true; j2+=($(( $(now) - s )))
 done
-a=$(med "${t_tl[@]}"); b=$(med "${t_cc[@]}"); c=$(med "${t_ct[@]}"); d=$(med "${j1[@]}"); e=$(med "${j2[@]}")
-echo "| analyzer comparison (${#tus[@]} TUs, median of $runs) | ratio | goal |"
-echo "|---|---|---|"
-awk -v a="$a" -v b="$b" 'BEGIN { printf "| tracelint / clang-19 -fsyntax-only (%.0f / %.0f ms) | %.2fx | <= 1.15x |\n", a/1e6, b/1e6, a/b }'
-awk -v a="$a" -v c="$c" 'BEGIN { printf "| tracelint / clang-tidy-19, one AST-matcher check (%.0f / %.0f ms) | %.2fx | <= 1.0x |\n", a/1e6, c/1e6, a/c }'
-awk -v d="$d" -v e="$e" 'BEGIN { printf "| tracelint -j 2 / -j 1 (%.0f / %.0f ms) | %.2fx | < 1x |\n", e/1e6, d/1e6, e/d }'
+# One RESULT line per case (the anchors' format); bench/summarize.py makes the ratios.
+result() { printf 'RESULT\tanalyzer_%s\t%s\tthreads=%s\tms\tbest=%s\tmedian=%s\tsamples=%s\n' "$1" "$2" "$3" \
+  "$(printf '%s\n' "${@:4}" | sort -n | head -1 | awk '{printf "%.1f", $1/1e6}')" "$(med "${@:4}" | awk '{printf "%.1f", $1/1e6}')" "$runs"; }
+echo "# analyzer: ${#tus[@]} TUs (examples, runtime sources, one large TU)"
+result all_tus tracelint 1 "${t_tl[@]}"
+result all_tus clang_syntax_only 1 "${t_cc[@]}"
+result all_tus clang_tidy_one_check 1 "${t_ct[@]}"
+result all_tus_one_process tracelint_j1 1 "${j1[@]}"
+result all_tus_one_process tracelint_j2 2 "${j2[@]}"

@@ -2,7 +2,8 @@
 // interleaved round by round (not run one after the other), so a burst of load on this shared
 // machine hits every case alike; each figure is the median over rounds.
 //
-// Output: the anchors' RESULT lines (../shared/anchors/README.md) and a ratio table.
+// Output: the anchors' RESULT lines (../shared/anchors/README.md); bench/summarize.py turns the
+// lines of this program, libtorch_bench and analyzer_bench.sh into one table of ratios and goals.
 #include <cblas.h>
 #include <tl/tl.h>
 
@@ -11,7 +12,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
-#include <map>
 #include <omp.h>
 #include <string>
 #include <vector>
@@ -150,33 +150,10 @@ int main(int argc, char** argv) {
   for (int r = 0; r < rounds; ++r)
     for (auto& c : cases) c.samples.push_back(time_per_iter(c.body, c.iters) * c.scale);
 
-  std::map<std::string, std::map<std::string, double>> med;
   for (auto& c : cases) {
     double m = median(c.samples);
-    med[c.bench][c.name] = m;
     auto best = *std::min_element(c.samples.begin(), c.samples.end());
     std::printf("RESULT\t%s\t%s\tthreads=%d\t%s\tbest=%.4g\tmedian=%.4g\tsamples=%d\n", c.bench.c_str(), c.name.c_str(),
                 threads, c.unit.c_str(), best, m, rounds);
   }
-  std::printf("\n| comparison (threads=%d, median of %d rounds) | ratio | goal |\n|---|---|---|\n", threads, rounds);
-  auto row = [](const char* what, double ratio, const char* goal) { std::printf("| %s | %.3fx | %s |\n", what, ratio, goal); };
-  auto& m = med["mlp784_256_10_b64_train_step"];
-  row("MLP step, check mode warn / off", m["traced_warn"] / m["traced_off"], "<= 1.03x");
-  row("MLP step, check mode assert / off", m["traced_assert"] / m["traced_off"], "<= 1.10x");
-  row("MLP step, traced / eager", m["traced_off"] / m["eager"], "< 1x");
-  auto& t = med["tiny8_16_1_b8_train_step"];
-  std::printf("| tiny step, traced | %.2f us | <= 2 us |\n", t["traced_off"]);
-  std::printf("| MLP 784-256-10 step, traced | %.3f ms | (libtorch: see docs/performance.md) |\n", m["traced_off"]);
-  row("tiny step, eager / traced", t["eager"] / t["traced_off"], "");
-  auto& o = med["op_chain_100_4elem"];
-  row("100-op chain on 4 floats, eager / traced", o["eager"] / o["traced"], ">= 5x");
-  std::printf("| 100-op chain, ns per op traced | %.1f ns | |\n", o["traced"] * 1e3 / 100);
-  auto& mm = med["matmul_f32"];
-  for (int n : {256, 512, 1024, 2048}) {
-    auto k = "n=" + std::to_string(n);
-    std::string what = "matmul " + k + ", throughput tl / cblas_sgemm";
-    row(what.c_str(), mm["sgemm_" + k] / mm["tl_" + k], ">= 0.95x");
-  }
-  auto& fc = med["fused_chain_16M"];
-  row("fused chain 16M floats, throughput tl / OpenMP loop", fc["omp_loop"] / fc["tl_traced"], ">= 0.9x");
 }

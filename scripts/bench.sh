@@ -1,14 +1,35 @@
 #!/usr/bin/env bash
-# All benchmarks, each a ratio against a baseline run side by side in the same run.
+# All benchmarks, printed as one table of ratios against baselines measured in the same run, with
+# the goals (bench/summarize.py holds them). The runtime benchmark and libtorch alternate round by
+# round (one process each per round and thread count), so load on this shared machine hits both.
+#   ROUNDS=5        rounds (each figure is a median over them)
+#   THREADS="1 2"   OMP_NUM_THREADS values for the runtime cases
+#   SKIP_ANALYZER=1 runtime only
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${TRACELINT_BUILD_DIR:-$root/build}
-"$root/scripts/setup.sh"
+rounds=${ROUNDS:-5}
+TRACELINT_SETUP_EXTRA="libtorch-dev clang-tidy-19" "$root/scripts/setup.sh"
 "$root/scripts/build.sh" "$build"
-echo "== machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
-for t in 1 2; do
-  echo "== runtime, OMP_NUM_THREADS=$t"
-  OMP_NUM_THREADS=$t TL_CHECK_MODE=warn "$build/bench/runtime_bench" "${ROUNDS:-5}" | sed -n '/^| comparison/,$p'
+cmake -S "$root" -B "$build" >/dev/null  # finds libtorch if it was installed after the first configure
+cmake --build "$build" --target libtorch_bench
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+{
+  echo "# machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); load at start $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "# $(date -Is), rounds=$rounds"
+} | tee "$log"
+for r in $(seq "$rounds"); do
+  for t in ${THREADS:-1 2}; do
+    echo "round $r/$rounds, OMP_NUM_THREADS=$t" >&2
+    OMP_NUM_THREADS=$t "$build/bench/runtime_bench" 1 >>"$log"
+    OMP_NUM_THREADS=$t "$build/bench/libtorch_bench" 1 >>"$log"
+  done
 done
-echo "== analyzer"
-"$root/bench/analyzer_bench.sh"
+if [[ "${SKIP_ANALYZER:-0}" != 1 ]]; then
+  echo "analyzer benchmarks" >&2
+  TRACELINT_BUILD_DIR="$build" RUNS="$rounds" "$root/bench/analyzer_bench.sh" >>"$log"
+fi
+echo "# load at end $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$log"
+if [[ -n "${BENCH_LOG:-}" ]]; then cp "$log" "$BENCH_LOG"; fi
+python3 "$root/bench/summarize.py" "$log"
