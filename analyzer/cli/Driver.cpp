@@ -9,6 +9,8 @@
 #include <set>
 #include <sstream>
 #include <thread>
+#include <chrono>
+#include <csignal>
 
 #include "checks/Check.h"
 #include "clang/AST/ASTConsumer.h"
@@ -18,6 +20,10 @@
 #include "clang/Frontend/FrontendAction.h"
 #include "clang/Tooling/ArgumentsAdjusters.h"
 #include "clang/Tooling/Tooling.h"
+#include "cli/FileAnalysis.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FileUtilities.h"
+#include "llvm/Support/Program.h"
 #include "core/Config.h"
 #include "core/Glob.h"
 #include "core/Nolint.h"
@@ -74,101 +80,6 @@ std::vector<std::string> enabledChecks(const std::string &Globs, const Catalogue
 
 namespace {
 
-// g++ compile databases carry flags clang does not know; drop them with clang's own option table.
-tooling::ArgumentsAdjuster dropUnknownArguments() {
-  return [](const tooling::CommandLineArguments &Args, StringRef) {
-    if (Args.empty()) return Args;
-    const auto &Table = driver::getDriverOptTable();
-    std::vector<const char *> Argv;
-    for (std::size_t I = 1; I < Args.size(); ++I) Argv.push_back(Args[I].c_str());
-    unsigned MissingIndex = 0, MissingCount = 0;
-    auto Parsed = Table.ParseArgs(Argv, MissingIndex, MissingCount);
-    std::set<std::string> Unknown;
-    for (const auto *A : Parsed.filtered(driver::options::OPT_UNKNOWN)) Unknown.insert(A->getAsString(Parsed));
-    tooling::CommandLineArguments Out{Args[0]};
-    for (std::size_t I = 1; I < Args.size(); ++I)
-      if (!Unknown.count(Args[I])) Out.push_back(Args[I]);
-    return Out;
-  };
-}
-
-struct FileResult {
-  std::vector<Finding> Findings;
-  FileSummaries Summaries;
-  std::vector<std::string> Errors;  // compiler errors
-  std::string CheckFailure;
-};
-
-class ErrorCollector : public DiagnosticConsumer {
- public:
-  explicit ErrorCollector(FileResult &R) : R(R) {}
-  void HandleDiagnostic(DiagnosticsEngine::Level Level, const Diagnostic &Info) override {
-    DiagnosticConsumer::HandleDiagnostic(Level, Info);
-    if (Level < DiagnosticsEngine::Error) return;
-    SmallString<256> Msg;
-    Info.FormatDiagnostic(Msg);
-    std::string Where;
-    if (Info.hasSourceManager() && Info.getLocation().isValid()) {
-      auto PL = Info.getSourceManager().getPresumedLoc(Info.getLocation());
-      if (PL.isValid()) Where = std::string(PL.getFilename()) + ":" + std::to_string(PL.getLine()) + ":" + std::to_string(PL.getColumn()) + ": ";
-    }
-    if (R.Errors.size() < 20) R.Errors.push_back(Where + Msg.str().str());
-  }
-
- private:
-  FileResult &R;
-};
-
-class TraceConsumer : public ASTConsumer {
- public:
-  TraceConsumer(const Pack &P, const std::vector<std::string> &Checks, FileResult &R) : P(P), Checks(Checks), R(R) {}
-  void HandleTranslationUnit(ASTContext &Ctx) override {
-    // No C++ exception may cross Clang's frames: everything a check throws ends here.
-    try {
-      TracedRegionModel Model(Ctx, P);
-      if (std::find(Checks.begin(), Checks.end(), "trace-host-mutation") != Checks.end()) summarizeFile(Ctx, Model, R.Summaries);
-      for (const auto &Id : Checks) {
-        auto C = checkRegistry().at(Id)();
-        CheckContext CC{Ctx, Model, [&](Finding F) { R.Findings.push_back(std::move(F)); }};
-        C->run(CC);
-      }
-    } catch (const std::exception &E) {
-      R.CheckFailure = std::string("a check failed: ") + E.what();
-    } catch (...) {
-      R.CheckFailure = "a check failed with an unknown exception";
-    }
-  }
-
- private:
-  const Pack &P;
-  const std::vector<std::string> &Checks;
-  FileResult &R;
-};
-
-class TraceAction : public ASTFrontendAction {
- public:
-  TraceAction(const Pack &P, const std::vector<std::string> &Checks, FileResult &R) : P(P), Checks(Checks), R(R) {}
-  std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &, StringRef) override {
-    return std::make_unique<TraceConsumer>(P, Checks, R);
-  }
-
- private:
-  const Pack &P;
-  const std::vector<std::string> &Checks;
-  FileResult &R;
-};
-
-class TraceActionFactory : public tooling::FrontendActionFactory {
- public:
-  TraceActionFactory(const Pack &P, const std::vector<std::string> &Checks, FileResult &R) : P(P), Checks(Checks), R(R) {}
-  std::unique_ptr<FrontendAction> create() override { return std::make_unique<TraceAction>(P, Checks, R); }
-
- private:
-  const Pack &P;
-  const std::vector<std::string> &Checks;
-  FileResult &R;
-};
-
 std::string readFile(const std::string &Path) {
   std::ifstream In(Path, std::ios::binary);
   std::stringstream SS;
@@ -201,31 +112,10 @@ struct LineFilter {
   }
 };
 
-}  // namespace
-
-bool runAnalysis(const std::vector<std::string> &Files, const tooling::CompilationDatabase &DB, const DriverOptions &Opts,
-                 const Catalogue &Cat, DriverOutput &Out, std::string &Error) {
-  for (const auto &[Id, Factory] : checkRegistry()) {
-    if (!Cat.find(Id)) {
-      Error = "internal error: check '" + Id + "' is registered but not in the rule catalogue";
-      return false;
-    }
-  }
-  LineFilter LF;
-  if (!Opts.LineFilterJson.empty()) {
-    try {
-      auto J = nlohmann::json::parse(Opts.LineFilterJson);
-      LF.Active = true;
-      for (const auto &F : J) {
-        std::vector<std::pair<unsigned, unsigned>> Ranges;
-        for (const auto &R : F.value("lines", nlohmann::json::array())) Ranges.emplace_back(R.at(0).get<unsigned>(), R.at(1).get<unsigned>());
-        LF.Files.emplace_back(F.at("name").get<std::string>(), Ranges);
-      }
-    } catch (const std::exception &E) {
-      Error = std::string("--line-filter: malformed JSON: ") + E.what();
-      return false;
-    }
-  }
+// Configuration and packs are resolved up front, so a configuration error stops the run before
+// any file is analyzed (exit code 2), as clang-tidy does.
+bool prepareSetups(const std::vector<std::string> &Files, const DriverOptions &Opts, std::vector<PerFileSetup> &Setups,
+                   std::string &Error) {
   std::optional<Config> Fixed;
   if (!Opts.ConfigText.empty()) {
     Fixed = parseConfigText(Opts.ConfigText, "--config", Error);
@@ -234,9 +124,6 @@ bool runAnalysis(const std::vector<std::string> &Files, const tooling::Compilati
     Fixed = parseConfigFile(Opts.ConfigFile, Error);
     if (!Fixed) return false;
   }
-  // Configuration and packs are resolved up front, so a configuration error stops the run before
-  // any file is analyzed (exit code 2), as clang-tidy does.
-  std::vector<PerFileSetup> Setups;
   std::map<std::string, Pack> PackCache;
   for (const auto &File : Files) {
     auto C = Fixed ? Fixed : configForFile(File, Error);
@@ -267,10 +154,99 @@ bool runAnalysis(const std::vector<std::string> &Files, const tooling::Compilati
     }
     Setups.push_back(std::move(S));
   }
+  return true;
+}
+
+// Runs one file's analysis in a child process (this binary, in worker mode): a crash or a hang
+// there costs that file's findings only. The child writes its FileResult as JSON to a temporary file.
+FileResult analyzeInWorkerProcess(std::size_t Index, const DriverOptions &Opts, std::string &Failure) {
+  FileResult FR;
+  llvm::SmallString<128> ResultPath;
+  if (auto EC = llvm::sys::fs::createTemporaryFile("tracelint-worker", "json", ResultPath)) {
+    Failure = "cannot create a temporary file for the worker process: " + EC.message();
+    return FR;
+  }
+  llvm::FileRemover Remove(ResultPath);
+  std::vector<std::string> Args{Opts.SelfCommand.front(), "--internal-worker-file=" + std::to_string(Index),
+                                "--internal-worker-result=" + ResultPath.str().str()};
+  Args.insert(Args.end(), Opts.SelfCommand.begin() + 1, Opts.SelfCommand.end());
+  std::vector<llvm::StringRef> Refs(Args.begin(), Args.end());
+  std::optional<llvm::StringRef> Redirects[] = {llvm::StringRef(""), llvm::StringRef(""), llvm::StringRef("")};
+  std::string ErrMsg;
+  bool ExecFailed = false;
+  // ExecuteAndWait's time limit is a process-wide alarm, which -j N workers waiting at once would
+  // steal from each other; each worker polls its child with non-blocking waits instead.
+  auto Start = std::chrono::steady_clock::now();
+  auto Child = llvm::sys::ExecuteNoWait(Args.front(), Refs, std::nullopt, Redirects, 0, &ErrMsg, &ExecFailed);
+  bool TimedOut = false;
+  auto Pause = std::chrono::milliseconds(1);
+  llvm::sys::ProcessInfo Done;
+  while (!ExecFailed) {
+    Done = llvm::sys::Wait(Child, /*SecondsToWait=*/0, &ErrMsg);
+    if (Done.Pid != 0) break;
+    if (Opts.FileTimeoutSeconds &&
+        std::chrono::steady_clock::now() - Start >= std::chrono::seconds(Opts.FileTimeoutSeconds)) {
+      TimedOut = true;
+      ::kill(Child.Pid, SIGKILL);
+      Done = llvm::sys::Wait(Child, std::nullopt, &ErrMsg);
+      break;
+    }
+    std::this_thread::sleep_for(Pause);
+    Pause = std::min(Pause * 2, std::chrono::milliseconds(20));
+  }
+  int RC = Done.ReturnCode;
+  if (ExecFailed) {
+    Failure = "cannot start a worker process: " + ErrMsg;
+  } else if (TimedOut) {
+    Failure = "exceeded the time budget of " + std::to_string(Opts.FileTimeoutSeconds) +
+              " s per file (--file-timeout) and was stopped";
+  } else if (RC < 0) {
+    Failure = "the analyzer crashed on this file (" + (ErrMsg.empty() ? std::string("killed") : ErrMsg) +
+              "); the other files are unaffected; --isolate=false analyzes in-process and prints a stack trace";
+  } else {
+    std::string ParseError;
+    auto Parsed = fileResultFromJson(readFile(ResultPath.str().str()), ParseError);
+    if (!Parsed)
+      Failure = "the worker process ended (exit code " + std::to_string(RC) + ") without a readable result: " + ParseError;
+    else {
+      FR = std::move(*Parsed);
+      Failure = failureReason(FR);
+    }
+  }
+  return FR;
+}
+
+}  // namespace
+
+bool runAnalysis(const std::vector<std::string> &Files, const tooling::CompilationDatabase &DB, const DriverOptions &Opts,
+                 const Catalogue &Cat, DriverOutput &Out, std::string &Error) {
+  for (const auto &[Id, Factory] : checkRegistry()) {
+    if (!Cat.find(Id)) {
+      Error = "internal error: check '" + Id + "' is registered but not in the rule catalogue";
+      return false;
+    }
+  }
+  LineFilter LF;
+  if (!Opts.LineFilterJson.empty()) {
+    try {
+      auto J = nlohmann::json::parse(Opts.LineFilterJson);
+      LF.Active = true;
+      for (const auto &F : J) {
+        std::vector<std::pair<unsigned, unsigned>> Ranges;
+        for (const auto &R : F.value("lines", nlohmann::json::array())) Ranges.emplace_back(R.at(0).get<unsigned>(), R.at(1).get<unsigned>());
+        LF.Files.emplace_back(F.at("name").get<std::string>(), Ranges);
+      }
+    } catch (const std::exception &E) {
+      Error = std::string("--line-filter: malformed JSON: ") + E.what();
+      return false;
+    }
+  }
+  std::vector<PerFileSetup> Setups;
+  if (!prepareSetups(Files, Opts, Setups, Error)) return false;
+  CompileAdjustments Adj{Opts.ExtraArgs, Opts.ExtraArgsBefore, resolveResourceDir(Opts.ResourceDir)};
 
   std::map<std::string, std::string> Texts;
   std::map<std::string, NolintIndex> Nolints;  // one parse of each file's suppression comments
-  std::string ResourceDir = resolveResourceDir(Opts.ResourceDir);
   std::mutex Mu;
   std::map<std::string, FunctionSummary> AllSummaries;
   std::vector<std::pair<OpenCall, std::size_t>> OpenCalls;  // with the index of the file they come from
@@ -320,32 +296,11 @@ bool runAnalysis(const std::vector<std::string> &Files, const tooling::Compilati
         Failure = "file not found";
       } else if (DB.getCompileCommands(File).empty()) {
         Failure = "no compile command for this file in the compilation database";
+      } else if (Opts.Isolate && !Opts.SelfCommand.empty()) {
+        FR = analyzeInWorkerProcess(I, Opts, Failure);
       } else {
-        auto Checks = enabledChecks(S.Checks, Cat);
-        tooling::ClangTool Tool(DB, {File});
-        Tool.appendArgumentsAdjuster(dropUnknownArguments());
-        Tool.appendArgumentsAdjuster(tooling::getClangStripOutputAdjuster());
-        Tool.appendArgumentsAdjuster(tooling::getClangSyntaxOnlyAdjuster());
-        std::vector<std::string> Before = Opts.ExtraArgsBefore;
-        Tool.appendArgumentsAdjuster(tooling::getInsertArgumentAdjuster(Before, tooling::ArgumentInsertPosition::BEGIN));
-        std::vector<std::string> After = Opts.ExtraArgs;
-        After.push_back("-Wno-unknown-warning-option");
-        After.push_back("-Qunused-arguments");
-        Tool.appendArgumentsAdjuster(tooling::getInsertArgumentAdjuster(After, tooling::ArgumentInsertPosition::END));
-        Tool.appendArgumentsAdjuster([ResourceDir](const tooling::CommandLineArguments &Args, StringRef) {
-          for (const auto &A : Args)
-            if (A.rfind("-resource-dir", 0) == 0) return Args;
-          auto Out = Args;
-          Out.insert(Out.begin() + (Out.empty() ? 0 : 1), "-resource-dir=" + ResourceDir);
-          return Out;
-        });
-        ErrorCollector Diags(FR);
-        Tool.setDiagnosticConsumer(&Diags);
-        TraceActionFactory Factory(S.ThePack, Checks, FR);
-        int RC = Tool.run(&Factory);
-        if (!FR.CheckFailure.empty()) Failure = FR.CheckFailure;
-        else if (!FR.Errors.empty()) Failure = "did not parse: " + FR.Errors.front() + (FR.Errors.size() > 1 ? " (and " + std::to_string(FR.Errors.size() - 1) + " more errors)" : "");
-        else if (RC != 0) Failure = "the compiler could not run on this file";
+        FR = analyzeFile(File, DB, Adj, S.ThePack, enabledChecks(S.Checks, Cat));
+        Failure = failureReason(FR);
       }
       std::lock_guard<std::mutex> L(Mu);
       Out.Result.FilesAnalyzed.push_back(File);
@@ -385,6 +340,19 @@ bool runAnalysis(const std::vector<std::string> &Files, const tooling::Compilati
   std::sort(Out.Result.FilesAnalyzed.begin(), Out.Result.FilesAnalyzed.end());
   std::sort(Out.Result.Failures.begin(), Out.Result.Failures.end(), [](const auto &A, const auto &B) { return A.File < B.File; });
   return true;
+}
+
+int runWorker(const std::vector<std::string> &Files, std::size_t Index, const tooling::CompilationDatabase &DB,
+              const DriverOptions &Opts, const Catalogue &Cat, const std::string &ResultPath) {
+  std::string Error;
+  std::vector<PerFileSetup> Setups;
+  if (Index >= Files.size() || !prepareSetups(Files, Opts, Setups, Error)) return 2;
+  CompileAdjustments Adj{Opts.ExtraArgs, Opts.ExtraArgsBefore, resolveResourceDir(Opts.ResourceDir)};
+  const auto &S = Setups[Index];
+  auto FR = analyzeFile(Files[Index], DB, Adj, S.ThePack, enabledChecks(S.Checks, Cat));
+  std::ofstream Out(ResultPath, std::ios::binary | std::ios::trunc);
+  Out << toJson(FR);
+  return Out.flush() ? 0 : 2;
 }
 
 }  // namespace tracelint

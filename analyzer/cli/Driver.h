@@ -25,6 +25,11 @@ struct DriverOptions {
   std::string ConfigFile;          // --config-file
   std::string RulesDir;
   unsigned Jobs = 1;
+  // Crash isolation: each file is analyzed by a worker process (this binary run as SelfCommand
+  // plus the worker options), stopped after FileTimeoutSeconds (0: no limit).
+  bool Isolate = true;
+  unsigned FileTimeoutSeconds = 300;
+  std::vector<std::string> SelfCommand;  // executable path, then this run's arguments
 };
 
 struct DriverOutput {
@@ -35,6 +40,11 @@ struct DriverOutput {
 // Returns false and sets Error for usage or configuration errors (exit code 2).
 bool runAnalysis(const std::vector<std::string> &Files, const clang::tooling::CompilationDatabase &DB,
                  const DriverOptions &Opts, const Catalogue &Cat, DriverOutput &Out, std::string &Error);
+
+// Worker mode: analyzes Files[Index] alone and writes its raw result (before filters) as JSON to
+// ResultPath. Returns the process exit code.
+int runWorker(const std::vector<std::string> &Files, std::size_t Index, const clang::tooling::CompilationDatabase &DB,
+              const DriverOptions &Opts, const Catalogue &Cat, const std::string &ResultPath);
 
 // Resource dir for Clang's builtin headers: --resource-dir, $TRACELINT_RESOURCE_DIR,
 // <bin>/../lib/clang/<major> when it holds stddef.h, then the one recorded at configure time.

@@ -8,6 +8,7 @@
 #include "clang/Tooling/CompilationDatabase.h"
 #include "clang/Tooling/JSONCompilationDatabase.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Process.h"
 
 using namespace tracelint;
@@ -51,6 +52,11 @@ cl::opt<std::string> Output("output", cl::desc("Write the report to this file in
 cl::opt<std::string> ExportFixes("export-fixes", cl::desc("Write fixes as clang-tidy YAML (clang-apply-replacements reads it)"), cl::cat(Category));
 cl::opt<std::string> ResourceDir("resource-dir", cl::desc("Clang resource directory (builtin headers)"), cl::cat(Category));
 cl::opt<bool> PrintResourceDir("print-resource-dir", cl::desc("Print the resource directory tracelint uses and exit"), cl::cat(Category));
+cl::opt<bool> Isolate("isolate", cl::desc("Analyze each file in a worker process, so a crash or a hang costs that file only (default: when more than one file is given)"), cl::init(true), cl::cat(Category));
+cl::opt<unsigned> FileTimeout("file-timeout", cl::desc("Seconds a file's analysis may take before it is stopped and reported as failed (default 300; 0: no limit; needs --isolate)"), cl::init(300), cl::cat(Category));
+// Worker mode, used by --isolate: analyze one of the files and write its result for the parent.
+cl::opt<int> WorkerFile("internal-worker-file", cl::Hidden, cl::init(-1));
+cl::opt<std::string> WorkerResult("internal-worker-result", cl::Hidden);
 cl::opt<std::string> RepoRoot("repo-root", cl::desc("Root that SARIF URIs are relative to (default: current directory)"), cl::cat(Category));
 
 std::string readAll(const std::string &Path) {
@@ -86,6 +92,10 @@ bool writeOutput(const std::string &Path, const std::string &Text) {
 }  // namespace
 
 int main(int argc, const char **argv) {
+  // The worker processes get this run's arguments as given (before the fixed compilation
+  // database takes the ones after "--").
+  std::vector<std::string> SelfCommand{llvm::sys::fs::getMainExecutable(argv[0], reinterpret_cast<void *>(&main))};
+  SelfCommand.insert(SelfCommand.end(), argv + 1, argv + argc);
   if (argc > 1 && std::string(argv[1]) == "confirm") return runConfirm(std::vector<std::string>(argv + 2, argv + argc), TRACELINT_VERSION);
   cl::SetVersionPrinter([](llvm::raw_ostream &OS) { OS << "tracelint " TRACELINT_VERSION " (LLVM " TRACELINT_LLVM_VERSION ")\n"; });
   cl::HideUnrelatedOptions(Category);
@@ -161,11 +171,19 @@ int main(int argc, const char **argv) {
   Opts.ConfigFile = ConfigFile;
   Opts.RulesDir = RulesDir;
   Opts.Jobs = Jobs;
+  Opts.FileTimeoutSeconds = FileTimeout;
+  Opts.SelfCommand = SelfCommand;
   std::vector<std::string> Files;
   for (const auto &S : Sources) {
     std::error_code EC;
     auto Abs = std::filesystem::absolute(S, EC).lexically_normal().string();
     Files.push_back(Abs);
+  }
+  // One file has no other file's findings to lose: it runs in-process unless --isolate says so.
+  Opts.Isolate = Isolate.getNumOccurrences() ? bool(Isolate) : Files.size() > 1;
+  if (WorkerFile >= 0) {
+    llvm::sys::Process::PreventCoreFiles();  // a crash is reported by the parent, not left as a core file
+    return runWorker(Files, static_cast<std::size_t>(WorkerFile), *DB, Opts, *Cat, WorkerResult);
   }
   DriverOutput Out;
   if (!runAnalysis(Files, *DB, Opts, *Cat, Out, Error)) {

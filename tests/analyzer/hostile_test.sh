@@ -97,4 +97,33 @@ rm "$dir/.tracelint.json"
 printf '4e554rule"' > "$dir/report.json"
 "$tool" confirm --static "$dir/report.json" --dynamic "$dir/report.json" 2>"$dir/err" >/dev/null; rc=$?
 [ "$rc" = 2 ] && grep -q "report.json" "$dir/err" || fail "huge number in a report: exit $rc"
+
+# Crash isolation and the per-file time budget: a file that crashes the compiler and a file whose
+# constant evaluation would run for minutes each become that file's "analysis failed" record; the
+# good file's finding is still reported, in every output format.
+cat > "$dir/crash.cpp" <<'CPP'
+#pragma clang __debug crash
+int main() {}
+CPP
+cat > "$dir/hang.cpp" <<'CPP'
+constexpr long spin() { long s = 0; for (long i = 0; i < 4000000000L; ++i) s += i % 7; return s; }
+static_assert(spin() > 0);
+int main() {}
+CPP
+start=$(date +%s)
+n=$(cd "$dir" && "$tool" --file-timeout=5 -j 2 crash.cpp good.cpp hang.cpp --quiet --format=json -- -std=c++20 "$inc" -fconstexpr-steps=2147483647 2>"$dir/err" | findings); rc=${PIPESTATUS[0]}
+took=$(( $(date +%s) - start ))
+[ "$rc" = 3 ] && [ "$n" = 1 ] || fail "crash + hang + good: exit $rc, $n findings"
+grep -q "crash.cpp: error: analysis failed: the analyzer crashed on this file" "$dir/err" || fail "crash message: $(cat "$dir/err")"
+grep -q "hang.cpp: error: analysis failed: exceeded the time budget of 5 s" "$dir/err" || fail "time budget message: $(cat "$dir/err")"
+[ "$took" -lt 60 ] || fail "time budget not enforced: the run took $took s"
+ls "$dir"/core* >/dev/null 2>&1 && fail "a worker left a core file"
+(cd "$dir" && "$tool" --file-timeout=5 crash.cpp good.cpp --quiet --format=sarif -- -std=c++20 "$inc" 2>/dev/null) > "$dir/out.sarif"
+python3 - "$dir/out.sarif" <<'PY' || fail "SARIF of a crashed file"
+import json, sys
+run = json.load(open(sys.argv[1]))["runs"][0]
+assert len(run["results"]) == 1, run["results"]
+notes = run["invocations"][0]["toolExecutionNotifications"]
+assert any("crashed" in n["message"]["text"] for n in notes), notes
+PY
 echo "hostile inputs: ok"

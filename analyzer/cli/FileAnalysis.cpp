@@ -1,0 +1,203 @@
+#include "cli/FileAnalysis.h"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "checks/Check.h"
+#include "clang/AST/ASTConsumer.h"
+#include "clang/Basic/Diagnostic.h"
+#include "clang/Driver/Options.h"
+#include "clang/Frontend/CompilerInstance.h"
+#include "clang/Frontend/FrontendAction.h"
+#include "clang/Tooling/ArgumentsAdjusters.h"
+#include "clang/Tooling/Tooling.h"
+#include "llvm/Option/ArgList.h"
+#include "llvm/Option/OptTable.h"
+
+namespace tracelint {
+
+using namespace clang;
+
+namespace {
+
+// g++ compile databases carry flags clang does not know; drop them with clang's own option table.
+tooling::ArgumentsAdjuster dropUnknownArguments() {
+  return [](const tooling::CommandLineArguments &Args, StringRef) {
+    if (Args.empty()) return Args;
+    const auto &Table = driver::getDriverOptTable();
+    std::vector<const char *> Argv;
+    for (std::size_t I = 1; I < Args.size(); ++I) Argv.push_back(Args[I].c_str());
+    unsigned MissingIndex = 0, MissingCount = 0;
+    auto Parsed = Table.ParseArgs(Argv, MissingIndex, MissingCount);
+    std::set<std::string> Unknown;
+    for (const auto *A : Parsed.filtered(driver::options::OPT_UNKNOWN)) Unknown.insert(A->getAsString(Parsed));
+    tooling::CommandLineArguments Out{Args[0]};
+    for (std::size_t I = 1; I < Args.size(); ++I)
+      if (!Unknown.count(Args[I])) Out.push_back(Args[I]);
+    return Out;
+  };
+}
+
+
+class ErrorCollector : public DiagnosticConsumer {
+ public:
+  explicit ErrorCollector(FileResult &R) : R(R) {}
+  void HandleDiagnostic(DiagnosticsEngine::Level Level, const Diagnostic &Info) override {
+    DiagnosticConsumer::HandleDiagnostic(Level, Info);
+    if (Level < DiagnosticsEngine::Error) return;
+    SmallString<256> Msg;
+    Info.FormatDiagnostic(Msg);
+    std::string Where;
+    if (Info.hasSourceManager() && Info.getLocation().isValid()) {
+      auto PL = Info.getSourceManager().getPresumedLoc(Info.getLocation());
+      if (PL.isValid()) Where = std::string(PL.getFilename()) + ":" + std::to_string(PL.getLine()) + ":" + std::to_string(PL.getColumn()) + ": ";
+    }
+    if (R.Errors.size() < 20) R.Errors.push_back(Where + Msg.str().str());
+  }
+
+ private:
+  FileResult &R;
+};
+
+class TraceConsumer : public ASTConsumer {
+ public:
+  TraceConsumer(const Pack &P, const std::vector<std::string> &Checks, FileResult &R) : P(P), Checks(Checks), R(R) {}
+  void HandleTranslationUnit(ASTContext &Ctx) override {
+    // No C++ exception may cross Clang's frames: everything a check throws ends here.
+    try {
+      TracedRegionModel Model(Ctx, P);
+      if (std::find(Checks.begin(), Checks.end(), "trace-host-mutation") != Checks.end()) summarizeFile(Ctx, Model, R.Summaries);
+      for (const auto &Id : Checks) {
+        auto C = checkRegistry().at(Id)();
+        CheckContext CC{Ctx, Model, [&](Finding F) { R.Findings.push_back(std::move(F)); }};
+        C->run(CC);
+      }
+    } catch (const std::exception &E) {
+      R.CheckFailure = std::string("a check failed: ") + E.what();
+    } catch (...) {
+      R.CheckFailure = "a check failed with an unknown exception";
+    }
+  }
+
+ private:
+  const Pack &P;
+  const std::vector<std::string> &Checks;
+  FileResult &R;
+};
+
+class TraceAction : public ASTFrontendAction {
+ public:
+  TraceAction(const Pack &P, const std::vector<std::string> &Checks, FileResult &R) : P(P), Checks(Checks), R(R) {}
+  std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &, StringRef) override {
+    return std::make_unique<TraceConsumer>(P, Checks, R);
+  }
+
+ private:
+  const Pack &P;
+  const std::vector<std::string> &Checks;
+  FileResult &R;
+};
+
+// For code held in memory there is no ClangTool to take a diagnostic consumer; the action installs
+// the error collector itself.
+class CollectingTraceAction : public TraceAction {
+ public:
+  CollectingTraceAction(const Pack &P, const std::vector<std::string> &Checks, FileResult &R) : TraceAction(P, Checks, R), R(R) {}
+  bool BeginSourceFileAction(CompilerInstance &CI) override {
+    CI.getDiagnostics().setClient(new ErrorCollector(R), /*ShouldOwnClient=*/true);
+    return TraceAction::BeginSourceFileAction(CI);
+  }
+
+ private:
+  FileResult &R;
+};
+
+class TraceActionFactory : public tooling::FrontendActionFactory {
+ public:
+  TraceActionFactory(const Pack &P, const std::vector<std::string> &Checks, FileResult &R) : P(P), Checks(Checks), R(R) {}
+  std::unique_ptr<FrontendAction> create() override { return std::make_unique<TraceAction>(P, Checks, R); }
+
+ private:
+  const Pack &P;
+  const std::vector<std::string> &Checks;
+  FileResult &R;
+};
+
+}  // namespace
+
+FileResult analyzeFile(const std::string &File, const tooling::CompilationDatabase &DB, const CompileAdjustments &Adj,
+                       const Pack &P, const std::vector<std::string> &Checks) {
+  FileResult FR;
+  tooling::ClangTool Tool(DB, {File});
+  Tool.appendArgumentsAdjuster(dropUnknownArguments());
+  Tool.appendArgumentsAdjuster(tooling::getClangStripOutputAdjuster());
+  Tool.appendArgumentsAdjuster(tooling::getClangSyntaxOnlyAdjuster());
+  Tool.appendArgumentsAdjuster(tooling::getInsertArgumentAdjuster(Adj.ExtraArgsBefore, tooling::ArgumentInsertPosition::BEGIN));
+  std::vector<std::string> After = Adj.ExtraArgs;
+  After.push_back("-Wno-unknown-warning-option");
+  After.push_back("-Qunused-arguments");
+  Tool.appendArgumentsAdjuster(tooling::getInsertArgumentAdjuster(After, tooling::ArgumentInsertPosition::END));
+  Tool.appendArgumentsAdjuster([ResourceDir = Adj.ResourceDir](const tooling::CommandLineArguments &Args, StringRef) {
+    for (const auto &A : Args)
+      if (A.rfind("-resource-dir", 0) == 0) return Args;
+    auto Out = Args;
+    Out.insert(Out.begin() + (Out.empty() ? 0 : 1), "-resource-dir=" + ResourceDir);
+    return Out;
+  });
+  ErrorCollector Diags(FR);
+  Tool.setDiagnosticConsumer(&Diags);
+  TraceActionFactory Factory(P, Checks, FR);
+  FR.ToolStatus = Tool.run(&Factory);
+  return FR;
+}
+
+FileResult analyzeCode(const std::string &Code, const std::string &FileName, const std::vector<std::string> &Args,
+                       const Pack &P, const std::vector<std::string> &Checks, const VirtualFiles &Headers) {
+  FileResult FR;
+  std::vector<std::string> All = Args;
+  All.push_back("-fsyntax-only");
+  bool Ok = tooling::runToolOnCodeWithArgs(std::make_unique<CollectingTraceAction>(P, Checks, FR), Code, All, FileName,
+                                           "tracelint", std::make_shared<PCHContainerOperations>(), Headers);
+  FR.ToolStatus = Ok ? 0 : 1;
+  return FR;
+}
+
+std::string failureReason(const FileResult &R) {
+  if (!R.CheckFailure.empty()) return R.CheckFailure;
+  if (!R.Errors.empty())
+    return "did not parse: " + R.Errors.front() +
+           (R.Errors.size() > 1 ? " (and " + std::to_string(R.Errors.size() - 1) + " more errors)" : "");
+  if (R.ToolStatus != 0) return "the compiler could not run on this file";
+  return "";
+}
+
+// The worker protocol's JSON. Field names are short and private to one tracelint binary talking to
+// itself, so they carry no compatibility promise.
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(SourcePoint, File, Line, Column)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(FindingNote, Where, Message)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(FixIt, Begin, FileOffset, Length, Replacement)
+NLOHMANN_JSON_SERIALIZE_ENUM(Severity, {{Severity::Note, "note"}, {Severity::Warning, "warning"}, {Severity::Error, "error"}})
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Finding, CheckId, Level, Where, Message, Notes, Fixes, TracedFunction,
+                                   TracedFunctionLocation, Entity)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(SummaryWrite, Where, Entity, Shown, How)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(FunctionSummary, Name, Writes, Callees)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(OpenCall, CalleeUsr, CalleeName, TracedFunction, TracedFunctionLocation, Notes)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(FileSummaries, Functions, OpenCalls)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(FileResult, Findings, Summaries, Errors, CheckFailure, ToolStatus)
+
+std::string toJson(const FileResult &R) {
+  // Source text may hold bytes that are not UTF-8 (a message quotes code); replace, never throw.
+  return nlohmann::json(R).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::optional<FileResult> fileResultFromJson(const std::string &Text, std::string &Error) {
+  try {
+    return nlohmann::json::parse(Text).get<FileResult>();
+  } catch (const std::exception &E) {
+    Error = E.what();
+    return std::nullopt;
+  }
+}
+
+}  // namespace tracelint
