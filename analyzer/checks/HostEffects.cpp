@@ -85,6 +85,7 @@ std::optional<FixIt> printFix(const CheckContext &C, const CallExpr *E, const St
   X.FileOffset = SM.getFileOffset(Begin);
   X.Length = SM.getFileOffset(End) - X.FileOffset;
   X.Replacement = P.PrintFunction + "(" + Arg.str() + ")";
+  X.Original = Lexer::getSourceText(CharSourceRange::getCharRange(Begin, End), SM, C.Ctx.getLangOpts()).str();
   return X;
 }
 }  // namespace

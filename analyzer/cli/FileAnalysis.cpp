@@ -176,7 +176,7 @@ std::string failureReason(const FileResult &R) {
 // itself, so they carry no compatibility promise.
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(SourcePoint, File, Line, Column)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(FindingNote, Where, Message)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(FixIt, Begin, FileOffset, Length, Replacement)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(FixIt, Begin, FileOffset, Length, Replacement, Original)
 NLOHMANN_JSON_SERIALIZE_ENUM(Severity, {{Severity::Note, "note"}, {Severity::Warning, "warning"}, {Severity::Error, "error"}})
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Finding, CheckId, Level, Where, Message, Notes, Fixes, TracedFunction,
                                    TracedFunctionLocation, Entity)

@@ -2,9 +2,12 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <set>
+#include <sstream>
 
 #include "cli/Driver.h"
 #include "confirm/Confirm.h"
+#include "output/FixApplier.h"
 #include "clang/Tooling/CompilationDatabase.h"
 #include "clang/Tooling/JSONCompilationDatabase.h"
 #include "llvm/Support/CommandLine.h"
@@ -26,7 +29,8 @@ tracing APIs described by packs) of C++ code.
 
 Exit codes:
   0  no error-level finding
-  1  error-level findings (for example through --warnings-as-errors)
+  1  error-level findings (for example through --warnings-as-errors), or --fix could not apply
+     some fixes (conflicts, files changed since analysis, unwritable files)
   2  usage or configuration error (nothing was analyzed)
   3  at least one file could not be analyzed (it did not parse, or a check failed on it);
      the other files were analyzed and reported
@@ -49,6 +53,7 @@ cl::opt<std::string> UseColor("use-color", cl::desc("Color output: auto (default
 cl::opt<unsigned> Jobs("j", cl::desc("Files analyzed in parallel (-j N or -jN)"), cl::init(1), cl::Prefix, cl::cat(Category));
 cl::opt<std::string> Format("format", cl::desc("Output format: text (default), json (LSP-shaped), sarif"), cl::init("text"), cl::cat(Category));
 cl::opt<std::string> Output("output", cl::desc("Write the report to this file instead of stdout"), cl::cat(Category));
+cl::opt<bool> Fix("fix", cl::desc("Apply the fixes of the findings to the files (all-or-nothing per finding; conflicting fixes are reported and skipped)"), cl::cat(Category));
 cl::opt<std::string> ExportFixes("export-fixes", cl::desc("Write fixes as clang-tidy YAML (clang-apply-replacements reads it)"), cl::cat(Category));
 cl::opt<std::string> ResourceDir("resource-dir", cl::desc("Clang resource directory (builtin headers)"), cl::cat(Category));
 cl::opt<bool> PrintResourceDir("print-resource-dir", cl::desc("Print the resource directory tracelint uses and exit"), cl::cat(Category));
@@ -87,6 +92,35 @@ bool writeOutput(const std::string &Path, const std::string &Text) {
     return false;
   }
   return true;
+}
+
+// --fix. Files that failed to analyze get no fix: their findings may come from a broken AST.
+bool applyFixes(const RunResult &R, bool Quiet) {
+  std::set<std::string> Failed;
+  for (const auto &F : R.Failures) Failed.insert(F.File);
+  std::vector<Finding> Fixable;
+  for (const auto &F : R.Findings)
+    if (!F.Fixes.empty() && !Failed.count(F.Where.File)) Fixable.push_back(F);
+  if (Fixable.empty()) return true;
+  auto Plan = planFixes(Fixable, [](const std::string &Path) -> std::optional<std::string> {
+    std::ifstream In(Path, std::ios::binary);
+    if (!In) return std::nullopt;
+    std::stringstream SS;
+    SS << In.rdbuf();
+    return SS.str();
+  });
+  for (const auto &P : Plan.Problems) std::cerr << "tracelint: error: --fix: " << P << "\n";
+  std::string Error;
+  if (!Plan.Edits.empty() && !applyFixPlan(Plan, Error)) {
+    std::cerr << "tracelint: error: --fix: " << Error << "\n";
+    return false;
+  }
+  unsigned Units = 0;
+  for (const auto &E : Plan.Edits) Units += E.Units;
+  if (!Quiet)
+    std::cerr << "tracelint: applied the fixes of " << Units << " finding" << (Units == 1 ? "" : "s") << " in "
+              << Plan.Edits.size() << " file" << (Plan.Edits.size() == 1 ? "" : "s") << ".\n";
+  return Plan.Problems.empty();
 }
 
 }  // namespace
@@ -202,6 +236,7 @@ int main(int argc, const char **argv) {
   bool Wrote = writeOutput(Output, Text);
   if (!ExportFixes.empty()) Wrote &= writeOutput(ExportFixes, emitFixesYaml(Out.Result, Files.front()));
   for (const auto &F : Out.Result.Failures) std::cerr << F.File << ": error: analysis failed: " << F.Reason << "\n";
+  bool FixesIncomplete = Fix && !applyFixes(Out.Result, Quiet);
   std::size_t Errors = 0, Warnings = 0;
   for (const auto &F : Out.Result.Findings) (F.Level == Severity::Error ? Errors : Warnings) += 1;
   if (!Quiet) {
@@ -213,5 +248,5 @@ int main(int argc, const char **argv) {
   }
   if (!Wrote) return 2;
   if (!Out.Result.Failures.empty()) return 3;
-  return Errors ? 1 : 0;
+  return Errors || FixesIncomplete ? 1 : 0;
 }

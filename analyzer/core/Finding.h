@@ -27,6 +27,7 @@ struct FixIt {
   unsigned FileOffset = 0;  // byte offset of Begin in its file
   unsigned Length = 0;      // bytes replaced
   std::string Replacement;
+  std::string Original;  // the bytes replaced, as analyzed: --fix refuses a file where they changed
 };
 
 struct Finding {

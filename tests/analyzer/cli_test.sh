@@ -139,4 +139,28 @@ off, length, text = int(reps[0][0]), int(reps[0][1]), reps[0][2]
 fixed = src[:off] + text.encode() + src[off + length:]
 assert b"    tl::print(x * 2.0);\n" in fixed, fixed.decode()
 PY
+
+# --fix: the file is rewritten in place (same permissions, no temporary left), the fixed file has no
+# host-io finding left, and a second --fix has nothing to do.
+cat > "$dir/fixme.cpp" <<'CPP'
+#include <iostream>
+#include <tl/tl.h>
+int main() {
+  auto f = tl::function([](const tl::tensor& x) {
+    std::cout << x * 2.0;
+    std::cout << x;
+    return x;
+  });
+  (void)f;
+}
+CPP
+chmod 0604 "$dir/fixme.cpp"
+"$tool" --fix "$dir/fixme.cpp" --checks='-*,trace-host-io' "${args[@]}" >/dev/null 2>"$dir/err"; rc=$?
+[ "$rc" = 0 ] || fail "--fix: exit $rc: $(cat "$dir/err")"
+grep -q "applied the fixes of 2 findings in 1 file" "$dir/err" || fail "--fix summary: $(cat "$dir/err")"
+grep -q '    tl::print(x \* 2.0);' "$dir/fixme.cpp" && grep -q '    tl::print(x);' "$dir/fixme.cpp" || fail "--fix result: $(cat "$dir/fixme.cpp")"
+[ "$(stat -c %a "$dir/fixme.cpp")" = 604 ] || fail "--fix changed the permissions"
+ls "$dir"/fixme.cpp.* >/dev/null 2>&1 && fail "--fix left a temporary file"
+out=$("$tool" --fix "$dir/fixme.cpp" --checks='-*,trace-host-io' "${args[@]}" 2>&1); rc=$?
+[ "$rc" = 0 ] && ! grep -q "applied" <<<"$out" || fail "second --fix: exit $rc: $out"
 echo "cli contract: ok"

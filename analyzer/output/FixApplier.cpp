@@ -1,0 +1,158 @@
+#include "output/FixApplier.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fcntl.h>
+#include <map>
+#include <set>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace tracelint {
+
+namespace {
+
+struct Replacement {
+  unsigned Offset, Length;
+  const std::string *Text, *Original;
+  std::size_t Unit;  // index of the finding
+};
+
+std::string describe(const Finding &F) {
+  return F.CheckId + " at " + std::to_string(F.Where.Line) + ":" + std::to_string(F.Where.Column);
+}
+
+bool sameEdit(const Replacement &A, const Replacement &B) {
+  return A.Offset == B.Offset && A.Length == B.Length && *A.Text == *B.Text;
+}
+
+// Overlapping ranges, or two different edits at one offset (their order would be a guess).
+bool collide(const Replacement &A, const Replacement &B) {
+  if (sameEdit(A, B)) return false;
+  if (A.Offset == B.Offset) return true;
+  const auto &First = A.Offset < B.Offset ? A : B;
+  const auto &Second = A.Offset < B.Offset ? B : A;
+  return Second.Offset < First.Offset + First.Length;
+}
+
+}  // namespace
+
+FixPlan planFixes(const std::vector<Finding> &Findings,
+                  const std::function<std::optional<std::string>(const std::string &)> &CurrentText) {
+  FixPlan Plan;
+  std::map<std::string, std::vector<Replacement>> ByFile;
+  for (std::size_t K = 0; K < Findings.size(); ++K)
+    for (const auto &X : Findings[K].Fixes) ByFile[X.Begin.File].push_back({X.FileOffset, X.Length, &X.Replacement, &X.Original, K});
+
+  // Units that cannot be applied, for any reason in any of their files.
+  std::set<std::size_t> Dropped;
+  std::map<std::string, std::string> Texts;
+  for (auto &[File, Reps] : ByFile) {
+    auto Now = CurrentText(File);
+    if (!Now) {
+      Plan.Problems.push_back(File + ": cannot read the file; its fixes were not applied");
+      for (const auto &R : Reps) Dropped.insert(R.Unit);
+      continue;
+    }
+    bool Changed = false;
+    for (const auto &R : Reps)
+      Changed |= static_cast<std::size_t>(R.Offset) + R.Length > Now->size() ||
+                 (R.Length && Now->compare(R.Offset, R.Length, *R.Original) != 0);
+    if (Changed) {
+      Plan.Problems.push_back(File + ": changed since it was analyzed; its fixes were not applied (run tracelint again)");
+      for (const auto &R : Reps) Dropped.insert(R.Unit);
+      continue;
+    }
+    std::stable_sort(Reps.begin(), Reps.end(), [](const Replacement &A, const Replacement &B) {
+      return A.Offset != B.Offset ? A.Offset < B.Offset : A.Length < B.Length;
+    });
+    // Replacements are sorted by offset, so each one can only collide with the ones before it
+    // that reach past its start; check against all earlier ones still open.
+    for (std::size_t I = 0; I < Reps.size(); ++I) {
+      for (std::size_t J = 0; J < I; ++J) {
+        if (!collide(Reps[J], Reps[I])) continue;
+        const auto &A = Findings[Reps[J].Unit], &B = Findings[Reps[I].Unit];
+        if (Reps[J].Unit == Reps[I].Unit)
+          Plan.Problems.push_back(File + ": the fixes of " + describe(A) + " overlap each other; not applied");
+        else
+          Plan.Problems.push_back(File + ": conflicting fixes: " + describe(A) + " and " + describe(B) +
+                                  " edit the same text; neither was applied");
+        Dropped.insert(Reps[J].Unit);
+        Dropped.insert(Reps[I].Unit);
+      }
+    }
+    Texts[File] = std::move(*Now);
+  }
+
+  for (auto &[File, Reps] : ByFile) {
+    auto It = Texts.find(File);
+    if (It == Texts.end()) continue;
+    std::vector<Replacement> Kept;
+    std::set<std::size_t> Units;
+    for (const auto &R : Reps) {
+      if (Dropped.count(R.Unit)) continue;
+      Units.insert(R.Unit);
+      if (!Kept.empty() && sameEdit(Kept.back(), R)) continue;  // one macro, several findings: once
+      Kept.push_back(R);
+    }
+    if (Kept.empty()) continue;
+    std::string Text = It->second;
+    // Back to front, so earlier offsets stay valid.
+    for (auto R = Kept.rbegin(); R != Kept.rend(); ++R) Text.replace(R->Offset, R->Length, *R->Text);
+    Plan.Edits.push_back({File, std::move(Text), static_cast<unsigned>(Units.size())});
+  }
+  return Plan;
+}
+
+bool applyFixPlan(const FixPlan &Plan, std::string &Error) {
+  std::vector<std::pair<std::string, std::string>> Staged;  // temporary, target
+  auto Abandon = [&] {
+    for (const auto &[Tmp, Target] : Staged) std::remove(Tmp.c_str());
+    return false;
+  };
+  for (const auto &E : Plan.Edits) {
+    struct stat St {};
+    if (::stat(E.File.c_str(), &St) != 0) {
+      Error = E.File + ": " + std::strerror(errno) + "; no fix was applied";
+      return Abandon();
+    }
+    std::string Tmp = E.File + ".tracelint-fix-XXXXXX";
+    int Fd = ::mkstemp(Tmp.data());
+    if (Fd < 0) {
+      Error = "cannot create a temporary file beside " + E.File + ": " + std::strerror(errno) + "; no fix was applied";
+      return Abandon();
+    }
+    Staged.emplace_back(Tmp, E.File);
+    const char *P = E.NewText.data();
+    std::size_t Left = E.NewText.size();
+    bool Ok = true;
+    while (Ok && Left) {
+      auto N = ::write(Fd, P, Left);
+      if (N < 0 && errno == EINTR) continue;
+      Ok = N > 0;
+      if (Ok) P += N, Left -= static_cast<std::size_t>(N);
+    }
+    // The fixed file keeps the original's permission bits; fsync before the rename, so a crash
+    // leaves either the old or the new text, never an empty file.
+    Ok = Ok && ::fchmod(Fd, St.st_mode & 07777) == 0 && ::fsync(Fd) == 0;
+    int SavedErrno = errno;
+    Ok = (::close(Fd) == 0) && Ok;
+    if (!Ok) {
+      Error = "cannot write " + Tmp + ": " + std::strerror(SavedErrno ? SavedErrno : errno) + "; no fix was applied";
+      return Abandon();
+    }
+  }
+  for (std::size_t I = 0; I < Staged.size(); ++I) {
+    if (std::rename(Staged[I].first.c_str(), Staged[I].second.c_str()) != 0) {
+      Error = "cannot replace " + Staged[I].second + ": " + std::strerror(errno) +
+              (I ? "; the files before it in this list were fixed" : "; no fix was applied");
+      for (std::size_t J = I; J < Staged.size(); ++J) std::remove(Staged[J].first.c_str());
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace tracelint
