@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# The runtime, its tests and the examples under AddressSanitizer + UndefinedBehaviorSanitizer
-# (build-asan/), then the runtime tests under ThreadSanitizer (build-tsan/). Any report fails the run.
+# The runtime, the analyzer, all their tests and the examples under AddressSanitizer +
+# UndefinedBehaviorSanitizer (build-asan/; Clang's own libraries are not instrumented, our code
+# around them is), then the runtime tests under ThreadSanitizer (build-tsan/). Any report fails the run.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${TRACELINT_ASAN_BUILD_DIR:-$root/build-asan}
 "$root/scripts/setup.sh"
 if [ ! -f "$build/build.ninja" ]; then
   cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DTRACELINT_SANITIZE=address,undefined \
-    -DTRACELINT_BUILD_ANALYZER=OFF -DTRACELINT_BUILD_BENCH=OFF
+    -DTRACELINT_BUILD_ANALYZER=ON -DTRACELINT_BUILD_BENCH=OFF
 fi
 cmake --build "$build" -j "${TRACELINT_JOBS:-2}"
 
