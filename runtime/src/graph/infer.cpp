@@ -241,6 +241,8 @@ value_type infer(op_kind k, const op_attrs& a, const std::vector<const value_typ
       auto r = static_cast<std::int64_t>(in[0]->shape.size());
       if (r == 0) fail(k, loc, "needs rank >= 1, got " + describe(*in[0]));
       auto ax = normalize_axis(a.axis, r, k, loc);
+      if (in[0]->shape[static_cast<std::size_t>(ax)] == 0)
+        fail(k, loc, "has no element to point at along axis " + std::to_string(ax) + " of " + describe(*in[0]));
       std::vector<bool> red(static_cast<std::size_t>(r), false);
       red[static_cast<std::size_t>(ax)] = true;
       return {dtype::int64, reduce_shape(in[0]->shape, red, a.keepdims)};

@@ -121,8 +121,8 @@ void k_binary(const node& n, const buffer* in, const buffer& out) {
       case op_kind::div: return binary_apply<T, T>(in[0], in[1], out, [](T a, T b) { return safe_div(a, b); });
       case op_kind::pow:
         return binary_apply<T, T>(in[0], in[1], out, [](T a, T b) { return static_cast<T>(std::pow(a, b)); });
-      case op_kind::maximum: return binary_apply<T, T>(in[0], in[1], out, [](T a, T b) { return a > b ? a : b; });
-      case op_kind::minimum: return binary_apply<T, T>(in[0], in[1], out, [](T a, T b) { return a < b ? a : b; });
+      case op_kind::maximum: return binary_apply<T, T>(in[0], in[1], out, [](T a, T b) { return a > b || a != a ? a : b; });  // NaN wins, as in TF
+      case op_kind::minimum: return binary_apply<T, T>(in[0], in[1], out, [](T a, T b) { return a < b || a != a ? a : b; });
       case op_kind::relu_grad:
         return binary_apply<T, T>(in[0], in[1], out, [](T g, T x) { return x > T(0) ? g : T(0); });
       default: break;
@@ -154,7 +154,7 @@ void k_unary(const node& n, const buffer* in, const buffer& out) {
       case op_kind::sqrt: return unary_apply<T>(in[0], out, [](T a) { return std::sqrt(a); });
       case op_kind::tanh: return unary_apply<T>(in[0], out, [](T a) { return std::tanh(a); });
       case op_kind::sigmoid: return unary_apply<T>(in[0], out, [](T a) { return 1.f / (1.f + std::exp(-a)); });
-      case op_kind::relu: return unary_apply<T>(in[0], out, [](T a) { return a > 0.f ? a : 0.f; });
+      case op_kind::relu: return unary_apply<T>(in[0], out, [](T a) { return a < 0.f ? 0.f : a; });  // keeps NaN
       case op_kind::abs: return unary_apply<T>(in[0], out, [](T a) { return std::fabs(a); });
       case op_kind::square: return unary_apply<T>(in[0], out, [](T a) { return a * a; });
       default: return;
@@ -163,7 +163,7 @@ void k_unary(const node& n, const buffer* in, const buffer& out) {
   dispatch_integer(in[0].type, [&]<class T>() {
     switch (n.kind) {
       case op_kind::neg: return unary_apply<T>(in[0], out, [](T a) { return static_cast<T>(-a); });
-      case op_kind::relu: return unary_apply<T>(in[0], out, [](T a) { return a > 0 ? a : T(0); });
+      case op_kind::relu: return unary_apply<T>(in[0], out, [](T a) { return a < 0 ? T(0) : a; });
       case op_kind::abs: return unary_apply<T>(in[0], out, [](T a) { return a < 0 ? static_cast<T>(-a) : a; });
       case op_kind::square: return unary_apply<T>(in[0], out, [](T a) { return static_cast<T>(a * a); });
       default: return;

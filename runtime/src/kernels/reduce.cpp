@@ -96,14 +96,18 @@ void k_reduce(const node& n, const buffer* in, const buffer& out) {
     using Acc = std::conditional_t<std::is_same_v<T, float>, double, T>;
     if (n.kind == op_kind::max) {
       reduce_into<T, T>(
-          in[0], out, red, [] { return std::numeric_limits<T>::lowest(); },
+          // The max of nothing is -inf for floats, as in TF (the lowest value for integers).
+          in[0], out, red,
+          [] { return std::numeric_limits<T>::has_infinity ? -std::numeric_limits<T>::infinity() : std::numeric_limits<T>::lowest(); },
           [](T a, T b) { return b > a || b != b ? b : a; }, [](T a, std::int64_t) { return a; });
     } else {
       bool mean = n.kind == op_kind::mean;
       reduce_into<T, Acc>(
           in[0], out, red, [] { return Acc(0); }, [](Acc a, T b) { return a + static_cast<Acc>(b); },
           [mean](Acc a, std::int64_t c) {
-            return static_cast<T>(mean ? (c == 0 ? Acc(0) : a / static_cast<Acc>(c)) : a);
+            // The mean of nothing is 0/0: NaN for floats (as in TF), 0 for integers.
+            if (mean && c == 0) return std::numeric_limits<T>::has_quiet_NaN ? std::numeric_limits<T>::quiet_NaN() : T(0);
+            return static_cast<T>(mean ? a / static_cast<Acc>(c) : a);
           });
     }
   });

@@ -1,0 +1,119 @@
+// NaN, Inf and empty tensors through every kind of kernel, eager and traced. The reference is
+// TensorFlow's CPU behaviour: NaN propagates through arithmetic, relu, maximum, reductions and
+// matmul (it is never silently turned into a number); reductions over nothing give their identity
+// (sum 0, max -inf) and mean over nothing is NaN; empty shapes flow through every op.
+#include <gtest/gtest.h>
+#include <tl/tl.h>
+
+#include <cmath>
+#include <limits>
+
+namespace {
+
+constexpr float kNan = std::numeric_limits<float>::quiet_NaN();
+constexpr float kInf = std::numeric_limits<float>::infinity();
+
+tl::tensor vec(std::vector<float> v) {
+  auto n = static_cast<std::int64_t>(v.size());
+  return tl::tensor::from_vector(v, {n});
+}
+
+std::vector<float> values(const tl::tensor& t) { return t.to_vector<float>(); }
+
+// Every case runs eagerly and through a traced function (fused and planned kernels).
+template <class F>
+void both(F f, const std::vector<tl::tensor>& in, const std::function<void(const tl::tensor&)>& check) {
+  if (in.size() == 1) {
+    check(f(in[0]));
+    auto traced = tl::function([&](const tl::tensor& a) { return f(a); });
+    check(traced(in[0]));
+  }
+}
+
+TEST(SpecialValues, NanPropagatesThroughElementwiseOps) {
+  auto x = vec({kNan, 1.f, -2.f});
+  auto check_first_nan = [](const tl::tensor& r) { EXPECT_TRUE(std::isnan(values(r)[0])); };
+  both([](const tl::tensor& a) { return a + 1.0; }, {x}, check_first_nan);
+  both([](const tl::tensor& a) { return a * 2.0; }, {x}, check_first_nan);
+  both([](const tl::tensor& a) { return tl::exp(a); }, {x}, check_first_nan);
+  both([](const tl::tensor& a) { return tl::relu(a); }, {x}, check_first_nan);
+  both([](const tl::tensor& a) { return tl::relu(a * 2.0 + 1.0); }, {x}, check_first_nan);  // fused
+  both([](const tl::tensor& a) { return tl::maximum(a, tl::zeros({3})); }, {x}, check_first_nan);
+  both([](const tl::tensor& a) { return tl::minimum(a, tl::zeros({3})); }, {x}, check_first_nan);
+  both([](const tl::tensor& a) { return tl::abs(a); }, {x}, check_first_nan);
+  both([](const tl::tensor& a) { return tl::tanh(a); }, {x}, check_first_nan);
+  both([](const tl::tensor& a) { return tl::sigmoid(a); }, {x}, check_first_nan);
+}
+
+TEST(SpecialValues, NanPropagatesThroughReductionsAndMatmul) {
+  auto x = vec({1.f, kNan, 3.f});
+  EXPECT_TRUE(std::isnan(tl::sum(x).item<float>()));
+  EXPECT_TRUE(std::isnan(tl::mean(x).item<float>()));
+  EXPECT_TRUE(std::isnan(tl::max(x).item<float>()));
+  EXPECT_TRUE(std::isnan(tl::max(vec({kNan, 1.f})).item<float>()));
+  auto m = tl::tensor::from_vector(std::vector<float>{1.f, kNan, 3.f, 4.f}, {2, 2});
+  auto r = values(tl::matmul(m, tl::ones({2, 2})));
+  EXPECT_FALSE(std::isnan(r[2]));
+  EXPECT_TRUE(std::isnan(r[0]));
+  EXPECT_TRUE(std::isnan(values(tl::softmax(tl::tensor::from_vector(std::vector<float>{kNan, 0.f}, {1, 2})))[1]));
+}
+
+TEST(SpecialValues, InfinitiesFollowIeeeRules) {
+  auto x = vec({kInf, -kInf, 0.f});
+  auto r = values(x + 1.0);
+  EXPECT_EQ(r[0], kInf);
+  EXPECT_EQ(r[1], -kInf);
+  EXPECT_TRUE(std::isnan(values(x * 0.0)[0]));  // inf * 0
+  EXPECT_EQ(values(tl::log(vec({0.f})))[0], -kInf);
+  EXPECT_TRUE(std::isnan(values(tl::sqrt(vec({-1.f})))[0]));
+  EXPECT_EQ(values(tl::relu(x))[0], kInf);
+  EXPECT_EQ(values(tl::relu(x))[1], 0.f);
+  EXPECT_EQ(values(tl::exp(vec({-kInf})))[0], 0.f);
+  EXPECT_EQ(tl::max(x).item<float>(), kInf);
+  EXPECT_EQ(values(vec({1.f}) / vec({0.f}))[0], kInf);
+  // A softmax over large finite logits stays finite (the max is subtracted first).
+  auto s = values(tl::softmax(tl::tensor::from_vector(std::vector<float>{1e30f, 0.f}, {1, 2})));
+  EXPECT_FLOAT_EQ(s[0], 1.f);
+  EXPECT_FLOAT_EQ(s[1], 0.f);
+}
+
+TEST(SpecialValues, EmptyTensorsFlowThroughEveryKindOfOp) {
+  auto e = tl::zeros({0, 3});
+  EXPECT_EQ((e + 1.0).shape(), (tl::shape_t{0, 3}));
+  EXPECT_EQ(tl::relu(e * 2.0 - 1.0).shape(), (tl::shape_t{0, 3}));
+  EXPECT_EQ((e + tl::ones({3})).shape(), (tl::shape_t{0, 3}));  // broadcasting with an empty side
+  EXPECT_EQ(tl::matmul(e, tl::ones({3, 4})).shape(), (tl::shape_t{0, 4}));
+  auto inner_empty = tl::matmul(tl::ones({2, 0}), tl::ones({0, 3}));
+  EXPECT_EQ(inner_empty.shape(), (tl::shape_t{2, 3}));
+  for (float v : values(inner_empty)) EXPECT_EQ(v, 0.f);  // a sum over nothing
+  EXPECT_EQ(tl::sum(e).item<float>(), 0.f);
+  EXPECT_EQ(tl::sum(e, {0}).shape(), (tl::shape_t{3}));
+  for (float v : values(tl::sum(e, {0}))) EXPECT_EQ(v, 0.f);
+  EXPECT_EQ(tl::sum(e, {1}).shape(), (tl::shape_t{0}));
+  EXPECT_TRUE(std::isnan(tl::mean(e).item<float>()));
+  EXPECT_EQ(tl::max(e).item<float>(), -kInf);
+  EXPECT_EQ(tl::reshape(e, {3, 0}).shape(), (tl::shape_t{3, 0}));
+  EXPECT_EQ(tl::reshape(e, {-1, 3}).shape(), (tl::shape_t{0, 3}));
+  EXPECT_EQ(tl::transpose(e).shape(), (tl::shape_t{3, 0}));
+  EXPECT_EQ(tl::concat({e, tl::ones({2, 3})}, 0).shape(), (tl::shape_t{2, 3}));
+  EXPECT_EQ(tl::softmax(e).shape(), (tl::shape_t{0, 3}));
+  EXPECT_EQ(tl::slice(tl::ones({4}), {2}, {0}).shape(), (tl::shape_t{0}));
+  EXPECT_THROW(tl::argmax(tl::zeros({2, 0}), 1), tl::error);  // no element to point at
+  EXPECT_THROW(tl::reshape(e, {-1, 0}), tl::error);           // -1 is ambiguous with a zero
+}
+
+TEST(SpecialValues, EmptyTensorsThroughATracedFunctionAndItsGradient) {
+  tl::variable w(tl::ones({3, 2}));
+  auto step = tl::function([&](const tl::tensor& x) {
+    tl::gradient_tape tape;
+    auto loss = tl::sum(tl::relu(tl::matmul(x, w)));
+    auto g = tape.gradient(loss, std::vector<tl::variable>{w});
+    return g[0];
+  });
+  auto g = step(tl::zeros({0, 3}));
+  EXPECT_EQ(g.shape(), (tl::shape_t{3, 2}));
+  for (float v : values(g)) EXPECT_EQ(v, 0.f);
+  EXPECT_EQ(step(tl::ones({2, 3})).shape(), (tl::shape_t{3, 2}));  // a new signature retraces fine
+}
+
+}  // namespace
