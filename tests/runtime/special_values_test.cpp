@@ -77,6 +77,28 @@ TEST(SpecialValues, InfinitiesFollowIeeeRules) {
   EXPECT_FLOAT_EQ(s[1], 0.f);
 }
 
+TEST(SpecialValues, CastsOfNonFiniteFloatsToIntegersSaturate) {
+  // Found by tests/fuzz/fuzz_ops: the plain conversion was undefined behaviour.
+  auto r = tl::cast(vec({kNan, kInf, -kInf, 1e30f, -2.5f}), tl::dtype::int64).to_vector<std::int64_t>();
+  EXPECT_EQ(r, (std::vector<std::int64_t>{0, std::numeric_limits<std::int64_t>::max(), std::numeric_limits<std::int64_t>::min(),
+                                          std::numeric_limits<std::int64_t>::max(), -2}));
+}
+
+TEST(SpecialValues, Int64ArithmeticWrapsAround) {
+  // Found by tests/fuzz/fuzz_ops: signed overflow was undefined behaviour.
+  constexpr auto lo = std::numeric_limits<std::int64_t>::min();
+  constexpr auto hi = std::numeric_limits<std::int64_t>::max();
+  auto big = tl::tensor::from_vector(std::vector<std::int64_t>{hi, lo}, {2});
+  auto one = tl::ones({2}, tl::dtype::int64);
+  EXPECT_EQ((big + one).to_vector<std::int64_t>(), (std::vector<std::int64_t>{lo, lo + 1}));
+  EXPECT_EQ((big - one).to_vector<std::int64_t>(), (std::vector<std::int64_t>{hi - 1, hi}));
+  EXPECT_EQ(tl::neg(big).to_vector<std::int64_t>()[1], lo);
+  EXPECT_EQ(tl::abs(big).to_vector<std::int64_t>()[1], lo);
+  EXPECT_EQ((big / tl::fill({2}, -1, tl::dtype::int64)).to_vector<std::int64_t>()[1], lo);
+  EXPECT_EQ(tl::sum(big).item<std::int64_t>(), -1);
+  EXPECT_EQ(tl::fill({1}, 1e30, tl::dtype::int64).item<std::int64_t>(), hi);
+}
+
 TEST(SpecialValues, EmptyTensorsFlowThroughEveryKindOfOp) {
   auto e = tl::zeros({0, 3});
   EXPECT_EQ((e + 1.0).shape(), (tl::shape_t{0, 3}));

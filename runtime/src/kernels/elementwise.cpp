@@ -1,9 +1,12 @@
 // Elementwise kernels: unary math, binary arithmetic and comparisons with NumPy broadcasting,
 // where, cast, fills.
 #include <cmath>
+#include <limits>
+#include <type_traits>
 #include <cstring>
 #include <random>
 
+#include "kernels/arith.h"
 #include "kernels/dispatch.h"
 #include "kernels/kernels.h"
 #include "tl/error.h"
@@ -106,6 +109,7 @@ void unary_apply(const buffer& a, const buffer& out, F f) {
 template <class T>
 T safe_div(T a, T b) {
   if constexpr (std::is_integral_v<T>) {
+    if (b == -1) return wrapping_neg(a);  // INT64_MIN / -1 overflows
     return b == 0 ? T(0) : a / b;  // integer division by zero yields 0 instead of a trap
   } else {
     return a / b;
@@ -115,12 +119,12 @@ T safe_div(T a, T b) {
 void k_binary(const node& n, const buffer* in, const buffer& out) {
   dispatch_numeric(in[0].type, [&]<class T>() {
     switch (n.kind) {
-      case op_kind::add: return binary_apply<T, T>(in[0], in[1], out, [](T a, T b) { return a + b; });
-      case op_kind::sub: return binary_apply<T, T>(in[0], in[1], out, [](T a, T b) { return a - b; });
-      case op_kind::mul: return binary_apply<T, T>(in[0], in[1], out, [](T a, T b) { return a * b; });
+      case op_kind::add: return binary_apply<T, T>(in[0], in[1], out, [](T a, T b) { return wrapping_add(a, b); });
+      case op_kind::sub: return binary_apply<T, T>(in[0], in[1], out, [](T a, T b) { return wrapping_sub(a, b); });
+      case op_kind::mul: return binary_apply<T, T>(in[0], in[1], out, [](T a, T b) { return wrapping_mul(a, b); });
       case op_kind::div: return binary_apply<T, T>(in[0], in[1], out, [](T a, T b) { return safe_div(a, b); });
       case op_kind::pow:
-        return binary_apply<T, T>(in[0], in[1], out, [](T a, T b) { return static_cast<T>(std::pow(a, b)); });
+        return binary_apply<T, T>(in[0], in[1], out, [](T a, T b) { return saturating_cast<T>(std::pow(a, b)); });
       case op_kind::maximum: return binary_apply<T, T>(in[0], in[1], out, [](T a, T b) { return a > b || a != a ? a : b; });  // NaN wins, as in TF
       case op_kind::minimum: return binary_apply<T, T>(in[0], in[1], out, [](T a, T b) { return a < b || a != a ? a : b; });
       case op_kind::relu_grad:
@@ -162,10 +166,10 @@ void k_unary(const node& n, const buffer* in, const buffer& out) {
   }
   dispatch_integer(in[0].type, [&]<class T>() {
     switch (n.kind) {
-      case op_kind::neg: return unary_apply<T>(in[0], out, [](T a) { return static_cast<T>(-a); });
+      case op_kind::neg: return unary_apply<T>(in[0], out, [](T a) { return wrapping_neg(a); });
       case op_kind::relu: return unary_apply<T>(in[0], out, [](T a) { return a < 0 ? T(0) : a; });
-      case op_kind::abs: return unary_apply<T>(in[0], out, [](T a) { return a < 0 ? static_cast<T>(-a) : a; });
-      case op_kind::square: return unary_apply<T>(in[0], out, [](T a) { return static_cast<T>(a * a); });
+      case op_kind::abs: return unary_apply<T>(in[0], out, [](T a) { return a < 0 ? wrapping_neg(a) : a; });
+      case op_kind::square: return unary_apply<T>(in[0], out, [](T a) { return wrapping_mul(a, a); });
       default: return;
     }
   });
@@ -192,7 +196,7 @@ void k_cast(const node&, const buffer* in, const buffer& out) {
     dispatch_all(out.type, [&]<class D>() {
       const S* x = in[0].as<S>();
       D* z = out.as<D>();
-      for (std::int64_t i = 0; i < out.size; ++i) z[i] = static_cast<D>(x[i]);
+      for (std::int64_t i = 0; i < out.size; ++i) z[i] = saturating_cast<D, S>(x[i]);
     });
   });
 }
@@ -200,7 +204,7 @@ void k_cast(const node&, const buffer* in, const buffer& out) {
 template <class T>
 void fill_value(const buffer& out, double v) {
   T* z = out.as<T>();
-  T value = static_cast<T>(v);
+  T value = saturating_cast<T>(v);
   for (std::int64_t i = 0; i < out.size; ++i) z[i] = value;
 }
 
@@ -213,7 +217,7 @@ void k_arange(const node& n, const buffer*, const buffer& out) {
   dispatch_numeric(out.type, [&]<class T>() {
     T* z = out.as<T>();
     for (std::int64_t i = 0; i < out.size; ++i) {
-      z[i] = static_cast<T>(static_cast<double>(n.attrs.ints[0]) + static_cast<double>(i) * n.attrs.scalar2);
+      z[i] = saturating_cast<T>(static_cast<double>(n.attrs.ints[0]) + static_cast<double>(i) * n.attrs.scalar2);
     }
   });
 }

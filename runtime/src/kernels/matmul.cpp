@@ -5,6 +5,7 @@
 
 #include <cstring>
 
+#include "kernels/arith.h"
 #include "kernels/dispatch.h"
 #include "kernels/kernels.h"
 
@@ -13,22 +14,50 @@ namespace {
 
 constexpr std::int64_t kBlasMinFlops = 16 * 16 * 16;
 
+// Row-major C = op(A) op(B) for products too small for BLAS. Every operand is addressed through
+// strides, so a transposed operand is not copied; the inner loop runs over whichever index is
+// contiguous. No zero skipping: 0 * NaN must stay NaN.
 template <class T>
-void small_gemm(const T* a, const T* b, T* c, std::int64_t m, std::int64_t n, std::int64_t k, bool ta, bool tb) {
-  for (std::int64_t i = 0; i < m * n; ++i) c[i] = T(0);
-  for (std::int64_t i = 0; i < m; ++i) {
-    for (std::int64_t p = 0; p < k; ++p) {
-      T av = ta ? a[p * m + i] : a[i * k + p];
-      if (av == T(0)) continue;
+void small_gemm(const T* __restrict a, const T* __restrict b, T* __restrict c, std::int64_t m, std::int64_t n,
+                std::int64_t k, bool ta, bool tb) {
+  const std::int64_t a_row = ta ? 1 : k, a_col = ta ? m : 1;  // A(i, p) = a[i * a_row + p * a_col]
+  if (!tb) {
+    // B's rows are contiguous: C's row i accumulates A(i, p) * B's row p.
+    for (std::int64_t i = 0; i < m; ++i) {
       T* crow = c + i * n;
-      if (!tb) {
+      for (std::int64_t j = 0; j < n; ++j) crow[j] = T(0);
+      for (std::int64_t p = 0; p < k; ++p) {
+        T av = a[i * a_row + p * a_col];
         const T* brow = b + p * n;
-        for (std::int64_t j = 0; j < n; ++j) crow[j] += av * brow[j];
-      } else {
-        for (std::int64_t j = 0; j < n; ++j) crow[j] += av * b[j * k + p];
+#pragma omp simd
+        for (std::int64_t j = 0; j < n; ++j) crow[j] = wrapping_add(crow[j], wrapping_mul(av, brow[j]));
       }
     }
+    return;
   }
+  // B transposed: C(i, j) is the dot product of A's row i and b's row j (both contiguous unless ta).
+  for (std::int64_t i = 0; i < m; ++i) {
+    for (std::int64_t j = 0; j < n; ++j) {
+      const T* brow = b + j * k;
+      T s = T(0);
+#pragma omp simd reduction(+ : s)
+      for (std::int64_t p = 0; p < k; ++p) s = wrapping_add(s, wrapping_mul(a[i * a_row + p * a_col], brow[p]));
+      c[i * n + j] = s;
+    }
+  }
+}
+
+template <class T>
+void gemm(const T* a, const T* b, T* c, std::int64_t m, std::int64_t n, std::int64_t k, bool ta, bool tb) {
+  if constexpr (std::is_same_v<T, float>) {
+    if (m * n * k >= kBlasMinFlops) {
+      cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, static_cast<int>(m),
+                  static_cast<int>(n), static_cast<int>(k), 1.f, a, static_cast<int>(ta ? m : k), b,
+                  static_cast<int>(tb ? k : n), 0.f, c, static_cast<int>(n));
+      return;
+    }
+  }
+  small_gemm<T>(a, b, c, m, n, k, ta, tb);
 }
 
 void k_matmul(const node& nd, const buffer* in, const buffer& out) {
@@ -39,6 +68,10 @@ void k_matmul(const node& nd, const buffer* in, const buffer& out) {
   auto ra = sa.size(), rb = sb.size(), ro = so.size();
   std::int64_t m = so[ro - 2], n = so[ro - 1];
   std::int64_t k = ta ? sa[ra - 2] : sa[ra - 1];
+  if (ra == 2 && rb == 2) {  // the common case, without the batch bookkeeping's allocations
+    dispatch_numeric(out.type, [&]<class T>() { gemm<T>(in[0].as<T>(), in[1].as<T>(), out.as<T>(), m, n, k, ta, tb); });
+    return;
+  }
   shape_t batch(so.begin(), so.end() - 2);
   shape_t ba(sa.begin(), sa.end() - 2), bb(sb.begin(), sb.end() - 2);
   std::int64_t batches = num_elements(batch);
@@ -63,16 +96,7 @@ void k_matmul(const node& nd, const buffer* in, const buffer& out) {
       const T* pa = a + oa * mat_a;
       const T* pb = b + ob * mat_b;
       T* pc = c + bi * m * n;
-      if constexpr (std::is_same_v<T, float>) {
-        if (m * n * k >= kBlasMinFlops) {
-          cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
-                      static_cast<int>(m), static_cast<int>(n), static_cast<int>(k), 1.f, pa,
-                      static_cast<int>(ta ? m : k), pb, static_cast<int>(tb ? k : n), 0.f, pc,
-                      static_cast<int>(n));
-          continue;
-        }
-      }
-      small_gemm<T>(pa, pb, pc, m, n, k, ta, tb);
+      gemm<T>(pa, pb, pc, m, n, k, ta, tb);
     }
   });
 }

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <limits>
 
+#include "kernels/arith.h"
 #include "kernels/dispatch.h"
 #include "kernels/kernels.h"
 
@@ -103,7 +104,7 @@ void k_reduce(const node& n, const buffer* in, const buffer& out) {
     } else {
       bool mean = n.kind == op_kind::mean;
       reduce_into<T, Acc>(
-          in[0], out, red, [] { return Acc(0); }, [](Acc a, T b) { return a + static_cast<Acc>(b); },
+          in[0], out, red, [] { return Acc(0); }, [](Acc a, T b) { return wrapping_add(a, static_cast<Acc>(b)); },
           [mean](Acc a, std::int64_t c) {
             // The mean of nothing is 0/0: NaN for floats (as in TF), 0 for integers.
             if (mean && c == 0) return std::numeric_limits<T>::has_quiet_NaN ? std::numeric_limits<T>::quiet_NaN() : T(0);

@@ -1,0 +1,126 @@
+// Annotated cases for trace-host-mutation: positives carry WARN, negatives carry nothing.
+#include <tl/tl.h>
+
+
+int counter = 0;
+std::vector<float> history;
+std::atomic<int> hits{0};
+thread_local int per_thread = 0;
+struct Registry {
+  static int created;
+};
+int Registry::created = 0;
+namespace app {
+double scale = 1.0;
+}
+#define BUMP(x) ++(x)
+
+void helper_bumps_global() {
+  counter += 2;  // WARN[trace-host-mutation]: global 'counter' is assigned while tracing 'uses_helper'
+}
+
+int pure_helper(int a) {
+  int local = a;  // locals of a reachable helper are fine
+  local *= 2;
+  return local;
+}
+
+struct Model {
+  int calls = 0;
+  tl::variable w{tl::ones({2})};
+  tl::tensor forward(const tl::tensor& x) {
+    ++calls;  // WARN[trace-host-mutation]: member 'calls' is incremented while tracing 'model_step'
+    return x * w;
+  }
+  tl::tensor pure(const tl::tensor& x) const { return x + 1.0; }
+};
+
+template <class T>
+void push_twice(std::vector<T>& v, T value) {
+  v.push_back(value);
+  v.push_back(value);
+}
+
+struct Functor {
+  int seen = 0;
+  tl::tensor operator()(const tl::tensor& x) {
+    seen = 1;  // WARN[trace-host-mutation]: member 'seen' is assigned while tracing 'functor_step'
+    return x;
+  }
+};
+
+void positives() {
+  int captured = 0;
+  std::map<int, int> cache;
+  auto t1 = tl::function([&](const tl::tensor& x) {
+    counter++;  // WARN[trace-host-mutation]: global 'counter' is incremented while tracing 't1'
+    history.push_back(1.f);  // WARN[trace-host-mutation]: global 'history' is changed by 'push_back()'
+    hits.store(3);  // WARN[trace-host-mutation]: global 'hits' is changed by 'store()'
+    per_thread = 4;  // WARN[trace-host-mutation]: thread_local 'per_thread' is assigned
+    Registry::created += 1;  // WARN[trace-host-mutation]: static member 'Registry::created' is assigned
+    app::scale *= 0.5;  // WARN[trace-host-mutation]: global 'app::scale' is assigned
+    captured = 7;  // WARN[trace-host-mutation]: 'captured' (captured by reference) is assigned
+    cache[1] = 2;  // WARN[trace-host-mutation]: 'cache' (captured by reference) is assigned
+    static int calls = 0;
+    calls++;  // WARN[trace-host-mutation]: static local 'calls' is incremented
+    BUMP(counter);  // WARN[trace-host-mutation]: global 'counter' is incremented
+    return x;
+  });
+  auto uses_helper = tl::function([](const tl::tensor& x) {
+    helper_bumps_global();  // NOTE: called from 'uses_helper'
+    return x;
+  });
+  Model m;
+  auto model_step = tl::function([&m](const tl::tensor& x) { return m.forward(x); });
+  auto t2 = tl::function([copy = 0](const tl::tensor& x) mutable {
+    copy += 1;  // WARN[trace-host-mutation]: the lambda's copy of 'copy' is assigned
+    return x;
+  });
+  std::vector<int> sink;
+  auto t3 = tl::function([&](const tl::tensor& x) {
+    push_twice(sink, 1);
+    return x;
+  });
+  auto functor_step = tl::function(Functor{});
+  auto unnamed_var = tl::function([](const tl::tensor& x) {
+    counter = 9;  // WARN[trace-host-mutation]: global 'counter' is assigned while tracing 'given_name'
+    return x;
+  }, {.name = "given_name"});
+  (void)unnamed_var;
+  (void)t1; (void)uses_helper; (void)model_step; (void)t2; (void)t3; (void)functor_step;
+}
+
+void negatives() {
+  tl::variable v(tl::zeros({2}));
+  tl::metrics::mean metric;
+  tl::optimizers::sgd opt(0.1);
+  Model m;
+  auto n1 = tl::function([&](const tl::tensor& x) {
+    int local = 0;
+    local += 1;
+    std::vector<int> scratch;
+    scratch.push_back(local);
+    v.assign_add(x);
+    metric.update_state(x);
+    tl::gradient_tape tape;
+    auto loss = tl::sum(x * v);
+    opt.apply_gradients(tape.gradient(loss, std::vector<tl::variable>{v}), {v});
+    tl::print(x, "x");
+    return m.pure(x) + static_cast<double>(pure_helper(3));
+  });
+  // Writes outside any traced function are not this check's business.
+  counter = 5;
+  history.clear();
+  auto n2 = tl::function([](const tl::tensor& x) { return x * 2.0; });
+  auto n3 = tl::function([&](const tl::tensor& x) {
+    counter = 1;  // NOLINT(trace-host-mutation): suppressed on purpose
+    // NOLINTNEXTLINE(trace-*)
+    counter = 2;
+    // NOLINTBEGIN
+    counter = 3;
+    // NOLINTEND
+    counter = 4;  // NOLINT(trace-host-random) does not cover this check // WARN[trace-host-mutation]: global 'counter' is assigned while tracing 'n3'
+    return x;
+  });  // the line above is the only unsuppressed one:
+  (void)n1; (void)n2; (void)n3;
+}

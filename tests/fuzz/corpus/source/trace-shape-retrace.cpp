@@ -1,0 +1,80 @@
+// Annotated cases for trace-shape-retrace.
+#include <tl/tl.h>
+
+
+void positives(const tl::tensor& data, std::int64_t n) {
+  auto step = tl::function([](const tl::tensor& x) { return tl::sum(x); });
+  for (std::int64_t batch = 1; batch < 10; ++batch) {
+    step(tl::ones({batch, 4}));  // WARN[trace-shape-retrace]: argument 0 of 'step' changes shape from iteration to iteration (its shape uses 'batch')
+  }
+  for (std::int64_t start = 0; start < n; start += 32) {
+    std::int64_t size = std::min<std::int64_t>(32, n - start);  // the ragged last batch
+    auto x = tl::slice(data, {start, 0}, {size, -1});
+    step(x);  // WARN[trace-shape-retrace]: argument 0 of 'step'
+  }
+  auto two = tl::function([](const tl::tensor& a, const tl::tensor& b) { return a + b; }, {.name = "two"});
+  for (std::int64_t len : {3, 5, 7}) {
+    two(tl::zeros({4}), tl::reshape(tl::arange(0, len * 2, 1, tl::dtype::float32), {len, 2}));  // WARN[trace-shape-retrace]: argument 1 of 'two'
+  }
+}
+
+void negatives(const tl::tensor& data) {
+  auto sig = tl::function([](const tl::tensor& x) { return tl::sum(x); },
+                          {.input_signature = std::vector<tl::tensor_spec>{{{-1, 4}, tl::dtype::float32}}});
+  auto relaxed = tl::function([](const tl::tensor& x) { return tl::sum(x); }, {.reduce_retracing = true});
+  auto plain = tl::function([](const tl::tensor& x) { return tl::sum(x); });
+  for (std::int64_t batch = 1; batch < 10; ++batch) {
+    sig(tl::ones({batch, 4}));
+    relaxed(tl::ones({batch, 4}));
+    plain(tl::ones({8, 4}));  // a fixed shape in the loop
+    plain(data);              // a tensor from outside the loop
+    (void)batch;
+  }
+}
+
+#define BATCH_OF(n) tl::zeros({(n), 4})
+
+template <class F>
+void run_sizes(F& f) {
+  for (std::int64_t n = 1; n < 5; ++n) f(tl::ones({n}));  // WARN[trace-shape-retrace]: argument 0 of 'tmpl'
+}
+
+struct Trainer {
+  std::int64_t batch = 8;
+  void epochs() {
+    auto step = tl::function([](const tl::tensor& x) { return tl::sum(x); }, {.name = "member_step"});
+    for (int e = 0; e < 3; ++e) {
+      step(tl::ones({batch, 2}));  // WARN[trace-shape-retrace]: argument 0 of 'member_step'
+      batch /= 2;
+    }
+  }
+};
+
+void more_positives(const tl::tensor& data) {
+  auto step = tl::function([](const tl::tensor& x) { return tl::sum(x); }, {.name = "macro_step"});
+  for (std::int64_t n = 1; n < 5; ++n) step(BATCH_OF(n));  // WARN[trace-shape-retrace]: argument 0 of 'macro_step'
+  auto tmpl = tl::function([](const tl::tensor& x) { return tl::sum(x); }, {.name = "tmpl"});
+  run_sizes(tmpl);
+  auto rnd = tl::function([](const tl::tensor& x) { return tl::sum(x); }, {.name = "rnd"});
+  std::int64_t len = 2;
+  while (len < 64) {
+    rnd(tl::random_normal({len}, 1));  // WARN[trace-shape-retrace]: argument 0 of 'rnd'
+    len *= 2;
+  }
+  auto rows = tl::function([](const tl::tensor& x) { return tl::sum(x); }, {.name = "rows"});
+  for (std::int64_t r = 1; r < 4; ++r) {
+    auto part = tl::slice(data, {0, 0}, {r, -1});
+    auto doubled = part * 2.0;
+    rows(tl::reshape(doubled, {-1}));  // WARN[trace-shape-retrace]: argument 0 of 'rows'
+  }
+}
+
+void more_negatives(const tl::tensor& data) {
+  auto step = tl::function([](const tl::tensor& x) { return tl::sum(x); });
+  for (int i = 0; i < 5; ++i) step(tl::slice(data, {0, 0}, {2, -1}));  // constant bounds
+  for (int i = 0; i < 5; ++i) step(BATCH_OF(8));
+  const std::int64_t fixed = 16;
+  for (int i = 0; i < 5; ++i) step(tl::ones({fixed}));
+  step(tl::ones({1}));  // no loop
+  step(tl::ones({2}));
+}
