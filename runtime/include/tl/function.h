@@ -68,7 +68,7 @@ class function_core {
   const function_options& options() const { return options_; }
   int tracing_count() const;
   std::vector<std::string> cached_signatures() const;
-  std::string display_name() const;
+  const std::string& display_name() const;
 
  private:
   void note_call(bool retraced, const call_key& key, const std::vector<call_key>& cached);

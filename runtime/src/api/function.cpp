@@ -38,10 +38,16 @@ struct concrete_function {
   baked_values baked;
   std::mutex plans_mu;
   std::map<std::vector<shape_t>, std::unique_ptr<plan>> plans;
+  // The plan of the previous call with its input shapes: a training loop calls with the same shapes
+  // every time, and comparing them in place saves building the map key (allocations) per call.
+  std::vector<shape_t> last_shapes;
+  plan* last_plan = nullptr;
 };
 
 struct function_core::impl {
   std::source_location created_at;
+  std::string location;      // created_at, formatted once
+  std::string display_name;  // options.name, or "function@<location>"
   std::mutex history_mu;
   std::deque<bool> recent_retraces;  // the last 10 calls: did each retrace?
   bool frequent_reported = false;
@@ -137,14 +143,13 @@ observation base_observation(const std::string& rule, const std::string& name, c
 function_core::function_core(function_options options, std::source_location created_at)
     : impl_(std::make_unique<impl>()), options_(std::move(options)) {
   impl_->created_at = created_at;
+  impl_->location = format_location(created_at);
+  impl_->display_name = options_.name.empty() ? "function@" + impl_->location : options_.name;
 }
 
 function_core::~function_core() = default;
 
-std::string function_core::display_name() const {
-  if (!options_.name.empty()) return options_.name;
-  return std::string("function@") + format_location(impl_->created_at);
-}
+const std::string& function_core::display_name() const { return impl_->display_name; }
 
 int function_core::tracing_count() const { return impl_->traces; }
 
@@ -377,7 +382,7 @@ std::vector<tensor> function_core::call(call_key key, const std::vector<tensor>&
         raised.push_back(std::move(o));
       }
     }
-    for (auto& o : cf->baked.check_replay(display_name(), format_location(impl_->created_at), __builtin_frame_address(0))) {
+    for (auto& o : cf->baked.check_replay(display_name(), impl_->location, __builtin_frame_address(0))) {
       observe(o, false);
       raised.push_back(std::move(o));
     }
@@ -391,15 +396,23 @@ std::vector<tensor> function_core::call(call_key key, const std::vector<tensor>&
     observe(o, false);
     raised.push_back(std::move(o));
   }
-  std::vector<shape_t> shapes;
-  shapes.reserve(tensor_args.size());
-  for (const auto& t : tensor_args) shapes.push_back(t.shape());
   plan* p = nullptr;
   {
     std::lock_guard<std::mutex> lock(cf->plans_mu);
-    auto& slot = cf->plans[shapes];
-    if (!slot) slot = std::make_unique<plan>(cf->g, shapes);
-    p = slot.get();
+    bool same = cf->last_plan && cf->last_shapes.size() == tensor_args.size();
+    for (std::size_t i = 0; same && i < tensor_args.size(); ++i) same = cf->last_shapes[i] == tensor_args[i].shape();
+    if (same) {
+      p = cf->last_plan;
+    } else {
+      std::vector<shape_t> shapes;
+      shapes.reserve(tensor_args.size());
+      for (const auto& t : tensor_args) shapes.push_back(t.shape());
+      auto& slot = cf->plans[shapes];
+      if (!slot) slot = std::make_unique<plan>(cf->g, shapes);
+      p = slot.get();
+      cf->last_plan = p;
+      cf->last_shapes = std::move(shapes);
+    }
   }
   auto result = p->run(tensor_args);
   if (!raised.empty() && get_check_mode() == check_mode::assert_) throw hazard_error(std::move(raised.front()));
