@@ -24,7 +24,8 @@ class Updates : public RecursiveASTVisitor<Updates> {
   std::vector<const CXXMemberCallExpr *> Calls;
   bool TraverseLambdaExpr(LambdaExpr *) { return true; }
   bool VisitCXXMemberCallExpr(CXXMemberCallExpr *E) {
-    if (auto *M = E->getMethodDecl())
+    // Conversion functions and operators have no identifier (getName() would assert): never updates.
+    if (auto *M = E->getMethodDecl(); M && M->getIdentifier())
       for (const auto &Name : P.StateUpdateMethods)
         if (M->getName() == Name) Calls.push_back(E);
     return true;

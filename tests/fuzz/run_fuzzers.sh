@@ -57,7 +57,7 @@ if want source; then
   aflags=("${flags[@]}" -fno-rtti -isystem "$llvm/include" -D_GNU_SOURCE -D__STDC_CONSTANT_MACROS
           -D__STDC_FORMAT_MACROS -D__STDC_LIMIT_MACROS -DTRACELINT_LLVM_MAJOR=\"19\"
           -DTRACELINT_CLANG_RESOURCE_DIR=\""$llvm/lib/clang/19"\" -DTRACELINT_VERSION=\"fuzz\")
-  srcs=("${core[@]}" "$root"/analyzer/model/*.cpp "$root"/analyzer/checks/*.cpp "$root/analyzer/cli/Driver.cpp"
+  srcs=("${core[@]}" "$root/analyzer/output/SourceText.cpp" "$root"/analyzer/model/*.cpp "$root"/analyzer/checks/*.cpp "$root/analyzer/cli/Driver.cpp"
         "$root/analyzer/cli/FileAnalysis.cpp")
   build_objects "$out/obj-analyzer" "${srcs[@]}" -- "${aflags[@]}"
   clang++-19 "${aflags[@]}" -DTRACELINT_FUZZ_STUB_PATH=\""$root/tests/fuzz/tl_stub.h"\" -fsanitize=fuzzer \

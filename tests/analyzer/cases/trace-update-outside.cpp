@@ -36,6 +36,8 @@ void negatives() {
   for (int i = 0; i < 10; ++i) {
     step(tl::ones({2}));
     other.assign_add(tl::ones({2}));  // 'step' does not read it
+    tl::tensor snapshot = w;  // a conversion operator call: a read, not an update (found by fuzz_source)
+    (void)snapshot;
   }
   w.assign(tl::zeros({2}));  // after the loop
 }
