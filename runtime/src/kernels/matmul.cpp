@@ -14,28 +14,50 @@ namespace {
 
 constexpr std::int64_t kBlasMinFlops = 16 * 16 * 16;
 
-// Row-major C = op(A) op(B) for products too small for BLAS. Every operand is addressed through
-// strides, so a transposed operand is not copied; the inner loop runs over whichever index is
-// contiguous. No zero skipping: 0 * NaN must stay NaN.
+// Row-major C = op(A) op(B) for products too small for BLAS. Operands are addressed through strides
+// (a transposed operand is not copied), and the loop order follows the shape: the tiny models'
+// backward passes are full of matrix-vector products (n = 1) and outer products (k = 1), where a
+// fixed i-p-j order would run an inner loop of length 1. No zero skipping: 0 * NaN must stay NaN.
 template <class T>
 void small_gemm(const T* __restrict a, const T* __restrict b, T* __restrict c, std::int64_t m, std::int64_t n,
                 std::int64_t k, bool ta, bool tb) {
   const std::int64_t a_row = ta ? 1 : k, a_col = ta ? m : 1;  // A(i, p) = a[i * a_row + p * a_col]
-  if (!tb) {
-    // B's rows are contiguous: C's row i accumulates A(i, p) * B's row p.
+  const std::int64_t b_row = tb ? 1 : n, b_col = tb ? k : 1;  // B(p, j) = b[p * b_row + j * b_col]
+  if (n == 1) {  // matrix-vector: B(p, 0) = b[p] either way
+    if (ta) {
+      for (std::int64_t i = 0; i < m; ++i) c[i] = T(0);
+      for (std::int64_t p = 0; p < k; ++p) {
+        T bv = b[p];
+        const T* acol = a + p * m;
+#pragma omp simd
+        for (std::int64_t i = 0; i < m; ++i) c[i] = wrapping_add(c[i], wrapping_mul(acol[i], bv));
+      }
+    } else {
+      for (std::int64_t i = 0; i < m; ++i) {
+        const T* arow = a + i * k;
+        T s = T(0);
+#pragma omp simd reduction(+ : s)
+        for (std::int64_t p = 0; p < k; ++p) s = wrapping_add(s, wrapping_mul(arow[p], b[p]));
+        c[i] = s;
+      }
+    }
+    return;
+  }
+  if (b_col == 1 || k < 4) {
+    // C's row i accumulates A(i, p) times B's row p (contiguous, or strided by k when B is transposed).
     for (std::int64_t i = 0; i < m; ++i) {
       T* crow = c + i * n;
       for (std::int64_t j = 0; j < n; ++j) crow[j] = T(0);
       for (std::int64_t p = 0; p < k; ++p) {
         T av = a[i * a_row + p * a_col];
-        const T* brow = b + p * n;
+        const T* brow = b + p * b_row;
 #pragma omp simd
-        for (std::int64_t j = 0; j < n; ++j) crow[j] = wrapping_add(crow[j], wrapping_mul(av, brow[j]));
+        for (std::int64_t j = 0; j < n; ++j) crow[j] = wrapping_add(crow[j], wrapping_mul(av, brow[j * b_col]));
       }
     }
     return;
   }
-  // B transposed: C(i, j) is the dot product of A's row i and b's row j (both contiguous unless ta).
+  // B transposed with a real inner dimension: C(i, j) is the dot product of A's row i and b's row j.
   for (std::int64_t i = 0; i < m; ++i) {
     for (std::int64_t j = 0; j < n; ++j) {
       const T* brow = b + j * k;
