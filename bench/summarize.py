@@ -15,6 +15,7 @@ from collections import defaultdict
 
 def parse(lines):
     values = defaultdict(list)
+    counts = defaultdict(int)  # measurements behind each figure, over all lines
     units = {}
     for line in lines:
         if not line.startswith("RESULT\t"):
@@ -28,9 +29,14 @@ def parse(lines):
             median = float(fields[6].removeprefix("median="))
         except ValueError:
             raise SystemExit(f"summarize: malformed RESULT line (threads or median not a number): {line!r}")
+        try:
+            samples = int(fields[7].removeprefix("samples="))
+        except ValueError:
+            raise SystemExit(f"summarize: malformed RESULT line (samples not a number): {line!r}")
         values[(bench, case, threads)].append(median)
+        counts[(bench, case, threads)] += samples
         units[(bench, case, threads)] = unit
-    return {k: statistics.median(v) for k, v in values.items()}, {k: len(v) for k, v in values.items()}, units
+    return {k: statistics.median(v) for k, v in values.items()}, counts, units
 
 
 # (label, numerator, denominator, goal): the ratio is numerator / denominator, so every ratio is
@@ -83,7 +89,7 @@ def main(argv):
     med, count, units = parse(lines)
     if not med:
         raise SystemExit("summarize: no RESULT lines in the input")
-    print("| measure | threads | value | goal | verdict | rounds |")
+    print("| measure | threads | value | goal | verdict | samples |")
     print("|---|---|---|---|---|---|")
     threads_seen = sorted({t for (_, _, t) in med if t > 0})
     table = [r for t in threads_seen for r in rows(t)]
@@ -102,7 +108,8 @@ def main(argv):
             continue
         value = med[nkey] / med[dkey] if dkey else med[nkey]
         shown = f"{value:.3f}x" if dkey else f"{value:.2f} {units[nkey]}"
-        detail = f" ({med[nkey]:.4g} / {med[dkey]:.4g} {units[nkey]})" if dkey else ""
+        num = lambda v: f"{v:.0f}" if v >= 1000 else f"{v:.4g}"
+        detail = f" ({num(med[nkey])} / {num(med[dkey])} {units[nkey]})" if dkey else ""
         rounds = min(count[nkey], count[dkey]) if dkey else count[nkey]
         goal_text = f"{goal[0]} {goal[1]:g}" + ("x" if dkey else "")
         print(f"| {label}{detail} | {shown_threads} | {shown} | {goal_text} | {verdict(value, goal)} | {rounds} |")
