@@ -1,6 +1,8 @@
 #include "cli/Driver.h"
 
 #include <algorithm>
+#include <chrono>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
@@ -9,16 +11,9 @@
 #include <set>
 #include <sstream>
 #include <thread>
-#include <chrono>
-#include <csignal>
 
 #include "checks/Check.h"
-#include "clang/AST/ASTConsumer.h"
 #include "clang/Basic/Diagnostic.h"
-#include "clang/Driver/Options.h"
-#include "clang/Frontend/CompilerInstance.h"
-#include "clang/Frontend/FrontendAction.h"
-#include "clang/Tooling/ArgumentsAdjusters.h"
 #include "clang/Tooling/Tooling.h"
 #include "cli/FileAnalysis.h"
 #include "llvm/Support/FileSystem.h"
@@ -28,8 +23,6 @@
 #include "core/Glob.h"
 #include "core/Nolint.h"
 #include "model/Summaries.h"
-#include "llvm/Option/ArgList.h"
-#include "llvm/Option/OptTable.h"
 
 namespace tracelint {
 
