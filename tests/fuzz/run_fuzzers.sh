@@ -75,6 +75,13 @@ fi
 for h in $only; do
   mkdir -p "$out/corpus_$h"
   cp -n "$root/tests/fuzz/corpus/$h/"* "$out/corpus_$h/" 2>/dev/null || true
+  if [[ $h == source ]]; then
+    # The annotated analyzer cases seed the source corpus, without their standard-library includes
+    # (the harness parses with -nostdinc against tests/fuzz/tl_stub.h).
+    for c in "$root"/tests/analyzer/cases/*.cpp; do
+      grep -v -e '^#include <[^t]' -e '#include <tl/testing' "$c" > "$out/corpus_source/case-$(basename "$c")"
+    done
+  fi
   # Every input that once crashed a harness must pass now.
   for r in "$root"/tests/fuzz/regressions/"$h"-* "$root"/tests/fuzz/regressions/any-*; do
     [[ -f "$r" ]] || continue
