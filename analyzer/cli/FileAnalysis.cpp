@@ -88,7 +88,14 @@ class TraceConsumer : public ASTConsumer {
 
 class TraceAction : public ASTFrontendAction {
  public:
-  TraceAction(const Pack &P, const std::vector<std::string> &Checks, FileResult &R) : P(P), Checks(Checks), R(R) {}
+  // OwnErrors: for code held in memory there is no ClangTool to take a diagnostic consumer, so the
+  // action installs the error collector itself.
+  TraceAction(const Pack &P, const std::vector<std::string> &Checks, FileResult &R, bool OwnErrors = false)
+      : P(P), Checks(Checks), R(R), OwnErrors(OwnErrors) {}
+  bool BeginSourceFileAction(CompilerInstance &CI) override {
+    if (OwnErrors) CI.getDiagnostics().setClient(new ErrorCollector(R), /*ShouldOwnClient=*/true);
+    return ASTFrontendAction::BeginSourceFileAction(CI);
+  }
   std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &, StringRef) override {
     return std::make_unique<TraceConsumer>(P, Checks, R);
   }
@@ -97,20 +104,7 @@ class TraceAction : public ASTFrontendAction {
   const Pack &P;
   const std::vector<std::string> &Checks;
   FileResult &R;
-};
-
-// For code held in memory there is no ClangTool to take a diagnostic consumer; the action installs
-// the error collector itself.
-class CollectingTraceAction : public TraceAction {
- public:
-  CollectingTraceAction(const Pack &P, const std::vector<std::string> &Checks, FileResult &R) : TraceAction(P, Checks, R), R(R) {}
-  bool BeginSourceFileAction(CompilerInstance &CI) override {
-    CI.getDiagnostics().setClient(new ErrorCollector(R), /*ShouldOwnClient=*/true);
-    return TraceAction::BeginSourceFileAction(CI);
-  }
-
- private:
-  FileResult &R;
+  bool OwnErrors;
 };
 
 class TraceActionFactory : public tooling::FrontendActionFactory {
@@ -157,7 +151,7 @@ FileResult analyzeCode(const std::string &Code, const std::string &FileName, con
   FileResult FR;
   std::vector<std::string> All = Args;
   All.push_back("-fsyntax-only");
-  bool Ok = tooling::runToolOnCodeWithArgs(std::make_unique<CollectingTraceAction>(P, Checks, FR), Code, All, FileName,
+  bool Ok = tooling::runToolOnCodeWithArgs(std::make_unique<TraceAction>(P, Checks, FR, /*OwnErrors=*/true), Code, All, FileName,
                                            "tracelint", std::make_shared<PCHContainerOperations>(), Headers);
   FR.ToolStatus = Ok ? 0 : 1;
   return FR;
