@@ -2,11 +2,23 @@
 #include <tl/testing.h>
 #include <tl/tl.h>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
+#include <thread>
 #include <optional>
 #include <sstream>
 #include <vector>
+
+// One-letter C symbols: __cxa_demangle reads "g" as the type code of __float128 and "i" as int.
+extern "C" {
+int g = 0;
+long i = 0;
+}
 
 namespace {
 
@@ -214,6 +226,68 @@ TEST_F(Hazards, ReportIsJsonWithEveryObservation) {
   EXPECT_NE(text.find("\"rule\": \"trace-host-mutation\""), std::string::npos);
   EXPECT_NE(text.find("reported \\\"quoted\\\""), std::string::npos);
   std::remove(path.c_str());
+}
+
+TEST_F(Hazards, OneLetterCSymbolsAreNamedAsWrittenNotDemangledAsTypeCodes) {
+  auto f = tl::function([](const tl::tensor& x) {
+    g += 1;
+    i += 1;
+    return x;
+  }, {.name = "one_letter_globals"});
+  f(one());
+  std::vector<std::string> entities;
+  for (const auto& o : tl::observations())
+    if (o.function == "one_letter_globals") entities.push_back(o.entity);
+  EXPECT_NE(std::find(entities.begin(), entities.end(), "g"), entities.end()) << ::testing::PrintToString(entities);
+  EXPECT_NE(std::find(entities.begin(), entities.end(), "i"), entities.end()) << ::testing::PrintToString(entities);
+}
+
+std::string read_all(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+TEST_F(Hazards, ReportIntoAFullDeviceIsAnErrorWithTheSystemsReason) {
+  try {
+    tl::write_report("/dev/full");
+    ADD_FAILURE() << "no error";
+  } catch (const tl::error& e) {
+    EXPECT_NE(std::string(e.what()).find("No space left on device"), std::string::npos) << e.what();
+  }
+  struct stat st;
+  ASSERT_EQ(::stat("/dev/full", &st), 0);
+  EXPECT_TRUE(S_ISCHR(st.st_mode)) << "/dev/full was replaced";
+}
+
+TEST_F(Hazards, ReportThroughASymlinkKeepsTheLinkAndWritesItsTarget) {
+  namespace fs = std::filesystem;
+  auto dir = fs::path(::testing::TempDir()) / ("tl_report_link_" + std::to_string(::getpid()));
+  fs::create_directories(dir / "real");
+  auto link = dir / "report.json";
+  fs::create_symlink("real/target.json", link);  // dangling: the report creates the target
+  tl::write_report(link.string());
+  EXPECT_TRUE(fs::is_symlink(link));
+  EXPECT_NE(read_all((dir / "real/target.json").string()).find("tracelint-runtime-report"), std::string::npos);
+  tl::write_report(link.string());  // and replaces it the second time, the link still a link
+  EXPECT_TRUE(fs::is_symlink(link));
+  fs::remove_all(dir);
+}
+
+TEST_F(Hazards, ReportIntoAFifoIsWrittenInPlace) {
+  namespace fs = std::filesystem;
+  auto fifo = fs::path(::testing::TempDir()) / ("tl_report_fifo_" + std::to_string(::getpid()));
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  std::string received;
+  std::thread reader([&] { received = read_all(fifo.string()); });
+  tl::write_report(fifo.string());
+  reader.join();
+  EXPECT_NE(received.find("tracelint-runtime-report"), std::string::npos);
+  struct stat st;
+  ASSERT_EQ(::lstat(fifo.c_str(), &st), 0);
+  EXPECT_TRUE(S_ISFIFO(st.st_mode)) << "the FIFO was replaced by a regular file";
+  fs::remove(fifo);
 }
 
 }  // namespace

@@ -140,7 +140,7 @@ TEST(Ops, CreationAndPrinting) {
   EXPECT_EQ(tl::zeros({2, 2}).to_vector<float>(), std::vector<float>(4, 0.f));
   EXPECT_EQ(tl::fill({3}, 7, tl::dtype::int32).to_vector<std::int32_t>(), (std::vector<std::int32_t>{7, 7, 7}));
   EXPECT_EQ(tl::arange(0, 5, 2).to_vector<std::int64_t>(), (std::vector<std::int64_t>{0, 2, 4}));
-  EXPECT_EQ(tl::random_normal({5}, 42).to_vector<float>(), tl::random_normal({5}, 42).to_vector<float>());
+  EXPECT_EQ(tl::stateless_normal({5}, 42).to_vector<float>(), tl::stateless_normal({5}, 42).to_vector<float>());
   auto u = tl::random_uniform({100}, 1, -1, 1).to_vector<float>();
   for (float v : u) EXPECT_TRUE(v >= -1 && v < 1);
   std::ostringstream os;

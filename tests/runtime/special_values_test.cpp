@@ -122,6 +122,37 @@ TEST(SpecialValues, EmptyTensorsFlowThroughEveryKindOfOp) {
   EXPECT_THROW(tl::reshape(e, {-1, 0}), tl::error);           // -1 is ambiguous with a zero
 }
 
+// Shapes whose element or byte count does not fit 64 bits are errors that name the op, never a
+// wrapped count (a 2^32 x 2^32 tensor of 0 elements) or a kernel writing past a short allocation.
+TEST(SpecialValues, ShapesBeyondSixtyFourBitsAreErrorsNotWrappedCounts) {
+  constexpr std::int64_t kHuge = std::int64_t{1} << 62;
+  constexpr std::int64_t k32 = std::int64_t{1} << 32;
+  auto expect_error_naming = [](auto make, const char* op) {
+    try {
+      make();
+      ADD_FAILURE() << op << " did not throw";
+    } catch (const tl::error& e) {
+      EXPECT_NE(std::string(e.what()).find(op), std::string::npos) << e.what();
+    }
+  };
+  expect_error_naming([&] { return tl::zeros({kHuge}); }, "tl::fill");
+  expect_error_naming([&] { return tl::ones({3, kHuge, 4}); }, "tl::fill");
+  expect_error_naming([&] { return tl::zeros({k32, k32}); }, "tl::fill");
+  expect_error_naming([&] { return tl::arange(0, kHuge); }, "tl::arange");
+  expect_error_naming([&] { return tl::arange(std::numeric_limits<std::int64_t>::min(), std::numeric_limits<std::int64_t>::max()); }, "tl::arange");
+  expect_error_naming([&] { return tl::random_normal({k32, k32}, 1); }, "tl::random_normal");
+  expect_error_naming([&] { return tl::reshape(tl::ones({2}), {k32, k32, -1}); }, "tl::reshape");
+  expect_error_naming([&] { return tl::broadcast_to(tl::ones({1, 1}), {k32, k32}); }, "tl::broadcast_to");
+  // Under a trace the same rule runs when the op is recorded.
+  auto traced = tl::function([&](const tl::tensor& x) { return x + tl::zeros({kHuge}); });
+  expect_error_naming([&] { return traced(tl::ones({1})); }, "tl::fill");
+  EXPECT_THROW(tl::num_elements({k32, k32}), tl::error);
+  EXPECT_EQ(tl::num_elements({k32, k32, 0}), 0);  // a zero dimension empties any shape
+  EXPECT_EQ(tl::num_elements({k32, -1}), -1);
+  // The largest counts that still fit are planned, not refused by shape rules (allocation decides).
+  EXPECT_THROW(tl::zeros({std::int64_t{1} << 50}), tl::error);
+}
+
 TEST(SpecialValues, EmptyTensorsThroughATracedFunctionAndItsGradient) {
   tl::variable w(tl::ones({3, 2}));
   auto step = tl::function([&](const tl::tensor& x) {

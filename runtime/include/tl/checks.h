@@ -57,7 +57,9 @@ class hazard_error : public error {
 // Observations so far in this process (a copy), and a reset for tests.
 std::vector<observation> observations();
 void clear_observations();
-// Writes the JSON report now (TL_REPORT does this at exit).
+// Writes the JSON report now (TL_REPORT does this at exit, printing instead of throwing). A regular
+// file is replaced atomically; a device, FIFO or /dev/stdout is written in place, never replaced.
+// Throws tl::error naming the path and the system's reason when the report cannot be written.
 void write_report(const std::string& path);
 
 // Called for every new observation, on the observing thread, in every mode but off.

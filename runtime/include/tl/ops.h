@@ -20,10 +20,6 @@ tensor ones(shape_t shape, tl::dtype t = dtype::float32, loc_t loc = loc_t::curr
 tensor fill(shape_t shape, const double& value, tl::dtype t = dtype::float32, loc_t loc = loc_t::current());
 tensor arange(std::int64_t start, std::int64_t stop, std::int64_t step = 1, tl::dtype t = dtype::int64,
               loc_t loc = loc_t::current());
-tensor random_normal(shape_t shape, std::uint64_t seed, float mean = 0.f, float stddev = 1.f,
-                     loc_t loc = loc_t::current());
-tensor random_uniform(shape_t shape, std::uint64_t seed, float low = 0.f, float high = 1.f,
-                      loc_t loc = loc_t::current());
 // A host scalar as a tensor: inside a trace it is baked into the graph as a constant. Host values
 // are taken by reference so that the runtime can tell, on replay, when the variable they came from
 // has changed since the trace (trace-stale-capture).

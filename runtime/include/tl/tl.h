@@ -7,5 +7,6 @@
 #include "tl/metrics.h"
 #include "tl/ops.h"
 #include "tl/optimizers.h"
+#include "tl/random.h"
 #include "tl/tensor.h"
 #include "tl/variable.h"

@@ -8,6 +8,7 @@
 #include <mutex>
 #include <sstream>
 
+#include "autodiff/tape.h"
 #include "core/tensor_impl.h"
 #include "executor/plan.h"
 #include "hazards/baked_values.h"
@@ -31,6 +32,9 @@ namespace detail {
 struct concrete_function {
   call_key key;  // tensor shapes may hold -1 (input_signature, reduce_retracing)
   graph g;
+  // The graph as traced, before fusion and folding: what a call under a gradient tape runs op by op
+  // so the tape records every op (fused nodes have no gradient rule).
+  graph traced;
   std::vector<std::shared_ptr<variable_state>> owned_variables;
   // Hazard bookkeeping, filled while tracing and checked on replay.
   std::vector<int> skipped_writes;  // trace-host-mutation observations whose writes replays skip
@@ -129,6 +133,22 @@ std::string site_key(const std::source_location& loc) {
 // How many tl::function objects created at each source location have traced.
 std::mutex g_sites_mu;
 std::map<std::string, int> g_sites;
+
+// The plan of a concrete function for these input shapes, made on first use.
+plan& plan_for(concrete_function& cf, const std::vector<tensor>& args) {
+  std::lock_guard<std::mutex> lock(cf.plans_mu);
+  bool same = cf.last_plan && cf.last_shapes.size() == args.size();
+  for (std::size_t i = 0; same && i < args.size(); ++i) same = cf.last_shapes[i] == args[i].shape();
+  if (same) return *cf.last_plan;
+  std::vector<shape_t> shapes;
+  shapes.reserve(args.size());
+  for (const auto& t : args) shapes.push_back(t.shape());
+  auto& slot = cf.plans[shapes];
+  if (!slot) slot = std::make_unique<plan>(cf.g, shapes);
+  cf.last_plan = slot.get();
+  cf.last_shapes = std::move(shapes);
+  return *slot;
+}
 
 observation base_observation(const std::string& rule, const std::string& name, const std::source_location& created) {
   observation o;
@@ -317,6 +337,7 @@ std::vector<tensor> function_core::call(call_key key, const std::vector<tensor>&
           fresh->read_variables.push_back(n.attrs.var);
       for (const auto& v : fresh->read_variables) v->read_by_graph.store(true);
       fresh->owned_variables = std::move(ts.created_variables);
+      fresh->traced = ts.g;
       fresh->g = optimize(std::move(ts.g));
       if (const char* dump = std::getenv("TL_DUMP_GRAPHS"); dump && *dump == '1') {
         // Debugging aid: the optimized graph of each trace, one node per line.
@@ -396,25 +417,9 @@ std::vector<tensor> function_core::call(call_key key, const std::vector<tensor>&
     observe(o, false);
     raised.push_back(std::move(o));
   }
-  plan* p = nullptr;
-  {
-    std::lock_guard<std::mutex> lock(cf->plans_mu);
-    bool same = cf->last_plan && cf->last_shapes.size() == tensor_args.size();
-    for (std::size_t i = 0; same && i < tensor_args.size(); ++i) same = cf->last_shapes[i] == tensor_args[i].shape();
-    if (same) {
-      p = cf->last_plan;
-    } else {
-      std::vector<shape_t> shapes;
-      shapes.reserve(tensor_args.size());
-      for (const auto& t : tensor_args) shapes.push_back(t.shape());
-      auto& slot = cf->plans[shapes];
-      if (!slot) slot = std::make_unique<plan>(cf->g, shapes);
-      p = slot.get();
-      cf->last_plan = p;
-      cf->last_shapes = std::move(shapes);
-    }
-  }
-  auto result = p->run(tensor_args);
+  // Under a tape that needs this call, the graph runs op by op so that gradients flow through it.
+  auto result = tapes_need_call(cf->traced, tensor_args) ? run_call_on_tapes(cf->traced, tensor_args)
+                                                         : plan_for(*cf, tensor_args).run(tensor_args);
   if (!raised.empty() && get_check_mode() == check_mode::assert_) throw hazard_error(std::move(raised.front()));
   return result;
 }

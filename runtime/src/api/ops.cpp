@@ -56,24 +56,6 @@ tensor arange(std::int64_t start, std::int64_t stop, std::int64_t step, dtype t,
   return source(op_kind::arange, std::move(a), loc);
 }
 
-tensor random_normal(shape_t shape, std::uint64_t seed, float mean, float stddev, loc_t loc) {
-  op_attrs a;
-  a.ints = std::move(shape);
-  a.seed = seed;
-  a.scalar = mean;
-  a.scalar2 = stddev;
-  return source(op_kind::random_normal, std::move(a), loc);
-}
-
-tensor random_uniform(shape_t shape, std::uint64_t seed, float low, float high, loc_t loc) {
-  op_attrs a;
-  a.ints = std::move(shape);
-  a.seed = seed;
-  a.scalar = low;
-  a.scalar2 = high;
-  return source(op_kind::random_uniform, std::move(a), loc);
-}
-
 tensor add(const tensor& a, const tensor& b, loc_t loc) { return binary(op_kind::add, a, b, loc); }
 tensor sub(const tensor& a, const tensor& b, loc_t loc) { return binary(op_kind::sub, a, b, loc); }
 tensor mul(const tensor& a, const tensor& b, loc_t loc) { return binary(op_kind::mul, a, b, loc); }

@@ -39,7 +39,8 @@ std::shared_ptr<detail::storage> initial_storage(const tensor& init, const std::
   for (int i = init.impl()->node; i >= 0; --i) {
     if (!needed[static_cast<std::size_t>(i)]) continue;
     const auto& n = nodes[static_cast<std::size_t>(i)];
-    if (!detail::is_pure(n.kind)) {
+    // A stateful random op is computed once here, as TF runs a lifted initializer once.
+    if (!detail::is_pure(n.kind) && !detail::is_stateful(n.kind)) {
       throw tl::error("tl::variable: the initial value depends on a traced input or a variable read (" +
                       std::string(detail::op_name(n.kind)) + " at " + format_location(n.loc) +
                       "); initialize variables from values known before the call (called at " + format_location(loc) + ")");

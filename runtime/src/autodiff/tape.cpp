@@ -18,12 +18,17 @@ bool tracks_any(const tape_state& tape, const std::vector<tensor>& inputs) {
     if (t.defined() && tape.tracked.count(t.impl())) return true;
   return false;
 }
+
+bool at_this_level(const tape_state& tape) {
+  const trace_state* now = current_trace();
+  return tape.owner == now && (!now || tape.owner_serial == now->serial);
+}
 }  // namespace
 
 void record_on_tapes(const node& n, const std::vector<tensor>& inputs, const tensor& output) {
   if (t_tapes.empty() || t_paused) return;
   for (auto* tape : t_tapes) {
-    if (!tracks_any(*tape, inputs)) continue;
+    if (!at_this_level(*tape) || !tracks_any(*tape, inputs)) continue;
     tape->entries.push_back({n.kind, n.attrs, inputs, output});
     tape->tracked.insert(output.impl());
   }
@@ -32,9 +37,52 @@ void record_on_tapes(const node& n, const std::vector<tensor>& inputs, const ten
 void record_variable_read(const variable_state* var, const tensor& value) {
   if (t_tapes.empty() || t_paused || !var->trainable) return;
   for (auto* tape : t_tapes) {
+    if (!at_this_level(*tape)) continue;
     tape->variable_reads.emplace_back(var, value);
     tape->tracked.insert(value.impl());
   }
+}
+
+bool tapes_need_call(const graph& g, const std::vector<tensor>& inputs) {
+  if (t_tapes.empty() || t_paused) return false;
+  bool reads_trainable = false;
+  for (const auto& n : g.nodes) reads_trainable |= n.kind == op_kind::read_variable && n.attrs.var->trainable;
+  for (auto* tape : t_tapes)
+    if (at_this_level(*tape) && (reads_trainable || tracks_any(*tape, inputs))) return true;
+  return false;
+}
+
+std::vector<tensor> run_call_on_tapes(const graph& g, const std::vector<tensor>& inputs) {
+  std::vector<tensor> values(g.nodes.size());
+  for (std::size_t k = 0; k < g.inputs.size(); ++k) values[static_cast<std::size_t>(g.inputs[k])] = inputs.at(k);
+  for (std::size_t i = 0; i < g.nodes.size(); ++i) {
+    const auto& n = g.nodes[i];
+    switch (n.kind) {
+      case op_kind::placeholder: break;
+      case op_kind::constant: values[i] = tensor(make_concrete(n.out, n.attrs.data)); break;
+      case op_kind::read_variable: {
+        std::shared_ptr<tensor_impl> impl;
+        {
+          std::lock_guard<std::mutex> lock(n.attrs.var->mu);
+          impl = make_concrete(n.attrs.var->type, n.attrs.var->data);
+        }
+        impl->loc = n.loc;
+        values[i] = tensor(std::move(impl));
+        record_variable_read(n.attrs.var.get(), values[i]);
+        break;
+      }
+      default: {
+        std::vector<tensor> operands;
+        operands.reserve(n.inputs.size());
+        for (int in : n.inputs) operands.push_back(values[static_cast<std::size_t>(in)]);
+        values[i] = make_op(n.kind, n.attrs, operands, n.loc);
+      }
+    }
+  }
+  std::vector<tensor> out;
+  out.reserve(g.outputs.size());
+  for (int o : g.outputs) out.push_back(values[static_cast<std::size_t>(o)]);
+  return out;
 }
 
 namespace {
@@ -79,6 +127,10 @@ tensor ones_like_internal(const tensor& t) {
 namespace tl {
 
 gradient_tape::gradient_tape() : state_(std::make_unique<detail::tape_state>()) {
+  if (auto* tr = detail::current_trace()) {
+    state_->owner = tr;
+    state_->owner_serial = tr->serial;
+  }
   detail::t_tapes.push_back(state_.get());
 }
 

@@ -39,10 +39,17 @@ std::string shape_string(const shape_t& s) {
 }
 
 std::int64_t num_elements(const shape_t& s) {
-  std::int64_t n = 1;
-  for (auto d : s) {
+  // A zero dimension makes the product 0 however large the others are, so scan for unknowns first and
+  // only then multiply with an overflow check: {1 << 32, 1 << 32} must not wrap to 0 elements.
+  for (auto d : s)
     if (d < 0) return -1;
-    n *= d;
+  std::int64_t n = 1;
+  for (auto d : s)
+    if (d == 0) return 0;
+  for (auto d : s) {
+    if (__builtin_mul_overflow(n, d, &n)) {
+      throw tl::error("tl: shape " + shape_string(s) + " has more elements than a 64-bit count can hold");
+    }
   }
   return n;
 }

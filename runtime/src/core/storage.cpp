@@ -97,7 +97,12 @@ std::shared_ptr<storage> allocate_storage(std::size_t bytes) { return std::make_
 std::size_t byte_size(const value_type& t) {
   auto n = num_elements(t.shape);
   if (n < 0) throw tl::error("tl: internal: byte size of a shape with unknown dimensions " + shape_string(t.shape));
-  return static_cast<std::size_t>(n) * dtype_size(t.type);
+  std::size_t bytes = 0;
+  if (__builtin_mul_overflow(static_cast<std::size_t>(n), dtype_size(t.type), &bytes)) {
+    throw tl::error("tl: a " + std::string(dtype_name(t.type)) + shape_string(t.shape) +
+                    " tensor needs more bytes than the address space holds");
+  }
+  return bytes;
 }
 
 std::shared_ptr<tensor_impl> make_concrete(value_type t) {

@@ -14,7 +14,8 @@ namespace {
 // stay as nodes.
 constexpr std::int64_t kMaxFoldElements = 1 << 22;
 
-// Evaluates pure nodes whose operands are all constants, and fill/random sources.
+// Evaluates pure nodes whose operands are all constants, and fill and stateless random sources
+// (stateful random ops are not pure: each replay draws new values).
 void fold_constants(graph& g) {
   for (auto& n : g.nodes) {
     if (!is_pure(n.kind) || n.kind == op_kind::constant || n.kind == op_kind::fused_elementwise) continue;
@@ -48,7 +49,8 @@ graph eliminate_dead(const graph& g) {
   for (int o : g.outputs) live[static_cast<std::size_t>(o)] = true;
   for (int in : g.inputs) live[static_cast<std::size_t>(in)] = true;  // arguments keep their slots
   for (std::size_t i = g.nodes.size(); i-- > 0;) {
-    if (has_side_effect(g.nodes[i].kind)) live[i] = true;
+    // A stateful random op advances its stream when it runs, used or not, as in eager execution.
+    if (has_side_effect(g.nodes[i].kind) || is_stateful(g.nodes[i].kind)) live[i] = true;
     if (!live[i]) continue;
     for (int in : g.nodes[i].inputs) live[static_cast<std::size_t>(in)] = true;
   }

@@ -1,6 +1,7 @@
 #pragma once
 // The graph a trace records, and the op vocabulary shared by eager execution, tracing, autodiff and
 // the executor. One op kind = one shape/dtype rule (infer) + one kernel + one gradient rule.
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <source_location>
@@ -15,9 +16,18 @@ struct storage;
 struct variable_state;
 struct fused_program;
 
+// The state of a stateful random op or generator: a seed and the number of draws taken so far. Draw
+// d of seed s is a pure function of (s, d), so a run is reproducible from its seeds while every
+// execution (eager call, or replay of the graph holding the op) draws new values, as TF's kernels do.
+struct random_stream {
+  explicit random_stream(std::uint64_t s) : seed(s) {}
+  std::uint64_t seed;
+  std::atomic<std::uint64_t> next_draw{0};
+};
+
 #define TL_OP_KINDS(X)                                                                              \
   X(placeholder) X(constant) X(read_variable) X(fill) X(arange) X(random_normal) X(random_uniform) \
-  X(zeros_like) X(ones_like)                                                                        \
+  X(stateless_normal) X(stateless_uniform) X(zeros_like) X(ones_like)                               \
   X(add) X(sub) X(mul) X(div) X(pow) X(maximum) X(minimum)                                          \
   X(equal) X(not_equal) X(less) X(less_equal) X(greater) X(greater_equal)                           \
   X(neg) X(exp) X(log) X(sqrt) X(tanh) X(sigmoid) X(relu) X(abs) X(square) X(relu_grad)            \
@@ -51,6 +61,7 @@ struct op_attrs {
   std::shared_ptr<variable_state> var;
   std::shared_ptr<storage> data;  // constant payload
   std::shared_ptr<const fused_program> program;
+  std::shared_ptr<random_stream> rng;  // stateful random ops: the stream each execution draws from
 };
 
 struct value_type {
@@ -81,6 +92,10 @@ value_type infer(op_kind k, const op_attrs& a, const std::vector<const value_typ
 bool is_elementwise_unary(op_kind k);
 bool is_elementwise_binary(op_kind k);
 bool has_side_effect(op_kind k);
+// Ops whose result differs on every execution with the same inputs (stateful random ops): never
+// folded to a constant, never dropped as dead code, but still computable when a variable's
+// initializer is lifted out of a trace.
+bool is_stateful(op_kind k);
 bool is_source(op_kind k);  // no inputs, value from attrs or from outside the graph
 // Pure ops whose result depends only on inputs and attrs (constant folding may evaluate them).
 bool is_pure(op_kind k);

@@ -133,10 +133,13 @@ static bool is_comparison(op_kind k) {
 
 bool has_side_effect(op_kind k) { return k == op_kind::assign_variable || k == op_kind::print; }
 
+bool is_stateful(op_kind k) { return k == op_kind::random_normal || k == op_kind::random_uniform; }
+
 bool is_source(op_kind k) {
   switch (k) {
     case op_kind::placeholder: case op_kind::constant: case op_kind::read_variable: case op_kind::fill:
     case op_kind::arange: case op_kind::random_normal: case op_kind::random_uniform:
+    case op_kind::stateless_normal: case op_kind::stateless_uniform:
       return true;
     default:
       return false;
@@ -144,11 +147,13 @@ bool is_source(op_kind k) {
 }
 
 bool is_pure(op_kind k) {
-  return !(k == op_kind::placeholder || k == op_kind::read_variable || has_side_effect(k));
+  return !(k == op_kind::placeholder || k == op_kind::read_variable || has_side_effect(k) || is_stateful(k));
 }
 
-value_type infer(op_kind k, const op_attrs& a, const std::vector<const value_type*>& in,
-                 const std::source_location& loc) {
+namespace {
+
+value_type shape_rule(op_kind k, const op_attrs& a, const std::vector<const value_type*>& in,
+                      const std::source_location& loc) {
   if (is_elementwise_binary(k) || is_comparison(k)) {
     expect_inputs(k, in, 2, loc);
     if (in[0]->type != in[1]->type) {
@@ -178,12 +183,17 @@ value_type infer(op_kind k, const op_attrs& a, const std::vector<const value_typ
     case op_kind::fill:
     case op_kind::random_normal:
     case op_kind::random_uniform:
+    case op_kind::stateless_normal:
+    case op_kind::stateless_uniform:
       check_shape_literal(k, a.ints, loc, false);
       if (k != op_kind::fill && a.to != dtype::float32) fail(k, loc, "random values are float32 only");
       return {a.to, a.ints};
     case op_kind::arange: {
       if (a.scalar2 == 0) fail(k, loc, "step must not be zero");
-      auto n = static_cast<std::int64_t>(std::max(0.0, std::ceil((a.ints2[0] - a.ints[0]) / a.scalar2)));
+      // In double: stop - start overflows int64 for ranges spanning most of it.
+      double count = std::ceil((static_cast<double>(a.ints2[0]) - static_cast<double>(a.ints[0])) / a.scalar2);
+      if (!(count < 0x1p62)) fail(k, loc, "the range from " + std::to_string(a.ints[0]) + " to " + std::to_string(a.ints2[0]) + " holds too many values to store");
+      auto n = static_cast<std::int64_t>(std::max(0.0, count));
       return {a.to, {n}};
     }
     case op_kind::zeros_like:
@@ -256,7 +266,8 @@ value_type infer(op_kind k, const op_attrs& a, const std::vector<const value_typ
       int infer_at = -1;
       for (std::size_t i = 0; i < out.size(); ++i) {
         if (out[i] == -1) infer_at = static_cast<int>(i);
-        else known *= out[i];
+        else if (__builtin_mul_overflow(known, out[i], &known))
+          fail(k, loc, "shape " + shape_string(a.ints) + " has more elements than a 64-bit count can hold");
       }
       if (n >= 0) {
         if (infer_at >= 0) {
@@ -406,6 +417,26 @@ value_type infer(op_kind k, const op_attrs& a, const std::vector<const value_typ
       break;
   }
   fail(k, loc, "internal: no shape rule");
+}
+
+// True when every dimension is known or unknown (-1) and the known ones multiply to a byte count that
+// fits a signed 64-bit offset: kernels index with int64 and allocations take size_t.
+bool addressable(const value_type& v) {
+  std::int64_t bytes = static_cast<std::int64_t>(dtype_size(v.type));
+  for (auto d : v.shape)
+    if (d == 0) return true;
+  for (auto d : v.shape)
+    if (d > 0 && __builtin_mul_overflow(bytes, d, &bytes)) return false;
+  return true;
+}
+
+}  // namespace
+
+value_type infer(op_kind k, const op_attrs& a, const std::vector<const value_type*>& in,
+                 const std::source_location& loc) {
+  auto out = shape_rule(k, a, in, loc);
+  if (!addressable(out)) fail(k, loc, "result " + describe(out) + " has more bytes than a 64-bit size can count");
+  return out;
 }
 
 }  // namespace tl::detail

@@ -11,6 +11,8 @@
 #include <sstream>
 #include <unistd.h>
 
+#include "core/output_file.h"
+
 namespace tl {
 
 namespace {
@@ -38,7 +40,12 @@ registry& reg();
 
 void write_report_at_exit() {
   auto& r = reg();
-  if (!r.report_path.empty()) write_report(r.report_path);
+  if (r.report_path.empty()) return;
+  try {
+    write_report(r.report_path);
+  } catch (const tl::error& e) {
+    std::fprintf(stderr, "%s\n", e.what());
+  }
 }
 
 [[noreturn]] void terminate_with_report() {
@@ -140,17 +147,8 @@ void write_report(const std::string& path) {
     os << "}}";
   }
   os << "\n  ]\n}\n";
-  // Write then rename, so a reader never sees half a report.
-  std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp);
-    out << os.str();
-    if (!out.flush()) {
-      std::fprintf(stderr, "tl: cannot write the runtime report to '%s'\n", path.c_str());
-      return;
-    }
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) std::fprintf(stderr, "tl: cannot write the runtime report to '%s'\n", path.c_str());
+  if (auto why = detail::write_output_file(path, os.str()); !why.empty())
+    throw tl::error("tl: cannot write the runtime report to '" + path + "': " + why);
 }
 
 namespace detail {

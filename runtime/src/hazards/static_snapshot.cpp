@@ -65,6 +65,9 @@ bool env_list_matches(const char* var, const std::string& path) {
 
 std::string demangle(const std::string& mangled) {
   std::string m = mangled.substr(0, mangled.find('@'));  // versioned imports: _ZSt4cout@GLIBCXX_3.4
+  // __cxa_demangle also accepts bare type codes, so a C-linkage symbol named `g` would come back as
+  // "__float128" and `i` as "int": only Itanium-mangled names (_Z...) are demangled.
+  if (m.rfind("_Z", 0) != 0) return m;
   int status = 0;
   std::unique_ptr<char, void (*)(void*)> d(abi::__cxa_demangle(m.c_str(), nullptr, nullptr, &status), std::free);
   return status == 0 && d ? std::string(d.get()) : m;

@@ -4,7 +4,6 @@
 #include <limits>
 #include <type_traits>
 #include <cstring>
-#include <random>
 
 #include "kernels/arith.h"
 #include "kernels/dispatch.h"
@@ -222,16 +221,39 @@ void k_arange(const node& n, const buffer*, const buffer& out) {
   });
 }
 
+// splitmix64's finalizer: a bijective mix whose outputs pass BigCrush when fed a counter.
+std::uint64_t mix64(std::uint64_t z) {
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+// Counter-based: element i of draw d of seed s is mix64(key(s, d) + (i + 1) * golden), a function of
+// its index alone, so the fill runs in parallel and gives the same values on any number of threads.
 void k_random(const node& n, const buffer*, const buffer& out) {
-  std::mt19937_64 gen(n.attrs.seed);
+  constexpr std::uint64_t kGolden = 0x9e3779b97f4a7c15ULL;
+  std::uint64_t draw = 0;
+  if (n.attrs.rng) draw = n.attrs.rng->next_draw.fetch_add(1, std::memory_order_relaxed);
+  std::uint64_t seed = n.attrs.rng ? n.attrs.rng->seed : n.attrs.seed;
+  std::uint64_t key = mix64(mix64(seed) + (draw + 1) * kGolden);
   float* z = out.as<float>();
-  if (n.kind == op_kind::random_normal) {
-    std::normal_distribution<float> d(static_cast<float>(n.attrs.scalar), static_cast<float>(n.attrs.scalar2));
-    for (std::int64_t i = 0; i < out.size; ++i) z[i] = d(gen);
-  } else {
-    std::uniform_real_distribution<float> d(static_cast<float>(n.attrs.scalar), static_cast<float>(n.attrs.scalar2));
-    for (std::int64_t i = 0; i < out.size; ++i) z[i] = d(gen);
-  }
+  double a = n.attrs.scalar, b = n.attrs.scalar2;
+  bool normal = n.kind == op_kind::random_normal || n.kind == op_kind::stateless_normal;
+  parallel_range(out.size >= kParallelThreshold, out.size, [&](std::int64_t lo, std::int64_t hi) {
+    for (std::int64_t i = lo; i < hi; ++i) {
+      std::uint64_t bits = mix64(key + static_cast<std::uint64_t>(i + 1) * kGolden);
+      if (normal) {
+        // Box-Muller on the two 32-bit halves; u1 in (0, 1] keeps the logarithm finite.
+        double u1 = (static_cast<double>(bits >> 32) + 1.0) * 0x1p-32;
+        double u2 = static_cast<double>(bits & 0xffffffffULL) * 0x1p-32;
+        z[i] = static_cast<float>(a + b * std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * M_PI * u2));
+      } else {
+        // 24 bits: every value is exactly representable in float and strictly below 1.
+        double u = static_cast<double>(bits >> 40) * 0x1p-24;
+        z[i] = static_cast<float>(a + (b - a) * u);
+      }
+    }
+  });
 }
 
 }  // namespace
@@ -247,7 +269,9 @@ kernel_fn elementwise_kernel(op_kind k) {
     case op_kind::cast: return k_cast;
     case op_kind::fill: case op_kind::zeros_like: case op_kind::ones_like: return k_fill;
     case op_kind::arange: return k_arange;
-    case op_kind::random_normal: case op_kind::random_uniform: return k_random;
+    case op_kind::random_normal: case op_kind::random_uniform: case op_kind::stateless_normal:
+    case op_kind::stateless_uniform:
+      return k_random;
     default: return nullptr;
   }
 }
