@@ -14,12 +14,17 @@ add_library(tracelint_blas INTERFACE)
 target_include_directories(tracelint_blas SYSTEM INTERFACE ${OpenBLAS_INCLUDE_DIRS})
 target_link_libraries(tracelint_blas INTERFACE ${OpenBLAS_LIBRARIES})
 
+# LLVM 19: required by the analyzer; the runtime's symbolizer plugin uses it when it is there.
+set(TRACELINT_LLVM_ROOT /usr/lib/llvm-19 CACHE PATH "Prefix of LLVM/Clang 19")
 if(TRACELINT_BUILD_ANALYZER)
-  set(TRACELINT_LLVM_ROOT /usr/lib/llvm-19 CACHE PATH "Prefix of LLVM/Clang 19")
   find_package(LLVM CONFIG REQUIRED PATHS ${TRACELINT_LLVM_ROOT}/lib/cmake/llvm NO_DEFAULT_PATH)
-  if(NOT LLVM_VERSION_MAJOR EQUAL 19)
-    message(FATAL_ERROR "tracelint needs LLVM 19, found ${LLVM_PACKAGE_VERSION} in ${LLVM_DIR}")
-  endif()
+else()
+  find_package(LLVM CONFIG QUIET PATHS ${TRACELINT_LLVM_ROOT}/lib/cmake/llvm NO_DEFAULT_PATH)
+endif()
+if(LLVM_FOUND AND NOT LLVM_VERSION_MAJOR EQUAL 19)
+  message(FATAL_ERROR "tracelint needs LLVM 19, found ${LLVM_PACKAGE_VERSION} in ${LLVM_DIR}")
+endif()
+if(TRACELINT_BUILD_ANALYZER)
   find_package(Clang CONFIG REQUIRED PATHS ${LLVM_INSTALL_PREFIX}/lib/cmake/clang NO_DEFAULT_PATH)
   # The builtin-header directory of the Clang we link against; the analyzer falls back to it when
   # the resource dir cannot be found next to its own binary.

@@ -211,6 +211,16 @@ TEST(TraceSemantics, LeakedSymbolicTensorIsAnErrorAtUse) {
   } catch (const tl::error& e) {
     EXPECT_NE(std::string(e.what()).find("trace-tensor-leak"), std::string::npos) << e.what();
   }
+  // A host read of the leaked tensor is the same hazard at the line of the read (not trace-host-read).
+  int read_line = __LINE__ + 2;
+  try {
+    (void)leaked.item<float>();
+    FAIL();
+  } catch (const tl::hazard_error& e) {
+    EXPECT_EQ(e.observed().rule, "trace-tensor-leak") << e.what();
+    EXPECT_NE(e.observed().location.find("function_test.cpp:" + std::to_string(read_line)), std::string::npos)
+        << e.observed().location;
+  }
 }
 
 TEST(Variables, ReadsAndAssignmentsRunOnEveryCall) {

@@ -1,3 +1,4 @@
+#include <gtest/gtest-spi.h>
 #include <gtest/gtest.h>
 #include <tl/testing.h>
 #include <tl/tl.h>
@@ -7,6 +8,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -290,4 +292,98 @@ TEST_F(Hazards, ReportIntoAFifoIsWrittenInPlace) {
   fs::remove(fifo);
 }
 
+TEST_F(Hazards, UnexpectedHazardFailsTheTestAtTheUsersLine) {
+  ::testing::TestPartResultArray failures;
+  int read_line = 0;
+  {
+    ::testing::ScopedFakeTestPartResultReporter intercept(
+        ::testing::ScopedFakeTestPartResultReporter::INTERCEPT_ONLY_CURRENT_THREAD, &failures);
+    int listener = tl::testing::fail_tests_on_hazards();
+    auto f = tl::function([&](const tl::tensor& x) {
+      read_line = __LINE__ + 1;
+      float v = x.item<float>();
+      return x * static_cast<double>(v);
+    }, {.name = "reads_on_host"});
+    EXPECT_THROW(f(one()), tl::hazard_error);
+    tl::remove_hazard_listener(listener);
+  }
+  ASSERT_EQ(failures.size(), 1);
+  const auto& r = failures.GetTestPartResult(0);
+  EXPECT_NE(std::string(r.file_name() ? r.file_name() : "").find("hazards_test.cpp"), std::string::npos);
+  EXPECT_EQ(r.line_number(), read_line);
+  EXPECT_NE(std::string(r.message()).find("trace-host-read"), std::string::npos);
+}
+
+// The statements behind hazards that have no std::source_location: a retrace's call site (and the
+// call that traced the signature it differs from), and a stale value reached through an operator.
+TEST_F(Hazards, RetraceNamesTheRetracingAndThePreviousCallSite) {
+  auto f = tl::function([](const tl::tensor& x) { return tl::sum(x); }, {.name = "sited"});
+  int first_line = __LINE__ + 1;
+  f(tl::ones({1}));
+  int loop_line = __LINE__ + 1;
+  for (int n = 2; n < 8; ++n) f(tl::ones({n}));
+  auto all = tl::observations();
+  auto* o = find(all, "trace-shape-retrace", "sited");
+  ASSERT_NE(o, nullptr);
+  EXPECT_NE(o->location.find("hazards_test.cpp:" + std::to_string(loop_line)), std::string::npos) << o->location;
+  // The closest cached signature was traced by the loop too, or by the first call.
+  auto previous = o->details.at("previous_call_site");
+  EXPECT_TRUE(previous.find("hazards_test.cpp:" + std::to_string(loop_line)) != std::string::npos ||
+              previous.find("hazards_test.cpp:" + std::to_string(first_line)) != std::string::npos)
+      << previous;
+}
+
+TEST_F(Hazards, StaleValueThroughAnOperatorNamesTheOperatorsLine) {
+  double lr = 0.5;
+  int use_line = __LINE__ + 1;
+  auto f = tl::function([&](const tl::tensor& x) { return x * lr; }, {.name = "operator_stale"});
+  f(one());
+  lr = 0.25;
+  f(one());
+  auto all = tl::observations();
+  auto* o = find(all, "trace-stale-capture", "operator_stale");
+  ASSERT_NE(o, nullptr);
+  EXPECT_NE(o->location.find("hazards_test.cpp:" + std::to_string(use_line)), std::string::npos) << o->location;
+}
+
+TEST_F(Hazards, OperatorErrorsNameTheOperatorsLine) {
+  int line = __LINE__ + 2;
+  try {
+    auto bad = tl::ones({2}) + tl::ones({3});
+    FAIL();
+  } catch (const tl::error& e) {
+    EXPECT_NE(std::string(e.what()).find("hazards_test.cpp:" + std::to_string(line)), std::string::npos) << e.what();
+  }
+}
+
+TEST_F(Hazards, WithoutTheSymbolizerACodeAddressIsNamedBySymbolAndSaysWhy) {
+  // The plugin is chosen once per process: the degraded form is checked in a child run of this
+  // test binary with TL_SYMBOLIZER=off.
+  if (std::getenv("TL_SYMBOLIZER_CHILD")) {
+    tl::clear_observations();
+    auto f = tl::function([](const tl::tensor& x) { return tl::sum(x); }, {.name = "no_symbolizer"});
+    for (int n = 1; n < 8; ++n) f(tl::ones({n}));
+    auto all = tl::observations();
+  auto* o = find(all, "trace-shape-retrace", "no_symbolizer");
+    ASSERT_NE(o, nullptr);
+    std::printf("LOCATION=%s\n", o->location.c_str());
+    return;
+  }
+  std::string self = std::filesystem::read_symlink("/proc/self/exe").string();
+  std::string cmd = "TL_SYMBOLIZER_CHILD=1 TL_SYMBOLIZER=off '" + self +
+                    "' --gtest_filter=Hazards.WithoutTheSymbolizerACodeAddressIsNamedBySymbolAndSaysWhy 2>/dev/null";
+  FILE* p = ::popen(cmd.c_str(), "r");
+  ASSERT_NE(p, nullptr);
+  std::string out;
+  char buf[4096];
+  while (std::fgets(buf, sizeof buf, p)) out += buf;
+  EXPECT_EQ(::pclose(p), 0) << out;
+  auto at = out.find("LOCATION=");
+  ASSERT_NE(at, std::string::npos) << out;
+  auto location = out.substr(at, out.find('\n', at) - at);
+  EXPECT_NE(location.find("(no line: TL_SYMBOLIZER=off)"), std::string::npos) << location;
+  EXPECT_NE(location.find("runtime_tests"), std::string::npos) << location;
+}
+
 }  // namespace
+

@@ -63,7 +63,9 @@ class function_core {
 
   using trace_body = std::function<std::vector<tensor>(const std::vector<tensor>& symbolic_inputs)>;
   // Finds the cached graph for the key, or traces one; then runs it on the tensor arguments.
-  std::vector<tensor> call(call_key key, const std::vector<tensor>& tensor_args, const trace_body& body);
+  // `call_site`: the return address into the caller, named as file:line only when a retrace is reported.
+  std::vector<tensor> call(call_key key, const std::vector<tensor>& tensor_args, const trace_body& body,
+                           const void* call_site = nullptr);
 
   const function_options& options() const { return options_; }
   int tracing_count() const;
@@ -71,7 +73,8 @@ class function_core {
   const std::string& display_name() const;
 
  private:
-  void note_call(bool retraced, const call_key& key, const std::vector<call_key>& cached);
+  void note_call(bool retraced, const call_key& key, const std::vector<call_key>& cached,
+                 const void* call_site = nullptr, const std::vector<const void*>& cached_sites = {});
   struct impl;
   std::unique_ptr<impl> impl_;
   function_options options_;
@@ -162,8 +165,9 @@ class function {
       : callable_(std::move(callable)),
         core_(std::make_shared<detail::function_core>(std::move(options), created_at)) {}
 
+  // Not inlined, so that its return address is the caller's call site (a retrace names that line).
   template <class... Args>
-  auto operator()(Args&&... args) const {
+  [[gnu::noinline]] auto operator()(Args&&... args) const {
     using R = std::remove_cvref_t<std::invoke_result_t<const F&, Args&&...>>;
     using traits = detail::result_traits<R>;
     // Inside another trace the callable is inlined into the outer graph, as TF inlines nested calls.
@@ -186,7 +190,7 @@ class function {
         return traits::flatten(std::apply(callable_, std::move(substituted)));
       }
     };
-    auto outputs = core_->call(std::move(key), tensors, body);
+    auto outputs = core_->call(std::move(key), tensors, body, __builtin_return_address(0));
     return traits::unflatten(std::move(outputs));
   }
 

@@ -90,7 +90,8 @@ tensor softmax_cross_entropy(const tensor& logits, const tensor& labels, loc_t l
 // while tracing). Returns its input so it can be chained.
 tensor print(const tensor& value, std::string label = {}, loc_t loc = loc_t::current());
 
-// Operators: the same ops, without a caller location (C++ operators take no extra arguments).
+// Operators: the same ops. C++ operators take no extra arguments, so their caller's location is
+// found from the return address (symbolized from debug information) when an error or hazard needs it.
 tensor operator+(const tensor& a, const tensor& b);
 tensor operator-(const tensor& a, const tensor& b);
 tensor operator*(const tensor& a, const tensor& b);

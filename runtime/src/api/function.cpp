@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "autodiff/tape.h"
+#include "core/code_location.h"
 #include "core/tensor_impl.h"
 #include "executor/plan.h"
 #include "hazards/baked_values.h"
@@ -35,6 +36,7 @@ struct concrete_function {
   // The graph as traced, before fusion and folding: what a call under a gradient tape runs op by op
   // so the tape records every op (fused nodes have no gradient rule).
   graph traced;
+  const void* traced_at = nullptr;  // return address of the call that traced it (its call site)
   std::vector<std::shared_ptr<variable_state>> owned_variables;
   // Hazard bookkeeping, filled while tracing and checked on replay.
   std::vector<int> skipped_writes;  // trace-host-mutation observations whose writes replays skip
@@ -182,9 +184,11 @@ std::vector<std::string> function_core::cached_signatures() const {
 
 // Explains a retrace as the difference to the closest cached key, and reports frequent retracing
 // (TF's threshold: at least 5 of the last 10 calls) with the fix that applies.
-void function_core::note_call(bool retraced, const call_key& key, const std::vector<call_key>& cached) {
+void function_core::note_call(bool retraced, const call_key& key, const std::vector<call_key>& cached,
+                              const void* call_site, const std::vector<const void*>& cached_sites) {
   if (!checks_enabled()) return;
   std::string diff, kind = "trace-shape-retrace";
+  const void* previous_site = nullptr;
   if (retraced && !cached.empty()) {
     std::size_t best = 0, best_count = ~std::size_t{0};
     for (std::size_t c = 0; c < cached.size(); ++c) {
@@ -195,6 +199,7 @@ void function_core::note_call(bool retraced, const call_key& key, const std::vec
         best = c;
       }
     }
+    if (best < cached_sites.size()) previous_site = cached_sites[best];
     for (std::size_t i = 0; i < key.size() && i < cached[best].size(); ++i) {
       if (part_matches(cached[best][i], key[i])) continue;
       if (!diff.empty()) diff += "; ";
@@ -214,6 +219,9 @@ void function_core::note_call(bool retraced, const call_key& key, const std::vec
     o.details["retraces_in_last_10_calls"] = std::to_string(retraces);
     o.details["diff"] = diff;
     o.details["traces"] = std::to_string(impl_->traces.load());
+    // The call that retraced, and the one that traced the signature it differs from.
+    if (call_site) o.location = code_location(call_site);
+    if (previous_site) o.details["previous_call_site"] = code_location(previous_site);
     o.message = "'" + display_name() + "' retraced on " + std::to_string(retraces) + " of its last " +
                 std::to_string(impl_->recent_retraces.size()) + " calls (" + diff + "); " +
                 (kind == "trace-shape-retrace"
@@ -223,7 +231,8 @@ void function_core::note_call(bool retraced, const call_key& key, const std::vec
   }
 }
 
-std::vector<tensor> function_core::call(call_key key, const std::vector<tensor>& tensor_args, const trace_body& body) {
+std::vector<tensor> function_core::call(call_key key, const std::vector<tensor>& tensor_args, const trace_body& body,
+                                        const void* call_site) {
   for (const auto& t : tensor_args) check_live(t, display_name().c_str(), impl_->created_at);
   if (options_.input_signature) {
     const auto& sig = *options_.input_signature;
@@ -260,9 +269,13 @@ std::vector<tensor> function_core::call(call_key key, const std::vector<tensor>&
     cf = find();
     if (!cf) {
       std::vector<call_key> cached;
+      std::vector<const void*> cached_sites;
       {
         std::lock_guard<std::mutex> lock(impl_->cache_mu);
-        for (auto& c : impl_->cache) cached.push_back(c->key);
+        for (auto& c : impl_->cache) {
+          cached.push_back(c->key);
+          cached_sites.push_back(c->traced_at);
+        }
       }
       call_key original_key = key;
       if (options_.reduce_retracing) {
@@ -338,6 +351,7 @@ std::vector<tensor> function_core::call(call_key key, const std::vector<tensor>&
       for (const auto& v : fresh->read_variables) v->read_by_graph.store(true);
       fresh->owned_variables = std::move(ts.created_variables);
       fresh->traced = ts.g;
+      fresh->traced_at = call_site;
       fresh->g = optimize(std::move(ts.g));
       if (const char* dump = std::getenv("TL_DUMP_GRAPHS"); dump && *dump == '1') {
         // Debugging aid: the optimized graph of each trace, one node per line.
@@ -357,7 +371,7 @@ std::vector<tensor> function_core::call(call_key key, const std::vector<tensor>&
         cf = impl_->cache.back().get();
       }
       if (checking) {
-        note_call(!first, original_key, cached);
+        note_call(!first, original_key, cached, call_site, cached_sites);
         if (first && !impl_->counted_at_site) {
           impl_->counted_at_site = true;
           int at_site;

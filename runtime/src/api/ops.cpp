@@ -3,6 +3,7 @@
 
 #include <numeric>
 
+#include "core/code_location.h"
 #include "tl/error.h"
 #include "hazards/baked_values.h"
 #include "tracer/trace.h"
@@ -197,18 +198,57 @@ tensor print(const tensor& value, std::string label, loc_t loc) {
   return unary(op_kind::print, value, loc, std::move(at));
 }
 
-tensor operator+(const tensor& a, const tensor& b) { return add(a, b, {}); }
-tensor operator-(const tensor& a, const tensor& b) { return sub(a, b, {}); }
-tensor operator*(const tensor& a, const tensor& b) { return mul(a, b, {}); }
-tensor operator/(const tensor& a, const tensor& b) { return div(a, b, {}); }
-tensor operator-(const tensor& a) { return neg(a, {}); }
-tensor operator+(const tensor& a, const double& b) { return add(a, scalar_like(b, a, {}), {}); }
-tensor operator-(const tensor& a, const double& b) { return sub(a, scalar_like(b, a, {}), {}); }
-tensor operator*(const tensor& a, const double& b) { return mul(a, scalar_like(b, a, {}), {}); }
-tensor operator/(const tensor& a, const double& b) { return div(a, scalar_like(b, a, {}), {}); }
-tensor operator+(const double& a, const tensor& b) { return add(scalar_like(a, b, {}), b, {}); }
-tensor operator-(const double& a, const tensor& b) { return sub(scalar_like(a, b, {}), b, {}); }
-tensor operator*(const double& a, const tensor& b) { return mul(scalar_like(a, b, {}), b, {}); }
-tensor operator/(const double& a, const tensor& b) { return div(scalar_like(a, b, {}), b, {}); }
+tensor operator+(const tensor& a, const tensor& b) {
+  detail::operator_site site(__builtin_return_address(0));
+  return add(a, b, {});
+}
+tensor operator-(const tensor& a, const tensor& b) {
+  detail::operator_site site(__builtin_return_address(0));
+  return sub(a, b, {});
+}
+tensor operator*(const tensor& a, const tensor& b) {
+  detail::operator_site site(__builtin_return_address(0));
+  return mul(a, b, {});
+}
+tensor operator/(const tensor& a, const tensor& b) {
+  detail::operator_site site(__builtin_return_address(0));
+  return div(a, b, {});
+}
+tensor operator-(const tensor& a) {
+  detail::operator_site site(__builtin_return_address(0));
+  return neg(a, {});
+}
+tensor operator+(const tensor& a, const double& b) {
+  detail::operator_site site(__builtin_return_address(0));
+  return add(a, scalar_like(b, a, {}), {});
+}
+tensor operator-(const tensor& a, const double& b) {
+  detail::operator_site site(__builtin_return_address(0));
+  return sub(a, scalar_like(b, a, {}), {});
+}
+tensor operator*(const tensor& a, const double& b) {
+  detail::operator_site site(__builtin_return_address(0));
+  return mul(a, scalar_like(b, a, {}), {});
+}
+tensor operator/(const tensor& a, const double& b) {
+  detail::operator_site site(__builtin_return_address(0));
+  return div(a, scalar_like(b, a, {}), {});
+}
+tensor operator+(const double& a, const tensor& b) {
+  detail::operator_site site(__builtin_return_address(0));
+  return add(scalar_like(a, b, {}), b, {});
+}
+tensor operator-(const double& a, const tensor& b) {
+  detail::operator_site site(__builtin_return_address(0));
+  return sub(scalar_like(a, b, {}), b, {});
+}
+tensor operator*(const double& a, const tensor& b) {
+  detail::operator_site site(__builtin_return_address(0));
+  return mul(scalar_like(a, b, {}), b, {});
+}
+tensor operator/(const double& a, const tensor& b) {
+  detail::operator_site site(__builtin_return_address(0));
+  return div(scalar_like(a, b, {}), b, {});
+}
 
 }  // namespace tl

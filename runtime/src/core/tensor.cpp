@@ -22,6 +22,8 @@ const detail::tensor_impl& need(const tensor& t, const char* what, const std::so
 const detail::tensor_impl& need_concrete(const tensor& t, const char* what, const std::source_location& loc) {
   const auto& impl = need(t, what, loc);
   if (impl.symbolic()) {
+    // A tensor of a trace that has ended escaped it: that is the hazard to name, not the read.
+    detail::check_live(t, (std::string("tensor::") + what).c_str(), loc);
     auto* tr = detail::current_trace();
     std::string fn = tr ? "'" + tr->function_name + "'" : "a traced function";
     observation o;

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <sstream>
 
+#include "core/code_location.h"
 #include "graph/graph.h"
 #include "tl/error.h"
 
@@ -23,7 +24,7 @@ namespace {
 
 [[noreturn]] void fail(op_kind k, const std::source_location& loc, const std::string& what) {
   std::ostringstream os;
-  os << "tl::" << op_name(k) << ": " << what << " (called at " << format_location(loc) << ")";
+  os << "tl::" << op_name(k) << ": " << what << " (called at " << format_call_location(loc) << ")";
   throw tl::error(os.str());
 }
 

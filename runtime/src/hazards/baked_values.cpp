@@ -1,5 +1,7 @@
 #include "hazards/baked_values.h"
 
+#include "core/code_location.h"
+
 #include <cstring>
 #include <sstream>
 
@@ -27,7 +29,8 @@ std::string describe_double(const std::string& bytes) {
 
 }  // namespace
 
-void baked_values::record(const void* addr, std::size_t size, baked_kind kind, const std::string& location) {
+void baked_values::record(const void* addr, std::size_t size, baked_kind kind, const std::string& location,
+                          const void* call_site) {
   bool is_static = false;
   std::string symbol = static_symbol_of(addr, is_static);
   bool on_stack = !is_static && std::this_thread::get_id() == thread_ && in_caller_frames(addr, entry_frame_);
@@ -35,7 +38,8 @@ void baked_values::record(const void* addr, std::size_t size, baked_kind kind, c
   std::lock_guard<std::mutex> lock(mu_);
   for (const auto& e : entries_)
     if (e.addr == addr) return;
-  entries_.push_back({addr, std::string(static_cast<const char*>(addr), size), kind, on_stack, symbol, location});
+  entries_.push_back(
+      {addr, std::string(static_cast<const char*>(addr), size), kind, on_stack, symbol, location, call_site});
 }
 
 std::vector<observation> baked_values::check_replay(const std::string& function, const std::string& function_location,
@@ -49,6 +53,7 @@ std::vector<observation> baked_values::check_replay(const std::string& function,
     if (e.on_stack && (std::this_thread::get_id() != thread_ || !in_caller_frames(e.addr, entry_frame))) continue;
     if (std::memcmp(e.addr, e.bytes.data(), e.bytes.size()) == 0) continue;
     e.reported = true;
+    if (e.location.empty() && e.call_site) e.location = code_location(e.call_site);
     observation o;
     o.rule = "trace-stale-capture";
     o.function = function;
@@ -80,7 +85,8 @@ std::vector<observation> baked_values::check_replay(const std::string& function,
 void note_baked(const void* addr, std::size_t size, baked_kind kind, const std::source_location& loc) {
   auto* tr = current_trace();
   if (!tr || !tr->baked || !checks_enabled()) return;
-  tr->baked->record(addr, size, kind, loc.line() ? format_location(loc) : std::string());
+  if (loc.line() != 0) tr->baked->record(addr, size, kind, format_location(loc), nullptr);
+  else tr->baked->record(addr, size, kind, std::string(), current_operator_site());
 }
 
 }  // namespace tl::detail

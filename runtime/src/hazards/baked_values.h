@@ -27,7 +27,10 @@ class baked_values {
     entry_frame_ = frame;
     thread_ = std::this_thread::get_id();
   }
-  void record(const void* addr, std::size_t size, baked_kind kind, const std::string& location);
+  // `location` is the statement's file:line when the op had one; otherwise `call_site` (an
+  // operator's return address) is symbolized when a replay reports the value.
+  void record(const void* addr, std::size_t size, baked_kind kind, const std::string& location,
+              const void* call_site);
   std::vector<observation> check_replay(const std::string& function, const std::string& function_location,
                                         const void* entry_frame);
   std::size_t size() const { return entries_.size(); }
@@ -39,6 +42,7 @@ class baked_values {
     baked_kind kind;
     bool on_stack;
     std::string symbol, location;
+    const void* call_site;
     bool reported = false;
   };
   const void* entry_frame_ = nullptr;

@@ -3,6 +3,7 @@
 #include <atomic>
 
 #include "autodiff/tape.h"
+#include "core/code_location.h"
 #include "hazards/observations.h"
 #include "kernels/kernels.h"
 #include "tl/error.h"
@@ -24,7 +25,7 @@ bool tracing_active() { return !t_traces.empty(); }
 void check_live(const tensor& t, const char* what, const std::source_location& loc) {
   if (!t.defined()) {
     throw tl::error(std::string("tl::") + what + ": an operand is an empty tl::tensor (called at " +
-                    format_location(loc) + ")");
+                    format_call_location(loc) + ")");
   }
   auto* impl = t.impl();
   if (!impl->symbolic()) return;
@@ -36,11 +37,11 @@ void check_live(const tensor& t, const char* what, const std::source_location& l
     o.rule = "trace-tensor-leak";
     o.function = tr ? tr->function_name : "";
     o.function_location = tr ? format_location(tr->function_created_at) : "";
-    o.location = format_location(loc);
+    o.location = format_call_location(loc);
     o.entity = "tensor created at " + format_location(impl->loc);
     o.message = std::string("tl::") + what + ": a symbolic tensor created at " + format_location(impl->loc) +
                 " inside a trace is used " + (tr ? "in a different trace" : "after its trace ended") +
-                "; it escaped through state that outlives the trace (called at " + format_location(loc) + ")";
+                "; it escaped through state that outlives the trace (called at " + o.location + ")";
     observe(o, false);
     throw hazard_error(std::move(o));
   }
@@ -53,7 +54,7 @@ int node_of(trace_state& tr, const tensor& t, const std::source_location& loc) {
     // A value of an enclosing trace used in a nested (inlined) one: same graph only when the same
     // trace object; otherwise it is a leak across traces.
     throw tl::error("tl: [trace-tensor-leak] a symbolic tensor of trace '" + impl->trace->function_name +
-                    "' is used in trace '" + tr.function_name + "' (called at " + format_location(loc) + ")");
+                    "' is used in trace '" + tr.function_name + "' (called at " + format_call_location(loc) + ")");
   }
   auto it = tr.captured.find(impl);
   if (it != tr.captured.end()) return it->second;

@@ -1,6 +1,7 @@
 #include "tl/testing.h"
 
 #include <atomic>
+#include <cstdlib>
 #include <mutex>
 
 namespace tl::testing {
@@ -50,10 +51,20 @@ std::string hazard_recorder::summary() const {
   return s.empty() ? "none" : s;
 }
 
-void fail_tests_on_hazards() {
-  add_hazard_listener([](const observation& o) {
+int fail_tests_on_hazards() {
+  return add_hazard_listener([](const observation& o) {
     if (g_expecting.load() > 0) return;
-    ADD_FAILURE() << "tl hazard [" << o.rule << "] in '" << o.function << "': " << o.message;
+    // At the user's statement when the runtime knows it, else where the traced function was made,
+    // so the failure links to the culprit instead of to this listener.
+    const std::string& where = !o.location.empty() ? o.location : o.function_location;
+    auto colon = where.rfind(':');
+    int line = colon == std::string::npos ? 0 : std::atoi(where.c_str() + colon + 1);
+    if (line > 0) {
+      ADD_FAILURE_AT(where.substr(0, colon).c_str(), line)
+          << "tl hazard [" << o.rule << "] in '" << o.function << "': " << o.message;
+    } else {
+      ADD_FAILURE() << "tl hazard [" << o.rule << "] in '" << o.function << "': " << o.message;
+    }
   });
 }
 

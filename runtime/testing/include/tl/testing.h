@@ -34,8 +34,10 @@ class hazard_recorder {
   bool restore_off_ = false;
 };
 
-// Installs a listener that reports every new hazard as a test failure (outside TL_EXPECT_HAZARD).
-void fail_tests_on_hazards();
+// Installs a listener that reports every new hazard as a test failure (outside TL_EXPECT_HAZARD),
+// at the user's file:line of the hazard when the runtime knows it. Returns the listener's id
+// (tl::remove_hazard_listener takes it away again).
+int fail_tests_on_hazards();
 
 namespace detail {
 struct expecting_scope {
