@@ -385,5 +385,70 @@ TEST_F(Hazards, WithoutTheSymbolizerACodeAddressIsNamedBySymbolAndSaysWhy) {
   EXPECT_NE(location.find("runtime_tests"), std::string::npos) << location;
 }
 
+// Verify mode: what snapshots cannot see, found by tracing again and comparing the graphs.
+int count_rule(const std::string& rule, const std::string& fn) {
+  int n = 0;
+  for (const auto& o : tl::observations()) n += o.rule == rule && o.function == fn;
+  return n;
+}
+
+TEST_F(Hazards, VerifySeesAHostValueBakedThroughATemporary) {
+  double lr = 0.5;
+  int line = __LINE__ + 1;
+  auto f = tl::function([&](const tl::tensor& x) { return x * (lr * 2); }, {.name = "temporary", .verify = true});
+  f(one());
+  TL_EXPECT_NO_HAZARD(f(one()));
+  lr = 0.25;
+  TL_EXPECT_HAZARD(f(one()), "trace-stale-capture");
+  auto all = tl::observations();
+  auto* o = find(all, "trace-stale-capture", "temporary");
+  ASSERT_NE(o, nullptr);
+  EXPECT_EQ(o->details.at("traced_value"), "1");
+  EXPECT_EQ(o->details.at("current_value"), "0.5");
+  EXPECT_NE(o->location.find("hazards_test.cpp:" + std::to_string(line)), std::string::npos) << o->location;
+}
+
+TEST_F(Hazards, VerifySeesContainerElementsAndValuesBehindPointers) {
+  std::vector<float> row{1, 2, 3};
+  double a = 1, b = 2;
+  const double* chosen = &a;
+  auto f = tl::function([&](const tl::tensor& x) {
+    auto r = tl::tensor::from_vector(row, {3});
+    return x * r * *chosen;
+  }, {.name = "indirect", .verify = true});
+  f(tl::ones({3}));
+  TL_EXPECT_NO_HAZARD(f(tl::ones({3})));
+  row[1] = 20;
+  chosen = &b;
+  TL_EXPECT_HAZARD(f(tl::ones({3})), "trace-stale-capture");
+  EXPECT_EQ(count_rule("trace-stale-capture", "indirect"), 2);  // the row and the pointee
+}
+
+TEST_F(Hazards, VerifySeesATraceThatBranchedOnHostState) {
+  bool use_bias = true;
+  auto f = tl::function([&](const tl::tensor& x) { return use_bias ? x + 1.0 : x; }, {.name = "branches"});
+  tl::scoped_check_mode verify(tl::check_mode::verify);
+  f(one());
+  use_bias = false;
+  f(one());
+  auto all = tl::observations();
+  auto* o = find(all, "trace-stale-capture", "branches");
+  ASSERT_NE(o, nullptr);
+  EXPECT_EQ(o->entity, "graph structure");
+}
+
+TEST_F(Hazards, VerifyIsQuietOnRandomOpsCreateOnceGuardsAndUnchangedState) {
+  tl::variable w;
+  tl::random_generator gen(3);
+  std::vector<float> fixed{1, 2};
+  auto f = tl::function([&](const tl::tensor& x) {
+    if (!w.defined()) w = tl::variable(tl::zeros({2}), "w");
+    w.assign_add(x);
+    return x * tl::tensor::from_vector(fixed, {2}) + gen.normal({2}) + tl::random_uniform({2}, 4) + w.value();
+  }, {.name = "quiet", .verify = true});
+  TL_EXPECT_NO_HAZARD(for (int i = 0; i < 4; ++i) f(tl::ones({2})));
+  EXPECT_EQ(w.value().to_vector<float>(), (std::vector<float>{4, 4}));  // verification runs no graph
+}
+
 }  // namespace
 

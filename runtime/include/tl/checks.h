@@ -4,7 +4,7 @@
 // stale, retraces and their causes, variables created in traces, host reads of symbolic tensors,
 // tensors leaked out of a trace, variables updated eagerly between graph calls.
 //
-// Mode: TL_CHECK_MODE=off|warn|assert in the environment, or set_check_mode / scoped_check_mode.
+// Mode: TL_CHECK_MODE=off|warn|assert|verify in the environment, or set_check_mode / scoped_check_mode.
 // warn (the default) logs each distinct hazard once to stderr; assert throws tl::hazard_error where
 // the hazard is observed. Independently, TL_REPORT=<path> writes every observation as JSON when the
 // process exits (docs/runtime-report.md has the schema).
@@ -18,7 +18,9 @@
 
 namespace tl {
 
-enum class check_mode { off, warn, assert_ };
+// verify: as warn, and every call the cache serves is traced again and compared with the cached
+// graph (see function_options::verify; TL_VERIFY_EVERY=N verifies every Nth such call).
+enum class check_mode { off, warn, assert_, verify };
 
 void set_check_mode(check_mode m);
 check_mode get_check_mode();

@@ -32,6 +32,10 @@ struct function_options {
   bool reduce_retracing = false;
   // Run the callable as plain C++ on every call, for debugging.
   bool run_eagerly = false;
+  // Trace again on calls the cache serves and compare with the cached graph (as TL_CHECK_MODE=verify
+  // does for every function): finds host values baked through temporaries, containers and pointers.
+  // The host code runs again on every verified call; a test mode.
+  bool verify = false;
 };
 
 // Like tf.config.run_functions_eagerly: every tl::function runs its callable directly.
@@ -73,6 +77,7 @@ class function_core {
   const std::string& display_name() const;
 
  private:
+  bool verify_this_call();
   void note_call(bool retraced, const call_key& key, const std::vector<call_key>& cached,
                  const void* call_site = nullptr, const std::vector<const void*>& cached_sites = {});
   struct impl;

@@ -15,6 +15,7 @@
 #include "hazards/baked_values.h"
 #include "hazards/observations.h"
 #include "hazards/static_snapshot.h"
+#include "hazards/trace_verify.h"
 #include "tl/error.h"
 #include "tl/function.h"
 #include "tracer/trace.h"
@@ -62,6 +63,7 @@ struct function_core::impl {
   std::mutex trace_mu;  // one trace at a time per function
   std::vector<std::unique_ptr<concrete_function>> cache;
   std::atomic<int> traces{0};
+  std::atomic<long> served_calls{0};  // calls the cache served, for verify mode's every-Nth
 };
 
 namespace {
@@ -152,6 +154,35 @@ plan& plan_for(concrete_function& cf, const std::vector<tensor>& args) {
   return *slot;
 }
 
+// Runs the traced callable once into `ts`: a placeholder per tensor of `key`, the body with the
+// symbolic tensors, its results as the graph's outputs.
+void record_trace(trace_state& ts, const call_key& key, const function_core::trace_body& body) {
+  std::vector<tensor> symbolic;
+  for (const auto& part : key) {
+    if (part.kind != key_kind::tensor) continue;
+    node n;
+    n.kind = op_kind::placeholder;
+    n.out = {part.dtype, part.shape};
+    n.loc = ts.function_created_at;
+    ts.g.nodes.push_back(n);
+    int id = static_cast<int>(ts.g.nodes.size()) - 1;
+    ts.g.inputs.push_back(id);
+    auto t = std::make_shared<tensor_impl>();
+    t->type = n.out;
+    t->trace = &ts;
+    t->trace_serial = ts.serial;
+    t->node = id;
+    t->loc = ts.function_created_at;
+    symbolic.emplace_back(std::move(t));
+  }
+  trace_scope scope(ts);
+  auto outputs = body(symbolic);
+  for (const auto& o : outputs) {
+    check_live(o, ts.function_name.c_str(), ts.function_created_at);
+    ts.g.outputs.push_back(node_of(ts, o, ts.function_created_at));
+  }
+}
+
 observation base_observation(const std::string& rule, const std::string& name, const std::source_location& created) {
   observation o;
   o.rule = rule;
@@ -170,6 +201,21 @@ function_core::function_core(function_options options, std::source_location crea
 }
 
 function_core::~function_core() = default;
+
+bool function_core::verify_this_call() {
+  if (!options_.verify && get_check_mode() != check_mode::verify) return false;
+  // TL_VERIFY_EVERY=N: every Nth call the cache serves, to bound the cost in long tests.
+  static const long every = [] {
+    const char* v = std::getenv("TL_VERIFY_EVERY");
+    long n = v ? std::strtol(v, nullptr, 10) : 1;
+    if (n < 1) {
+      if (v) std::fprintf(stderr, "tl: TL_VERIFY_EVERY='%s' is not a positive integer; verifying every call\n", v);
+      n = 1;
+    }
+    return n;
+  }();
+  return impl_->served_calls++ % every == 0;
+}
 
 const std::string& function_core::display_name() const { return impl_->display_name; }
 
@@ -291,35 +337,9 @@ std::vector<tensor> function_core::call(call_key key, const std::vector<tensor>&
       ts.first_trace = impl_->traces == 0;
       ts.baked = &fresh->baked;
       ts.baked->set_entry_frame(__builtin_frame_address(0));
-      std::vector<tensor> symbolic;
-      for (const auto& part : key) {
-        if (part.kind != key_kind::tensor) continue;
-        node n;
-        n.kind = op_kind::placeholder;
-        n.out = {part.dtype, part.shape};
-        n.loc = impl_->created_at;
-        ts.g.nodes.push_back(n);
-        int id = static_cast<int>(ts.g.nodes.size()) - 1;
-        ts.g.inputs.push_back(id);
-        auto t = std::make_shared<tensor_impl>();
-        t->type = n.out;
-        t->trace = &ts;
-        t->trace_serial = ts.serial;
-        t->node = id;
-        t->loc = impl_->created_at;
-        symbolic.emplace_back(std::move(t));
-      }
-      std::vector<tensor> outputs;
       std::optional<static_snapshot> snapshot;
       if (checking) snapshot.emplace(__builtin_frame_address(0));
-      {
-        trace_scope scope(ts);
-        outputs = body(symbolic);
-        for (const auto& o : outputs) {
-          check_live(o, display_name().c_str(), impl_->created_at);
-          ts.g.outputs.push_back(node_of(ts, o, impl_->created_at));
-        }
-      }
+      record_trace(ts, key, body);
       if (snapshot) {
         std::vector<const void*> created;
         for (const auto& v : ts.created_variables) created.push_back(v.get());
@@ -396,6 +416,19 @@ std::vector<tensor> function_core::call(call_key key, const std::vector<tensor>&
     }
   } else if (checking) {
     note_call(false, key, {});
+  }
+  if (checking && !traced_now && verify_this_call()) {
+    std::lock_guard<std::mutex> trace_lock(impl_->trace_mu);
+    trace_state again;
+    again.serial = next_trace_serial();
+    again.function_name = display_name();
+    again.function_created_at = impl_->created_at;
+    again.first_trace = false;
+    record_trace(again, cf->key, body);
+    for (auto& o : compare_traces(cf->traced, again, display_name(), impl_->location)) {
+      observe(o, false);
+      raised.push_back(std::move(o));
+    }
   }
   if (checking) {
     if (!traced_now)

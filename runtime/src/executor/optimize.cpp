@@ -45,15 +45,7 @@ void fold_constants(graph& g) {
 
 // Keeps what the outputs need and every side effect; renumbers nodes.
 graph eliminate_dead(const graph& g) {
-  std::vector<bool> live(g.nodes.size(), false);
-  for (int o : g.outputs) live[static_cast<std::size_t>(o)] = true;
-  for (int in : g.inputs) live[static_cast<std::size_t>(in)] = true;  // arguments keep their slots
-  for (std::size_t i = g.nodes.size(); i-- > 0;) {
-    // A stateful random op advances its stream when it runs, used or not, as in eager execution.
-    if (has_side_effect(g.nodes[i].kind) || is_stateful(g.nodes[i].kind)) live[i] = true;
-    if (!live[i]) continue;
-    for (int in : g.nodes[i].inputs) live[static_cast<std::size_t>(in)] = true;
-  }
+  auto live = live_nodes(g);
   graph out;
   std::vector<int> remap(g.nodes.size(), -1);
   for (std::size_t i = 0; i < g.nodes.size(); ++i) {

@@ -100,6 +100,10 @@ bool is_source(op_kind k);  // no inputs, value from attrs or from outside the g
 // Pure ops whose result depends only on inputs and attrs (constant folding may evaluate them).
 bool is_pure(op_kind k);
 
+// Nodes the graph's outputs need, its arguments, and every node with an effect (assignments,
+// prints, stateful random ops); the rest is dead code.
+std::vector<bool> live_nodes(const graph& g);
+
 // Normalizes a possibly negative axis against a rank; throws with the op name when out of range.
 std::int64_t normalize_axis(std::int64_t axis, std::int64_t rank, op_kind k, const std::source_location& loc);
 shape_t broadcast_shapes(const shape_t& a, const shape_t& b, op_kind k, const std::source_location& loc);

@@ -22,7 +22,8 @@ check_mode mode_from_env() {
   if (!v || !*v || std::strcmp(v, "warn") == 0) return check_mode::warn;
   if (std::strcmp(v, "off") == 0) return check_mode::off;
   if (std::strcmp(v, "assert") == 0) return check_mode::assert_;
-  std::fprintf(stderr, "tl: TL_CHECK_MODE='%s' is not one of off, warn, assert; using warn\n", v);
+  if (std::strcmp(v, "verify") == 0) return check_mode::verify;
+  std::fprintf(stderr, "tl: TL_CHECK_MODE='%s' is not one of off, warn, assert, verify; using warn\n", v);
   return check_mode::warn;
 }
 
@@ -182,7 +183,7 @@ int observe(observation o, bool throwable) {
   }
   if (fresh) {
     for (auto& l : listeners) l(o);
-    if (mode == check_mode::warn) {
+    if (mode == check_mode::warn || mode == check_mode::verify) {
       std::cerr << "tl: warning: [" << o.rule << "] " << o.message;
       if (!o.location.empty()) std::cerr << " (at " << o.location << ")";
       std::cerr << std::endl;

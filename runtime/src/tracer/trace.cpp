@@ -65,9 +65,17 @@ int node_of(trace_state& tr, const tensor& t, const std::source_location& loc) {
   c.loc = loc;
   tr.g.nodes.push_back(std::move(c));
   int id = static_cast<int>(tr.g.nodes.size()) - 1;
+  if (const void* site = current_operator_site()) tr.op_sites.emplace(id, site);
   tr.captured.emplace(impl, id);
   tr.captured_alive.push_back(t.impl_ptr());
   return id;
+}
+
+std::string node_location(const trace_state& tr, int id) {
+  const auto& n = tr.g.nodes[static_cast<std::size_t>(id)];
+  if (n.loc.line() != 0) return format_location(n.loc);
+  auto it = tr.op_sites.find(id);
+  return it == tr.op_sites.end() ? std::string() : code_location(it->second);
 }
 
 std::shared_ptr<tensor_impl> run_eager(const node& n, const std::vector<const tensor_impl*>& inputs) {
@@ -114,6 +122,7 @@ tensor make_op(op_kind k, op_attrs attrs, const std::vector<tensor>& inputs, con
     impl->loc = loc;
     tr->g.nodes.push_back(std::move(n));
     impl->node = static_cast<int>(tr->g.nodes.size()) - 1;
+    if (const void* site = current_operator_site()) tr->op_sites.emplace(impl->node, site);
     result = tensor(std::move(impl));
     record_on_tapes(tr->g.nodes.back(), inputs, result);
   } else {

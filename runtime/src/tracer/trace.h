@@ -31,7 +31,13 @@ struct trace_state {
   std::vector<std::shared_ptr<variable_state>> created_variables;
   // Host values baked into this graph that replays check for changes (trace-stale-capture).
   baked_values* baked = nullptr;
+  // Nodes recorded inside a tensor operator (no source_location): the operator's return address,
+  // symbolized only when a hazard names the node.
+  std::unordered_map<int, const void*> op_sites;
 };
+
+// "file:line" of node `id` of the trace: its source location, else its operator's call site, else "".
+std::string node_location(const trace_state& tr, int id);
 
 trace_state* current_trace();
 // RAII: makes `t` the innermost trace of this thread for the scope.
