@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <thread>
 #include <optional>
 #include <sstream>
@@ -101,6 +102,41 @@ TEST_F(Hazards, CreateOnceGuardIsNotAHostMutation) {
   }, {.name = "create_once"});
   TL_EXPECT_NO_HAZARD(f(one()); f(one()));
   EXPECT_FLOAT_EQ(lazily.value().to_vector<float>()[0], 2.f);
+}
+
+bool g_built = false;
+int g_create_once_calls = 0;
+
+// The create-once forms tf.function's guide uses, and what a trace's state creation writes into
+// the user's objects (an optimizer's slots): none is a host mutation. A counter beside them is.
+TEST_F(Hazards, CreateOnceFormsAreNotHostMutationsButACounterIs) {
+  struct dense {
+    tl::variable w{tl::ones({2})}, b{tl::zeros({2})};
+  };
+  std::vector<tl::variable> slots;
+  std::unique_ptr<dense> layer;
+  std::optional<tl::optimizers::adam> opt;
+  auto f = tl::function([&](const tl::tensor& x) {
+    if (slots.empty()) slots.emplace_back(tl::zeros({2}));
+    if (!layer) layer = std::make_unique<dense>();
+    if (!opt) opt.emplace(0.1);
+    if (!g_built) g_built = true;
+    tl::gradient_tape tape;
+    auto loss = tl::sum(x * layer->w + layer->b + slots[0]);
+    opt->apply_gradients(tape.gradient(loss, std::vector<tl::variable>{layer->w}), {layer->w});
+    return loss;
+  }, {.name = "create_once_forms"});
+  TL_EXPECT_NO_HAZARD(f(tl::ones({2})); f(tl::ones({2})));
+  auto counting = tl::function([&](const tl::tensor& x) {
+    if (slots.size() < 2) slots.emplace_back(tl::zeros({2}));
+    ++g_create_once_calls;
+    return x + slots[1];
+  }, {.name = "counts_too"});
+  TL_EXPECT_HAZARD(counting(tl::ones({2})), "trace-host-mutation");
+  bool counter_named = false;
+  for (const auto& o : tl::observations())
+    counter_named |= o.function == "counts_too" && o.entity.find("g_create_once_calls") != std::string::npos;
+  EXPECT_TRUE(counter_named);
 }
 
 TEST_F(Hazards, StaleHostDoubleReportsBothValues) {

@@ -2,9 +2,12 @@
 #include "hazards/baked_values.h"
 
 #include <cxxabi.h>
+#include <dlfcn.h>
 #include <elf.h>
 #include <link.h>
 #include <pthread.h>
+#include <sys/uio.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -277,16 +280,49 @@ static_snapshot::static_snapshot(const void* entry_frame) : impl_(new impl) {
 static_snapshot::~static_snapshot() { delete impl_; }
 
 namespace {
-// Does [begin, end) hold, at an 8-byte boundary, a pointer to one of `created`?
+bool is_created(const void* value, const std::vector<const void*>& created) {
+  return std::find(created.begin(), created.end(), value) != created.end();
+}
+
+// Reads up to `n` bytes at `addr` without faulting: an arbitrary word may look like a pointer and
+// point nowhere. Returns how many bytes were readable.
+std::size_t read_without_faulting(const void* addr, char* out, std::size_t n) {
+  iovec local{out, n};
+  iovec remote{const_cast<void*>(addr), n};
+  ssize_t got = process_vm_readv(getpid(), &local, 1, &remote, 1, 0);
+  return got > 0 ? static_cast<std::size_t>(got) : 0;
+}
+
+// Does [begin, end) hold, at an 8-byte boundary, a pointer to one of `created`, directly (a
+// variable handle) or in the first bytes of the object a word points to (a std::vector of
+// variables, a std::unique_ptr to a layer holding variables, an optimizer's slot vectors inside a
+// std::optional)? Such a write is a create-once guard taking the state made on the first trace.
 bool holds_pointer_to(std::uintptr_t begin, std::uintptr_t end, const std::vector<const void*>& created) {
   if (created.empty()) return false;
+  constexpr std::size_t kPointeeBytes = 512;
+  char pointee[kPointeeBytes];
   for (std::uintptr_t p = (begin + 7) & ~std::uintptr_t{7}; p + 8 <= end; p += 8) {
     const void* value;
     raw_copy(reinterpret_cast<char*>(&value), reinterpret_cast<const char*>(p), sizeof value);
-    for (const void* c : created)
-      if (value == c) return true;
+    if (is_created(value, created)) return true;
+    if (!value || reinterpret_cast<std::uintptr_t>(value) % 8 != 0) continue;
+    std::size_t got = read_without_faulting(value, pointee, kPointeeBytes);
+    for (std::size_t q = 0; q + 8 <= got; q += 8) {
+      const void* inner;
+      std::memcpy(&inner, pointee + q, sizeof inner);
+      if (is_created(inner, created)) return true;
+    }
   }
   return false;
+}
+
+// Does the aligned word at `addr` point into a loaded module (a vtable, as an object's first word)?
+bool starts_with_module_pointer(std::uintptr_t addr) {
+  if (addr % 8 != 0) return false;
+  const void* value;
+  raw_copy(reinterpret_cast<char*>(&value), reinterpret_cast<const char*>(addr), sizeof value);
+  Dl_info info{};
+  return value && dladdr(value, &info) != 0 && info.dli_fbase != nullptr;
 }
 }  // namespace
 
@@ -349,6 +385,10 @@ std::vector<static_write> static_snapshot::changes(const std::vector<const void*
       if (it != m.symbols.begin()) {
         const auto& sym = *std::prev(it);
         if (holds_pointer_to(m.bias + sym.value, m.bias + sym.value + sym.size, created)) continue;
+        // A one-byte flag set (false -> true) by the trace that created state is its create-once
+        // guard (`built = true`): replays skipping it change nothing.
+        if (!created.empty() && sym.size == 1 && raw_byte(reinterpret_cast<const char*>(m.bias + sym.value)) == 1)
+          continue;
       }
       out.push_back(w);
     }
@@ -357,6 +397,7 @@ std::vector<static_write> static_snapshot::changes(const std::vector<const void*
   struct run {
     std::size_t start, last;
     bool create_once;
+    bool object_header;  // begins with a pointer into a loaded module: a vtable pointer
   };
   std::vector<run> runs;
   const char* now = reinterpret_cast<const char*>(impl_->stack_lo);
@@ -372,14 +413,18 @@ std::vector<static_write> static_snapshot::changes(const std::vector<const void*
     }
     // Widen to whole words: a handle's pointer may have changed in only some of its bytes.
     bool create_once = holds_pointer_to((impl_->stack_lo + start) & ~std::uintptr_t{7}, impl_->stack_lo + last + 8, created);
-    runs.push_back({start, last, create_once});
+    runs.push_back({start, last, create_once, starts_with_module_pointer(impl_->stack_lo + start)});
   }
-  // The flag of a holder (std::optional's engaged byte) sits right after the object it holds.
-  constexpr std::size_t kHolderSlack = 16;
+  // The flag of a holder (std::optional's engaged byte) sits right after the object it holds; the
+  // vtable pointer of an object constructed in place (optional::emplace) sits before members that
+  // did not change (an empty comparator, a tree's color), so it may be further away.
+  constexpr std::size_t kHolderSlack = 16, kHeaderSlack = 64;
   for (std::size_t k = 1; k < runs.size(); ++k)
     if (runs[k - 1].create_once && runs[k].start - runs[k - 1].last <= kHolderSlack) runs[k].create_once = true;
-  for (std::size_t k = runs.size(); k-- > 1;)
-    if (runs[k].create_once && runs[k].start - runs[k - 1].last <= kHolderSlack) runs[k - 1].create_once = true;
+  for (std::size_t k = runs.size(); k-- > 1;) {
+    std::size_t slack = runs[k - 1].object_header ? kHeaderSlack : kHolderSlack;
+    if (runs[k].create_once && runs[k].start - runs[k - 1].last <= slack) runs[k - 1].create_once = true;
+  }
   for (const auto& r : runs) {
     if (r.create_once) continue;
     static_write w;
