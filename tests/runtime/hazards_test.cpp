@@ -203,6 +203,16 @@ TEST_F(Hazards, FunctionCreatedInLoop) {
   }, "trace-function-in-loop");
 }
 
+TEST_F(Hazards, FunctionObjectsAFactoryMakesAndKeepsAreNotTheLoopHazard) {
+  auto make = [](double k) { return tl::function([k](const tl::tensor& x) { return x * k; }, {.name = "kept"}); };
+  std::vector<decltype(make(1.0))> kept;
+  for (int i = 0; i < 4; ++i) kept.push_back(make(i));  // four objects from one source location
+  TL_EXPECT_NO_HAZARD(for (auto& f : kept) {
+    f(one());
+    f(one());
+  });
+}
+
 TEST_F(Hazards, VariableCreatedOnRetraceIsAnErrorAndAnObservation) {
   auto f = tl::function([](const tl::tensor& x) {
     tl::variable v(tl::zeros({1}));

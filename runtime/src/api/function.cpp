@@ -64,6 +64,7 @@ struct function_core::impl {
   std::vector<std::unique_ptr<concrete_function>> cache;
   std::atomic<int> traces{0};
   std::atomic<long> served_calls{0};  // calls the cache served, for verify mode's every-Nth
+  std::atomic<bool> served{false};     // has the cache served any call (was the object reused)?
 };
 
 namespace {
@@ -134,9 +135,15 @@ std::string site_key(const std::source_location& loc) {
   return std::string(loc.file_name()) + ":" + std::to_string(loc.line()) + ":" + std::to_string(loc.column());
 }
 
-// How many tl::function objects created at each source location have traced.
+// Per source location of tl::function objects: how many traced, and how many were destroyed without
+// ever serving a call from their cache (traced, used once, thrown away: the loop hazard). Objects a
+// factory makes in a loop and keeps calling are not counted as thrown away.
+struct site_counts {
+  int traced = 0;
+  int discarded = 0;
+};
 std::mutex g_sites_mu;
-std::map<std::string, int> g_sites;
+std::map<std::string, site_counts> g_sites;
 
 // The plan of a concrete function for these input shapes, made on first use.
 plan& plan_for(concrete_function& cf, const std::vector<tensor>& args) {
@@ -200,7 +207,11 @@ function_core::function_core(function_options options, std::source_location crea
   impl_->display_name = options_.name.empty() ? "function@" + impl_->location : options_.name;
 }
 
-function_core::~function_core() = default;
+function_core::~function_core() {
+  if (!impl_->counted_at_site || impl_->served.load(std::memory_order_relaxed)) return;
+  std::lock_guard<std::mutex> lock(g_sites_mu);
+  ++g_sites[site_key(impl_->created_at)].discarded;
+}
 
 bool function_core::verify_this_call() {
   if (!options_.verify && get_check_mode() != check_mode::verify) return false;
@@ -394,18 +405,24 @@ std::vector<tensor> function_core::call(call_key key, const std::vector<tensor>&
         note_call(!first, original_key, cached, call_site, cached_sites);
         if (first && !impl_->counted_at_site) {
           impl_->counted_at_site = true;
-          int at_site;
+          site_counts at_site;
           {
             std::lock_guard<std::mutex> lock(g_sites_mu);
-            at_site = ++g_sites[site_key(impl_->created_at)];
+            auto& c = g_sites[site_key(impl_->created_at)];
+            ++c.traced;
+            at_site = c;
           }
-          if (at_site >= 3) {
+          if (at_site.traced >= 3 && at_site.discarded >= 2) {
             auto o = base_observation("trace-function-in-loop", display_name(), impl_->created_at);
             o.entity = format_location(impl_->created_at);
-            o.details["function_objects_at_site"] = std::to_string(at_site);
+            o.location = call_site ? code_location(call_site) : "";
+            o.details["function_objects_at_site"] = std::to_string(at_site.traced);
+            o.details["discarded_after_one_trace"] = std::to_string(at_site.discarded);
             o.message = "a new function object created at " + format_location(impl_->created_at) + " was traced, " +
-                        std::to_string(at_site) + " created there so far: each one starts with an empty cache; " +
-                        "create the tl::function once, outside the loop, and reuse it";
+                        std::to_string(at_site.traced) + " created there so far and " +
+                        std::to_string(at_site.discarded) +
+                        " destroyed without a single replay: each one starts with an empty cache; create the "
+                        "tl::function once, outside the loop, and reuse it";
             observe(o, false);
             raised.push_back(std::move(o));
           }
@@ -417,6 +434,7 @@ std::vector<tensor> function_core::call(call_key key, const std::vector<tensor>&
   } else if (checking) {
     note_call(false, key, {});
   }
+  if (!traced_now && !impl_->served.load(std::memory_order_relaxed)) impl_->served.store(true, std::memory_order_relaxed);
   if (checking && !traced_now && verify_this_call()) {
     std::lock_guard<std::mutex> trace_lock(impl_->trace_mu);
     trace_state again;
