@@ -32,7 +32,17 @@ extern "C" __attribute__((visibility("default"))) int tl_symbolize_code(const ch
     return 0;
   }
   if (frames->getNumberOfFrames() == 0) return 0;
-  const auto& frame = frames->getFrame(0);
+  // The innermost frame that is not a system header: a write inlined from <vector> is named at the
+  // user's statement that called push_back.
+  std::uint32_t chosen = 0;
+  for (std::uint32_t i = 0; i < frames->getNumberOfFrames(); ++i) {
+    const auto& name = frames->getFrame(i).FileName;
+    if (name.rfind("/usr/include/", 0) != 0 && name.rfind("/usr/lib/", 0) != 0) {
+      chosen = i;
+      break;
+    }
+  }
+  const auto& frame = frames->getFrame(chosen);
   if (frame.FileName == llvm::DILineInfo::BadString || frame.Line == 0) return 0;
   int n = std::snprintf(out, static_cast<std::size_t>(size), "%s:%u", frame.FileName.c_str(), frame.Line);
   return n > 0 && n < size ? n : 0;

@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <thread>
 #include <optional>
@@ -64,6 +65,43 @@ TEST_F(Hazards, GlobalWrittenWhileTracingIsNamedAndCountsSkippedReplays) {
   EXPECT_TRUE(named_history);
   EXPECT_EQ(o->details.at("replays_skipped"), "2");
   EXPECT_NE(o->message.find("trace time"), std::string::npos);
+}
+
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+constexpr bool kSanitized = true;
+#else
+constexpr bool kSanitized = false;
+#endif
+
+int g_located = 0;
+std::vector<int> g_located_history;
+
+TEST_F(Hazards, StaticWriteNamesTheWritingStatement) {
+  if (kSanitized) GTEST_SKIP() << "write-protection is off under sanitizers (they handle faults themselves)";
+  int counter_line = 0, push_line = 0;
+  auto f = tl::function([&](const tl::tensor& x) {
+    counter_line = __LINE__ + 1;
+    g_located += 2;
+    push_line = __LINE__ + 1;
+    g_located_history.push_back(3);  // the store itself is inside <vector>
+    return x;
+  }, {.name = "located"});
+  f(one());
+  auto all = tl::observations();
+  std::map<std::string, std::string> where;
+  for (const auto& o : all)
+    if (o.function == "located") where[o.entity] = o.location;
+  auto expect_line = [&](const std::string& entity_part, int line) {
+    for (const auto& [entity, location] : where)
+      if (entity.find(entity_part) != std::string::npos) {
+        EXPECT_NE(location.find("hazards_test.cpp:" + std::to_string(line)), std::string::npos)
+            << entity << " at " << location;
+        return;
+      }
+    ADD_FAILURE() << "no observation names " << entity_part;
+  };
+  expect_line("g_located_history", push_line);
+  expect_line("g_located", counter_line);
 }
 
 TEST_F(Hazards, CapturedLocalWrittenWhileTracing) {

@@ -366,6 +366,8 @@ std::vector<tensor> function_core::call(call_key key, const std::vector<tensor>&
             o.details["address"] = address;
           }
           o.details["replays_skipped"] = "0";
+          // The writing statement, from the faulting instruction of a write-protected page.
+          if (w.writer) o.location = code_location(static_cast<const char*>(w.writer) + 1);
           std::string what = w.caller_frame ? w.symbol
                                             : "'" + w.symbol + "' (" + (w.module.empty() ? "process" : w.module + " " + w.section) + ")";
           o.message = what + " was " + (w.first_initialization ? "first initialized" : "written") + " while tracing '" +

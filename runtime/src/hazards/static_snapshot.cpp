@@ -1,5 +1,6 @@
 #include "hazards/static_snapshot.h"
 #include "hazards/baked_values.h"
+#include "hazards/write_locator.h"
 
 #include <cxxabi.h>
 #include <dlfcn.h>
@@ -212,6 +213,7 @@ struct static_snapshot::impl {
   std::vector<std::string> copies;  // one per range, in module order
   std::uintptr_t stack_lo = 0, stack_hi = 0;
   std::string stack_copy;
+  write_locator locator;  // names the instruction behind each static write
 };
 
 std::uintptr_t thread_stack_top() {
@@ -267,6 +269,10 @@ static_snapshot::static_snapshot(const void* entry_frame) : impl_(new impl) {
       impl_->copies.emplace_back(r.size, '\0');
       raw_copy(impl_->copies.back().data(), reinterpret_cast<const char*>(r.begin), r.size);
     }
+  std::vector<std::pair<std::uintptr_t, std::size_t>> watched;
+  for (const auto& m : impl_->modules)
+    for (const auto& r : m.ranges) watched.emplace_back(r.begin, r.size);
+  impl_->locator.start(watched);
   auto lo = reinterpret_cast<std::uintptr_t>(entry_frame);
   auto hi = entry_frame ? frames_top(lo, thread_stack_top()) : 0;
   if (entry_frame && hi > lo) {
@@ -327,6 +333,7 @@ bool starts_with_module_pointer(std::uintptr_t addr) {
 }  // namespace
 
 std::vector<static_write> static_snapshot::changes(const std::vector<const void*>& created) {
+  impl_->locator.stop();
   std::vector<static_write> out;
   std::pair<unsigned long long, unsigned long long> c{0, 0};
   dl_iterate_phdr(counts, &c);
@@ -382,8 +389,11 @@ std::vector<static_write> static_snapshot::changes(const std::vector<const void*
       w.first_initialization = guards.count(name) != 0;
       auto it = std::upper_bound(m.symbols.begin(), m.symbols.end(), w.vaddr,
                                  [](std::uint64_t v, const symbol& s) { return v < s.value; });
+      w.writer = impl_->locator.writer_of(m.bias + w.vaddr, m.bias + w.vaddr + 1);
       if (it != m.symbols.begin()) {
         const auto& sym = *std::prev(it);
+        // The first write anywhere in the symbol: an 8-byte store may change only its later bytes.
+        if (const void* first = impl_->locator.writer_of(m.bias + sym.value, m.bias + sym.value + sym.size)) w.writer = first;
         if (holds_pointer_to(m.bias + sym.value, m.bias + sym.value + sym.size, created)) continue;
         // A one-byte flag set (false -> true) by the trace that created state is its create-once
         // guard (`built = true`): replays skipping it change nothing.

@@ -1,0 +1,166 @@
+#include "hazards/write_locator.h"
+
+#include <signal.h>
+#include <sys/mman.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdlib>
+#include <cstring>
+
+namespace tl::detail {
+
+namespace {
+
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+constexpr bool kSanitized = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || __has_feature(memory_sanitizer)
+constexpr bool kSanitized = true;
+#else
+constexpr bool kSanitized = false;
+#endif
+#else
+constexpr bool kSanitized = false;
+#endif
+
+#if defined(__x86_64__) && defined(__linux__)
+constexpr bool kSupported = !kSanitized;
+#else
+constexpr bool kSupported = false;
+#endif
+
+// State the signal handlers read: set up before the pages are protected, torn down after they are
+// writable again, so a handler never sees it change. Fixed-size, no allocation in a handler.
+constexpr std::size_t kMaxWrites = 4096;  // beyond this, faulted pages stay writable: bounded cost
+struct fault_record {
+  std::uintptr_t address, instruction;
+};
+fault_record g_writes[kMaxWrites];
+std::atomic<std::size_t> g_write_count{0};
+std::atomic<bool> g_armed{false};
+std::atomic<bool> g_busy{false};
+const std::uintptr_t* g_pages = nullptr;  // sorted page addresses
+std::size_t g_page_count = 0;
+std::uintptr_t g_page_size = 0;
+struct sigaction g_previous_segv, g_previous_trap;
+// The page a thread made writable for its current instruction; re-protected at the trap after it.
+__attribute__((tls_model("initial-exec"))) thread_local std::uintptr_t t_stepping_page = 0;
+constexpr unsigned long long kTrapFlag = 0x100;
+
+bool watched(std::uintptr_t page) { return std::binary_search(g_pages, g_pages + g_page_count, page); }
+
+void forward(int sig, siginfo_t* info, void* context, const struct sigaction& previous) {
+  if ((previous.sa_flags & SA_SIGINFO) && previous.sa_sigaction) {
+    previous.sa_sigaction(sig, info, context);
+  } else if (previous.sa_handler != SIG_DFL && previous.sa_handler != SIG_IGN) {
+    previous.sa_handler(sig);
+  } else {
+    // Not ours: the default action happens when the faulting instruction runs again.
+    signal(sig, SIG_DFL);
+  }
+}
+
+void on_segv(int sig, siginfo_t* info, void* context) {
+  auto* uc = static_cast<ucontext_t*>(context);
+  auto address = reinterpret_cast<std::uintptr_t>(info->si_addr);
+  std::uintptr_t page = address & ~(g_page_size - 1);
+  if (g_armed.load(std::memory_order_acquire) && info->si_code == SEGV_ACCERR && watched(page)) {
+    std::size_t i = g_write_count.fetch_add(1, std::memory_order_relaxed);
+    mprotect(reinterpret_cast<void*>(page), g_page_size, PROT_READ | PROT_WRITE);
+    if (i < kMaxWrites) {
+      g_writes[i] = {address, static_cast<std::uintptr_t>(uc->uc_mcontext.gregs[REG_RIP])};
+      t_stepping_page = page;
+      uc->uc_mcontext.gregs[REG_EFL] |= kTrapFlag;
+    }
+    return;
+  }
+  forward(sig, info, context, g_previous_segv);
+}
+
+void on_trap(int sig, siginfo_t* info, void* context) {
+  auto* uc = static_cast<ucontext_t*>(context);
+  if (t_stepping_page != 0) {
+    uc->uc_mcontext.gregs[REG_EFL] &= ~kTrapFlag;
+    if (g_armed.load(std::memory_order_acquire))
+      mprotect(reinterpret_cast<void*>(t_stepping_page), g_page_size, PROT_READ);
+    t_stepping_page = 0;
+    return;
+  }
+  forward(sig, info, context, g_previous_trap);
+}
+
+bool enabled() {
+  if (!kSupported) return false;
+  static const bool on = [] {
+    const char* v = std::getenv("TL_LOCATE_WRITES");
+    return !(v && std::strcmp(v, "0") == 0);
+  }();
+  return on;
+}
+
+std::vector<std::uintptr_t>& page_list() {
+  static auto* pages = new std::vector<std::uintptr_t>;
+  return *pages;
+}
+
+void set_protection(int prot) {
+  for (std::size_t i = 0; i < g_page_count; ++i) mprotect(reinterpret_cast<void*>(g_pages[i]), g_page_size, prot);
+}
+
+}  // namespace
+
+void write_locator::start(const std::vector<std::pair<std::uintptr_t, std::size_t>>& ranges) {
+  if (!enabled() || ranges.empty()) return;
+  bool expected = false;
+  if (!g_busy.compare_exchange_strong(expected, true)) return;  // one locator at a time
+  g_page_size = static_cast<std::uintptr_t>(sysconf(_SC_PAGESIZE));
+  auto& pages = page_list();
+  pages.clear();
+  for (const auto& [begin, size] : ranges) {
+    if (size == 0) continue;
+    // Every page holding a byte of these sections is writable: ld.so leaves the page where RELRO
+    // ends writable, so rounding outward never touches a read-only page.
+    for (std::uintptr_t p = begin & ~(g_page_size - 1); p < begin + size; p += g_page_size) pages.push_back(p);
+  }
+  std::sort(pages.begin(), pages.end());
+  pages.erase(std::unique(pages.begin(), pages.end()), pages.end());
+  g_pages = pages.data();
+  g_page_count = pages.size();
+  g_write_count.store(0, std::memory_order_relaxed);
+  struct sigaction sa {};
+  sa.sa_sigaction = on_segv;
+  sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGSEGV, &sa, &g_previous_segv);
+  sa.sa_sigaction = on_trap;
+  sigaction(SIGTRAP, &sa, &g_previous_trap);
+  g_armed.store(true, std::memory_order_release);
+  set_protection(PROT_READ);
+  started_ = true;
+}
+
+void write_locator::stop() {
+  if (!started_) return;
+  started_ = false;
+  g_armed.store(false, std::memory_order_release);
+  set_protection(PROT_READ | PROT_WRITE);
+  sigaction(SIGSEGV, &g_previous_segv, nullptr);
+  sigaction(SIGTRAP, &g_previous_trap, nullptr);
+  std::size_t n = std::min(g_write_count.load(std::memory_order_relaxed), kMaxWrites);
+  writes_.clear();
+  for (std::size_t i = 0; i < n; ++i) writes_.emplace_back(g_writes[i].address, g_writes[i].instruction);
+  g_pages = nullptr;
+  g_page_count = 0;
+  g_busy.store(false, std::memory_order_release);
+}
+
+const void* write_locator::writer_of(std::uintptr_t begin, std::uintptr_t end) const {
+  for (const auto& [address, instruction] : writes_)
+    if (address >= begin && address < end) return reinterpret_cast<const void*>(instruction);
+  return nullptr;
+}
+
+}  // namespace tl::detail

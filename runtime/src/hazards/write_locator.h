@@ -1,0 +1,35 @@
+#pragma once
+// Finds the statement behind a write to static storage during a trace, without recompiling user
+// code: while tracing, the pages of the snapshotted sections are read-only; each write faults, the
+// handler records the written address and the writing instruction, makes the page writable for that
+// one instruction (single-step), and protects it again. The instruction address becomes file:line
+// only when the write is reported (core/code_location.h). x86-64 Linux; off under sanitizers (their
+// own fault handling) and with TL_LOCATE_WRITES=0. A system call that writes into a protected page
+// (read(2) into a static buffer) fails with EFAULT while tracing: that is why it can be turned off.
+#include <cstddef>
+#include <cstdint>
+#include <utility>
+#include <vector>
+
+namespace tl::detail {
+
+class write_locator {
+ public:
+  write_locator() = default;
+  ~write_locator() { stop(); }
+  write_locator(const write_locator&) = delete;
+  write_locator& operator=(const write_locator&) = delete;
+
+  // Protects the pages of `ranges` (absolute begin, size) until stop(). Does nothing when another
+  // locator is active on any thread, or when locating is off.
+  void start(const std::vector<std::pair<std::uintptr_t, std::size_t>>& ranges);
+  void stop();
+  // The instruction of the first recorded write into [begin, end), or nullptr.
+  const void* writer_of(std::uintptr_t begin, std::uintptr_t end) const;
+
+ private:
+  bool started_ = false;
+  std::vector<std::pair<std::uintptr_t, std::uintptr_t>> writes_;  // (address, instruction), in order
+};
+
+}  // namespace tl::detail
