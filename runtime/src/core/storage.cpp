@@ -6,6 +6,7 @@
 #include <new>
 #include <string>
 
+#include "core/sanitizers.h"
 #include "core/tensor_impl.h"
 #include "tl/error.h"
 
@@ -64,17 +65,7 @@ class block_cache {
   std::size_t cached_ = 0;
 };
 
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool kCacheBlocks = false;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-constexpr bool kCacheBlocks = false;
-#else
-constexpr bool kCacheBlocks = true;
-#endif
-#else
-constexpr bool kCacheBlocks = true;
-#endif
+constexpr bool kCacheBlocks = !kAddressSanitizer;
 
 // Never destroyed: storage owned by static objects is released after every other static is gone.
 block_cache& blocks() {

@@ -10,24 +10,14 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "core/sanitizers.h"
+
 namespace tl::detail {
 
 namespace {
 
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-constexpr bool kSanitized = true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || __has_feature(memory_sanitizer)
-constexpr bool kSanitized = true;
-#else
-constexpr bool kSanitized = false;
-#endif
-#else
-constexpr bool kSanitized = false;
-#endif
-
 #if defined(__x86_64__) && defined(__linux__)
-constexpr bool kSupported = !kSanitized;
+constexpr bool kSupported = !kAddressSanitizer && !kThreadSanitizer;
 #else
 constexpr bool kSupported = false;
 #endif
