@@ -61,16 +61,31 @@ Site splitLocation(const std::string &Loc) {
   return S;
 }
 
-bool sameSite(const std::string &A, const std::string &B) {
-  if (A.empty() || B.empty()) return false;
-  auto SA = splitLocation(A), SB = splitLocation(B);
-  if (SA.Last < SB.First || SB.Last < SA.First) return false;  // line ranges do not overlap
-  const auto &PA = SA.Path, &PB = SB.Path;
+bool samePath(const std::string &PA, const std::string &PB) {
   if (PA == PB) return true;
   // One side may be relative (a SARIF URI under %SRCROOT%): compare as path suffixes.
   auto Tail = [](const std::string &P) { return P.substr(P.find_last_of('/') + 1); };
   return Tail(PA) == Tail(PB) && (PA.ends_with("/" + PB) || PB.ends_with("/" + PA) || PA.find('/') == std::string::npos ||
                                   PB.find('/') == std::string::npos);
+}
+
+bool sameSite(const std::string &A, const std::string &B) {
+  if (A.empty() || B.empty()) return false;
+  auto SA = splitLocation(A), SB = splitLocation(B);
+  if (SA.Last < SB.First || SB.Last < SA.First) return false;  // line ranges do not overlap
+  return samePath(SA.Path, SB.Path);
+}
+
+// Can a finding and an observation be about the same code? Files first: the traced function's
+// creation site, else the statement; a function of the same name in another file never joins.
+// Then the same creation site, or the same function name within that file.
+bool sameTracedFunction(const StaticItem &SI, const RuntimeItem &RI) {
+  if (sameSite(SI.FunctionLocation, RI.FunctionLocation)) return true;
+  if (SI.Function.empty() || SI.Function != RI.Function) return false;
+  std::string StaticAt = !SI.FunctionLocation.empty() ? SI.FunctionLocation : SI.File.empty() ? "" : SI.File + ":0";
+  const std::string &RuntimeAt = !RI.FunctionLocation.empty() ? RI.FunctionLocation : RI.Location;
+  if (StaticAt.empty() || RuntimeAt.empty()) return true;  // nothing to tell the files apart
+  return samePath(splitLocation(StaticAt).Path, splitLocation(RuntimeAt).Path);
 }
 
 // Names compared without parameter lists and template arguments: the runtime demangles
@@ -219,9 +234,8 @@ ConfirmResult joinReports(std::vector<StaticItem> Static, std::vector<RuntimeIte
     for (std::size_t I = 0; I < R.Runtime.size(); ++I) {
       const auto &RI = R.Runtime[I];
       if (RI.Rule != SI.Rule) continue;
+      if (!sameTracedFunction(SI, RI)) continue;
       bool Site = sameSite(SI.FunctionLocation, RI.FunctionLocation);
-      bool Named = !SI.Function.empty() && SI.Function == RI.Function;
-      if (!Site && !Named) continue;
       if (!entitiesCompatible(SI.Entity, RI.Entity)) continue;
       // Prefer a named entity match, then the same site, then the same operation line.
       int Score = (runtimeEntityIsNamed(RI.Entity) ? 4 : 0) + (Site ? 2 : 0) +
@@ -240,8 +254,7 @@ ConfirmResult joinReports(std::vector<StaticItem> Static, std::vector<RuntimeIte
     if (R.RuntimeMatched[I]) continue;
     for (const auto &SI : R.Static) {
       const auto &RI = R.Runtime[I];
-      if (SI.Rule == RI.Rule && (sameSite(SI.FunctionLocation, RI.FunctionLocation) || SI.Function == RI.Function) &&
-          entitiesCompatible(SI.Entity, RI.Entity)) {
+      if (SI.Rule == RI.Rule && sameTracedFunction(SI, RI) && entitiesCompatible(SI.Entity, RI.Entity)) {
         R.RuntimeMatched[I] = true;
         break;
       }
