@@ -79,7 +79,8 @@ int main(int argc, char** argv) {
   static mlp big(784, 256, 10), big_eager(784, 256, 10);
   auto big_step = tl::function([](const tl::tensor& a, const tl::tensor& b) { return big.step_softmax(a, b); });
   for (auto [name, mode] : {std::pair{"traced_off", tl::check_mode::off}, std::pair{"traced_warn", tl::check_mode::warn},
-                            std::pair{"traced_assert", tl::check_mode::assert_}}) {
+                            std::pair{"traced_assert", tl::check_mode::assert_},
+                            std::pair{"traced_verify", tl::check_mode::verify}}) {
     cases.push_back({"mlp784_256_10_b64_train_step", name, "ms", 1e3, 50, [=, &big_step] {
                        tl::scoped_check_mode m(mode);
                        big_step(x, y);
