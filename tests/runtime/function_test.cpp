@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 #include <tl/tl.h>
+#include <tl/checks.h>
 
 #include <atomic>
 #include <iostream>
@@ -221,6 +222,26 @@ TEST(TraceSemantics, LeakedSymbolicTensorIsAnErrorAtUse) {
     EXPECT_NE(e.observed().location.find("function_test.cpp:" + std::to_string(read_line)), std::string::npos)
         << e.observed().location;
   }
+}
+
+TEST(TraceSemantics, TensorStoredOutsideTheTraceIsALeakWhenTheTraceEnds) {
+  tl::scoped_check_mode warn(tl::check_mode::warn);
+  tl::clear_observations();
+  std::vector<tl::tensor> kept;
+  int line = 0;
+  auto f = tl::function([&](const tl::tensor& x) {
+    line = __LINE__ + 1;
+    kept.push_back(x * 3.0);
+    return x;
+  }, {.name = "stores_tensor"});
+  f(vec({1}, {1}));  // never used afterwards: still a leak, seen when the trace ends
+  bool seen = false;
+  for (const auto& o : tl::observations())
+    if (o.rule == "trace-tensor-leak" && o.function == "stores_tensor") {
+      seen = true;
+      EXPECT_NE(o.location.find("function_test.cpp:" + std::to_string(line)), std::string::npos) << o.location;
+    }
+  EXPECT_TRUE(seen);
 }
 
 TEST(Variables, ReadsAndAssignmentsRunOnEveryCall) {

@@ -180,6 +180,7 @@ void record_trace(trace_state& ts, const call_key& key, const function_core::tra
     t->trace_serial = ts.serial;
     t->node = id;
     t->loc = ts.function_created_at;
+    ts.symbolic_made.push_back(t);
     symbolic.emplace_back(std::move(t));
   }
   trace_scope scope(ts);
@@ -188,6 +189,29 @@ void record_trace(trace_state& ts, const call_key& key, const function_core::tra
     check_live(o, ts.function_name.c_str(), ts.function_created_at);
     ts.g.outputs.push_back(node_of(ts, o, ts.function_created_at));
   }
+}
+
+// Symbolic tensors of a finished trace that something still holds: stored into a global, a captured
+// variable or a container while tracing. They never get a value; any later use is an error.
+std::vector<observation> leaked_tensors(const trace_state& ts) {
+  std::vector<observation> out;
+  for (const auto& weak : ts.symbolic_made) {
+    auto t = weak.lock();
+    if (!t) continue;
+    observation o;
+    o.rule = "trace-tensor-leak";
+    o.function = ts.function_name;
+    o.function_location = format_location(ts.function_created_at);
+    o.location = node_location(ts, t->node);
+    o.entity = "tensor created at " + (o.location.empty() ? format_location(t->loc) : o.location);
+    o.message = "a symbolic tensor created at " + (o.location.empty() ? format_location(t->loc) : o.location) +
+                " while tracing '" + ts.function_name +
+                "' outlives the trace: it was stored in state that outlives the call (a global, a captured "
+                "variable, a container); it never holds a value, and any use after the trace is an error. Return "
+                "it from the function, or keep the value in a tl::variable";
+    out.push_back(std::move(o));
+  }
+  return out;
 }
 
 observation base_observation(const std::string& rule, const std::string& name, const std::source_location& created) {
@@ -351,6 +375,12 @@ std::vector<tensor> function_core::call(call_key key, const std::vector<tensor>&
       std::optional<static_snapshot> snapshot;
       if (checking) snapshot.emplace(__builtin_frame_address(0));
       record_trace(ts, key, body);
+      if (checking) {
+        for (auto& o : leaked_tensors(ts)) {
+          observe(o, false);
+          raised.push_back(std::move(o));
+        }
+      }
       if (snapshot) {
         std::vector<const void*> created;
         for (const auto& v : ts.created_variables) created.push_back(v.get());

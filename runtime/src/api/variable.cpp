@@ -111,6 +111,7 @@ tensor variable::value(std::source_location loc) const {
     impl->trace_serial = tr->serial;
     impl->node = static_cast<int>(tr->g.nodes.size()) - 1;
     impl->loc = loc;
+    tr->symbolic_made.push_back(impl);
     out = tensor(std::move(impl));
   } else {
     std::lock_guard<std::mutex> lock(s.mu);

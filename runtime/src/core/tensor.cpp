@@ -3,6 +3,7 @@
 #include <cstring>
 #include <ostream>
 
+#include "core/code_location.h"
 #include "core/format.h"
 #include "core/tensor_impl.h"
 #include "tl/error.h"
@@ -30,12 +31,12 @@ const detail::tensor_impl& need_concrete(const tensor& t, const char* what, cons
     o.rule = "trace-host-read";
     o.function = tr ? tr->function_name : "";
     o.function_location = tr ? format_location(tr->function_created_at) : "";
-    o.location = format_location(loc);
+    o.location = detail::format_call_location(loc);
     o.entity = what;
     o.message = std::string("tl::tensor::") + what + ": host read of a symbolic tensor (created at " +
                 format_location(impl.loc) + ") while tracing " + fn +
                 "; its value exists only when the graph runs. Keep the computation in tl ops, or use tl::where "
-                "instead of a host branch (called at " + format_location(loc) + ")";
+                "instead of a host branch (called at " + o.location + ")";
     detail::observe(o, false);
     throw hazard_error(std::move(o));
   }
@@ -93,7 +94,9 @@ std::vector<T> tensor::to_vector(std::source_location loc) const {
 }
 
 tensor::operator bool() const {
-  auto loc = std::source_location::current();
+  // No location argument on a conversion: the caller's line comes from the return address.
+  detail::operator_site site(__builtin_return_address(0));
+  std::source_location loc{};
   const auto& impl = need_concrete(*this, "operator bool", loc);
   if (num_elements(impl.type.shape) != 1) {
     throw tl::error("tl::tensor::operator bool: the truth value of a tensor with shape " + shape_string(impl.type.shape) +

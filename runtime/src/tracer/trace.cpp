@@ -123,6 +123,7 @@ tensor make_op(op_kind k, op_attrs attrs, const std::vector<tensor>& inputs, con
     tr->g.nodes.push_back(std::move(n));
     impl->node = static_cast<int>(tr->g.nodes.size()) - 1;
     if (const void* site = current_operator_site()) tr->op_sites.emplace(impl->node, site);
+    tr->symbolic_made.push_back(impl);
     result = tensor(std::move(impl));
     record_on_tapes(tr->g.nodes.back(), inputs, result);
   } else {

@@ -34,6 +34,9 @@ struct trace_state {
   // Nodes recorded inside a tensor operator (no source_location): the operator's return address,
   // symbolized only when a hazard names the node.
   std::unordered_map<int, const void*> op_sites;
+  // Every symbolic tensor the trace made: one still alive when the trace ends was stored in state
+  // that outlives the call (trace-tensor-leak at trace time, not only at a later use).
+  std::vector<std::weak_ptr<tensor_impl>> symbolic_made;
 };
 
 // "file:line" of node `id` of the trace: its source location, else its operator's call site, else "".

@@ -1,0 +1,96 @@
+#!/usr/bin/env python3
+"""Precision and recall of the runtime's observations on the analyzer's ported corpus.
+
+Each corpus program (tests/analyzer/corpus/*.cpp, annotated like the analyzer cases with the rule
+tf.function's semantics make on each line) is built against the runtime and run with TL_REPORT.
+An observation is placed by its `location` (file:line). For the rules the runtime detects, an
+observation of rule R on a line annotated R is a true positive; an annotation no observation placed
+is a miss; an observation nobody annotated, or without a line in the program's file, is false.
+A program whose header says `// Runtime: verify` runs in verify mode (TL_CHECK_MODE=verify).
+Usage: score_runtime_corpus.py <dir of corpus binaries> <corpus dir> [--min-overall X] [--min-rule Y] [-v]
+"""
+import argparse
+import collections
+import glob
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "analyzer"))
+from run_annotated import expectations  # noqa: E402
+
+# The rules the runtime observes (docs/runtime.md, "Hazard checks").
+RUNTIME_RULES = {
+    "trace-host-mutation", "trace-stale-capture", "trace-shape-retrace", "trace-scalar-retrace",
+    "trace-function-in-loop", "trace-variable-creation", "trace-host-read", "trace-tensor-leak",
+    "trace-update-outside",
+}
+
+
+def observations(binary, verify):
+    with tempfile.TemporaryDirectory() as d:
+        report = os.path.join(d, "report.json")
+        env = dict(os.environ, TL_REPORT=report, TL_CHECK_MODE="verify" if verify else "warn")
+        subprocess.run([binary], capture_output=True, text=True, timeout=300, env=env)
+        if not os.path.exists(report):
+            raise RuntimeError(f"{binary} wrote no report")
+        with open(report) as f:
+            return json.load(f)["observations"]
+
+
+def line_in(location, source):
+    path, _, line = location.rpartition(":")
+    if not path or not line.isdigit() or os.path.basename(path) != os.path.basename(source):
+        return None
+    return int(line)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("bindir")
+    parser.add_argument("corpus")
+    parser.add_argument("--min-overall", type=float, default=0.9)
+    parser.add_argument("--min-rule", type=float, default=0.0)
+    parser.add_argument("-v", "--verbose", action="store_true")
+    opts = parser.parse_args()
+    tp, fn, fp = collections.Counter(), collections.Counter(), collections.Counter()
+    details = []
+    for source in sorted(glob.glob(os.path.join(opts.corpus, "*.cpp"))):
+        stem = os.path.splitext(os.path.basename(source))[0]
+        binary = os.path.join(opts.bindir, "corpus_" + stem)
+        verify = "// Runtime: verify" in open(source, encoding="utf-8", errors="replace").read()
+        expected = {(line, check) for line, kind, check, _ in expectations(source) if check in RUNTIME_RULES}
+        placed = set()
+        for o in observations(binary, verify):
+            line = line_in(o.get("location", ""), source)
+            if line is None or (line, o["rule"]) not in expected:
+                fp[o["rule"]] += 1
+                details.append(f"{stem}: false: [{o['rule']}] at {o.get('location') or '<no line>'}: {o['message']}")
+            else:
+                placed.add((line, o["rule"]))
+        for line, rule in sorted(expected):
+            if (line, rule) in placed:
+                tp[rule] += 1
+            else:
+                fn[rule] += 1
+                details.append(f"{stem}:{line}: missed [{rule}]")
+    ratio = lambda a, b: a / b if b else 1.0
+    failed = False
+    print(f"{'rule':28} {'TP':>4} {'FN':>4} {'FP':>4} {'precision':>10} {'recall':>8}")
+    for rule in sorted(set(tp) | set(fn) | set(fp)):
+        p, r = ratio(tp[rule], tp[rule] + fp[rule]), ratio(tp[rule], tp[rule] + fn[rule])
+        print(f"{rule:28} {tp[rule]:4} {fn[rule]:4} {fp[rule]:4} {p:10.1%} {r:8.1%}")
+        failed |= min(p, r) < opts.min_rule
+    T, N, F = sum(tp.values()), sum(fn.values()), sum(fp.values())
+    p, r = ratio(T, T + F), ratio(T, T + N)
+    print(f"{'overall':28} {T:4} {N:4} {F:4} {p:10.1%} {r:8.1%}")
+    failed |= min(p, r) < opts.min_overall
+    if opts.verbose or failed:
+        print("\n".join(details))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
