@@ -5,6 +5,8 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
+#include <string>
 #include <mutex>
 
 namespace {
@@ -17,14 +19,29 @@ llvm::symbolize::LLVMSymbolizer& symbolizer() {
   }();
   return *s;
 }
+
+bool under_any(const std::string& file, const char* prefixes) {
+  if (file.rfind("/usr/", 0) == 0) return true;  // the system's headers and libraries
+  for (const char* p = prefixes; p && *p;) {
+    const char* end = std::strchr(p, ':');
+    std::size_t n = end ? static_cast<std::size_t>(end - p) : std::strlen(p);
+    if (n > 0 && file.compare(0, n, p, n) == 0) return true;
+    p = end ? end + 1 : nullptr;
+  }
+  return false;
+}
 }  // namespace
 
-// Writes "file:line" of the innermost (inlined) frame at `offset` in `module` into `out`; returns its
-// length, or 0 when the module has no line information there.
+// Writes "file:line" of the innermost (inlined) frame at `offset` in `module` whose file is not a
+// library's (under /usr/ or one of the ':'-separated `library_prefixes`): a store inlined from
+// <vector> is named at the user's statement that called push_back. When every frame is a library's,
+// writes the innermost one and sets *in_library. Returns the length, or 0 without line information.
 extern "C" __attribute__((visibility("default"))) int tl_symbolize_code(const char* module, std::uint64_t offset,
+                                                                      const char* library_prefixes, int* in_library,
                                                                       char* out, int size) {
   static std::mutex mu;
   std::lock_guard<std::mutex> lock(mu);
+  *in_library = 0;
   auto frames = symbolizer().symbolizeInlinedCode(
       module, {offset, llvm::object::SectionedAddress::UndefSection});
   if (!frames) {
@@ -32,15 +49,16 @@ extern "C" __attribute__((visibility("default"))) int tl_symbolize_code(const ch
     return 0;
   }
   if (frames->getNumberOfFrames() == 0) return 0;
-  // The innermost frame that is not a system header: a write inlined from <vector> is named at the
-  // user's statement that called push_back.
-  std::uint32_t chosen = 0;
+  std::uint32_t chosen = frames->getNumberOfFrames();
   for (std::uint32_t i = 0; i < frames->getNumberOfFrames(); ++i) {
-    const auto& name = frames->getFrame(i).FileName;
-    if (name.rfind("/usr/include/", 0) != 0 && name.rfind("/usr/lib/", 0) != 0) {
+    if (!under_any(frames->getFrame(i).FileName, library_prefixes)) {
       chosen = i;
       break;
     }
+  }
+  if (chosen == frames->getNumberOfFrames()) {
+    *in_library = 1;
+    chosen = 0;
   }
   const auto& frame = frames->getFrame(chosen);
   if (frame.FileName == llvm::DILineInfo::BadString || frame.Line == 0) return 0;

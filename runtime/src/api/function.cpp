@@ -397,7 +397,7 @@ std::vector<tensor> function_core::call(call_key key, const std::vector<tensor>&
           }
           o.details["replays_skipped"] = "0";
           // The writing statement, from the faulting instruction of a write-protected page.
-          if (w.writer) o.location = code_location(static_cast<const char*>(w.writer) + 1);
+          if (!w.writer.empty()) o.location = code_location_of_stack(w.writer.data(), static_cast<int>(w.writer.size()));
           std::string what = w.caller_frame ? w.symbol
                                             : "'" + w.symbol + "' (" + (w.module.empty() ? "process" : w.module + " " + w.section) + ")";
           o.message = what + " was " + (w.first_initialization ? "first initialized" : "written") + " while tracing '" +

@@ -4,6 +4,7 @@
 #include <dlfcn.h>
 #include <link.h>
 
+#include <atomic>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -19,7 +20,23 @@ namespace {
 
 thread_local const void* t_operator_site = nullptr;
 
-using symbolize_fn = int (*)(const char* module, std::uint64_t offset, char* out, int size);
+std::atomic<unsigned long long> g_runtime_loads{0};
+
+int read_load_count(dl_phdr_info* info, size_t, void* data) {
+  *static_cast<unsigned long long*>(data) = info->dlpi_adds;
+  return 1;  // the first module carries the process-wide counter
+}
+unsigned long long load_count() {
+  unsigned long long adds = 0;
+  dl_iterate_phdr(read_load_count, &adds);
+  return adds;
+}
+
+using symbolize_fn = int (*)(const char* module, std::uint64_t offset, const char* library_prefixes, int* in_library,
+                            char* out, int size);
+
+// tl's own sources and installed headers: library code, like the system's, for naming a statement.
+constexpr const char* kLibraryPrefixes = TL_RUNTIME_SOURCE_DIR "/:" TL_RUNTIME_INSTALL_INCLUDE_DIR "/tl/";
 
 struct symbolizer {
   symbolize_fn fn = nullptr;
@@ -48,7 +65,9 @@ const symbolizer& plugin() {
       auto slash = lib.rfind('/');
       path = (slash == std::string::npos ? std::string(".") : lib.substr(0, slash)) + "/libtl_symbolizer.so";
     }
+    unsigned long long before = load_count();
     void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+    g_runtime_loads += load_count() - before;
     if (!handle) {
       const char* why = dlerror();
       out.unavailable = "no symbolizer: " + std::string(why ? why : path);
@@ -68,9 +87,10 @@ std::string demangled(const char* name) {
   return status == 0 && d ? std::string(d.get()) : std::string(name);
 }
 
-std::string locate(const void* return_address) {
-  // The call instruction ends at the return address; one byte back is inside it.
-  auto pc = reinterpret_cast<std::uintptr_t>(return_address) - 1;
+// `pc` is an address inside the instruction to name. Sets `in_library` when its only line is in
+// library code.
+std::string locate(std::uintptr_t pc, bool& in_library) {
+  in_library = false;
   Dl_info info{};
   link_map* map = nullptr;
   if (!dladdr1(reinterpret_cast<const void*>(pc), &info, reinterpret_cast<void**>(&map), RTLD_DL_LINKMAP) || !map) {
@@ -83,9 +103,14 @@ std::string locate(const void* return_address) {
   std::string reason = s.unavailable;
   if (s.fn) {
     char buf[4096];
-    if (s.fn(module.c_str(), offset, buf, sizeof buf) > 0) return buf;
+    int library = 0;
+    if (s.fn(module.c_str(), offset, kLibraryPrefixes, &library, buf, sizeof buf) > 0) {
+      in_library = library != 0;
+      return buf;
+    }
     reason = "no debug information";
   }
+  in_library = true;  // no line at all: any frame with one is better
   std::string where = info.dli_fname ? info.dli_fname : module;
   auto slash = where.rfind('/');
   if (slash != std::string::npos) where = where.substr(slash + 1);
@@ -95,21 +120,45 @@ std::string locate(const void* return_address) {
   return what + " (no line: " + reason + ")";
 }
 
+// Symbolizing reads DWARF: once per instruction address.
+std::string cached_locate(std::uintptr_t pc, bool& in_library) {
+  static std::mutex mu;
+  static auto* cache = new std::map<std::uintptr_t, std::pair<std::string, bool>>;
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    if (auto it = cache->find(pc); it != cache->end()) {
+      in_library = it->second.second;
+      return it->second.first;
+    }
+  }
+  auto text = locate(pc, in_library);
+  std::lock_guard<std::mutex> lock(mu);
+  return cache->emplace(pc, std::make_pair(std::move(text), in_library)).first->second.first;
+}
+
 }  // namespace
 
 std::string code_location(const void* return_address) {
   if (!return_address) return "<unknown location>";
-  // Symbolizing reads DWARF: do it once per address.
-  static std::mutex mu;
-  static auto* cache = new std::map<const void*, std::string>;
-  {
-    std::lock_guard<std::mutex> lock(mu);
-    if (auto it = cache->find(return_address); it != cache->end()) return it->second;
-  }
-  auto text = locate(return_address);
-  std::lock_guard<std::mutex> lock(mu);
-  return cache->emplace(return_address, std::move(text)).first->second;
+  bool in_library = false;
+  // The call instruction ends at the return address; one byte back is inside it.
+  return cached_locate(reinterpret_cast<std::uintptr_t>(return_address) - 1, in_library);
 }
+
+std::string code_location_of_stack(const void* const* frames, int count) {
+  std::string first;
+  for (int i = 0; i < count; ++i) {
+    if (!frames[i]) break;
+    auto pc = reinterpret_cast<std::uintptr_t>(frames[i]) - (i == 0 ? 0 : 1);
+    bool in_library = false;
+    auto text = cached_locate(pc, in_library);
+    if (!in_library) return text;
+    if (first.empty()) first = text;
+  }
+  return first.empty() ? "<unknown location>" : first;
+}
+
+unsigned long long modules_loaded_by_runtime() { return g_runtime_loads.load(); }
 
 operator_site::operator_site(const void* return_address) : previous_(t_operator_site) {
   t_operator_site = return_address;

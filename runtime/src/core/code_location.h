@@ -10,9 +10,19 @@
 
 namespace tl::detail {
 
-// "file:line" of the call instruction that `return_address` returns to. Without the plugin, or
-// without debug information, "function in module (no line: <reason>)" or "module+0xOFFSET (...)".
+// "file:line" of the call instruction that `return_address` returns to: the innermost inlined frame
+// outside library code (the system's and tl's own headers). Without the plugin, or without debug
+// information, "function in module (no line: <reason>)" or "module+0xOFFSET (no line: <reason>)".
 std::string code_location(const void* return_address);
+
+// The same for a stack: `frames[0]` the instruction itself, the rest return addresses. The first
+// frame with a line outside library code wins (a store inside a non-inlined std::vector member is
+// named at the user's push_back); else the first frame's location.
+std::string code_location_of_stack(const void* const* frames, int count);
+
+// Modules the runtime itself loaded so far (the symbolizer plugin and its dependencies): a trace
+// during which only these were loaded ran no user constructors.
+unsigned long long modules_loaded_by_runtime();
 
 // Set by the tensor operators for the duration of the op: the user's call site of the operator.
 class operator_site {

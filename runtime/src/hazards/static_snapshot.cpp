@@ -1,5 +1,6 @@
 #include "hazards/static_snapshot.h"
 #include "hazards/baked_values.h"
+#include "core/code_location.h"
 #include "hazards/write_locator.h"
 
 #include <cxxabi.h>
@@ -214,6 +215,7 @@ struct static_snapshot::impl {
   std::uintptr_t stack_lo = 0, stack_hi = 0;
   std::string stack_copy;
   write_locator locator;  // names the instruction behind each static write
+  unsigned long long runtime_loads = 0;
 };
 
 std::uintptr_t thread_stack_top() {
@@ -263,6 +265,8 @@ std::uintptr_t frames_top(std::uintptr_t entry, std::uintptr_t stack_hi) {
 }  // namespace
 
 static_snapshot::static_snapshot(const void* entry_frame) : impl_(new impl) {
+  write_locator::prepare();  // before counting modules: it may load the unwinder
+  impl_->runtime_loads = modules_loaded_by_runtime();
   impl_->modules = current_modules(impl_->adds, impl_->subs);
   for (const auto& m : impl_->modules)
     for (const auto& r : m.ranges) {
@@ -342,7 +346,8 @@ std::vector<static_write> static_snapshot::changes(const std::vector<const void*
     out.push_back({"", "<module unloaded during trace>", "", 0, 0, false});
     return out;
   }
-  if (c.first != impl_->adds) out.push_back({"", "<module loaded during trace: its constructors ran while tracing>", "", 0, 0, false});
+  // Modules the runtime loaded for itself (the symbolizer, on an error inside the trace) ran no user code.
+  if (c.first != impl_->adds + (modules_loaded_by_runtime() - impl_->runtime_loads)) out.push_back({"", "<module loaded during trace: its constructors ran while tracing>", "", 0, 0, false});
   std::size_t k = 0;
   for (const auto& m : impl_->modules) {
     std::map<std::string, static_write> by_symbol;
@@ -393,7 +398,8 @@ std::vector<static_write> static_snapshot::changes(const std::vector<const void*
       if (it != m.symbols.begin()) {
         const auto& sym = *std::prev(it);
         // The first write anywhere in the symbol: an 8-byte store may change only its later bytes.
-        if (const void* first = impl_->locator.writer_of(m.bias + sym.value, m.bias + sym.value + sym.size)) w.writer = first;
+        if (auto first = impl_->locator.writer_of(m.bias + sym.value, m.bias + sym.value + sym.size); !first.empty())
+          w.writer = std::move(first);
         if (holds_pointer_to(m.bias + sym.value, m.bias + sym.value + sym.size, created)) continue;
         // A one-byte flag set (false -> true) by the trace that created state is its create-once
         // guard (`built = true`): replays skipping it change nothing.

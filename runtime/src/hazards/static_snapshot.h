@@ -19,7 +19,7 @@ struct static_write {
   std::size_t bytes_changed = 0;
   bool first_initialization = false;  // a function-local static whose guard also changed
   bool caller_frame = false;          // a variable of a caller's frame, not static storage
-  const void* writer = nullptr;       // the first instruction that wrote it (static storage), if located
+  std::vector<const void*> writer;    // the first write's instruction and callers (static storage), if located
 };
 
 // Highest address of the calling thread's stack mapping, looked up once per thread

@@ -1,5 +1,6 @@
 #include "hazards/write_locator.h"
 
+#include <execinfo.h>
 #include <signal.h>
 #include <sys/mman.h>
 #include <ucontext.h>
@@ -25,8 +26,11 @@ constexpr bool kSupported = false;
 // State the signal handlers read: set up before the pages are protected, torn down after they are
 // writable again, so a handler never sees it change. Fixed-size, no allocation in a handler.
 constexpr std::size_t kMaxWrites = 4096;  // beyond this, faulted pages stay writable: bounded cost
+constexpr int kStackDepth = 8;  // the writing instruction and its callers: enough to leave a library
 struct fault_record {
-  std::uintptr_t address, instruction;
+  std::uintptr_t address;
+  void* stack[kStackDepth];
+  int depth;
 };
 fault_record g_writes[kMaxWrites];
 std::atomic<std::size_t> g_write_count{0};
@@ -61,7 +65,20 @@ void on_segv(int sig, siginfo_t* info, void* context) {
     std::size_t i = g_write_count.fetch_add(1, std::memory_order_relaxed);
     mprotect(reinterpret_cast<void*>(page), g_page_size, PROT_READ | PROT_WRITE);
     if (i < kMaxWrites) {
-      g_writes[i] = {address, static_cast<std::uintptr_t>(uc->uc_mcontext.gregs[REG_RIP])};
+      auto& r = g_writes[i];
+      r.address = address;
+      auto* pc = reinterpret_cast<void*>(uc->uc_mcontext.gregs[REG_RIP]);
+      r.stack[0] = pc;
+      r.depth = 1;
+      // The unwinder crosses the signal frame: the faulting instruction, then its callers. Its
+      // library was loaded in start(), so nothing here allocates.
+      void* trace[kStackDepth + 8];
+      int n = backtrace(trace, kStackDepth + 8);
+      for (int k = 0; k < n; ++k) {
+        if (trace[k] != pc) continue;
+        for (int j = k + 1; j < n && r.depth < kStackDepth; ++j) r.stack[r.depth++] = trace[j];
+        break;
+      }
       t_stepping_page = page;
       uc->uc_mcontext.gregs[REG_EFL] |= kTrapFlag;
     }
@@ -102,6 +119,15 @@ void set_protection(int prot) {
 
 }  // namespace
 
+void write_locator::prepare() {
+  if (!enabled()) return;
+  static const bool unwinder_loaded = [] {  // backtrace() dlopens libgcc_s on first use
+    void* frame[1];
+    return backtrace(frame, 1) >= 0;
+  }();
+  (void)unwinder_loaded;
+}
+
 void write_locator::start(const std::vector<std::pair<std::uintptr_t, std::size_t>>& ranges) {
   if (!enabled() || ranges.empty()) return;
   bool expected = false;
@@ -141,16 +167,17 @@ void write_locator::stop() {
   sigaction(SIGTRAP, &g_previous_trap, nullptr);
   std::size_t n = std::min(g_write_count.load(std::memory_order_relaxed), kMaxWrites);
   writes_.clear();
-  for (std::size_t i = 0; i < n; ++i) writes_.emplace_back(g_writes[i].address, g_writes[i].instruction);
+  for (std::size_t i = 0; i < n; ++i)
+    writes_.push_back({g_writes[i].address, std::vector<const void*>(g_writes[i].stack, g_writes[i].stack + g_writes[i].depth)});
   g_pages = nullptr;
   g_page_count = 0;
   g_busy.store(false, std::memory_order_release);
 }
 
-const void* write_locator::writer_of(std::uintptr_t begin, std::uintptr_t end) const {
-  for (const auto& [address, instruction] : writes_)
-    if (address >= begin && address < end) return reinterpret_cast<const void*>(instruction);
-  return nullptr;
+std::vector<const void*> write_locator::writer_of(std::uintptr_t begin, std::uintptr_t end) const {
+  for (const auto& w : writes_)
+    if (w.address >= begin && w.address < end) return w.stack;
+  return {};
 }
 
 }  // namespace tl::detail

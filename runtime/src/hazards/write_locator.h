@@ -20,16 +20,23 @@ class write_locator {
   write_locator(const write_locator&) = delete;
   write_locator& operator=(const write_locator&) = delete;
 
+  // Loads what the fault handler needs (the unwinder), so that nothing is loaded while tracing.
+  static void prepare();
   // Protects the pages of `ranges` (absolute begin, size) until stop(). Does nothing when another
   // locator is active on any thread, or when locating is off.
   void start(const std::vector<std::pair<std::uintptr_t, std::size_t>>& ranges);
   void stop();
-  // The instruction of the first recorded write into [begin, end), or nullptr.
-  const void* writer_of(std::uintptr_t begin, std::uintptr_t end) const;
+  // The first recorded write into [begin, end): the writing instruction, then the return addresses
+  // of its callers (innermost first); empty when none was recorded.
+  std::vector<const void*> writer_of(std::uintptr_t begin, std::uintptr_t end) const;
 
  private:
+  struct write {
+    std::uintptr_t address;
+    std::vector<const void*> stack;
+  };
   bool started_ = false;
-  std::vector<std::pair<std::uintptr_t, std::uintptr_t>> writes_;  // (address, instruction), in order
+  std::vector<write> writes_;  // in order
 };
 
 }  // namespace tl::detail
