@@ -264,10 +264,17 @@ TEST_F(Hazards, VariableCreatedOnRetraceIsAnErrorAndAnObservation) {
 TEST_F(Hazards, UpdateOutside) {
   tl::variable w(tl::ones({1}));
   auto f = tl::function([&](const tl::tensor& x) { return x * w; }, {.name = "reads_w"});
+  int update_line = __LINE__ + 1;  // g++ gives statements in a macro's arguments the macro's line
   TL_EXPECT_HAZARD(for (int i = 0; i < 5; ++i) {
     f(one());
     w.assign_sub(tl::fill({1}, 0.1));
   }, "trace-update-outside");
+  {
+    auto all = tl::observations();
+    auto* o = find(all, "trace-update-outside", "reads_w");
+    ASSERT_NE(o, nullptr);
+    EXPECT_NE(o->location.find("hazards_test.cpp:" + std::to_string(update_line)), std::string::npos) << o->location;
+  }
   tl::variable u(tl::ones({1}));
   auto g = tl::function([&](const tl::tensor& x) {
     u.assign_sub(x * 0.1);

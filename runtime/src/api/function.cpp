@@ -493,6 +493,10 @@ std::vector<tensor> function_core::call(call_key key, const std::vector<tensor>&
         o.entity = v->name;
         o.details["variable"] = v->name;
         o.details["eager_update_episodes"] = std::to_string(episodes);
+        {
+          std::lock_guard<std::mutex> lock(v->mu);
+          if (v->last_eager_update.line() != 0) o.location = format_location(v->last_eager_update);
+        }
         o.message = "variable '" + v->name + "', which '" + display_name() +
                     "' reads, is updated eagerly between its calls (3 times so far): correct, but each update runs op "
                     "by op on the host; move the update into '" + display_name() + "'";

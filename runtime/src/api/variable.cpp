@@ -136,7 +136,11 @@ void assign_op(const std::shared_ptr<detail::variable_state>& state, const tenso
                     shape_string(s.type.shape) + ", the value is " + dtype_name(t.type) + shape_string(t.shape) +
                     " (called at " + format_location(loc) + ")");
   }
-  if (!detail::current_trace() && s.read_by_graph.load(std::memory_order_relaxed)) ++s.eager_updates;
+  if (!detail::current_trace() && s.read_by_graph.load(std::memory_order_relaxed)) {
+    ++s.eager_updates;
+    std::lock_guard<std::mutex> lock(s.mu);
+    s.last_eager_update = loc;
+  }
   detail::op_attrs a;
   a.var = state;
   a.mode = mode;

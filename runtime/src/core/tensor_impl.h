@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <source_location>
 #include <string>
 
 #include "core/storage.h"
@@ -36,6 +37,7 @@ struct variable_state {
   std::atomic<bool> read_by_graph{false};
   std::atomic<int> eager_updates{0};
   std::atomic<int> eager_update_episodes{0};
+  std::source_location last_eager_update;  // where, for the observation's line (guarded by mu)
 };
 
 std::shared_ptr<tensor_impl> make_concrete(value_type t);  // uninitialized data
