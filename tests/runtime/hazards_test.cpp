@@ -223,6 +223,26 @@ TEST_F(Hazards, FrequentShapeRetraceAtTfThreshold) {
   EXPECT_NE(o->message.find("input_signature"), std::string::npos);
 }
 
+TEST_F(Hazards, ACallSiteThatTracesASecondSignatureIsReportedThereAtOnce) {
+  auto f = tl::function([](const tl::tensor& x) { return tl::sum(x); }, {.name = "two_shapes"});
+  int line = 0;
+  for (int n : {2, 3}) {
+    line = __LINE__ + 1;
+    f(tl::ones({n}));
+  }
+  auto all = tl::observations();
+  auto* o = find(all, "trace-shape-retrace", "two_shapes");
+  ASSERT_NE(o, nullptr) << "two signatures at one call site, far below TF's frequency threshold";
+  EXPECT_NE(o->location.find("hazards_test.cpp:" + std::to_string(line)), std::string::npos) << o->location;
+  EXPECT_EQ(o->entity, "argument 0");
+  // Two call sites with one signature each are not a retrace at a site.
+  auto g = tl::function([](const tl::tensor& x) { return tl::sum(x); }, {.name = "one_shape_per_site"});
+  g(tl::ones({2}));
+  g(tl::ones({3}));
+  all = tl::observations();
+  EXPECT_EQ(find(all, "trace-shape-retrace", "one_shape_per_site"), nullptr);
+}
+
 TEST_F(Hazards, InputSignatureMeansNoRetrace) {
   auto f = tl::function([](const tl::tensor& x) { return tl::sum(x); },
                         {.name = "signed", .input_signature = std::vector<tl::tensor_spec>{{{-1}, tl::dtype::float32}}});

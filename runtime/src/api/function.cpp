@@ -5,6 +5,7 @@
 #include <deque>
 #include <map>
 #include <optional>
+#include <set>
 #include <mutex>
 #include <sstream>
 
@@ -58,6 +59,7 @@ struct function_core::impl {
   std::mutex history_mu;
   std::deque<bool> recent_retraces;  // the last 10 calls: did each retrace?
   bool frequent_reported = false;
+  std::set<const void*> retraced_sites;  // call sites already reported for a second signature
   bool counted_at_site = false;
   mutable std::mutex cache_mu;
   std::mutex trace_mu;  // one trace at a time per function
@@ -289,6 +291,22 @@ void function_core::note_call(bool retraced, const call_key& key, const std::vec
     }
   }
   std::lock_guard<std::mutex> lock(impl_->history_mu);
+  // A call site that traced one signature and now traces another: reported at that site at once
+  // (TF's frequency rule below needs 5 retraces in 10 calls).
+  bool site_retraced = retraced && call_site &&
+                       std::find(cached_sites.begin(), cached_sites.end(), call_site) != cached_sites.end();
+  if (site_retraced && impl_->retraced_sites.insert(call_site).second) {
+    auto o = base_observation(kind, display_name(), impl_->created_at);
+    o.entity = diff.substr(0, diff.find(':'));
+    o.location = code_location(call_site);
+    o.details["diff"] = diff;
+    if (previous_site) o.details["previous_call_site"] = code_location(previous_site);
+    o.message = "'" + display_name() + "' called at " + o.location + " traced a second signature there (" + diff +
+                "): every new signature is a new trace; " +
+                (kind == "trace-shape-retrace" ? "give it an input_signature with unknown dimensions (-1) or set reduce_retracing"
+                                               : "pass the changing host value as a tensor");
+    pending_.push_back(std::move(o));
+  }
   impl_->recent_retraces.push_back(retraced);
   if (impl_->recent_retraces.size() > 10) impl_->recent_retraces.pop_front();
   int retraces = 0;
