@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <vector>
 
 namespace tracelint {
@@ -65,25 +66,38 @@ std::string stageBeside(const std::string &Target, const std::string &Text, unsi
   return Tmp;
 }
 
+namespace {
+
+// /dev/stdout, /dev/fd/N and /proc/self/fd/N name descriptors someone else opened, maybe a file
+// opened for appending (`>> log`): they are written through, never replaced by a rename.
+bool namesAnOpenDescriptor(const std::string &Path) {
+  std::error_code EC;
+  auto Abs = std::filesystem::absolute(Path, EC).lexically_normal().string();
+  return Abs.rfind("/dev/", 0) == 0 || Abs.rfind("/proc/", 0) == 0;
+}
+
+}  // namespace
+
 bool writeOutputFile(const std::string &Path, const std::string &Text, std::string &Error) {
   auto Fail = [&](const std::string &Why) {
     Error = "cannot write '" + Path + "': " + Why;
     return false;
   };
-  std::string Why;
-  std::string Target = resolveOutputPath(Path, Why);
-  if (Target.empty()) return Fail(Why);
   struct stat St {};
-  bool Exists = ::stat(Target.c_str(), &St) == 0;
+  bool Exists = ::stat(Path.c_str(), &St) == 0;
   if (Exists && S_ISDIR(St.st_mode)) return Fail("it is a directory");
-  if (Exists && !S_ISREG(St.st_mode)) {
-    // No O_CREAT: the device or pipe exists, and nothing else should be created in its place.
-    int Fd = ::open(Target.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOCTTY);
+  if (Exists && (!S_ISREG(St.st_mode) || namesAnOpenDescriptor(Path))) {
+    // No O_CREAT: the device, pipe or descriptor exists, and nothing should be created in its place.
+    // The kernel follows every link here, including /proc's, which name no path.
+    int Fd = ::open(Path.c_str(), O_WRONLY | O_CLOEXEC | O_NOCTTY | (S_ISREG(St.st_mode) ? O_APPEND : 0));
     if (Fd < 0) return Fail(std::strerror(errno));
     int Err = writeAllToFd(Fd, Text);
     if (::close(Fd) != 0 && !Err) Err = errno;
     return Err ? Fail(std::strerror(Err)) : true;
   }
+  std::string Why;
+  std::string Target = resolveOutputPath(Path, Why);
+  if (Target.empty()) return Fail(Why);
   unsigned Mode;
   if (Exists) {
     Mode = St.st_mode & 07777;

@@ -4,8 +4,9 @@
 //  - a symbolic link is followed: its target is written and the link stays a link;
 //  - a regular file (or a path that does not exist yet) is written to a temporary file beside it
 //    and renamed over it, so a reader never sees half a report and a failure leaves the old file;
-//  - anything else (a FIFO, a terminal, /dev/stdout, /dev/full) is written in place, since a rename
-//    would put a regular file where the device or pipe was;
+//  - anything else (a FIFO, a terminal, /dev/full), and whatever /dev/stdout or /proc/self/fd/N
+//    stands for, is written in place (a file behind a descriptor is appended to, as `>> log`
+//    opened it), since a rename would put a regular file where the device or pipe was;
 //  - every write error (ENOSPC from /dev/full, EPIPE, EIO) is reported with its errno text.
 #include <string>
 

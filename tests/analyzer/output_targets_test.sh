@@ -37,6 +37,13 @@ wait "$reader"
 [ -p "$dir/pipe" ] || fail "--output replaced the FIFO"
 python3 -c 'import json,sys; json.load(open(sys.argv[1]))["files"]' "$dir/from-pipe" || fail "the FIFO's reader got no report"
 
+# /dev/stdout: into a pipe, and into a log opened for appending, whose earlier lines stay.
+"$tool" "$dir/good.cpp" --quiet --format=json --output=/dev/stdout "${args[@]}" | cat > "$dir/piped" || fail "--output=/dev/stdout into a pipe: exit ${PIPESTATUS[0]}"
+python3 -c 'import json,sys; json.load(open(sys.argv[1]))["files"]' "$dir/piped" || fail "--output=/dev/stdout into a pipe gave no report"
+echo "earlier line" > "$dir/log"
+"$tool" "$dir/good.cpp" --quiet --format=json --output=/dev/stdout "${args[@]}" >> "$dir/log" || fail "--output=/dev/stdout appending: exit $?"
+[ "$(head -1 "$dir/log")" = "earlier line" ] && grep -q '"diagnostics"' "$dir/log" || fail "--output=/dev/stdout replaced the log: $(head -3 "$dir/log")"
+
 # confirm --output goes through the same writer.
 "$tool" "$dir/good.cpp" --quiet --format=json --output="$dir/static.json" "${args[@]}"
 printf '{"schema": "tracelint-runtime-report", "version": 1, "observations": []}\n' > "$dir/run.json"

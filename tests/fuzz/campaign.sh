@@ -7,6 +7,7 @@
 #   CAMPAIGN_RUNS_<harness>=N       executions (defaults: config and report 10,000,000, source
 #                                   200,000, ops 10,000,000)
 #   CAMPAIGN_DIR                    corpora, crash files and logs (default: build-fuzz/campaign)
+#   CAMPAIGN_SECONDS=S              stop each harness after S seconds even short of its target
 # Run it niced on a shared machine: nice -n 19 tests/fuzz/campaign.sh
 # Prints one line per harness: executions, seconds, corpus size and crash files found.
 set -euo pipefail
@@ -31,7 +32,7 @@ for h in $only; do
   start=$(date +%s)
   # A crash ends that harness's run (libFuzzer's way) with its input in $crashes; -timeout: an input
   # running over 10 s is a hang. The executions are counted from libFuzzer's final stats.
-  (cd "$crashes" && OMP_NUM_THREADS=1 "$out/fuzz_$h" -runs="$runs" -timeout=10 -rss_limit_mb=4096 \
+  (cd "$crashes" && OMP_NUM_THREADS=1 "$out/fuzz_$h" -runs="$runs" ${CAMPAIGN_SECONDS:+-max_total_time=$CAMPAIGN_SECONDS} -timeout=10 -rss_limit_mb=4096 \
     -print_final_stats=1 -artifact_prefix="$crashes/" "$corpus" >"$log" 2>&1) || true
   took=$(( $(date +%s) - start ))
   execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | tail -1 | grep -o '[0-9]*$' || echo 0)
