@@ -169,11 +169,22 @@ void forEachReachableBody(const CheckContext &C, const std::function<void(const 
   }
 }
 
-void addTracePathNotes(const CheckContext &C, const Reachable &R, Finding &F) {
+std::vector<FindingNote> callPathNotes(const CheckContext &C, const Reachable &R) {
+  std::vector<FindingNote> Notes;
   for (const auto &Step : R.Path) {
     std::string Caller = Step.Caller == R.Root->Callable ? R.Root->Name : qualifiedNameOf(Step.Caller);
-    F.Notes.push_back({C.point(Step.Call->getExprLoc()), "called from '" + Caller + "', which runs while tracing '" + R.Root->Name + "'"});
+    Notes.push_back({C.point(Step.Call->getExprLoc()), "called from '" + Caller + "', which runs while tracing '" + R.Root->Name + "'"});
   }
+  if (R.HiddenFrames && !R.Path.empty())
+    Notes.push_back({C.point(R.Path.back().Call->getExprLoc()),
+                     std::to_string(R.HiddenFrames) + " further call" + (R.HiddenFrames == 1 ? "" : "s") + " down to '" +
+                         qualifiedNameOf(R.Fn) + "' not shown"});
+  return Notes;
+}
+
+void addTracePathNotes(const CheckContext &C, const Reachable &R, Finding &F) {
+  auto Path = callPathNotes(C, R);
+  F.Notes.insert(F.Notes.end(), Path.begin(), Path.end());
   F.Notes.push_back({C.point(R.Root->EntryLoc), "'" + R.Root->Name + "' is traced here"});
 }
 

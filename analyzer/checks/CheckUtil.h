@@ -42,6 +42,9 @@ std::string tracedFunctionSite(const CheckContext &C, const TracedRoot &Root);
 void forEachReachableBody(const CheckContext &C,
                           const std::function<void(const Reachable &, const clang::FunctionDecl *Def)> &Fn);
 
+// The call path from the traced root down to R.Fn, one note per call (and one for the calls of a
+// deeper chain that are not shown).
+std::vector<FindingNote> callPathNotes(const CheckContext &C, const Reachable &R);
 // Notes for a finding in trace-reachable code: the call path from the traced root, then the root.
 void addTracePathNotes(const CheckContext &C, const Reachable &R, Finding &F);
 

@@ -1,16 +1,21 @@
 #include "cli/Driver.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <cstring>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <set>
 #include <sstream>
 #include <thread>
+#include <sched.h>
+#include <unistd.h>
 
 #include "checks/Check.h"
 #include "clang/Basic/Diagnostic.h"
@@ -21,6 +26,7 @@
 #include "llvm/Support/Program.h"
 #include "core/Config.h"
 #include "core/Glob.h"
+#include "core/JsonFile.h"
 #include "core/Nolint.h"
 #include "model/Summaries.h"
 
@@ -63,6 +69,18 @@ std::string resolveResourceDir(const std::string &Flag) {
   return TRACELINT_CLANG_RESOURCE_DIR;
 }
 
+unsigned availableCpus() {
+  cpu_set_t Set;
+  CPU_ZERO(&Set);
+  if (::sched_getaffinity(0, sizeof Set, &Set) != 0) return 1;
+  return static_cast<unsigned>(std::max(1, CPU_COUNT(&Set)));
+}
+
+unsigned effectiveJobs(unsigned Requested, std::size_t Files) {
+  std::size_t Jobs = std::min<std::size_t>({Requested, Files, availableCpus(), kMaxJobs});
+  return static_cast<unsigned>(std::max<std::size_t>(Jobs, 1));
+}
+
 std::vector<std::string> enabledChecks(const std::string &Globs, const Catalogue &Cat) {
   GlobList G(Globs);
   std::vector<std::string> Out;
@@ -72,6 +90,8 @@ std::vector<std::string> enabledChecks(const std::string &Globs, const Catalogue
 }
 
 namespace {
+
+constexpr std::uint64_t kMaxLineNumber = std::numeric_limits<unsigned>::max();
 
 std::string readFile(const std::string &Path) {
   std::ifstream In(Path, std::ios::binary);
@@ -107,8 +127,29 @@ struct LineFilter {
 
 // Configuration and packs are resolved up front, so a configuration error stops the run before
 // any file is analyzed (exit code 2), as clang-tidy does.
-bool prepareSetups(const std::vector<std::string> &Files, const DriverOptions &Opts, std::vector<PerFileSetup> &Setups,
-                   std::string &Error) {
+// An option no check reads would be ignored silently, so it is an error that points at it.
+bool checkOptionsKnown(const Config &C, const Catalogue &Cat, std::string &Error) {
+  for (const auto &[Key, Value] : C.CheckOptions) {
+    auto Dot = Key.rfind('.');
+    const auto *Rule = Dot == std::string::npos ? nullptr : Cat.find(Key.substr(0, Dot));
+    if (Rule && std::find(Rule->Options.begin(), Rule->Options.end(), Key.substr(Dot + 1)) != Rule->Options.end()) continue;
+    auto Site = C.CheckOptionSites.count(Key) ? C.CheckOptionSites.at(Key) + ": " : std::string();
+    Error = Site + "unknown check option '" + Key + "'";
+    if (!Rule) {
+      Error += " (options are named '<check>.<option>', and no check is named '" +
+               (Dot == std::string::npos ? Key : Key.substr(0, Dot)) + "')";
+    } else {
+      std::string Known;
+      for (const auto &O : Rule->Options) Known += (Known.empty() ? "" : ", ") + O;
+      Error += Known.empty() ? " (" + Rule->Id + " has no options)" : " (" + Rule->Id + " has: " + Known + ")";
+    }
+    return false;
+  }
+  return true;
+}
+
+bool prepareSetups(const std::vector<std::string> &Files, const DriverOptions &Opts, const Catalogue &Cat,
+                   std::vector<PerFileSetup> &Setups, std::string &Error) {
   std::optional<Config> Fixed;
   if (!Opts.ConfigText.empty()) {
     Fixed = parseConfigText(Opts.ConfigText, "--config", Error);
@@ -124,6 +165,12 @@ bool prepareSetups(const std::vector<std::string> &Files, const DriverOptions &O
     PerFileSetup S;
     S.Checks = C->Checks.value_or(kDefaultChecks);
     if (!Opts.Checks.empty()) S.Checks += "," + Opts.Checks;
+    // clang-tidy's rule: a run that would check nothing is an error, not a clean result.
+    if (enabledChecks(S.Checks, Cat).empty()) {
+      Error = "no checks enabled for '" + File + "' (checks: '" + S.Checks + "'; see --list-checks)";
+      return false;
+    }
+    if (!checkOptionsKnown(*C, Cat, Error)) return false;
     S.WarningsAsErrors = C->WarningsAsErrors.value_or("");
     if (!Opts.WarningsAsErrors.empty()) S.WarningsAsErrors += "," + Opts.WarningsAsErrors;
     S.WarningsAsErrorsGlobs = GlobList(S.WarningsAsErrors);
@@ -150,9 +197,65 @@ bool prepareSetups(const std::vector<std::string> &Files, const DriverOptions &O
   return true;
 }
 
+// The running workers and their result files, for the handler of SIGINT, SIGTERM and SIGHUP: the
+// parent kills its workers and removes their files before it dies, instead of leaving them running
+// under init and their results in $TMPDIR. One slot per job; each is filled before it is published,
+// so the handler reads it without locks or allocation.
+struct WorkerSlot {
+  std::atomic<pid_t> Pid{0};
+  std::atomic<bool> HasPath{false};
+  char Path[4096];
+};
+WorkerSlot Slots[kMaxJobs];
+constexpr int kStopSignals[] = {SIGINT, SIGTERM, SIGHUP};
+struct sigaction SavedActions[std::size(kStopSignals)];
+
+extern "C" void stopWorkersAndDie(int Sig) {
+  for (auto &S : Slots) {
+    if (pid_t P = S.Pid.load()) ::kill(P, SIGKILL);
+    if (S.HasPath.load()) ::unlink(S.Path);
+  }
+  // Die of the signal itself, so that the caller (a shell, make) sees how the run ended.
+  ::signal(Sig, SIG_DFL);
+  ::raise(Sig);
+}
+
+// Installs the handler for the duration of a run with workers.
+class StopSignalGuard {
+ public:
+  StopSignalGuard() {
+    struct sigaction SA {};
+    SA.sa_handler = stopWorkersAndDie;
+    sigemptyset(&SA.sa_mask);
+    for (std::size_t I = 0; I < std::size(kStopSignals); ++I) {
+      ::sigaction(kStopSignals[I], nullptr, &SavedActions[I]);
+      // A signal ignored by whoever started us (nohup, a background job) stays ignored.
+      if (SavedActions[I].sa_handler != SIG_IGN) ::sigaction(kStopSignals[I], &SA, nullptr);
+    }
+  }
+  ~StopSignalGuard() {
+    for (std::size_t I = 0; I < std::size(kStopSignals); ++I) ::sigaction(kStopSignals[I], &SavedActions[I], nullptr);
+  }
+};
+
+// Publishes a worker's result file in its slot for as long as it exists.
+class SlotPath {
+ public:
+  SlotPath(WorkerSlot &S, llvm::StringRef Path) : S(S) {
+    if (Path.size() >= sizeof S.Path) return;  // too long to publish; the worker still dies with us
+    std::memcpy(S.Path, Path.data(), Path.size());
+    S.Path[Path.size()] = 0;
+    S.HasPath.store(true);
+  }
+  ~SlotPath() { S.HasPath.store(false); }
+
+ private:
+  WorkerSlot &S;
+};
+
 // Runs one file's analysis in a child process (this binary, in worker mode): a crash or a hang
 // there costs that file's findings only. The child writes its FileResult as JSON to a temporary file.
-FileResult analyzeInWorkerProcess(std::size_t Index, const DriverOptions &Opts, std::string &Failure) {
+FileResult analyzeInWorkerProcess(std::size_t Index, const DriverOptions &Opts, WorkerSlot &Slot, std::string &Failure) {
   FileResult FR;
   llvm::SmallString<128> ResultPath;
   if (auto EC = llvm::sys::fs::createTemporaryFile("tracelint-worker", "json", ResultPath)) {
@@ -160,8 +263,10 @@ FileResult analyzeInWorkerProcess(std::size_t Index, const DriverOptions &Opts, 
     return FR;
   }
   llvm::FileRemover Remove(ResultPath);
+  SlotPath Published(Slot, ResultPath);
   std::vector<std::string> Args{Opts.SelfCommand.front(), "--internal-worker-file=" + std::to_string(Index),
-                                "--internal-worker-result=" + ResultPath.str().str()};
+                                "--internal-worker-result=" + ResultPath.str().str(),
+                                "--internal-worker-parent=" + std::to_string(::getpid())};
   Args.insert(Args.end(), Opts.SelfCommand.begin() + 1, Opts.SelfCommand.end());
   std::vector<llvm::StringRef> Refs(Args.begin(), Args.end());
   std::optional<llvm::StringRef> Redirects[] = {llvm::StringRef(""), llvm::StringRef(""), llvm::StringRef("")};
@@ -171,6 +276,7 @@ FileResult analyzeInWorkerProcess(std::size_t Index, const DriverOptions &Opts, 
   // steal from each other; each worker polls its child with non-blocking waits instead.
   auto Start = std::chrono::steady_clock::now();
   auto Child = llvm::sys::ExecuteNoWait(Args.front(), Refs, std::nullopt, Redirects, 0, &ErrMsg, &ExecFailed);
+  if (!ExecFailed) Slot.Pid.store(Child.Pid);
   bool TimedOut = false;
   auto Pause = std::chrono::milliseconds(1);
   llvm::sys::ProcessInfo Done;
@@ -187,6 +293,7 @@ FileResult analyzeInWorkerProcess(std::size_t Index, const DriverOptions &Opts, 
     std::this_thread::sleep_for(Pause);
     Pause = std::min(Pause * 2, std::chrono::milliseconds(20));
   }
+  Slot.Pid.store(0);
   int RC = Done.ReturnCode;
   if (ExecFailed) {
     Failure = "cannot start a worker process: " + ErrMsg;
@@ -226,7 +333,8 @@ bool runAnalysis(const std::vector<std::string> &Files, const tooling::Compilati
       LF.Active = true;
       for (const auto &F : J) {
         std::vector<std::pair<unsigned, unsigned>> Ranges;
-        for (const auto &R : F.value("lines", nlohmann::json::array())) Ranges.emplace_back(R.at(0).get<unsigned>(), R.at(1).get<unsigned>());
+        for (const auto &R : F.value("lines", nlohmann::json::array())) Ranges.emplace_back(static_cast<unsigned>(boundedInteger(R.at(0), kMaxLineNumber, "a line")),
+                                                                                        static_cast<unsigned>(boundedInteger(R.at(1), kMaxLineNumber, "a line")));
         LF.Files.emplace_back(F.at("name").get<std::string>(), Ranges);
       }
     } catch (const std::exception &E) {
@@ -235,7 +343,7 @@ bool runAnalysis(const std::vector<std::string> &Files, const tooling::Compilati
     }
   }
   std::vector<PerFileSetup> Setups;
-  if (!prepareSetups(Files, Opts, Setups, Error)) return false;
+  if (!prepareSetups(Files, Opts, Cat, Setups, Error)) return false;
   CompileAdjustments Adj{Opts.ExtraArgs, Opts.ExtraArgsBefore, resolveResourceDir(Opts.ResourceDir)};
 
   std::map<std::string, std::string> Texts;
@@ -272,7 +380,7 @@ bool runAnalysis(const std::vector<std::string> &Files, const tooling::Compilati
     Out.Result.Findings.push_back(std::move(F));
   };
   std::size_t Next = 0;
-  auto Worker = [&] {
+  auto Worker = [&](unsigned Job) {
     for (;;) {
       std::size_t I;
       {
@@ -287,10 +395,12 @@ bool runAnalysis(const std::vector<std::string> &Files, const tooling::Compilati
       std::error_code EC;
       if (!std::filesystem::exists(File, EC)) {
         Failure = "file not found";
+      } else if (std::filesystem::is_directory(File, EC)) {
+        Failure = "'" + File + "' is a directory, not a source file";
       } else if (DB.getCompileCommands(File).empty()) {
         Failure = "no compile command for this file in the compilation database";
       } else if (Opts.Isolate && !Opts.SelfCommand.empty()) {
-        FR = analyzeInWorkerProcess(I, Opts, Failure);
+        FR = analyzeInWorkerProcess(I, Opts, Slots[Job], Failure);
       } else {
         FR = analyzeFile(File, DB, Adj, S.ThePack, enabledChecks(S.Checks, Cat));
         Failure = failureReason(FR);
@@ -302,7 +412,7 @@ bool runAnalysis(const std::vector<std::string> &Files, const tooling::Compilati
       for (auto &[Usr, Summary] : FR.Summaries.Functions) AllSummaries.emplace(Usr, std::move(Summary));
       for (auto &O : FR.Summaries.OpenCalls) OpenCalls.emplace_back(std::move(O), I);
       // Unmatched NOLINTBEGIN/END in the main file are errors, as in clang-tidy.
-      if (std::filesystem::exists(File, EC)) {
+      if (std::filesystem::is_regular_file(File, EC)) {
         for (const auto &E : NolintOf(File).errors()) {
           Finding F;
           F.CheckId = "tracelint-nolint";
@@ -315,11 +425,14 @@ bool runAnalysis(const std::vector<std::string> &Files, const tooling::Compilati
       }
     }
   };
-  unsigned Jobs = std::max(1u, std::min<unsigned>(Opts.Jobs, static_cast<unsigned>(Files.size())));
+  unsigned Jobs = effectiveJobs(Opts.Jobs, Files.size());
+  std::optional<StopSignalGuard> StopWorkersOnSignal;
+  if (Opts.Isolate) StopWorkersOnSignal.emplace();
   std::vector<std::thread> Threads;
-  for (unsigned J = 1; J < Jobs; ++J) Threads.emplace_back(Worker);
-  Worker();
+  for (unsigned J = 1; J < Jobs; ++J) Threads.emplace_back(Worker, J);
+  Worker(0);
   for (auto &T : Threads) T.join();
+  StopWorkersOnSignal.reset();
 
   // Calls from traced regions into functions defined in other analyzed files.
   for (auto &[Open, Index] : OpenCalls)
@@ -339,7 +452,7 @@ int runWorker(const std::vector<std::string> &Files, std::size_t Index, const to
               const DriverOptions &Opts, const Catalogue &Cat, const std::string &ResultPath) {
   std::string Error;
   std::vector<PerFileSetup> Setups;
-  if (Index >= Files.size() || !prepareSetups(Files, Opts, Setups, Error)) return 2;
+  if (Index >= Files.size() || !prepareSetups(Files, Opts, Cat, Setups, Error)) return 2;
   CompileAdjustments Adj{Opts.ExtraArgs, Opts.ExtraArgsBefore, resolveResourceDir(Opts.ResourceDir)};
   const auto &S = Setups[Index];
   auto FR = analyzeFile(Files[Index], DB, Adj, S.ThePack, enabledChecks(S.Checks, Cat));

@@ -52,6 +52,12 @@ std::string resolveResourceDir(const std::string &Flag);
 
 // The checks the analyzer implements, enabled by the glob list.
 std::vector<std::string> enabledChecks(const std::string &Globs, const Catalogue &Cat);
+// Parallel jobs for -j Requested over Files files: no more than the files, the CPUs this process may
+// run on (sched_getaffinity) and kMaxJobs; at least 1.
+constexpr std::size_t kMaxJobs = 256;
+unsigned availableCpus();
+unsigned effectiveJobs(unsigned Requested, std::size_t Files);
+
 // Default when neither configuration nor --checks says anything: every implemented check.
 constexpr const char *kDefaultChecks = "trace-*";
 

@@ -1,13 +1,19 @@
 // tracelint's command line: clang-tidy's contract where it applies.
+#include <algorithm>
+#include <csignal>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <set>
 #include <sstream>
+#include <sys/prctl.h>
+#include <unistd.h>
 
 #include "cli/Driver.h"
 #include "confirm/Confirm.h"
 #include "output/FixApplier.h"
+#include "output/OutputFile.h"
 #include "clang/Tooling/CompilationDatabase.h"
 #include "clang/Tooling/JSONCompilationDatabase.h"
 #include "llvm/Support/CommandLine.h"
@@ -44,13 +50,13 @@ cl::opt<std::string> HeaderFilter("header-filter", cl::desc("Regex of headers wh
 cl::opt<std::string> LineFilter("line-filter", cl::desc("JSON: [{\"name\":\"file.cpp\",\"lines\":[[first,last]]}]"), cl::cat(Category));
 cl::list<std::string> ExtraArg("extra-arg", cl::desc("Compiler argument appended to each command"), cl::cat(Category));
 cl::list<std::string> ExtraArgBefore("extra-arg-before", cl::desc("Compiler argument prepended to each command"), cl::cat(Category));
-cl::opt<std::string> ConfigText("config", cl::desc("Configuration as JSON text (instead of .tracelint.json lookup)"), cl::cat(Category));
-cl::opt<std::string> ConfigFile("config-file", cl::desc("Configuration file to use instead of .tracelint.json lookup"), cl::cat(Category));
+cl::opt<std::string> ConfigText("config", cl::desc("Configuration as JSON text (instead of .tracelint.json lookup; not with --config-file)"), cl::cat(Category));
+cl::opt<std::string> ConfigFile("config-file", cl::desc("Configuration file to use instead of .tracelint.json lookup (not with --config)"), cl::cat(Category));
 cl::opt<bool> ListChecks("list-checks", cl::desc("List the enabled checks and exit"), cl::cat(Category));
 cl::opt<std::string> Explain("explain", cl::desc("Print the documentation of a check and exit"), cl::cat(Category));
 cl::opt<bool> Quiet("quiet", cl::desc("Print no summary lines (suppressed counts)"), cl::cat(Category));
-cl::opt<std::string> UseColor("use-color", cl::desc("Color output: auto (default), true, false"), cl::init("auto"), cl::ValueOptional, cl::cat(Category));
-cl::opt<unsigned> Jobs("j", cl::desc("Files analyzed in parallel (-j N or -jN)"), cl::init(1), cl::Prefix, cl::cat(Category));
+cl::opt<std::string> UseColor("use-color", cl::desc("Color output: auto (default), true (also --use-color alone), false"), cl::init("auto"), cl::ValueOptional, cl::cat(Category));
+cl::opt<unsigned> Jobs("j", cl::desc("Files analyzed in parallel (-j N or -jN); at most the number of files and of CPUs available (more is reduced, with a note)"), cl::init(1), cl::Prefix, cl::cat(Category));
 cl::opt<std::string> Format("format", cl::desc("Output format: text (default), json (LSP-shaped), sarif"), cl::init("text"), cl::cat(Category));
 cl::opt<std::string> Output("output", cl::desc("Write the report to this file instead of stdout"), cl::cat(Category));
 cl::opt<bool> Fix("fix", cl::desc("Apply the fixes of the findings to the files (all-or-nothing per finding; conflicting fixes are reported and skipped)"), cl::cat(Category));
@@ -62,6 +68,7 @@ cl::opt<unsigned> FileTimeout("file-timeout", cl::desc("Seconds a file's analysi
 // Worker mode, used by --isolate: analyze one of the files and write its result for the parent.
 cl::opt<int> WorkerFile("internal-worker-file", cl::Hidden, cl::init(-1));
 cl::opt<std::string> WorkerResult("internal-worker-result", cl::Hidden);
+cl::opt<int> WorkerParent("internal-worker-parent", cl::Hidden, cl::init(0));
 cl::opt<std::string> RepoRoot("repo-root", cl::desc("Root that SARIF URIs are relative to (default: current directory)"), cl::cat(Category));
 
 std::string readAll(const std::string &Path) {
@@ -73,25 +80,17 @@ std::string readAll(const std::string &Path) {
 
 bool writeOutput(const std::string &Path, const std::string &Text) {
   if (Path.empty()) {
-    std::cout << Text;
-    return true;
-  }
-  // Write then rename: a reader never sees half a report, and a failure leaves the old file.
-  std::string Tmp = Path + ".tmp";
-  {
-    std::ofstream Out(Tmp, std::ios::binary);
-    if (!Out || !(Out << Text) || !Out.flush()) {
-      std::cerr << "tracelint: error: cannot write '" << Path << "'\n";
-      std::remove(Tmp.c_str());
-      return false;
-    }
-  }
-  if (std::rename(Tmp.c_str(), Path.c_str()) != 0) {
-    std::cerr << "tracelint: error: cannot write '" << Path << "'\n";
-    std::remove(Tmp.c_str());
+    // Through the descriptor, so that a full disk or a closed pipe is reported with its errno.
+    std::cout.flush();
+    int Err = writeAllToFd(STDOUT_FILENO, Text);
+    if (!Err) return true;
+    std::cerr << "tracelint: error: cannot write the report to standard output: " << std::strerror(Err) << "\n";
     return false;
   }
-  return true;
+  std::string Error;
+  if (writeOutputFile(Path, Text, Error)) return true;
+  std::cerr << "tracelint: error: " << Error << "\n";
+  return false;
 }
 
 // --fix. Files that failed to analyze get no fix: their findings may come from a broken AST.
@@ -134,8 +133,27 @@ int main(int argc, const char **argv) {
   cl::SetVersionPrinter([](llvm::raw_ostream &OS) { OS << "tracelint " TRACELINT_VERSION " (LLVM " TRACELINT_LLVM_VERSION ")\n"; });
   cl::HideUnrelatedOptions(Category);
   std::string FixedError;
+  // Taken before loadFromCommandLine, which cuts argc at the "--".
+  const char *const *ArgsEnd = argv + argc;
+  const char *const *DoubleDash = std::find(static_cast<const char *const *>(argv), ArgsEnd, llvm::StringRef("--"));
+  bool HasCompilerArgs = DoubleDash != ArgsEnd;
+  std::vector<std::string> CompilerArgs(HasCompilerArgs ? DoubleDash + 1 : ArgsEnd, ArgsEnd);
   auto Fixed = clang::tooling::FixedCompilationDatabase::loadFromCommandLine(argc, argv, FixedError);
   if (!cl::ParseCommandLineOptions(argc, argv, Overview, &llvm::errs())) return 2;
+  if (WorkerFile >= 0) {
+    // A worker dies with the run that started it, even when that run is killed outright. Checking
+    // the parent after the request closes the window in which it died before the request was made.
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (WorkerParent > 0 && ::getppid() != WorkerParent) return 2;
+  }
+  if (ConfigText.getNumOccurrences() && ConfigFile.getNumOccurrences()) {
+    std::cerr << "tracelint: error: --config and --config-file cannot be used together; give one of them\n";
+    return 2;
+  }
+  if (UseColor != "auto" && UseColor != "true" && UseColor != "false" && !UseColor.empty()) {
+    std::cerr << "tracelint: error: --use-color must be auto, true or false, not '" << UseColor << "'\n";
+    return 2;
+  }
 
   if (PrintResourceDir) {
     std::cout << resolveResourceDir(ResourceDir) << "\n";
@@ -164,8 +182,13 @@ int main(int argc, const char **argv) {
   if (ListChecks) {
     std::string Globs = kDefaultChecks;
     if (!Checks.empty()) Globs += "," + Checks;
+    auto Ids = enabledChecks(Globs, *Cat);
+    if (Ids.empty()) {
+      std::cerr << "tracelint: error: no checks enabled (checks: '" << Globs << "')\n";
+      return 2;
+    }
     std::cout << "Enabled checks:\n";
-    for (const auto &Id : enabledChecks(Globs, *Cat)) std::cout << "    " << Id << "\n";
+    for (const auto &Id : Ids) std::cout << "    " << Id << "\n";
     return 0;
   }
   if (Format != "text" && Format != "json" && Format != "sarif") {
@@ -177,6 +200,19 @@ int main(int argc, const char **argv) {
     return 2;
   }
   std::unique_ptr<clang::tooling::CompilationDatabase> DB;
+  if (HasCompilerArgs && !Fixed) {
+    // Without this, the run would go on to look for a compile_commands.json and blame its absence.
+    std::cerr << "tracelint: error: the compiler arguments after -- give no compile job to analyze";
+    auto Stop = std::find_if(CompilerArgs.begin(), CompilerArgs.end(), [](const std::string &A) {
+      return A == "-E" || A == "-M" || A == "-MM";
+    });
+    if (Stop != CompilerArgs.end())
+      std::cerr << ": '" << *Stop << "' stops the compiler before it compiles, so there is no AST to analyze; remove it";
+    else if (!FixedError.empty())
+      std::cerr << " (" << llvm::StringRef(FixedError).trim().str() << ")";
+    std::cerr << "\n";
+    return 2;
+  }
   if (Fixed) {
     DB = std::move(Fixed);
   } else if (!BuildPath.empty()) {
@@ -207,11 +243,15 @@ int main(int argc, const char **argv) {
   Opts.Jobs = Jobs;
   Opts.FileTimeoutSeconds = FileTimeout;
   Opts.SelfCommand = SelfCommand;
+  // A file named twice (or through a link) is analyzed once: its findings would be reported twice
+  // and the file counted twice.
   std::vector<std::string> Files;
+  std::set<std::string> RealPaths;
   for (const auto &S : Sources) {
     std::error_code EC;
     auto Abs = std::filesystem::absolute(S, EC).lexically_normal().string();
-    Files.push_back(Abs);
+    auto Real = std::filesystem::canonical(Abs, EC);
+    if (RealPaths.insert(EC ? Abs : Real.string()).second) Files.push_back(Abs);
   }
   // One file has no other file's findings to lose: it runs in-process unless --isolate says so.
   Opts.Isolate = Isolate.getNumOccurrences() ? bool(Isolate) : Files.size() > 1;
@@ -219,6 +259,9 @@ int main(int argc, const char **argv) {
     llvm::sys::Process::PreventCoreFiles();  // a crash is reported by the parent, not left as a core file
     return runWorker(Files, static_cast<std::size_t>(WorkerFile), *DB, Opts, *Cat, WorkerResult);
   }
+  if (Jobs > availableCpus() && !Quiet)
+    std::cerr << "tracelint: note: -j " << Jobs << ": " << availableCpus() << " CPUs are available; running "
+              << effectiveJobs(Jobs, Files.size()) << " jobs at a time\n";
   DriverOutput Out;
   if (!runAnalysis(Files, *DB, Opts, *Cat, Out, Error)) {
     std::cerr << "tracelint: error: " << Error << "\n";

@@ -3,15 +3,21 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "core/JsonFile.h"
+#include "output/Emitters.h"
+#include "output/OutputFile.h"
 
 namespace tracelint {
 
 namespace {
+
+// Line numbers are unsigned everywhere; a report's larger ones are errors, not wrapped values.
+constexpr std::uint64_t kMaxLine = std::numeric_limits<unsigned>::max();
 
 bool readJson(const std::string &Path, nlohmann::json &J, std::string &Error) {
   return readJsonFile(Path, "report (not valid JSON)", J, Error);
@@ -158,7 +164,8 @@ bool loadStaticReport(const std::string &Path, std::vector<StaticItem> &Out, std
           S.Message = str(Res.value("message", nlohmann::json::object()), "text");
           const auto &Loc = Res.at("locations").at(0).at("physicalLocation");
           S.File = uriToPath(str(Loc.at("artifactLocation"), "uri"), Base);
-          S.Line = Loc.value("region", nlohmann::json::object()).value("startLine", 0u);
+          auto Region = Loc.value("region", nlohmann::json::object());
+          S.Line = Region.contains("startLine") ? static_cast<unsigned>(boundedInteger(Region["startLine"], kMaxLine, "startLine")) : 0;
           readJoinKeys(Res.value("properties", nlohmann::json::object()), S);
           Out.push_back(std::move(S));
         }
@@ -172,7 +179,7 @@ bool loadStaticReport(const std::string &Path, std::vector<StaticItem> &Out, std
           StaticItem S;
           S.Rule = str(D, "code");
           S.File = File;
-          S.Line = D.at("range").at("start").at("line").get<unsigned>() + 1;
+          S.Line = static_cast<unsigned>(boundedInteger(D.at("range").at("start").at("line"), kMaxLine - 1, "range.start.line")) + 1;
           S.Message = str(D, "message");
           readJoinKeys(D.value("data", nlohmann::json::object()), S);
           Out.push_back(std::move(S));
@@ -196,8 +203,11 @@ bool loadRuntimeReport(const std::string &Path, std::vector<RuntimeItem> &Out, s
       Error = Path + ": not a tl runtime report (schema is not \"tracelint-runtime-report\")";
       return false;
     }
-    if (J.value("version", 0) != 1) {
-      Error = Path + ": runtime report version " + std::to_string(J.value("version", 0)) + " is not supported (expected 1)";
+    // Compared as JSON, never converted: 1.5e87 to int is undefined behaviour (found by fuzz_report),
+    // and 1.5 must not pass as 1.
+    if (!J.contains("version") || J["version"] != nlohmann::json(1)) {
+      Error = Path + ": runtime report version " + (J.contains("version") ? J["version"].dump() : "(missing)") +
+              " is not supported (expected the integer 1)";
       return false;
     }
     for (const auto &O : J.at("observations")) {
@@ -208,7 +218,7 @@ bool loadRuntimeReport(const std::string &Path, std::vector<RuntimeItem> &Out, s
       R.Location = str(O, "location");
       R.Entity = str(O, "entity");
       R.Message = str(O, "message");
-      R.Count = O.value("count", 1ull);
+      R.Count = O.contains("count") ? boundedInteger(O["count"], UINT64_MAX, "count") : 1;
       R.Report = Path;
       auto Details = O.value("details", nlohmann::json::object());
       for (auto It = Details.begin(); It != Details.end(); ++It)
@@ -344,7 +354,7 @@ std::string confirmSarif(const ConfirmResult &R, const std::string &ToolVersion)
         {"level", Confirmed ? "error" : "warning"},
         {"message", {{"text", SI.Message + (Confirmed ? " [confirmed at run time]" : " [not observed at run time]")}}},
         {"locations",
-         {{{"physicalLocation", {{"artifactLocation", {{"uri", "file://" + SI.File}}}, {"region", {{"startLine", std::max(1u, SI.Line)}}}}}}}},
+         {{{"physicalLocation", {{"artifactLocation", {{"uri", "file://" + percentEncodePath(SI.File)}}}, {"region", {{"startLine", std::max(1u, SI.Line)}}}}}}}},
         {"properties", {{"confirmed", Confirmed}}}};
     if (Confirmed) Res["properties"]["evidence"] = evidence(R.Runtime[static_cast<std::size_t>(R.StaticMatch[I])]);
     Results.push_back(Res);
@@ -402,12 +412,9 @@ int runConfirm(const std::vector<std::string> &Args, const std::string &ToolVers
   std::string Text = Format == "json" ? confirmJson(R) : Format == "sarif" ? confirmSarif(R, ToolVersion) : confirmText(R);
   if (Output.empty()) {
     std::cout << Text;
-  } else {
-    std::ofstream Out(Output);
-    if (!(Out << Text)) {
-      std::cerr << "tracelint confirm: error: cannot write '" << Output << "'\n";
-      return 2;
-    }
+  } else if (std::string WriteError; !writeOutputFile(Output, Text, WriteError)) {
+    std::cerr << "tracelint confirm: error: " << WriteError << "\n";
+    return 2;
   }
   return FailOnMissed && R.missed() ? 1 : 0;
 }

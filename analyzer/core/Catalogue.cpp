@@ -55,6 +55,8 @@ std::optional<Catalogue> Catalogue::load(const std::string &Path, std::string &E
       else
         throw std::runtime_error("rule '" + Info.Id + "' has unknown severity '" + Sev + "'");
       Info.Precision = R.at("precision").get<std::string>();
+      for (const auto &O : R.value("options", nlohmann::json::array()))
+        Info.Options.push_back(O.is_object() ? O.at("name").get<std::string>() : O.get<std::string>());
       C.Rules.push_back(std::move(Info));
     }
   } catch (const std::exception &E) {

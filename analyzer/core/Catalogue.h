@@ -16,6 +16,7 @@ struct RuleInfo {
   std::string Description;
   Severity DefaultSeverity = Severity::Warning;
   std::string Precision;
+  std::vector<std::string> Options;  // names a configuration may set as CheckOptions "<Id>.<name>"
 };
 
 class Catalogue {

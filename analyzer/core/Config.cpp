@@ -5,7 +5,6 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "core/Catalogue.h"
 #include "core/JsonFile.h"
 
 namespace tracelint {
@@ -21,6 +20,7 @@ Config Config::merge(const Config &Parent, const Config &Child) {
   if (Child.HeaderFilterRegex) Out.HeaderFilterRegex = Child.HeaderFilterRegex;
   if (!Child.Packs.empty()) Out.Packs = Child.Packs;
   for (const auto &[K, V] : Child.CheckOptions) Out.CheckOptions[K] = V;
+  for (const auto &[K, V] : Child.CheckOptionSites) Out.CheckOptionSites[K] = V;
   Out.InheritParentConfig = Child.InheritParentConfig;
   Out.Sources = Child.Sources;
   Out.Sources.insert(Out.Sources.end(), Parent.Sources.begin(), Parent.Sources.end());
@@ -31,11 +31,11 @@ std::optional<Config> parseConfigText(const std::string &Text, const std::string
   Config C;
   C.Sources.push_back(Path);
   nlohmann::json J;
-  if (!parseJsonText(Text, Path, "configuration", J, Error)) return std::nullopt;
+  if (!parseJsonText(Text, Path, "configuration", J, Error, /*RejectDuplicateKeys=*/true)) return std::nullopt;
+  JsonPositions Pos(Text);
+  auto Pointer = [](const std::string &Key) { return (nlohmann::json::json_pointer() / Key).to_string(); };
   auto Fail = [&](const std::string &Key, const std::string &What) {
-    auto Pos = Text.find("\"" + Key + "\"");
-    auto [L, Col] = lineColumnOf(Text, Pos == std::string::npos ? 0 : Pos);
-    Error = Path + ":" + std::to_string(L) + ":" + std::to_string(Col) + ": configuration key '" + Key + "' " + What;
+    Error = Pos.site(Path, Pointer(Key)) + ": configuration key '" + Key + "' " + What;
   };
   if (!J.is_object()) {
     Error = Path + ":1:1: configuration must be a JSON object";
@@ -64,7 +64,7 @@ std::optional<Config> parseConfigText(const std::string &Text, const std::string
         std::string Name = P.get<std::string>();
         // Relative pack paths are relative to the configuration file.
         if (Name.find('/') != std::string::npos && Name[0] != '/')
-          Name = (std::filesystem::path(Path).parent_path() / Name).string();
+          Name = (std::filesystem::path(Path).parent_path() / Name).lexically_normal().string();
         C.Packs.push_back(Name);
       }
     } else if (K == "CheckOptions") {
@@ -72,8 +72,10 @@ std::optional<Config> parseConfigText(const std::string &Text, const std::string
         Fail(K, "must be an object of \"check.option\": value");
         return std::nullopt;
       }
-      for (auto O = V.begin(); O != V.end(); ++O)
+      for (auto O = V.begin(); O != V.end(); ++O) {
         C.CheckOptions[O.key()] = O.value().is_string() ? O.value().get<std::string>() : O.value().dump();
+        C.CheckOptionSites[O.key()] = Pos.site(Path, (nlohmann::json::json_pointer() / K / O.key()).to_string());
+      }
     } else if (K == "InheritParentConfig") {
       if (!V.is_boolean()) {
         Fail(K, "must be true or false");

@@ -14,6 +14,9 @@ struct Config {
   std::optional<std::string> HeaderFilterRegex;
   std::vector<std::string> Packs;  // pack names (rules/packs/<name>.json) or paths
   std::map<std::string, std::string> CheckOptions;
+  // "path:line:col" of each CheckOptions key: options are checked against the catalogue later, by
+  // the driver, and the error must still point into the file.
+  std::map<std::string, std::string> CheckOptionSites;
   bool InheritParentConfig = false;
   std::vector<std::string> Sources;  // files that contributed, nearest first
 

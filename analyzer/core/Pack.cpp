@@ -1,8 +1,8 @@
 #include "core/Pack.h"
 
-#include <fstream>
+#include <algorithm>
+#include <cstdint>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "core/JsonFile.h"
 
@@ -32,47 +32,151 @@ std::string resolvePackPath(const std::string &NameOrPath, const std::string &Ru
   return RulesDir + "/packs/" + NameOrPath + ".json";
 }
 
-std::optional<Pack> loadPack(const std::string &Path, std::string &Error) {
-  nlohmann::json J;
-  if (!readJsonFile(Path, "API pack", J, Error)) return std::nullopt;
-  Pack P;
+namespace {
+
+using Pointer = nlohmann::json::json_pointer;
+
+// A pack error, with the place it names; thrown only inside loadPack.
+struct PackError {
+  Pointer Where;
+  std::string Message;
+};
+
+// Qualified names are written without a leading "::" (the matcher compares qualified names), but
+// "::tl::function" means the same and is accepted as such.
+std::string qualifiedName(const nlohmann::json &J, const Pointer &Where) {
+  if (!J.is_string() || J.get<std::string>().empty())
+    throw PackError{Where, "'" + readablePointer(Where.to_string()) + "' must be a non-empty string"};
+  std::string Name = J.get<std::string>();
+  return Name.rfind("::", 0) == 0 ? Name.substr(2) : Name;
+}
+
+void names(const nlohmann::json &J, const Pointer &Where, std::vector<std::string> &Out, bool Qualified = true) {
+  if (!J.is_array()) throw PackError{Where, "'" + readablePointer(Where.to_string()) + "' must be an array of names"};
+  for (std::size_t I = 0; I < J.size(); ++I) {
+    if (Qualified) {
+      Out.push_back(qualifiedName(J[I], Where / I));
+    } else if (J[I].is_string()) {
+      Out.push_back(J[I].get<std::string>());
+    } else {
+      throw PackError{Where / I, "'" + readablePointer((Where / I).to_string()) + "' must be a string"};
+    }
+  }
+}
+
+// Every key of Object must be one of Known: a misspelt key would otherwise be ignored and the
+// pack would silently describe less than its author wrote.
+void onlyKnownKeys(const nlohmann::json &Object, const Pointer &Where, const std::vector<std::string> &Known) {
+  if (!Object.is_object())
+    throw PackError{Where, "'" + (Where.empty() ? std::string("the pack") : readablePointer(Where.to_string())) + "' must be an object"};
+  for (auto It = Object.begin(); It != Object.end(); ++It) {
+    if (std::find(Known.begin(), Known.end(), It.key()) != Known.end()) continue;
+    std::string List;
+    for (const auto &K : Known) List += (List.empty() ? "" : ", ") + K;
+    throw PackError{Where / It.key(), "unknown key '" + It.key() + "' (known here: " + List + ")"};
+  }
+}
+
+// Argument positions: C++ implementations need support no more than 256 parameters ([implimits]),
+// so anything larger is a typo, not a wrapped-around value to accept.
+constexpr std::uint64_t kMaxArgument = 255;
+
+unsigned argumentIndex(const nlohmann::json &J, const Pointer &Where, bool AllowNone) {
+  if (AllowNone && J.is_number_integer() && !J.is_number_unsigned() && J.get<std::int64_t>() == -1) return ~0u;
   try {
-    P.Name = J.at("pack").get<std::string>();
-    auto Strings = [&](const char *Key, std::vector<std::string> &Out) {
-      if (J.contains(Key)) Out = J.at(Key).get<std::vector<std::string>>();
-    };
-    for (const auto &E : J.value("entry_points", nlohmann::json::array())) {
+    return static_cast<unsigned>(boundedInteger(J, kMaxArgument, "'" + readablePointer(Where.to_string()) + "'"));
+  } catch (const std::out_of_range &E) {
+    throw PackError{Where, E.what() + std::string(AllowNone ? " (-1: none)" : "")};
+  }
+}
+
+Pack readPack(const nlohmann::json &J) {
+  static const std::vector<std::string> NameLists = {
+      "library_namespaces",     "state_handle_types", "variable_creating_types", "shape_functions",
+      "shape_from_scalar_args", "state_update_methods", "graph_effects",       "host_io_functions",
+      "host_random_functions",  "host_clock_functions"};
+  std::vector<std::string> Known = {"pack", "version", "description", "entry_points", "capture_regions",
+                                    "symbolic_tensor_types", "print_function"};
+  Known.insert(Known.end(), NameLists.begin(), NameLists.end());
+  Pointer Root;
+  onlyKnownKeys(J, Root, Known);
+  Pack P;
+  if (!J.contains("pack") || !J["pack"].is_string() || J["pack"].get<std::string>().empty())
+    throw PackError{J.contains("pack") ? Root / "pack" : Root, "'pack' (the pack's name) must be a non-empty string"};
+  P.Name = J["pack"].get<std::string>();
+  if (J.contains("version") && J["version"] != nlohmann::json(1))
+    throw PackError{Root / "version", "version " + J["version"].dump() + " is not supported (this tracelint reads version 1)"};
+  if (J.contains("description") && !J["description"].is_string())
+    throw PackError{Root / "description", "'description' must be a string"};
+  if (J.contains("capture_regions") && !(J["capture_regions"].is_array() && J["capture_regions"].empty()))
+    throw PackError{Root / "capture_regions", "'capture_regions' is reserved and must be an empty array"};
+  std::vector<std::string> *Lists[] = {&P.LibraryNamespaces,  &P.StateHandleTypes,  &P.VariableCreatingTypes,
+                                       &P.ShapeFunctions,     &P.ShapeFromScalarArgs, &P.StateUpdateMethods,
+                                       &P.GraphEffects,       &P.HostIoFunctions,   &P.HostRandomFunctions,
+                                       &P.HostClockFunctions};
+  for (std::size_t K = 0; K < NameLists.size(); ++K)
+    if (J.contains(NameLists[K])) names(J[NameLists[K]], Root / NameLists[K], *Lists[K]);
+  if (J.contains("print_function")) P.PrintFunction = qualifiedName(J["print_function"], Root / "print_function");
+
+  if (J.contains("entry_points")) {
+    const auto &EPs = J["entry_points"];
+    if (!EPs.is_array()) throw PackError{Root / "entry_points", "'entry_points' must be an array of objects"};
+    for (std::size_t I = 0; I < EPs.size(); ++I) {
+      const auto &E = EPs[I];
+      Pointer At = Root / "entry_points" / I;
+      onlyKnownKeys(E, At, {"kind", "class", "function", "callable_arg", "options_arg", "name_field", "retrace_options"});
       EntryPoint EP;
-      EP.Kind = E.at("kind").get<std::string>();
+      EP.Kind = E.contains("kind") && E["kind"].is_string() ? E["kind"].get<std::string>() : "";
       if (EP.Kind != "construct" && EP.Kind != "call")
-        throw std::runtime_error("entry point kind must be \"construct\" or \"call\", got \"" + EP.Kind + "\"");
-      EP.Name = EP.Kind == "construct" ? E.at("class").get<std::string>() : E.at("function").get<std::string>();
-      EP.CallableArg = E.value("callable_arg", 0u);
-      EP.OptionsArg = E.value("options_arg", -1);
-      EP.NameField = E.value("name_field", std::string());
-      EP.RetraceOptions = E.value("retrace_options", std::vector<std::string>{});
+        throw PackError{E.contains("kind") ? At / "kind" : At, "entry point kind must be \"construct\" or \"call\""};
+      const char *NameKey = EP.Kind == "construct" ? "class" : "function";
+      const char *OtherKey = EP.Kind == "construct" ? "function" : "class";
+      if (E.contains(OtherKey))
+        throw PackError{At / OtherKey, std::string("a \"") + EP.Kind + "\" entry point names its " + NameKey + ", not a " + OtherKey};
+      if (!E.contains(NameKey)) throw PackError{At, std::string("a \"") + EP.Kind + "\" entry point needs '" + NameKey + "'"};
+      EP.Name = qualifiedName(E[NameKey], At / NameKey);
+      if (E.contains("callable_arg")) EP.CallableArg = argumentIndex(E["callable_arg"], At / "callable_arg", false);
+      if (E.contains("options_arg")) {
+        unsigned A = argumentIndex(E["options_arg"], At / "options_arg", true);
+        EP.OptionsArg = A == ~0u ? -1 : static_cast<int>(A);
+      }
+      if (E.contains("name_field")) {
+        if (!E["name_field"].is_string()) throw PackError{At / "name_field", "'name_field' must be a string"};
+        EP.NameField = E["name_field"].get<std::string>();
+      }
+      if (E.contains("retrace_options")) names(E["retrace_options"], At / "retrace_options", EP.RetraceOptions, false);
       P.EntryPoints.push_back(EP);
     }
-    Strings("library_namespaces", P.LibraryNamespaces);
-    Strings("state_handle_types", P.StateHandleTypes);
-    Strings("variable_creating_types", P.VariableCreatingTypes);
-    Strings("shape_functions", P.ShapeFunctions);
-    Strings("shape_from_scalar_args", P.ShapeFromScalarArgs);
-    Strings("state_update_methods", P.StateUpdateMethods);
-    Strings("graph_effects", P.GraphEffects);
-    Strings("host_io_functions", P.HostIoFunctions);
-    P.PrintFunction = J.value("print_function", std::string());
-    Strings("host_random_functions", P.HostRandomFunctions);
-    Strings("host_clock_functions", P.HostClockFunctions);
-    for (const auto &T : J.value("symbolic_tensor_types", nlohmann::json::array())) {
-      P.SymbolicTensorTypes.push_back(T.at("type").get<std::string>());
-      for (const auto &M : T.value("host_read_methods", nlohmann::json::array())) P.HostReadMethods.push_back(M.get<std::string>());
+  }
+  if (J.contains("symbolic_tensor_types")) {
+    const auto &Types = J["symbolic_tensor_types"];
+    if (!Types.is_array()) throw PackError{Root / "symbolic_tensor_types", "'symbolic_tensor_types' must be an array of objects"};
+    for (std::size_t I = 0; I < Types.size(); ++I) {
+      Pointer At = Root / "symbolic_tensor_types" / I;
+      onlyKnownKeys(Types[I], At, {"type", "host_read_methods"});
+      if (!Types[I].contains("type")) throw PackError{At, "a symbolic tensor type needs 'type'"};
+      P.SymbolicTensorTypes.push_back(qualifiedName(Types[I]["type"], At / "type"));
+      if (Types[I].contains("host_read_methods"))
+        names(Types[I]["host_read_methods"], At / "host_read_methods", P.HostReadMethods, /*Qualified=*/false);
     }
-  } catch (const std::exception &E) {
-    Error = Path + ": malformed API pack: " + E.what();
-    return std::nullopt;
   }
   return P;
+}
+
+}  // namespace
+
+std::optional<Pack> loadPack(const std::string &Path, std::string &Error) {
+  nlohmann::json J;
+  std::string Text;
+  if (!readJsonFile(Path, "API pack", J, Error, &Text, /*RejectDuplicateKeys=*/true)) return std::nullopt;
+  try {
+    return readPack(J);
+  } catch (const PackError &E) {
+    Error = JsonPositions(Text).site(Path, E.Where.to_string()) + ": malformed API pack: " + E.Message;
+  } catch (const std::exception &E) {
+    Error = Path + ": malformed API pack: " + E.what();
+  }
+  return std::nullopt;
 }
 
 }  // namespace tracelint

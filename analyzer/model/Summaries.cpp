@@ -79,10 +79,7 @@ void summarizeFile(ASTContext &Ctx, const TracedRegionModel &Model, FileSummarie
     O.CalleeName = qualifiedNameOf(Open.Callee);
     O.TracedFunction = Open.From->Root->Name;
     O.TracedFunctionLocation = tracedFunctionSite(C, *Open.From->Root);
-    for (const auto &Step : Open.From->Path) {
-      std::string Caller = Step.Caller == Open.From->Root->Callable ? Open.From->Root->Name : qualifiedNameOf(Step.Caller);
-      O.Notes.push_back({C.point(Step.Call->getExprLoc()), "called from '" + Caller + "', which runs while tracing '" + O.TracedFunction + "'"});
-    }
+    O.Notes = callPathNotes(C, *Open.From);
     std::string Caller = Open.From->Fn == Open.From->Root->Callable ? O.TracedFunction : qualifiedNameOf(Open.From->Fn);
     O.Notes.push_back({C.point(Open.Call->getExprLoc()), "'" + O.CalleeName + "' (defined in another file) is called from '" + Caller +
                                                               "', which runs while tracing '" + O.TracedFunction + "'"});

@@ -309,9 +309,11 @@ void TracedRegionModel::propagate() {
             PendingOpen.emplace_back(FromIndex, Call, Declared);
           return;
         }
-        if (Cur.Path.size() > 64) return;  // deep chains: keep the first 64 frames
-        Reachable Next{Callee, Cur.Root, Cur.Path};
-        Next.Path.push_back({Call, Cur.Fn});
+        Reachable Next{Callee, Cur.Root, Cur.Path, Cur.HiddenFrames};
+        if (Next.Path.size() < kMaxPathFrames)
+          Next.Path.push_back({Call, Cur.Fn});
+        else
+          ++Next.HiddenFrames;
         Work.push_back(std::move(Next));
       };
       for (auto [Call, Callee] : C.Calls) Visit(Callee, Call);

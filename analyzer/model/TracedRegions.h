@@ -45,8 +45,13 @@ struct CallStep {
 struct Reachable {
   const clang::FunctionDecl *Fn = nullptr;
   const TracedRoot *Root = nullptr;
-  std::vector<CallStep> Path;  // from the root down to Fn
+  std::vector<CallStep> Path;  // from the root down to Fn, its first kMaxPathFrames calls
+  unsigned HiddenFrames = 0;   // calls of a deeper chain left out of Path
 };
+
+// Notes per finding are capped; the chain itself is followed to any depth (each function once per
+// root), so a deep chain costs notes, never the finding.
+constexpr std::size_t kMaxPathFrames = 64;
 
 // A call from trace-reachable code to a function whose body this translation unit does not have.
 struct OpenCallSite {

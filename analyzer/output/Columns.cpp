@@ -2,10 +2,14 @@
 
 namespace tracelint {
 
-unsigned utf16UnitsBefore(const std::string &Line, unsigned ByteColumn1) {
+unsigned byteOrderMarkBytes(const std::string &Line, unsigned LineNumber) {
+  return LineNumber == 1 && Line.rfind("\xEF\xBB\xBF", 0) == 0 ? 3 : 0;
+}
+
+unsigned utf16UnitsBefore(const std::string &Line, unsigned LineNumber, unsigned ByteColumn1) {
   std::size_t End = ByteColumn1 == 0 ? 0 : std::min<std::size_t>(ByteColumn1 - 1, Line.size());
   unsigned Units = 0;
-  std::size_t I = 0;
+  std::size_t I = std::min<std::size_t>(byteOrderMarkBytes(Line, LineNumber), End);
   while (I < End) {
     auto C = static_cast<unsigned char>(Line[I]);
     std::size_t Len = C < 0x80 ? 1 : (C >> 5) == 0x6 ? 2 : (C >> 4) == 0xE ? 3 : (C >> 3) == 0x1E ? 4 : 1;
@@ -18,6 +22,15 @@ unsigned utf16UnitsBefore(const std::string &Line, unsigned ByteColumn1) {
   // A column past the line's end (e.g. end of file) keeps counting bytes.
   if (ByteColumn1 > 0 && ByteColumn1 - 1 > Line.size()) Units += static_cast<unsigned>(ByteColumn1 - 1 - Line.size());
   return Units;
+}
+
+std::string caretPadding(const std::string &Line, unsigned LineNumber, unsigned ByteColumn1) {
+  std::string Pad;
+  for (unsigned I = byteOrderMarkBytes(Line, LineNumber); I + 1 < ByteColumn1 && I < Line.size(); ++I) {
+    if ((static_cast<unsigned char>(Line[I]) & 0xC0) == 0x80) continue;
+    Pad += Line[I] == '\t' ? '\t' : ' ';
+  }
+  return Pad;
 }
 
 }  // namespace tracelint

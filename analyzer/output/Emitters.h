@@ -35,4 +35,8 @@ std::string emitFixesYaml(const RunResult &R, const std::string &MainSourceFile)
 
 std::string ruleHelpUri(const std::string &Id);
 
+// A path as the path part of a URI (RFC 3986): every byte but the unreserved characters and '/' is
+// percent-encoded, so '#', '%', '?', spaces and non-ASCII names survive the trip.
+std::string percentEncodePath(const std::string &Path);
+
 }  // namespace tracelint

@@ -4,11 +4,11 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <fcntl.h>
 #include <map>
 #include <set>
 #include <sys/stat.h>
-#include <unistd.h>
+
+#include "output/OutputFile.h"
 
 namespace tracelint {
 
@@ -113,36 +113,22 @@ bool applyFixPlan(const FixPlan &Plan, std::string &Error) {
     return false;
   };
   for (const auto &E : Plan.Edits) {
+    // A symlinked source is fixed where it really lives; renaming over the link would turn it into
+    // a regular file and leave the real source unfixed.
+    std::string Why;
+    std::string Target = resolveOutputPath(E.File, Why);
     struct stat St {};
-    if (::stat(E.File.c_str(), &St) != 0) {
-      Error = E.File + ": " + std::strerror(errno) + "; no fix was applied";
+    if (Target.empty() || ::stat(Target.c_str(), &St) != 0) {
+      Error = E.File + ": " + (Target.empty() ? Why : std::string(std::strerror(errno))) + "; no fix was applied";
       return Abandon();
     }
-    std::string Tmp = E.File + ".tracelint-fix-XXXXXX";
-    int Fd = ::mkstemp(Tmp.data());
-    if (Fd < 0) {
-      Error = "cannot create a temporary file beside " + E.File + ": " + std::strerror(errno) + "; no fix was applied";
+    // The fixed file keeps the original's permission bits.
+    std::string Tmp = stageBeside(Target, E.NewText, St.st_mode & 07777, Why);
+    if (Tmp.empty()) {
+      Error = "cannot write the fixes of " + E.File + ": " + Why + "; no fix was applied";
       return Abandon();
     }
-    Staged.emplace_back(Tmp, E.File);
-    const char *P = E.NewText.data();
-    std::size_t Left = E.NewText.size();
-    bool Ok = true;
-    while (Ok && Left) {
-      auto N = ::write(Fd, P, Left);
-      if (N < 0 && errno == EINTR) continue;
-      Ok = N > 0;
-      if (Ok) P += N, Left -= static_cast<std::size_t>(N);
-    }
-    // The fixed file keeps the original's permission bits; fsync before the rename, so a crash
-    // leaves either the old or the new text, never an empty file.
-    Ok = Ok && ::fchmod(Fd, St.st_mode & 07777) == 0 && ::fsync(Fd) == 0;
-    int SavedErrno = errno;
-    Ok = (::close(Fd) == 0) && Ok;
-    if (!Ok) {
-      Error = "cannot write " + Tmp + ": " + std::strerror(SavedErrno ? SavedErrno : errno) + "; no fix was applied";
-      return Abandon();
-    }
+    Staged.emplace_back(Tmp, Target);
   }
   for (std::size_t I = 0; I < Staged.size(); ++I) {
     if (std::rename(Staged[I].first.c_str(), Staged[I].second.c_str()) != 0) {

@@ -11,23 +11,12 @@ namespace tracelint {
 namespace {
 std::string fileUri(const std::string &Path) {
   std::error_code EC;
-  auto Abs = std::filesystem::absolute(Path, EC).lexically_normal().string();
-  std::string Out = "file://";
-  for (unsigned char C : Abs) {
-    if (std::isalnum(C) || C == '/' || C == '-' || C == '_' || C == '.' || C == '~') {
-      Out += static_cast<char>(C);
-    } else {
-      char Buf[4];
-      std::snprintf(Buf, sizeof Buf, "%%%02X", C);
-      Out += Buf;
-    }
-  }
-  return Out;
+  return "file://" + percentEncodePath(std::filesystem::absolute(Path, EC).lexically_normal().string());
 }
 
 nlohmann::json position(const SourcePoint &P, const SourceText &S) {
   const auto &L = S.line(P.File, P.Line);
-  return {{"line", P.Line == 0 ? 0 : P.Line - 1}, {"character", lspCharacter(L, P.Column)}};
+  return {{"line", P.Line == 0 ? 0 : P.Line - 1}, {"character", lspCharacter(L, P.Line, P.Column)}};
 }
 
 int lspSeverity(Severity S) { return S == Severity::Error ? 1 : S == Severity::Warning ? 2 : 3; }

@@ -17,16 +17,16 @@ std::string relativeUri(const std::string &File, const std::string &Root) {
   auto Abs = fs::absolute(File, EC).lexically_normal();
   if (!Root.empty()) {
     auto Rel = Abs.lexically_relative(fs::absolute(Root, EC).lexically_normal());
-    if (!Rel.empty() && Rel.native().rfind("..", 0) != 0) return Rel.generic_string();
+    if (!Rel.empty() && Rel.native().rfind("..", 0) != 0) return percentEncodePath(Rel.generic_string());
   }
-  return "file://" + Abs.generic_string();
+  return "file://" + percentEncodePath(Abs.generic_string());
 }
 
 nlohmann::json location(const SourcePoint &P, const SourceText &S, const std::string &Root) {
   const auto &L = S.line(P.File, P.Line);
   nlohmann::json Loc = {{"physicalLocation",
                          {{"artifactLocation", {{"uri", relativeUri(P.File, Root)}}},
-                          {"region", {{"startLine", std::max(1u, P.Line)}, {"startColumn", sarifColumn(L, P.Column)}}}}}};
+                          {"region", {{"startLine", std::max(1u, P.Line)}, {"startColumn", sarifColumn(L, P.Line, P.Column)}}}}}};
   if (relativeUri(P.File, Root).rfind("file://", 0) != 0)
     Loc["physicalLocation"]["artifactLocation"]["uriBaseId"] = "%SRCROOT%";
   return Loc;
@@ -107,7 +107,7 @@ std::string emitSarif(const RunResult &R, const Catalogue &C, const SourceText &
     std::error_code EC;
     auto Root = std::filesystem::absolute(O.RepoRoot, EC).lexically_normal().generic_string();
     if (!Root.ends_with("/")) Root += "/";
-    Run["originalUriBaseIds"] = {{"%SRCROOT%", {{"uri", "file://" + Root}}}};
+    Run["originalUriBaseIds"] = {{"%SRCROOT%", {{"uri", "file://" + percentEncodePath(Root)}}}};
   }
   nlohmann::json Doc = {{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"}, {"version", "2.1.0"}, {"runs", {Run}}};
   return Doc.dump(2) + "\n";

@@ -23,4 +23,21 @@ std::string ruleHelpUri(const std::string &Id) {
   return "https://github.com/tracelint/tracelint/blob/main/docs/rules/" + Id + ".md";
 }
 
+std::string percentEncodePath(const std::string &Path) {
+  static const char Hex[] = "0123456789ABCDEF";
+  std::string Out;
+  for (unsigned char C : Path) {
+    bool Unreserved = (C >= 'A' && C <= 'Z') || (C >= 'a' && C <= 'z') || (C >= '0' && C <= '9') || C == '-' ||
+                      C == '.' || C == '_' || C == '~' || C == '/';
+    if (Unreserved) {
+      Out += static_cast<char>(C);
+    } else {
+      Out += '%';
+      Out += Hex[C >> 4];
+      Out += Hex[C & 0xF];
+    }
+  }
+  return Out;
+}
+
 }  // namespace tracelint

@@ -1,6 +1,7 @@
 // clang-style diagnostics: file:line:col: severity: message [check], the source line, a caret.
 #include <sstream>
 
+#include "output/Columns.h"
 #include "output/Emitters.h"
 
 namespace tracelint {
@@ -24,13 +25,7 @@ void emitOne(std::ostringstream &OS, const SourcePoint &P, const char *Sev, cons
   const auto &L = S.line(P.File, P.Line);
   if (!L.empty()) {
     OS << L << "\n";
-    // Tabs are kept and UTF-8 continuation bytes take no cell, so the caret lines up in a terminal.
-    std::string Pad;
-    for (unsigned I = 0; I + 1 < P.Column && I < L.size(); ++I) {
-      if ((static_cast<unsigned char>(L[I]) & 0xC0) == 0x80) continue;
-      Pad += L[I] == '\t' ? '\t' : ' ';
-    }
-    OS << Pad << (Color ? "\033[1;32m^\033[0m" : "^") << "\n";
+    OS << caretPadding(L, P.Line, P.Column) << (Color ? "\033[1;32m^\033[0m" : "^") << "\n";
   }
 }
 }  // namespace

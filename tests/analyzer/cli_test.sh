@@ -1,11 +1,6 @@
 #!/usr/bin/env bash
 # The CLI contract: exit codes, configuration errors, failure records, column conversion.
-set -uo pipefail
-tool=$1 src=$2
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
-fail() { echo "FAIL: $*"; exit 1; }
-args=(-- -std=c++20 -I"$src/runtime/include")
+source "$(dirname "$0")/common.sh"
 
 cat > "$dir/bad.cpp" <<'CPP'
 int main() { return undeclared_name; }
@@ -62,9 +57,13 @@ echo '{ "Checks": 5 }' > "$dir/.tracelint.json"
 "$tool" "$dir/good.cpp" --quiet "${args[@]}" 2>"$dir/err" >/dev/null; rc=$?
 [ $rc -eq 2 ] || fail "malformed config: exit $rc, want 2"
 grep -q ".tracelint.json:1:3: configuration key 'Checks' must be a string" "$dir/err" || fail "config error message: $(cat "$dir/err")"
+# A configuration that disables every check is a usage error, as in clang-tidy ("no checks enabled").
 echo '{ "Checks": "-*" }' > "$dir/.tracelint.json"
-out=$("$tool" "$dir/good.cpp" --quiet --format=json "${args[@]}") || fail "disabled checks run"
-printf '%s' "$out" | python3 -c 'import json,sys; r=json.load(sys.stdin); assert not r["files"][0]["diagnostics"]' || fail "Checks: -* still reported"
+"$tool" "$dir/good.cpp" --quiet --format=json "${args[@]}" >/dev/null 2>"$dir/err"; rc=$?
+[ $rc -eq 2 ] && grep -q "no checks enabled" "$dir/err" || fail "Checks: -*: exit $rc: $(cat "$dir/err")"
+echo '{ "Checks": "-*,trace-host-io" }' > "$dir/.tracelint.json"
+out=$("$tool" "$dir/good.cpp" --quiet --format=json "${args[@]}") || fail "one check enabled"
+printf '%s' "$out" | python3 -c 'import json,sys; r=json.load(sys.stdin); assert not r["files"][0]["diagnostics"]' || fail "a disabled check still reported"
 rm "$dir/.tracelint.json"
 "$tool" --list-checks | grep -q "trace-host-mutation" || fail "--list-checks"
 "$tool" --explain=trace-host-mutation | grep -q "once per trace" || fail "--explain"
@@ -86,14 +85,14 @@ int main() {
   (void)f;
 }
 CPP
-n=$("$tool" "$dir/uses_header.cpp" --quiet --format=json "${args[@]}" | python3 -c 'import json,sys; print(sum(len(f["diagnostics"]) for f in json.load(sys.stdin)["files"]))')
+n=$("$tool" "$dir/uses_header.cpp" --quiet --format=json "${args[@]}" | count_findings)
 [ "$n" = 0 ] || fail "header finding shown without --header-filter ($n)"
-n=$("$tool" "$dir/uses_header.cpp" --quiet --format=json --header-filter='bump\.h' "${args[@]}" | python3 -c 'import json,sys; print(sum(len(f["diagnostics"]) for f in json.load(sys.stdin)["files"]))')
+n=$("$tool" "$dir/uses_header.cpp" --quiet --format=json --header-filter='bump\.h' "${args[@]}" | count_findings)
 [ "$n" = 1 ] || fail "header finding not shown with --header-filter ($n)"
 # Line filter: only listed lines of listed files report.
-n=$("$tool" "$dir/good.cpp" --quiet --format=json --line-filter='[{"name":"good.cpp","lines":[[1,3]]}]' "${args[@]}" | python3 -c 'import json,sys; print(sum(len(f["diagnostics"]) for f in json.load(sys.stdin)["files"]))')
+n=$("$tool" "$dir/good.cpp" --quiet --format=json --line-filter='[{"name":"good.cpp","lines":[[1,3]]}]' "${args[@]}" | count_findings)
 [ "$n" = 0 ] || fail "line filter kept a finding outside its lines"
-n=$("$tool" "$dir/good.cpp" --quiet --format=json --line-filter='[{"name":"good.cpp","lines":[[4,4]]}]' "${args[@]}" | python3 -c 'import json,sys; print(sum(len(f["diagnostics"]) for f in json.load(sys.stdin)["files"]))')
+n=$("$tool" "$dir/good.cpp" --quiet --format=json --line-filter='[{"name":"good.cpp","lines":[[4,4]]}]' "${args[@]}" | count_findings)
 [ "$n" = 1 ] || fail "line filter dropped a finding on its line"
 # -j 2 gives the same report as -j 1.
 one=$("$tool" "$dir/good.cpp" "$dir/uses_header.cpp" --quiet --format=json -j 1 --header-filter=. "${args[@]}")

@@ -99,26 +99,25 @@ printf '4e554rule"' > "$dir/report.json"
 [ "$rc" = 2 ] && grep -q "report.json" "$dir/err" || fail "huge number in a report: exit $rc"
 
 # Crash isolation and the per-file time budget: a file that crashes the compiler and a file whose
-# constant evaluation would run for minutes each become that file's "analysis failed" record; the
-# good file's finding is still reported, in every output format.
+# parse never ends each become that file's "analysis failed" record; the good file's finding is
+# still reported, in every output format. The never-ending file includes a FIFO nobody writes to, so
+# it blocks until it is killed however fast the machine is, and the budget (60 s) only has to be
+# generous for the good file (about 1 s; it once ran past a 5 s budget under ASan with other builds
+# running). No verdict here compares a duration: `timeout` only turns a budget that is not enforced
+# into a failure instead of a hung test.
 cat > "$dir/crash.cpp" <<'CPP'
 #pragma clang __debug crash
 int main() {}
 CPP
-cat > "$dir/hang.cpp" <<'CPP'
-constexpr long spin() { long s = 0; for (long i = 0; i < 4000000000L; ++i) s += i % 7; return s; }
-static_assert(spin() > 0);
-int main() {}
-CPP
-start=$(date +%s)
-n=$(cd "$dir" && "$tool" --file-timeout=5 -j 2 crash.cpp good.cpp hang.cpp --quiet --format=json -- -std=c++20 "$inc" -fconstexpr-steps=2147483647 2>"$dir/err" | findings); rc=${PIPESTATUS[0]}
-took=$(( $(date +%s) - start ))
-[ "$rc" = 3 ] && [ "$n" = 1 ] || fail "crash + hang + good: exit $rc, $n findings"
+mkfifo "$dir/never.fifo"
+printf '#include "%s"\nint main() {}\n' "$dir/never.fifo" > "$dir/hang.cpp"
+n=$(cd "$dir" && timeout 280 "$tool" --file-timeout=60 -j 2 crash.cpp good.cpp hang.cpp --quiet --format=json -- -std=c++20 "$inc" 2>"$dir/err" | findings); rc=${PIPESTATUS[0]}
+[ "$rc" != 124 ] || fail "the time budget did not stop a file that never finishes"
+[ "$rc" = 3 ] && [ "$n" = 1 ] || fail "crash + hang + good: exit $rc, $n findings: $(cat "$dir/err")"
 grep -q "crash.cpp: error: analysis failed: the analyzer crashed on this file" "$dir/err" || fail "crash message: $(cat "$dir/err")"
-grep -q "hang.cpp: error: analysis failed: exceeded the time budget of 5 s" "$dir/err" || fail "time budget message: $(cat "$dir/err")"
-[ "$took" -lt 60 ] || fail "time budget not enforced: the run took $took s"
+grep -q "hang.cpp: error: analysis failed: exceeded the time budget of 60 s" "$dir/err" || fail "time budget message: $(cat "$dir/err")"
 ls "$dir"/core* >/dev/null 2>&1 && fail "a worker left a core file"
-(cd "$dir" && "$tool" --file-timeout=5 crash.cpp good.cpp --quiet --format=sarif -- -std=c++20 "$inc" 2>/dev/null) > "$dir/out.sarif"
+(cd "$dir" && "$tool" crash.cpp good.cpp --quiet --format=sarif -- -std=c++20 "$inc" 2>/dev/null) > "$dir/out.sarif"
 python3 - "$dir/out.sarif" <<'PY' || fail "SARIF of a crashed file"
 import json, sys
 run = json.load(open(sys.argv[1]))["runs"][0]

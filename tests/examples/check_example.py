@@ -75,7 +75,7 @@ def main():
     if expect is None:
         print(f"{source}: no '// Expect:' line", file=sys.stderr)
         return 2
-    out = subprocess.run([binary], capture_output=True, text=True, timeout=120,
+    out = subprocess.run([binary], capture_output=True, text=True, timeout=300,
                          env=dict(os.environ, TL_CHECK_MODE="off"))
     if out.returncode != 0:
         print(out.stdout + out.stderr, file=sys.stderr)

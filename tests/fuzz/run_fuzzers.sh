@@ -6,6 +6,7 @@
 #   fuzz_source   the analyzer (Clang and every check) on arbitrary source text
 #   fuzz_ops      the runtime's shape inference, broadcasting and op builders, eager and traced
 #   FUZZ_ONLY="source ops"   a subset
+#   FUZZ_BUILD_ONLY=1        build the harnesses and replay the regressions, run nothing (campaign.sh)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 out=${FUZZ_DIR:-$root/build-fuzz}
@@ -15,7 +16,8 @@ TRACELINT_SETUP_EXTRA="libclang-rt-19-dev" "$root/scripts/setup.sh"
 mkdir -p "$out"
 want() { [[ " $only " == *" $1 "* ]]; }
 san=(-fsanitize=address,undefined -fno-sanitize-recover=undefined)
-core=("$root"/analyzer/core/{Catalogue,Config,Glob,JsonFile,Nolint,Pack}.cpp "$root/analyzer/confirm/Confirm.cpp")
+core=("$root"/analyzer/core/{Catalogue,Config,Glob,JsonFile,Nolint,Pack}.cpp "$root/analyzer/confirm/Confirm.cpp"
+      "$root"/analyzer/output/{OutputFile,SourceText}.cpp)
 flags=(-std=c++20 -O1 -g "${san[@]}" -I"$root/analyzer" -DTRACELINT_SOURCE_RULES_DIR=\""$root/rules"\")
 
 # Objects are compiled once per change (the analyzer's take minutes), two at a time, with
@@ -57,7 +59,7 @@ if want source; then
   aflags=("${flags[@]}" -fno-rtti -isystem "$llvm/include" -D_GNU_SOURCE -D__STDC_CONSTANT_MACROS
           -D__STDC_FORMAT_MACROS -D__STDC_LIMIT_MACROS -DTRACELINT_LLVM_MAJOR=\"19\"
           -DTRACELINT_CLANG_RESOURCE_DIR=\""$llvm/lib/clang/19"\" -DTRACELINT_VERSION=\"fuzz\")
-  srcs=("${core[@]}" "$root/analyzer/output/SourceText.cpp" "$root"/analyzer/model/*.cpp "$root"/analyzer/checks/*.cpp "$root/analyzer/cli/Driver.cpp"
+  srcs=("${core[@]}" "$root"/analyzer/model/*.cpp "$root"/analyzer/checks/*.cpp "$root/analyzer/cli/Driver.cpp"
         "$root/analyzer/cli/FileAnalysis.cpp")
   build_objects "$out/obj-analyzer" "${srcs[@]}" -- "${aflags[@]}"
   clang++-19 "${aflags[@]}" -DTRACELINT_FUZZ_STUB_PATH=\""$root/tests/fuzz/tl_stub.h"\" -fsanitize=fuzzer \
@@ -87,6 +89,7 @@ for h in $only; do
     [[ -f "$r" ]] || continue
     "$out/fuzz_$h" "$r" >/dev/null 2>&1 || { echo "regression $r fails fuzz_$h"; exit 1; }
   done
+  [[ -n "${FUZZ_BUILD_ONLY:-}" ]] && continue
   echo "== fuzz_$h for $seconds s"
   cd "$out"  # crash files land in the build tree
   # -timeout: an input that takes longer than 10 s is a hang, reported as a crash.

@@ -1,6 +1,8 @@
 // --fix planning and writing: conflicts, duplicates, stale files, and all-or-nothing writes.
 #include "output/FixApplier.h"
 
+#include "ScratchDir.h"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -100,27 +102,7 @@ TEST(FixPlan, AFindingWithAnUnreadableFileIsNotAppliedAnywhere) {
   EXPECT_EQ(Plan.Problems.size(), 1u);
 }
 
-std::string slurp(const std::string &Path) {
-  std::ifstream In(Path, std::ios::binary);
-  std::stringstream SS;
-  SS << In.rdbuf();
-  return SS.str();
-}
-
-class FixWrite : public ::testing::Test {
- protected:
-  void SetUp() override {
-    Dir = std::filesystem::temp_directory_path() / ("tracelint-fix-test-" + std::to_string(::getpid()));
-    std::filesystem::create_directories(Dir);
-  }
-  void TearDown() override { std::filesystem::remove_all(Dir); }
-  std::string make(const std::string &Name, const std::string &Text) {
-    auto P = (Dir / Name).string();
-    std::ofstream(P, std::ios::binary) << Text;
-    return P;
-  }
-  std::filesystem::path Dir;
-};
+using FixWrite = ScratchDirTest;
 
 TEST_F(FixWrite, WritesTheNewTextAndKeepsPermissions) {
   auto A = make("a.cpp", kText);
@@ -133,7 +115,7 @@ TEST_F(FixWrite, WritesTheNewTextAndKeepsPermissions) {
   struct stat St {};
   ::stat(A.c_str(), &St);
   EXPECT_EQ(St.st_mode & 07777, 0640u);
-  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(Dir), {}), 1) << "no temporary file left behind";
+  EXPECT_EQ(entries(), 1u) << "no temporary file left behind";
 }
 
 TEST_F(FixWrite, WhenOneFileCannotBeWrittenNoFileChanges) {
@@ -146,7 +128,20 @@ TEST_F(FixWrite, WhenOneFileCannotBeWrittenNoFileChanges) {
   EXPECT_FALSE(applyFixPlan(Plan, Error));
   EXPECT_NE(Error.find("no fix was applied"), std::string::npos) << Error;
   EXPECT_EQ(slurp(A), kText);
-  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(Dir), {}), 1) << "the staged file was removed";
+  EXPECT_EQ(entries(), 1u) << "the staged file was removed";
+}
+
+TEST_F(FixWrite, ASymlinkedSourceStaysALinkAndItsTargetIsFixed) {
+  auto Real = make("real.cpp", kText);
+  auto Link = (Dir / "link.cpp").string();
+  std::filesystem::create_symlink("real.cpp", Link);
+  FixPlan Plan;
+  Plan.Edits.push_back({Link, "print(x);\n", 1});
+  std::string Error;
+  ASSERT_TRUE(applyFixPlan(Plan, Error)) << Error;
+  EXPECT_TRUE(std::filesystem::is_symlink(Link)) << "the link was replaced by a regular file";
+  EXPECT_EQ(slurp(Real), "print(x);\n");
+  EXPECT_EQ(entries(), 2u) << "no temporary file left behind";
 }
 
 }  // namespace
