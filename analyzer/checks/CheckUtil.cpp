@@ -178,6 +178,30 @@ const Expr *argumentFor(const Expr *Call, const ParmVarDecl *P) {
 }
 }  // namespace
 
+bool thisIsTraceLocal(const TracedRegionModel &M, const Reachable &Frame, int Depth) {
+  const auto *Method = dyn_cast<CXXMethodDecl>(Frame.Fn);
+  if (!Method || Method->isStatic() || Method->getParent()->isLambda() || Depth > 4 ||
+      Frame.Fn->getCanonicalDecl() == Frame.Root->Callable->getCanonicalDecl())
+    return false;
+  const auto &Sites = M.callSitesOf(Frame.Fn, Frame.Root);
+  if (Sites.empty()) return false;
+  for (const auto &Site : Sites) {
+    const Expr *Object = nullptr;
+    if (const auto *Call = dyn_cast<CXXMemberCallExpr>(Site.Call)) Object = Call->getImplicitObjectArgument();
+    else if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(Site.Call); Op && Op->getNumArgs() > 0) Object = Op->getArg(0);
+    if (!Object) return false;
+    Object = Object->IgnoreParenImpCasts();
+    if (isa<CXXThisExpr>(Object)) {
+      if (!thisIsTraceLocal(M, *Site.From, Depth + 1)) return false;
+      continue;
+    }
+    // Through a pointer or a reference the object may be anyone's: not known to be local.
+    const VarDecl *V = baseVariable(Object);
+    if (!V || V->getType()->isReferenceType() || V->getType()->isPointerType() || !isTraceLocal(V, *Site.From)) return false;
+  }
+  return true;
+}
+
 bool forEachArgumentFor(const TracedRegionModel &M, const VarDecl *VD, const Reachable &Frame,
                         const std::function<void(const Expr *, const Reachable &)> &Fn) {
   const auto *P = dyn_cast<ParmVarDecl>(VD);

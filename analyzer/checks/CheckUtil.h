@@ -34,6 +34,11 @@ bool isTraceLocal(const clang::VarDecl *VD, const Reachable &R);
 // create-once pattern of tf.function.
 bool inCreateOnceBranch(const clang::Stmt *S, const clang::FunctionDecl *Fn, const clang::ParentMap &PM);
 
+// Is `this`, in Frame's method, an object that lives inside the trace in every call made while
+// tracing (`Accumulator acc; acc.add(x);` in the traced function)? Then writes to its members
+// are local writes. The traced root's own object (a function object) is not.
+bool thisIsTraceLocal(const TracedRegionModel &M, const Reachable &Frame, int Depth = 0);
+
 // When VD is a reference or pointer parameter of Frame's function (a helper, not the traced root:
 // its parameters are the traced inputs), calls Fn(argument, caller's frame) for what every call
 // made while tracing passes for it, and returns true; otherwise returns false.

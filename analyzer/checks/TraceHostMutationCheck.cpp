@@ -94,6 +94,7 @@ class WriteFinder : public RecursiveASTVisitor<WriteFinder> {
           const auto *M = dyn_cast<CXXMethodDecl>(Frame.Fn);
           std::string Owner = M ? qualifiedNameOf(M->getParent()) : "";
           if (M && M->getParent()->isLambda()) return {};  // closure fields are captures, handled below
+          if (thisIsTraceLocal(C.Model, Frame)) return {};
           return {Target{Owner.empty() ? Name : Owner + "::" + Name, "member of 'this'", "member '" + Name + "'"}};
         }
         if (auto *VDm = dyn_cast<VarDecl>(ME->getMemberDecl())) {  // static member through an object

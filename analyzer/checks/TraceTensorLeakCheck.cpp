@@ -27,6 +27,7 @@ std::string outerState(const TracedRegionModel &Model, const Expr *E, const Reac
     if (auto *ME = dyn_cast<MemberExpr>(E)) {
       if (isa<CXXThisExpr>(ME->getBase()->IgnoreParenImpCasts())) {
         if (auto *M = dyn_cast<CXXMethodDecl>(Fn); M && M->getParent()->isLambda()) return "";
+        if (thisIsTraceLocal(Model, R)) return "";
         return "member '" + ME->getMemberDecl()->getNameAsString() + "'";
       }
       E = ME->getBase();

@@ -156,7 +156,23 @@ struct Chatty {
 
 void set_flag(bool* flag) { *flag = true; }  // WARN[trace-host-mutation]: 'seen' (captured by reference) is assigned through parameter 'flag' of 'set_flag'
 
+struct Tally {
+  int n = 0;
+  void bump() { ++n; }  // WARN[trace-host-mutation]: member 'n' is incremented while tracing 'shared_tally'
+};
+
 void guards_and_locals() {
+  auto own_tally = tl::function([](const tl::tensor& x) {
+    Tally mine;  // the trace's own object: its members die with the trace
+    mine.bump();
+    return x;
+  }, {.name = "own_tally"});
+  Tally kept;
+  auto shared_tally = tl::function([&](const tl::tensor& x) {
+    kept.bump();
+    return x;
+  }, {.name = "shared_tally"});
+  (void)own_tally; (void)shared_tally;
   Lazy lazy;
   auto guarded = tl::function([&](const tl::tensor& x) { return lazy(x); });
   std::unique_ptr<Model> model;
