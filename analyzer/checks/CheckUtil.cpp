@@ -178,6 +178,19 @@ const Expr *argumentFor(const Expr *Call, const ParmVarDecl *P) {
 }
 }  // namespace
 
+bool reachedOnlyOnce(const TracedRegionModel &M, const Reachable &Frame, int Depth) {
+  if (Depth > 4 || Frame.Fn->getCanonicalDecl() == Frame.Root->Callable->getCanonicalDecl()) return false;
+  const auto &Sites = M.callSitesOf(Frame.Fn, Frame.Root);
+  if (Sites.empty()) return false;
+  for (const auto &Site : Sites) {
+    const FunctionDecl *Def = nullptr;
+    if (!Site.From->Fn->hasBody(Def) || !Def->getBody()) return false;
+    ParentMap Parents(Def->getBody());
+    if (!inCreateOnceBranch(Site.Call, Site.From->Fn, Parents) && !reachedOnlyOnce(M, *Site.From, Depth + 1)) return false;
+  }
+  return true;
+}
+
 bool thisIsTraceLocal(const TracedRegionModel &M, const Reachable &Frame, int Depth) {
   const auto *Method = dyn_cast<CXXMethodDecl>(Frame.Fn);
   if (!Method || Method->isStatic() || Method->getParent()->isLambda() || Depth > 4 ||

@@ -34,6 +34,11 @@ bool isTraceLocal(const clang::VarDecl *VD, const Reachable &R);
 // create-once pattern of tf.function.
 bool inCreateOnceBranch(const clang::Stmt *S, const clang::FunctionDecl *Fn, const clang::ParentMap &PM);
 
+// Does Frame's function run only from create-once branches: is every call made while tracing
+// (directly, or through callers that themselves run only so) in one? A constructor called as
+// `if (!layer) layer = Dense();` runs on the first trace only, like the branch.
+bool reachedOnlyOnce(const TracedRegionModel &M, const Reachable &Frame, int Depth = 0);
+
 // Is `this`, in Frame's method, an object that lives inside the trace in every call made while
 // tracing (`Accumulator acc; acc.add(x);` in the traced function)? Then writes to its members
 // are local writes. The traced root's own object (a function object) is not.

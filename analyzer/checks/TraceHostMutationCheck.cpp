@@ -165,6 +165,8 @@ class WriteFinder : public RecursiveASTVisitor<WriteFinder> {
   void written(const Stmt *Write, const Expr *Lhs, SourceLocation Loc, const std::string &How) {
     const auto &SM = C.Ctx.getSourceManager();
     if (SM.isInSystemHeader(SM.getFileLoc(Loc)) || inCreateOnceBranch(Write, R.Fn, Parents)) return;
+    if (!OnlyOnce) OnlyOnce = reachedOnlyOnce(C.Model, R);
+    if (*OnlyOnce) return;
     for (const auto &T : classify(Lhs, R)) report(T, Lhs, Loc, How);
   }
 
@@ -186,6 +188,7 @@ class WriteFinder : public RecursiveASTVisitor<WriteFinder> {
   const CheckContext &C;
   const Reachable &R;
   ParentMap Parents;
+  std::optional<bool> OnlyOnce;  // R's function runs only from create-once branches
 };
 
 }  // namespace
