@@ -41,25 +41,33 @@ const ValueDecl *baseEntity(const Expr *E) {
 namespace {
 class Writes : public RecursiveASTVisitor<Writes> {
  public:
-  explicit Writes(const std::function<void(const Expr *, SourceLocation)> &Fn) : Fn(Fn) {}
+  explicit Writes(const std::function<void(const Expr *, const Expr *)> &Fn) : Fn(Fn) {}
   bool TraverseLambdaExpr(LambdaExpr *) { return true; }
   bool VisitBinaryOperator(BinaryOperator *B) {
-    if (B->isAssignmentOp()) Fn(B->getLHS(), B->getLHS()->getBeginLoc());
+    if (B->isAssignmentOp()) Fn(B->getLHS(), B);
     return true;
   }
   bool VisitUnaryOperator(UnaryOperator *U) {
-    if (U->isIncrementDecrementOp()) Fn(U->getSubExpr(), U->getSubExpr()->getBeginLoc());
+    if (U->isIncrementDecrementOp()) Fn(U->getSubExpr(), U);
     return true;
   }
   bool VisitCXXOperatorCallExpr(CXXOperatorCallExpr *E) {
     auto Op = E->getOperator();
-    if ((E->isAssignmentOp() || Op == OO_PlusPlus || Op == OO_MinusMinus) && E->getNumArgs() > 0)
-      Fn(E->getArg(0), E->getArg(0)->getBeginLoc());
+    if ((E->isAssignmentOp() || Op == OO_PlusPlus || Op == OO_MinusMinus) && E->getNumArgs() > 0) Fn(E->getArg(0), E);
+    return true;
+  }
+  // User methods with visible bodies write where their bodies do; a library method is opaque, so
+  // the call is the write.
+  bool VisitCXXMemberCallExpr(CXXMemberCallExpr *E) {
+    const auto *M = E->getMethodDecl();
+    if (M && E->getImplicitObjectArgument() && M->getASTContext().getSourceManager().isInSystemHeader(M->getLocation()) &&
+        mutatesObject(M))
+      Fn(E->getImplicitObjectArgument(), E);
     return true;
   }
 
  private:
-  const std::function<void(const Expr *, SourceLocation)> &Fn;
+  const std::function<void(const Expr *, const Expr *)> &Fn;
 };
 
 class LocalDecls : public RecursiveASTVisitor<LocalDecls> {
@@ -96,9 +104,132 @@ class Refs : public RecursiveASTVisitor<Refs> {
 };
 }  // namespace
 
-void forEachWrite(const Stmt *S, const std::function<void(const Expr *, SourceLocation)> &Fn) {
+void forEachWrite(const Stmt *S, const std::function<void(const Expr *, const Expr *)> &Fn) {
   Writes W(Fn);
   W.TraverseStmt(const_cast<Stmt *>(S));
+}
+
+bool mutatesObject(const CXXMethodDecl *M) {
+  if (!M || M->isConst() || M->isStatic() || isa<CXXConstructorDecl>(M) || isa<CXXDestructorDecl>(M)) return false;
+  if (isa<CXXConversionDecl>(M)) return false;
+  for (const auto *D : M->getParent()->lookup(M->getDeclName()))
+    if (const auto *Other = dyn_cast_or_null<CXXMethodDecl>(D->getAsFunction()); Other && Other->isConst()) return false;
+  return true;
+}
+
+bool isTraceLocal(const VarDecl *VD, const Reachable &R) {
+  if (!VD || !VD->isLocalVarDeclOrParm() || VD->isStaticLocal() || VD->getTLSKind() != VarDecl::TLS_None) return false;
+  const auto *Owner = dyn_cast<FunctionDecl>(VD->getDeclContext());
+  if (!Owner) return false;
+  if (Owner->getCanonicalDecl() == R.Fn->getCanonicalDecl()) return true;
+  for (const auto &Step : R.Path)
+    if (Step.Caller->getCanonicalDecl() == Owner->getCanonicalDecl()) return true;
+  return false;
+}
+
+namespace {
+// Entities an expression reads or writes that outlive Fn's call: variables of other functions
+// (captures), globals, and members of `this`.
+std::set<const ValueDecl *> outerEntities(const Stmt *S, const FunctionDecl *Fn) {
+  struct Finder : RecursiveASTVisitor<Finder> {
+    const FunctionDecl *Fn;
+    std::set<const ValueDecl *> Found;
+    bool VisitDeclRefExpr(DeclRefExpr *E) {
+      if (auto *VD = dyn_cast<VarDecl>(E->getDecl()))
+        if (VD->hasGlobalStorage() || cast<Decl>(VD->getDeclContext())->getCanonicalDecl() != Fn->getCanonicalDecl())
+          Found.insert(VD);
+      return true;
+    }
+    bool VisitMemberExpr(MemberExpr *E) {
+      if (isa<CXXThisExpr>(E->getBase()->IgnoreParenImpCasts())) Found.insert(E->getMemberDecl());
+      return true;
+    }
+  } F;
+  F.Fn = Fn;
+  F.TraverseStmt(const_cast<Stmt *>(S));
+  return F.Found;
+}
+}  // namespace
+
+bool inCreateOnceBranch(const Stmt *S, const FunctionDecl *Fn, const ParentMap &PM) {
+  for (const Stmt *P = PM.getParent(S), *Child = S; P; Child = P, P = PM.getParent(P)) {
+    const auto *If = dyn_cast<IfStmt>(P);
+    if (!If || If->getThen() != Child || !If->getCond()) continue;
+    auto Tested = outerEntities(If->getCond(), Fn);
+    if (Tested.empty()) continue;
+    bool TurnsOff = false;
+    forEachWrite(If->getThen(), [&](const Expr *Target, const Expr *) { TurnsOff |= Tested.count(baseEntity(Target)) != 0; });
+    if (TurnsOff) return true;
+  }
+  return false;
+}
+
+namespace {
+const Expr *argumentFor(const Expr *Call, const ParmVarDecl *P) {
+  unsigned Index = P->getFunctionScopeIndex();
+  if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(Call)) {
+    // A member operator's object is argument 0; the parameters follow.
+    if (isa_and_nonnull<CXXMethodDecl>(Op->getDirectCallee())) ++Index;
+    return Index < Op->getNumArgs() ? Op->getArg(Index) : nullptr;
+  }
+  if (const auto *C = dyn_cast<CallExpr>(Call)) return Index < C->getNumArgs() ? C->getArg(Index) : nullptr;
+  if (const auto *C = dyn_cast<CXXConstructExpr>(Call)) return Index < C->getNumArgs() ? C->getArg(Index) : nullptr;
+  return nullptr;
+}
+}  // namespace
+
+bool reachedOnlyOnce(const TracedRegionModel &M, const Reachable &Frame, int Depth) {
+  if (Depth > 4 || Frame.Fn->getCanonicalDecl() == Frame.Root->Callable->getCanonicalDecl()) return false;
+  const auto &Sites = M.callSitesOf(Frame.Fn, Frame.Root);
+  if (Sites.empty()) return false;
+  for (const auto &Site : Sites) {
+    const FunctionDecl *Def = nullptr;
+    if (!Site.From->Fn->hasBody(Def) || !Def->getBody()) return false;
+    ParentMap Parents(Def->getBody());
+    if (!inCreateOnceBranch(Site.Call, Site.From->Fn, Parents) && !reachedOnlyOnce(M, *Site.From, Depth + 1)) return false;
+  }
+  return true;
+}
+
+bool thisIsTraceLocal(const TracedRegionModel &M, const Reachable &Frame, int Depth) {
+  const auto *Method = dyn_cast<CXXMethodDecl>(Frame.Fn);
+  if (!Method || Method->isStatic() || Method->getParent()->isLambda() || Depth > 4 ||
+      Frame.Fn->getCanonicalDecl() == Frame.Root->Callable->getCanonicalDecl())
+    return false;
+  const auto &Sites = M.callSitesOf(Frame.Fn, Frame.Root);
+  if (Sites.empty()) return false;
+  for (const auto &Site : Sites) {
+    const Expr *Object = nullptr;
+    if (const auto *Call = dyn_cast<CXXMemberCallExpr>(Site.Call)) Object = Call->getImplicitObjectArgument();
+    else if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(Site.Call); Op && Op->getNumArgs() > 0) Object = Op->getArg(0);
+    if (!Object) return false;
+    Object = Object->IgnoreParenImpCasts();
+    if (isa<CXXThisExpr>(Object)) {
+      if (!thisIsTraceLocal(M, *Site.From, Depth + 1)) return false;
+      continue;
+    }
+    // Through a pointer or a reference the object may be anyone's: not known to be local.
+    const VarDecl *V = baseVariable(Object);
+    if (!V || V->getType()->isReferenceType() || V->getType()->isPointerType() || !isTraceLocal(V, *Site.From)) return false;
+  }
+  return true;
+}
+
+bool forEachArgumentFor(const TracedRegionModel &M, const VarDecl *VD, const Reachable &Frame,
+                        const std::function<void(const Expr *, const Reachable &)> &Fn) {
+  const auto *P = dyn_cast<ParmVarDecl>(VD);
+  if (!P || !(P->getType()->isReferenceType() || P->getType()->isPointerType()) ||
+      cast<Decl>(P->getDeclContext())->getCanonicalDecl() != Frame.Fn->getCanonicalDecl())
+    return false;
+  if (Frame.Fn->getCanonicalDecl() == Frame.Root->Callable->getCanonicalDecl()) return true;
+  for (const auto &Site : M.callSitesOf(Frame.Fn, Frame.Root))
+    if (const Expr *Arg = argumentFor(Site.Call, P)) {
+      // `&x` passed for a pointer parameter stands for x.
+      if (const auto *U = dyn_cast<UnaryOperator>(Arg->IgnoreParenImpCasts()); U && U->getOpcode() == UO_AddrOf)
+        Arg = U->getSubExpr();
+      Fn(Arg, *Site.From);
+    }
+  return true;
 }
 
 const Expr *referenceTo(const Expr *E, const std::set<const ValueDecl *> &Vars) {
@@ -128,7 +259,7 @@ std::set<const ValueDecl *> loopVarying(const Stmt *Loop) {
   } else if (auto *R = dyn_cast<CXXForRangeStmt>(Loop)) {
     Varying.insert(R->getLoopVariable());
   }
-  forEachWrite(Loop, [&](const Expr *Target, SourceLocation) {
+  forEachWrite(Loop, [&](const Expr *Target, const Expr *) {
     if (auto *VD = baseEntity(Target)) Varying.insert(VD);
   });
   LocalDecls L;

@@ -6,6 +6,7 @@
 
 #include "checks/Check.h"
 #include "clang/AST/Expr.h"
+#include "clang/AST/ParentMap.h"
 #include "clang/AST/Stmt.h"
 
 namespace tracelint {
@@ -13,9 +14,41 @@ namespace tracelint {
 // The variable an lvalue expression is rooted in (`opt.lr`, `w[3]`, `*p` -> opt, w, p).
 const clang::VarDecl *baseVariable(const clang::Expr *E);
 
-// Calls Fn(target, location) for every write in S: assignments, compound assignments,
-// increments, and assignment operators of class types. Nested lambda bodies are skipped.
-void forEachWrite(const clang::Stmt *S, const std::function<void(const clang::Expr *, clang::SourceLocation)> &Fn);
+// Calls Fn(target, write) for every write in S: assignments, compound assignments, increments,
+// assignment operators of class types, and calls of mutating library methods (push_back, clear,
+// emplace, reset; see mutatesObject) whose target is their object. Nested lambda bodies are skipped.
+void forEachWrite(const clang::Stmt *S, const std::function<void(const clang::Expr *Target, const clang::Expr *Write)> &Fn);
+
+// Does calling M change its object? Non-const methods do, except the non-const twins of const
+// accessors (operator[], at, front, begin, data, value), which only hand out access.
+bool mutatesObject(const clang::CXXMethodDecl *M);
+
+// Is VD a local or parameter of a frame that exists only while tracing: of R's function or of a
+// function on its call path from the traced root (a nested lambda's by-reference capture of the
+// trace's own local is such a local)?
+bool isTraceLocal(const clang::VarDecl *VD, const Reachable &R);
+
+// Is S in the then-branch of an `if` whose condition tests state that outlives Fn's call and that
+// the branch itself writes (`if (!w) w = ...`, `if (v.empty()) v.emplace_back(...)`,
+// `if (!built_) { ...; built_ = true; }`)? Such a branch runs once, on the first trace: the
+// create-once pattern of tf.function.
+bool inCreateOnceBranch(const clang::Stmt *S, const clang::FunctionDecl *Fn, const clang::ParentMap &PM);
+
+// Does Frame's function run only from create-once branches: is every call made while tracing
+// (directly, or through callers that themselves run only so) in one? A constructor called as
+// `if (!layer) layer = Dense();` runs on the first trace only, like the branch.
+bool reachedOnlyOnce(const TracedRegionModel &M, const Reachable &Frame, int Depth = 0);
+
+// Is `this`, in Frame's method, an object that lives inside the trace in every call made while
+// tracing (`Accumulator acc; acc.add(x);` in the traced function)? Then writes to its members
+// are local writes. The traced root's own object (a function object) is not.
+bool thisIsTraceLocal(const TracedRegionModel &M, const Reachable &Frame, int Depth = 0);
+
+// When VD is a reference or pointer parameter of Frame's function (a helper, not the traced root:
+// its parameters are the traced inputs), calls Fn(argument, caller's frame) for what every call
+// made while tracing passes for it, and returns true; otherwise returns false.
+bool forEachArgumentFor(const TracedRegionModel &M, const clang::VarDecl *VD, const Reachable &Frame,
+                        const std::function<void(const clang::Expr *Arg, const Reachable &Caller)> &Fn);
 
 // The variable, or the member of `this`, an lvalue expression is rooted in.
 const clang::ValueDecl *baseEntity(const clang::Expr *E);

@@ -4,10 +4,12 @@
 //    of `this` in a traced member function or a lambda capturing `this`, and anything reached
 //    through them (members, elements, pointees, non-const member calls such as push_back or an
 //    atomic's store);
-//  - not written: the traced call's own locals and parameters, state handles of the selected packs
-//    (their mutations are graph operations), and anything the analysis cannot attribute (a write
-//    through a reference parameter of a helper: the referent is the caller's business). The last
-//    is a known blind spot, documented in docs/rules/trace-host-mutation.md.
+//  - written through a helper's reference or pointer parameter: whatever each call made while
+//    tracing passes for it, classified in the caller;
+//  - not written: the trace's own locals and parameters (also when a nested lambda writes them
+//    through its captures), state handles of the selected packs (their mutations are graph
+//    operations), and writes in a create-once branch (`if (!layer) layer = ...`): that branch runs
+//    on the first trace only, which is what its author asked for.
 #include "checks/TraceHostMutationCheck.h"
 
 #include "checks/CheckUtil.h"
@@ -16,6 +18,7 @@
 
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/ExprCXX.h"
+#include "clang/AST/ParentMap.h"
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/Basic/SourceManager.h"
 
@@ -31,6 +34,7 @@ struct Target {
   std::string Entity;  // qualified name for joining with runtime reports
   std::string Kind;    // "global variable", "static local", ...
   std::string Shown;   // how the message names it
+  std::string Via;     // the helper parameters it was written through, if any
 };
 
 std::optional<LambdaCaptureKind> captureKindOf(const FunctionDecl *Fn, const VarDecl *VD) {
@@ -48,52 +52,53 @@ std::optional<LambdaCaptureKind> captureKindOf(const FunctionDecl *Fn, const Var
 
 class WriteFinder : public RecursiveASTVisitor<WriteFinder> {
  public:
-  WriteFinder(const CheckContext &C, const Reachable &R) : C(C), R(R) {}
+  WriteFinder(const CheckContext &C, const Reachable &R, const Stmt *Body) : C(C), R(R), Parents(const_cast<Stmt *>(Body)) {}
   bool TraverseLambdaExpr(LambdaExpr *) { return true; }  // separate function, analyzed when reached
 
   bool VisitBinaryOperator(BinaryOperator *B) {
-    if (B->isAssignmentOp()) written(B->getLHS(), B->getOperatorLoc(), "assigned");
+    if (B->isAssignmentOp()) written(B, B->getLHS(), B->getOperatorLoc(), "assigned");
     return true;
   }
   bool VisitUnaryOperator(UnaryOperator *U) {
-    if (U->isIncrementDecrementOp()) written(U->getSubExpr(), U->getOperatorLoc(), U->isIncrementOp() ? "incremented" : "decremented");
+    if (U->isIncrementDecrementOp()) written(U, U->getSubExpr(), U->getOperatorLoc(), U->isIncrementOp() ? "incremented" : "decremented");
     return true;
   }
   bool VisitCXXOperatorCallExpr(CXXOperatorCallExpr *E) {
     auto Op = E->getOperator();
     bool Assigning = E->isAssignmentOp() || Op == OO_PlusPlus || Op == OO_MinusMinus;
-    if (Assigning && E->getNumArgs() > 0) written(E->getArg(0), E->getOperatorLoc(), "assigned");
+    if (Assigning && E->getNumArgs() > 0) written(E, E->getArg(0), E->getOperatorLoc(), "assigned");
     return true;
   }
   bool VisitCXXMemberCallExpr(CXXMemberCallExpr *E) {
     const auto *M = E->getMethodDecl();
-    if (!M || M->isConst() || M->isStatic() || isa<CXXConstructorDecl>(M) || isa<CXXDestructorDecl>(M)) return true;
     const Expr *Obj = E->getImplicitObjectArgument();
-    if (!Obj) return true;
-    if (C.Model.isStateHandleType(Obj->getType())) return true;
+    if (!Obj || !mutatesObject(M) || C.Model.isStateHandleType(Obj->getType())) return true;
     // A user method whose body is visible is analyzed where it writes; only opaque or library
     // methods (push_back, an atomic's store) count as a write at the call.
     const auto &SM = C.Ctx.getSourceManager();
     if (M->hasBody() && !SM.isInSystemHeader(M->getLocation())) return true;
-    written(Obj, E->getExprLoc(), "changed by '" + M->getNameAsString() + "()'");
+    written(E, Obj, E->getExprLoc(), "changed by '" + M->getNameAsString() + "()'");
     return true;
   }
 
  private:
-  std::optional<Target> classify(const Expr *E) {
+  // The host state E is rooted in, seen from the function of Frame; several targets when E is a
+  // helper's reference parameter and the helper is called with several arguments.
+  std::vector<Target> classify(const Expr *E, const Reachable &Frame, int Depth = 0) {
     for (int Guard = 0; E && Guard < 32; ++Guard) {
       E = E->IgnoreParenImpCasts();
-      if (C.Model.isStateHandleType(E->getType())) return std::nullopt;
+      if (C.Model.isStateHandleType(E->getType())) return {};
       if (auto *ME = dyn_cast<MemberExpr>(E)) {
         if (isa<CXXThisExpr>(ME->getBase()->IgnoreParenImpCasts())) {
           std::string Name = ME->getMemberDecl()->getNameAsString();
-          const auto *M = dyn_cast<CXXMethodDecl>(R.Fn);
+          const auto *M = dyn_cast<CXXMethodDecl>(Frame.Fn);
           std::string Owner = M ? qualifiedNameOf(M->getParent()) : "";
-          if (M && M->getParent()->isLambda()) return std::nullopt;  // closure fields are captures, handled below
-          return Target{Owner.empty() ? Name : Owner + "::" + Name, "member of 'this'", "member '" + Name + "'"};
+          if (M && M->getParent()->isLambda()) return {};  // closure fields are captures, handled below
+          if (thisIsTraceLocal(C.Model, Frame)) return {};
+          return {Target{Owner.empty() ? Name : Owner + "::" + Name, "member of 'this'", "member '" + Name + "'"}};
         }
         if (auto *VDm = dyn_cast<VarDecl>(ME->getMemberDecl())) {  // static member through an object
-          return Target{qualifiedNameOf(VDm), "static member", "'" + qualifiedNameOf(VDm) + "'"};
+          return {Target{qualifiedNameOf(VDm), "static member", "'" + qualifiedNameOf(VDm) + "'"}};
         }
         E = ME->getBase();
         continue;
@@ -116,50 +121,64 @@ class WriteFinder : public RecursiveASTVisitor<WriteFinder> {
         E = MC->getImplicitObjectArgument();
         continue;
       }
-      if (auto *DRE = dyn_cast<DeclRefExpr>(E)) return classifyDecl(DRE);
-      return std::nullopt;
+      if (auto *DRE = dyn_cast<DeclRefExpr>(E)) return classifyDecl(DRE, Frame, Depth);
+      return {};
     }
-    return std::nullopt;
+    return {};
   }
 
-  std::optional<Target> classifyDecl(const DeclRefExpr *DRE) {
+  std::vector<Target> classifyDecl(const DeclRefExpr *DRE, const Reachable &Frame, int Depth) {
     const auto *VD = dyn_cast<VarDecl>(DRE->getDecl());
-    if (!VD || C.Model.isStateHandleType(VD->getType())) return std::nullopt;
+    if (!VD || C.Model.isStateHandleType(VD->getType())) return {};
+    std::vector<Target> Passed;
+    auto ThroughParameter = [&](const Expr *Arg, const Reachable &Caller) {
+      if (Depth >= 4) return;
+      for (auto &T : classify(Arg, Caller, Depth + 1)) {
+        T.Via = " through parameter '" + VD->getNameAsString() + "' of '" + qualifiedNameOf(Frame.Fn) + "'" + T.Via;
+        Passed.push_back(std::move(T));
+      }
+    };
+    if (forEachArgumentFor(C.Model, VD, Frame, ThroughParameter)) return Passed;
     std::string Name = VD->getNameAsString();
-    if (VD->getTLSKind() != VarDecl::TLS_None) return Target{qualifiedNameOf(VD), "thread_local", "thread_local '" + Name + "'"};
+    if (VD->getTLSKind() != VarDecl::TLS_None) return {Target{qualifiedNameOf(VD), "thread_local", "thread_local '" + Name + "'"}};
     if (VD->isStaticLocal()) {
       std::string Fn = qualifiedNameOf(dyn_cast<NamedDecl>(VD->getDeclContext()));
-      return Target{Fn + "()::" + Name, "static local", "static local '" + Name + "'"};
+      return {Target{Fn + "()::" + Name, "static local", "static local '" + Name + "'"}};
     }
-    if (VD->isStaticDataMember()) return Target{qualifiedNameOf(VD), "static member", "static member '" + qualifiedNameOf(VD) + "'"};
-    if (VD->hasGlobalStorage()) return Target{qualifiedNameOf(VD), "global variable", "global '" + qualifiedNameOf(VD) + "'"};
+    if (VD->isStaticDataMember()) return {Target{qualifiedNameOf(VD), "static member", "static member '" + qualifiedNameOf(VD) + "'"}};
+    if (VD->hasGlobalStorage()) return {Target{qualifiedNameOf(VD), "global variable", "global '" + qualifiedNameOf(VD) + "'"}};
     if (VD->isInitCapture()) {  // [copy = 0]: a field of the closure, kept across calls
-      if (VD->getType()->isReferenceType()) return Target{Name, "captured by reference", "'" + Name + "' (captured by reference)"};
-      return Target{Name, "by-copy capture", "the lambda's copy of '" + Name + "'"};
+      if (VD->getType()->isReferenceType()) return {Target{Name, "captured by reference", "'" + Name + "' (captured by reference)"}};
+      return {Target{Name, "by-copy capture", "the lambda's copy of '" + Name + "'"}};
     }
+    if (isTraceLocal(VD, Frame)) return {};
     if (VD->isLocalVarDeclOrParm() &&
-        cast<Decl>(VD->getDeclContext())->getCanonicalDecl() != R.Fn->getCanonicalDecl()) {
-      auto Kind = captureKindOf(R.Fn, VD);
-      if (!Kind) return std::nullopt;
-      if (*Kind == LCK_ByRef) return Target{Name, "captured by reference", "'" + Name + "' (captured by reference)"};
-      return Target{Name, "by-copy capture", "the lambda's copy of '" + Name + "'"};
+        cast<Decl>(VD->getDeclContext())->getCanonicalDecl() != Frame.Fn->getCanonicalDecl()) {
+      auto Kind = captureKindOf(Frame.Fn, VD);
+      if (!Kind) return {};
+      if (*Kind == LCK_ByRef) return {Target{Name, "captured by reference", "'" + Name + "' (captured by reference)"}};
+      return {Target{Name, "by-copy capture", "the lambda's copy of '" + Name + "'"}};
     }
-    return std::nullopt;
+    return {};
   }
 
-  void written(const Expr *Lhs, SourceLocation Loc, const std::string &How) {
-    auto T = classify(Lhs);
-    if (!T) return;
+  void written(const Stmt *Write, const Expr *Lhs, SourceLocation Loc, const std::string &How) {
     const auto &SM = C.Ctx.getSourceManager();
-    if (SM.isInSystemHeader(SM.getFileLoc(Loc))) return;
+    if (SM.isInSystemHeader(SM.getFileLoc(Loc)) || inCreateOnceBranch(Write, R.Fn, Parents)) return;
+    if (!OnlyOnce) OnlyOnce = reachedOnlyOnce(C.Model, R);
+    if (*OnlyOnce) return;
+    for (const auto &T : classify(Lhs, R)) report(T, Lhs, Loc, How);
+  }
+
+  void report(const Target &T, const Expr *Lhs, SourceLocation Loc, const std::string &How) {
     Finding F;
     F.CheckId = "trace-host-mutation";
     // Point at the written entity (its start), where a reader looks for it.
     F.Where = C.point(Lhs->getBeginLoc().isValid() ? Lhs->getBeginLoc() : Loc);
     F.TracedFunction = R.Root->Name;
     F.TracedFunctionLocation = tracedFunctionSite(C, *R.Root);
-    F.Entity = T->Entity;
-    F.Message = T->Shown + " is " + How + " while tracing '" + R.Root->Name +
+    F.Entity = T.Entity;
+    F.Message = T.Shown + " is " + How + T.Via + " while tracing '" + R.Root->Name +
                 "': host code runs once per trace, so replays of the cached graph skip this write; keep the state "
                 "in a tl::variable or move the write out of the traced function";
     addTracePathNotes(C, R, F);
@@ -168,13 +187,15 @@ class WriteFinder : public RecursiveASTVisitor<WriteFinder> {
 
   const CheckContext &C;
   const Reachable &R;
+  ParentMap Parents;
+  std::optional<bool> OnlyOnce;  // R's function runs only from create-once branches
 };
 
 }  // namespace
 
 void TraceHostMutationCheck::run(const CheckContext &C) {
   forEachReachableBody(C, [&](const Reachable &R, const FunctionDecl *Def) {
-    WriteFinder W(C, R);
+    WriteFinder W(C, R, Def->getBody());
     W.TraverseStmt(Def->getBody());
   });
 }

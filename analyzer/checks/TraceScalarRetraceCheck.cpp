@@ -1,5 +1,5 @@
 // Host scalar arguments are part of a traced function's cache key by value: a loop-varying value
-// passed as one traces on every new value.
+// passed as one traces on every new value. A flag (bool) is left alone: it costs two traces.
 #include "checks/TraceScalarRetraceCheck.h"
 
 #include "checks/CheckUtil.h"
@@ -19,7 +19,8 @@ void TraceScalarRetraceCheck::run(const CheckContext &C) {
     auto Varying = loopVarying(Call.Loop);
     for (unsigned I = 1; I < Call.Call->getNumArgs(); ++I) {
       const Expr *Arg = Call.Call->getArg(I)->IgnoreImplicit();
-      if (!Arg->getType()->isArithmeticType()) continue;
+      // A bool takes two values at most: two traces, then replays. Not a retrace on every call.
+      if (!Arg->getType()->isArithmeticType() || Arg->getType()->isBooleanType()) continue;
       auto *Ref = referenceTo(Arg, Varying);
       if (!Ref) continue;
       std::string Arg0 = "argument " + std::to_string(I - 1);

@@ -1,11 +1,10 @@
 // Calls of a traced function in a loop whose tensor arguments are built with shapes that vary
-// from iteration to iteration (a shape function fed by the loop variable or by a value the loop
-// changes), for a function without input_signature or reduce_retracing: every new shape traces.
+// from iteration to iteration (a shape parameter fed by the loop variable or by an integer the
+// loop changes), for a function without input_signature or reduce_retracing: every new shape traces.
 #include "checks/TraceShapeRetraceCheck.h"
 
 #include "checks/CheckUtil.h"
 #include "clang/AST/ExprCXX.h"
-#include "clang/AST/RecursiveASTVisitor.h"
 
 namespace tracelint {
 
@@ -14,50 +13,77 @@ using namespace clang;
 namespace {
 CheckRegistration<TraceShapeRetraceCheck> Registration("trace-shape-retrace");
 
-// A call of a shape function inside E (following loop-local variables to their initializers)
-// whose non-tensor arguments use a loop-varying value; returns that varying reference.
-class VaryingShape : public RecursiveASTVisitor<VaryingShape> {
+// The loop-varying integer a tensor argument's shape is computed from. The search follows only
+// what can carry a shape: integers, integer containers and initializer lists, tensors (through
+// the ops that make them; of a shape function only its shape parameters), and loop-local
+// variables to their initializers. Data values (`from_vector(values, {3})`) and sizes read from
+// containers (`std::ssize(row)`) are not followed: whether a container's size differs from one
+// iteration to the next is not known here, and the check stays silent rather than guess.
+class VaryingShape {
  public:
   VaryingShape(const TracedRegionModel &M, const std::set<const ValueDecl *> &Varying, const Stmt *Loop, const SourceManager &SM)
       : M(M), Varying(Varying), Loop(Loop), SM(SM) {}
   const Expr *Found = nullptr;
-  const CallExpr *FoundCall = nullptr;
-  int Depth = 0;
-  bool TraverseLambdaExpr(LambdaExpr *) { return true; }
-  bool VisitCallExpr(CallExpr *E) {
-    if (Found) return false;
-    const auto *FD = E->getDirectCallee();
-    if (!M.isShapeFunction(FD)) return true;
-    bool Scalars = nameMatches(FD, M.pack().ShapeFromScalarArgs);
-    for (unsigned I = 0; I < E->getNumArgs(); ++I) {
-      const Expr *A = E->getArg(I);
-      if (M.isSymbolicTensorType(A->getType())) continue;
-      // Shapes come in containers (a value, a seed or a dtype does not change the shape), except
-      // for functions whose scalar arguments make the shape (arange).
-      QualType P = I < FD->getNumParams() ? FD->getParamDecl(I)->getType().getNonReferenceType() : A->getType();
-      if (!Scalars && (P->isArithmeticType() || P->isEnumeralType())) continue;
-      if (auto *R = referenceTo(A, Varying)) {
-        Found = R;
-        FoundCall = E;
-        return false;
+  const Expr *FoundIn = nullptr;  // the shape argument that uses it
+
+  void search(const Expr *E, const Expr *ShapeArg = nullptr, int Depth = 0) {
+    if (Found || !E || Depth > 24 || !carriesShape(E->getType())) return;
+    E = E->IgnoreParens();
+    if (isa<LambdaExpr>(E)) return;
+    if (const auto *Ref = dyn_cast<DeclRefExpr>(E)) {
+      const auto *VD = dyn_cast<VarDecl>(Ref->getDecl());
+      if (!VD) return;
+      if (Varying.count(VD) && VD->getType()->isIntegralOrEnumerationType()) {
+        Found = Ref;
+        FoundIn = ShapeArg ? ShapeArg : Ref;
+      } else if (VD->getInit() && Followed.insert(VD).second && declaredWithin(VD, Loop, SM)) {
+        search(VD->getInit(), ShapeArg, Depth + 1);
       }
+      return;
     }
-    return true;
-  }
-  bool VisitDeclRefExpr(DeclRefExpr *E) {
-    auto *VD = dyn_cast<VarDecl>(E->getDecl());
-    if (Found || !VD || Depth > 4 || !VD->getInit() || !declaredWithin(VD, Loop, SM)) return true;
-    ++Depth;
-    TraverseStmt(const_cast<Expr *>(VD->getInit()));
-    --Depth;
-    return !Found;
+    if (const auto *ME = dyn_cast<MemberExpr>(E); ME && isa<CXXThisExpr>(ME->getBase()->IgnoreParenImpCasts())) {
+      if (Varying.count(ME->getMemberDecl()) && ME->getType()->isIntegralOrEnumerationType()) {
+        Found = ME;
+        FoundIn = ShapeArg ? ShapeArg : ME;
+      }
+      return;
+    }
+    if (const auto *Call = dyn_cast<CallExpr>(E); Call && Call->getDirectCallee()) {
+      const auto *FD = Call->getDirectCallee();
+      bool Shape = M.isShapeFunction(FD);
+      bool MakesTensor = M.isSymbolicTensorType(E->getType());
+      unsigned Offset = isa<CXXOperatorCallExpr>(Call) && isa<CXXMethodDecl>(FD) ? 1 : 0;
+      for (unsigned I = 0; I < Call->getNumArgs() && !Found; ++I) {
+        const Expr *A = Call->getArg(I);
+        bool Tensor = M.isSymbolicTensorType(A->getType());
+        if (Shape && I >= Offset && M.isShapeParameter(FD, I - Offset)) search(A, A, Depth + 1);
+        else if (Tensor || !MakesTensor) search(A, ShapeArg, Depth + 1);  // an op's shape follows its operands'
+      }
+      if (const auto *MC = dyn_cast<CXXMemberCallExpr>(Call)) search(MC->getImplicitObjectArgument(), ShapeArg, Depth + 1);
+      return;
+    }
+    for (const Stmt *Child : E->children())
+      if (const auto *CE = dyn_cast_or_null<Expr>(Child)) search(CE, ShapeArg, Depth + 1);
   }
 
  private:
+  // Integers, tensors, and containers or arrays of integers; not data (floats) or other objects.
+  bool carriesShape(QualType T) const {
+    T = T.getNonReferenceType().getCanonicalType();
+    if (T->isIntegralOrEnumerationType() && !T->isEnumeralType()) return true;
+    if (M.isSymbolicTensorType(T)) return true;
+    if (const auto *A = dyn_cast<ArrayType>(T.getTypePtr())) return carriesShape(A->getElementType());
+    const auto *Spec = dyn_cast_or_null<ClassTemplateSpecializationDecl>(T->getAsCXXRecordDecl());
+    return Spec && Spec->getTemplateArgs().size() > 0 && Spec->getTemplateArgs()[0].getKind() == TemplateArgument::Type &&
+           Spec->getTemplateArgs()[0].getAsType()->isIntegralOrEnumerationType() &&
+           !Spec->getTemplateArgs()[0].getAsType()->isEnumeralType();
+  }
+
   const TracedRegionModel &M;
   const std::set<const ValueDecl *> &Varying;
   const Stmt *Loop;
   const SourceManager &SM;
+  std::set<const VarDecl *> Followed;
 };
 }  // namespace
 
@@ -71,7 +97,7 @@ void TraceShapeRetraceCheck::run(const CheckContext &C) {
       const Expr *Arg = Call.Call->getArg(I);
       if (!C.Model.isSymbolicTensorType(Arg->getType())) continue;
       VaryingShape V(C.Model, Varying, Call.Loop, SM);
-      V.TraverseStmt(const_cast<Expr *>(Arg));
+      V.search(Arg);
       if (!V.Found) continue;
       std::string Arg0 = "argument " + std::to_string(I - 1);
       auto F = tracedFinding(C, "trace-shape-retrace", Arg->getBeginLoc(), *Call.Root, Arg0,
@@ -79,7 +105,7 @@ void TraceShapeRetraceCheck::run(const CheckContext &C) {
                                  nameOf(V.Found) +
                                  "'), so each new shape traces the function again; give it an input_signature with "
                                  "unknown dimensions (-1), or set reduce_retracing");
-      F.Notes.push_back({C.point(V.FoundCall->getBeginLoc()), "the shape is computed from '" + nameOf(V.Found) + "' here"});
+      F.Notes.push_back({C.point(V.FoundIn->getBeginLoc()), "the shape is computed from '" + nameOf(V.Found) + "' here"});
       F.Notes.push_back({C.point(Call.Root->EntryLoc), "'" + Call.Root->Name + "' is traced here, without input_signature"});
       C.Report(std::move(F));
       break;  // one finding per call; the runtime explains a retrace by its first changed argument

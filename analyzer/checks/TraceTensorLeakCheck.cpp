@@ -18,13 +18,16 @@ using namespace clang;
 namespace {
 CheckRegistration<TraceTensorLeakCheck> Registration("trace-tensor-leak");
 
-// Names the state that outlives the call when E is rooted in it, else "".
-std::string outerState(const Expr *E, const FunctionDecl *Fn) {
+// Names the state that outlives the call when E is rooted in it, else "". A helper's reference
+// parameter stands for what the calls made while tracing pass for it.
+std::string outerState(const TracedRegionModel &Model, const Expr *E, const Reachable &R, int Depth = 0) {
+  const FunctionDecl *Fn = R.Fn;
   for (int Guard = 0; E && Guard < 32; ++Guard) {
     E = E->IgnoreParenImpCasts();
     if (auto *ME = dyn_cast<MemberExpr>(E)) {
       if (isa<CXXThisExpr>(ME->getBase()->IgnoreParenImpCasts())) {
         if (auto *M = dyn_cast<CXXMethodDecl>(Fn); M && M->getParent()->isLambda()) return "";
+        if (thisIsTraceLocal(Model, R)) return "";
         return "member '" + ME->getMemberDecl()->getNameAsString() + "'";
       }
       E = ME->getBase();
@@ -34,21 +37,27 @@ std::string outerState(const Expr *E, const FunctionDecl *Fn) {
   }
   const VarDecl *V = baseVariable(E);
   if (!V) return "";
+  std::string Passed;
+  auto ThroughParameter = [&](const Expr *Arg, const Reachable &Caller) {
+    if (Passed.empty() && Depth < 4) Passed = outerState(Model, Arg, Caller, Depth + 1);
+  };
+  if (forEachArgumentFor(Model, V, R, ThroughParameter))
+    return Passed.empty() ? "" : Passed + " (through parameter '" + V->getNameAsString() + "')";
   if (V->hasGlobalStorage()) return (V->isStaticLocal() ? "static local '" : "global '") + V->getNameAsString() + "'";
   if (V->isLocalVarDeclOrParm() && cast<Decl>(V->getDeclContext())->getCanonicalDecl() != Fn->getCanonicalDecl() &&
-      !V->isInitCapture())
+      !V->isInitCapture() && !isTraceLocal(V, R))
     return "'" + V->getNameAsString() + "' (captured)";
   return "";
 }
 
 class Leaks : public RecursiveASTVisitor<Leaks> {
  public:
-  Leaks(const TracedRegionModel &M, const FunctionDecl *Fn) : M(M), Fn(Fn) {}
+  Leaks(const TracedRegionModel &M, const Reachable &R) : M(M), R(R), Fn(R.Fn) {}
   std::vector<std::pair<const Expr *, std::string>> Found;
   bool TraverseLambdaExpr(LambdaExpr *) { return true; }
   bool VisitCXXOperatorCallExpr(CXXOperatorCallExpr *E) {
     if (E->getOperator() == OO_Equal && E->getNumArgs() == 2 && M.isSymbolicTensorType(E->getArg(0)->getType()))
-      if (auto S = outerState(E->getArg(0), Fn); !S.empty()) Found.emplace_back(E->getArg(0), S);
+      if (auto S = outerState(M, E->getArg(0), R); !S.empty()) Found.emplace_back(E->getArg(0), S);
     return true;
   }
   bool VisitCXXMemberCallExpr(CXXMemberCallExpr *E) {
@@ -58,9 +67,10 @@ class Leaks : public RecursiveASTVisitor<Leaks> {
       return true;
     // A user method whose body is visible is analyzed where it stores the tensor.
     if (MD->hasBody() && !Fn->getASTContext().getSourceManager().isInSystemHeader(MD->getLocation())) return true;
+    if (holdsStateHandles(E->getImplicitObjectArgument()->getType())) return true;
     for (unsigned I = 0; I < E->getNumArgs(); ++I) {
       if (!M.isSymbolicTensorType(E->getArg(I)->getType())) continue;
-      if (auto S = outerState(E->getImplicitObjectArgument(), Fn); !S.empty()) {
+      if (auto S = outerState(M, E->getImplicitObjectArgument(), R); !S.empty()) {
         Found.emplace_back(E->getImplicitObjectArgument(), S + " (through '" + MD->getNameAsString() + "')");
         break;
       }
@@ -69,7 +79,16 @@ class Leaks : public RecursiveASTVisitor<Leaks> {
   }
 
  private:
+  // A container of state handles (`std::vector<tl::variable>`) makes a new handle from the tensor
+  // it is given (emplace_back(x) creates a variable initialized from x): the tensor is not kept.
+  bool holdsStateHandles(QualType T) const {
+    const auto *Spec = dyn_cast_or_null<ClassTemplateSpecializationDecl>(T.getNonReferenceType()->getAsCXXRecordDecl());
+    if (!Spec || Spec->getTemplateArgs().size() == 0 || Spec->getTemplateArgs()[0].getKind() != TemplateArgument::Type) return false;
+    return M.isStateHandleType(Spec->getTemplateArgs()[0].getAsType());
+  }
+
   const TracedRegionModel &M;
+  const Reachable &R;
   const FunctionDecl *Fn;
 };
 }  // namespace
@@ -77,7 +96,7 @@ class Leaks : public RecursiveASTVisitor<Leaks> {
 void TraceTensorLeakCheck::run(const CheckContext &C) {
   std::set<const Expr *> Seen;
   forEachReachableBody(C, [&](const Reachable &R, const FunctionDecl *Def) {
-    Leaks V(C.Model, Def);
+    Leaks V(C.Model, R);
     V.TraverseStmt(Def->getBody());
     for (const auto &[E, What] : V.Found) {
       if (!Seen.insert(E).second) continue;

@@ -78,12 +78,13 @@ void TraceVariableCreationCheck::run(const CheckContext &C) {
     }
     ParentMap PM(Def->getBody());
     for (const auto *E : V.Found) {
-      if (V.StaticInits.count(E) || !Seen.insert(E).second) continue;
+      if (V.StaticInits.count(E)) continue;
       bool Guarded = false;
       for (const Stmt *P = PM.getParent(E), *Child = E; P && !Guarded; Child = P, P = PM.getParent(P)) {
         if (auto *If = dyn_cast<IfStmt>(P); If && If->getThen() == Child && readsOuterState(If->getCond(), Def)) Guarded = true;
       }
-      if (Guarded) continue;
+      // Once per construction: another root may reach the same code unguarded.
+      if (Guarded || reachedOnlyOnce(C.Model, R) || !Seen.insert(E).second) continue;
       std::string Type = E->getType().getUnqualifiedType().getAsString(C.Ctx.getPrintingPolicy());
       auto F = tracedFinding(C, "trace-variable-creation", E->getBeginLoc(), *R.Root, locationString(C, E->getBeginLoc()),
                              "a " + Type + " is created while tracing '" + R.Root->Name +

@@ -38,7 +38,8 @@ class SummaryBuilder : public RecursiveASTVisitor<SummaryBuilder> {
     FunctionSummary &S = Out.Functions[Usr];
     S.Name = qualifiedNameOf(FD);
     CheckContext C{Ctx, M, nullptr};
-    forEachWrite(FD->getBody(), [&](const Expr *Target, SourceLocation Loc) {
+    forEachWrite(FD->getBody(), [&](const Expr *Target, const Expr *) {
+      SourceLocation Loc = Target->getBeginLoc();
       const VarDecl *V = baseVariable(Target);
       if (!V || !V->hasGlobalStorage() || M.isStateHandleType(V->getType())) return;
       std::string Kind = V->isStaticLocal() ? "static local" : V->isStaticDataMember() ? "static member" : "global";

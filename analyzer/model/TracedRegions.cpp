@@ -262,11 +262,28 @@ class CallCollector : public RecursiveASTVisitor<CallCollector> {
 }  // namespace
 
 TracedRegionModel::TracedRegionModel(ASTContext &C, const Pack &P) : Ctx(C), ThePack(P) {
+  for (const auto &Entry : P.ShapeFunctions) {
+    auto Open = Entry.find('(');
+    auto &Params = ShapeParams[Entry.substr(0, Open)];
+    if (Open == std::string::npos) continue;
+    std::string List = Entry.substr(Open + 1, Entry.rfind(')') - Open - 1);
+    for (std::size_t Begin = 0; Begin <= List.size();) {
+      auto End = List.find(',', Begin);
+      if (End == std::string::npos) End = List.size();
+      auto Name = List.substr(Begin, End - Begin);
+      Name.erase(0, Name.find_first_not_of(' '));
+      Name.erase(Name.find_last_not_of(' ') + 1);
+      if (!Name.empty()) Params.insert(Name);
+      Begin = End + 1;
+    }
+  }
   findRoots();
   propagate();
   for (const auto &R : Reach) ReachableSet.insert(R.Fn->getCanonicalDecl());
   // Reach is complete, so pointers into it are stable from here on.
   for (const auto &[Index, Call, Callee] : PendingOpen) Open.push_back({&Reach[Index], Call, Callee});
+  for (const auto &[Index, Call, Callee] : PendingSites)
+    Sites[{Callee->getCanonicalDecl(), Reach[Index].Root}].push_back({Call, &Reach[Index]});
   findCalls();
 }
 
@@ -309,6 +326,7 @@ void TracedRegionModel::propagate() {
             PendingOpen.emplace_back(FromIndex, Call, Declared);
           return;
         }
+        PendingSites.emplace_back(FromIndex, Call, Callee);
         Reachable Next{Callee, Cur.Root, Cur.Path, Cur.HiddenFrames};
         if (Next.Path.size() < kMaxPathFrames)
           Next.Path.push_back({Call, Cur.Fn});
@@ -352,7 +370,25 @@ bool TracedRegionModel::isStateHandleType(QualType T) const {
 }
 bool TracedRegionModel::isVariableCreatingType(QualType T) const { return derivesFrom(T, ThePack.VariableCreatingTypes); }
 bool TracedRegionModel::isSymbolicTensorType(QualType T) const { return derivesFrom(T, ThePack.SymbolicTensorTypes); }
-bool TracedRegionModel::isShapeFunction(const FunctionDecl *FD) const { return nameMatches(FD, ThePack.ShapeFunctions); }
+bool TracedRegionModel::isShapeFunction(const FunctionDecl *FD) const { return FD && ShapeParams.count(qualifiedNameOf(FD)); }
+
+bool TracedRegionModel::isShapeParameter(const FunctionDecl *FD, unsigned Index) const {
+  auto It = FD ? ShapeParams.find(qualifiedNameOf(FD)) : ShapeParams.end();
+  if (It == ShapeParams.end() || Index >= FD->getNumParams()) return false;
+  const auto *P = FD->getParamDecl(Index);
+  if (!It->second.empty()) return It->second.count(P->getNameAsString()) != 0;
+  QualType T = P->getType().getNonReferenceType();
+  if (isSymbolicTensorType(T)) return false;
+  // Shapes come in containers (a value, a seed or a dtype does not change the shape), except for
+  // functions whose scalar arguments make the shape (arange).
+  return !(T->isArithmeticType() || T->isEnumeralType()) || nameMatches(FD, ThePack.ShapeFromScalarArgs);
+}
+
+const std::vector<CallSite> &TracedRegionModel::callSitesOf(const FunctionDecl *Fn, const TracedRoot *Root) const {
+  static const std::vector<CallSite> None;
+  auto It = Sites.find({Fn->getCanonicalDecl(), Root});
+  return It == Sites.end() ? None : It->second;
+}
 
 bool TracedRegionModel::isTraceReachable(const FunctionDecl *FD) const {
   return FD && ReachableSet.count(FD->getCanonicalDecl()) != 0;

@@ -60,6 +60,12 @@ struct OpenCallSite {
   const clang::FunctionDecl *Callee = nullptr;
 };
 
+// A call, in trace-reachable code, of a function whose body this translation unit has.
+struct CallSite {
+  const clang::Expr *Call = nullptr;
+  const Reachable *From = nullptr;  // the calling function, reached from the same root
+};
+
 class TracedRegionModel {
  public:
   TracedRegionModel(clang::ASTContext &Ctx, const Pack &P);
@@ -67,12 +73,19 @@ class TracedRegionModel {
   const std::vector<Reachable> &reachable() const { return Reach; }
   const std::vector<TracedCall> &tracedCalls() const { return Calls; }
   const std::vector<OpenCallSite> &openCalls() const { return Open; }
+  // Every call of Fn made while tracing Root, not only the one on Fn's recorded call path: what a
+  // helper does to its reference parameters is done to each caller's argument.
+  const std::vector<CallSite> &callSitesOf(const clang::FunctionDecl *Fn, const TracedRoot *Root) const;
   // Variables the traced function reads (directly or in functions it calls), with one read each.
   const std::map<const clang::VarDecl *, const clang::DeclRefExpr *> &readsOf(const TracedRoot *R) const;
   bool isTraceReachable(const clang::FunctionDecl *FD) const;
   bool isVariableCreatingType(clang::QualType T) const;
   bool isSymbolicTensorType(clang::QualType T) const;
   bool isShapeFunction(const clang::FunctionDecl *FD) const;
+  // Does parameter Index of shape function FD set the result's shape? A pack entry may name those
+  // parameters ("tl::slice(size)": the begin offsets do not change the shape); without names,
+  // container parameters do, and scalar ones for the pack's shape_from_scalar_args.
+  bool isShapeParameter(const clang::FunctionDecl *FD, unsigned Index) const;
   bool isStateHandleType(clang::QualType T) const;
   bool isGraphEffect(const clang::FunctionDecl *FD) const;
   const Pack &pack() const { return ThePack; }
@@ -88,8 +101,11 @@ class TracedRegionModel {
   std::vector<TracedCall> Calls;
   std::vector<OpenCallSite> Open;
   std::vector<std::tuple<std::size_t, const clang::Expr *, const clang::FunctionDecl *>> PendingOpen;
+  std::vector<std::tuple<std::size_t, const clang::Expr *, const clang::FunctionDecl *>> PendingSites;
+  std::map<std::pair<const clang::FunctionDecl *, const TracedRoot *>, std::vector<CallSite>> Sites;
   std::map<const TracedRoot *, std::map<const clang::VarDecl *, const clang::DeclRefExpr *>> Reads;
   std::set<const clang::FunctionDecl *> ReachableSet;
+  std::map<std::string, std::set<std::string>> ShapeParams;  // shape function -> named shape parameters (may be empty)
   bool derivesFrom(clang::QualType T, const std::vector<std::string> &Names) const;
 };
 

@@ -3,6 +3,8 @@
 
 #include <atomic>
 #include <map>
+#include <memory>
+#include <optional>
 #include <vector>
 
 int counter = 0;
@@ -40,8 +42,8 @@ struct Model {
 
 template <class T>
 void push_twice(std::vector<T>& v, T value) {
-  v.push_back(value);
-  v.push_back(value);
+  v.push_back(value);  // WARN[trace-host-mutation]: 'sink' (captured by reference) is changed by 'push_back()' through parameter 'v' of 'push_twice'
+  v.push_back(value);  // WARN[trace-host-mutation]: 'sink' (captured by reference) is changed by 'push_back()' through parameter 'v'
 }
 
 struct Functor {
@@ -126,4 +128,89 @@ void negatives() {
     return x;
   });  // the line above is the only unsuppressed one:
   (void)n1; (void)n2; (void)n3;
+}
+
+// Create-once guards: the branch tests host state and sets it, so it runs on the first trace only.
+struct Lazy {
+  std::vector<tl::variable> slots;
+  bool built_ = false;
+  int builds = 0;
+  tl::tensor operator()(const tl::tensor& x) {
+    if (slots.empty()) slots.emplace_back(x * 0.0);
+    if (!built_) {
+      ++builds;  // written in the same once-only branch
+      built_ = true;
+    }
+    return x + slots[0].value();
+  }
+};
+
+struct Chatty {
+  bool verbose = true;
+  int lines = 0;
+  tl::tensor operator()(const tl::tensor& x) {
+    if (verbose) ++lines;  // WARN[trace-host-mutation]: member 'lines' is incremented while tracing 'chatty'
+    return x;
+  }
+};
+
+void set_flag(bool* flag) { *flag = true; }  // WARN[trace-host-mutation]: 'seen' (captured by reference) is assigned through parameter 'flag' of 'set_flag'
+
+struct Tally {
+  int n = 0;
+  void bump() { ++n; }  // WARN[trace-host-mutation]: member 'n' is incremented while tracing 'shared_tally'
+};
+
+void guards_and_locals() {
+  auto own_tally = tl::function([](const tl::tensor& x) {
+    Tally mine;  // the trace's own object: its members die with the trace
+    mine.bump();
+    return x;
+  }, {.name = "own_tally"});
+  Tally kept;
+  auto shared_tally = tl::function([&](const tl::tensor& x) {
+    kept.bump();
+    return x;
+  }, {.name = "shared_tally"});
+  (void)own_tally; (void)shared_tally;
+  Lazy lazy;
+  auto guarded = tl::function([&](const tl::tensor& x) { return lazy(x); });
+  std::unique_ptr<Model> model;
+  std::optional<tl::metrics::mean> metric;
+  auto guarded_ptr = tl::function([&](const tl::tensor& x) {
+    if (!model) model = std::make_unique<Model>();
+    if (!metric) metric.emplace();
+    return model->pure(x);
+  });
+  Chatty chatty_obj;
+  auto chatty = tl::function([&](const tl::tensor& x) { return chatty_obj(x); });
+  // A nested lambda writing the trace's own locals through its captures: local writes.
+  auto nested = tl::function([](const tl::tensor& x) {
+    int applied = 0;
+    tl::tensor acc = x;
+    auto apply = [&](double f) {
+      acc = acc * f;
+      ++applied;
+    };
+    apply(2.0);
+    return acc + static_cast<double>(applied);
+  });
+  // A lambda of the host code, called while tracing, writes host state.
+  int host_count = 0;
+  auto bump = [&host_count] { ++host_count; };  // WARN[trace-host-mutation]: 'host_count' (captured by reference) is incremented while tracing 'calls_bump'
+  auto calls_bump = tl::function([&](const tl::tensor& x) {
+    bump();
+    return x;
+  });
+  bool seen = false;
+  auto flags = tl::function([&](const tl::tensor& x) {
+    bool mine = false;
+    set_flag(&mine);  // the trace's own local: fine
+    set_flag(&seen);
+    return x;
+  });
+  // Accessors of a captured container hand out access; they write nothing.
+  std::vector<float> table = {1.f, 2.f};
+  auto reads_table = tl::function([&](const tl::tensor& x) { return x * static_cast<double>(table.front() + table.at(1)); });
+  (void)guarded; (void)guarded_ptr; (void)chatty; (void)nested; (void)calls_bump; (void)flags; (void)reads_table;
 }

@@ -25,6 +25,8 @@ void negatives() {
     tensor_arg(tl::ones({2}), tl::constant(static_cast<double>(i)));  // a tensor: not part of the key by value
   }
   step(tl::ones({2}), 4);  // outside a loop
+  auto flagged = tl::function([](const tl::tensor& x, bool training) { return training ? x * 0.5 : x; });
+  for (int i = 0; i < 100; ++i) flagged(tl::ones({2}), i % 2 == 0);  // a flag: two traces, then replays
 }
 
 #define CALL_WITH(f, v) f(tl::ones({2}), (v))
@@ -49,7 +51,7 @@ void more_positives() {
   auto step = tl::function([](const tl::tensor& x, int k) { return x * static_cast<double>(k); }, {.name = "macro"});
   for (int i = 0; i < 4; ++i) CALL_WITH(step, i);  // WARN[trace-scalar-retrace]: argument 1 of 'macro'
   auto flag = tl::function([](const tl::tensor& x, bool train) { return train ? x : x * 0.0; }, {.name = "flag"});
-  for (int i = 0; i < 4; ++i) flag(tl::ones({2}), i % 2 == 0);  // WARN[trace-scalar-retrace]: argument 1 of 'flag'
+  for (int i = 0; i < 4; ++i) flag(tl::ones({2}), i % 2 == 0);  // true, false: two traces, then replays (no finding)
   auto templ = tl::function([](const tl::tensor& x, int k) { return x * static_cast<double>(k); }, {.name = "templ"});
   sweep(templ);
 }

@@ -1,6 +1,7 @@
 // Annotated cases for trace-shape-retrace.
 #include <tl/tl.h>
 
+#include <iterator>
 #include <vector>
 
 void positives(const tl::tensor& data, std::int64_t n) {
@@ -78,4 +79,19 @@ void more_negatives(const tl::tensor& data) {
   for (int i = 0; i < 5; ++i) step(tl::ones({fixed}));
   step(tl::ones({1}));  // no loop
   step(tl::ones({2}));
+}
+
+void data_is_not_shape(const tl::tensor& data) {
+  auto step = tl::function([](const tl::tensor& x) { return tl::sum(x); }, {.name = "data_step"});
+  for (int i = 0; i < 4; ++i) {
+    std::vector<float> values = {static_cast<float>(i), 1.f, 2.f};
+    step(tl::tensor::from_vector(values, {3}));  // new values, one shape
+  }
+  std::vector<std::vector<float>> rows = {{1, 2}, {3, 4}};
+  for (const auto& row : rows) step(tl::tensor::from_vector(row, {std::ssize(row)}));  // a row's size: not known to vary
+  for (std::int64_t start = 0; start < 8; start += 2) step(tl::slice(data, {start, 0}, {2, -1}));  // moving offset, one size
+  for (std::int64_t n = 1; n < 4; ++n) {
+    std::vector<float> grown(static_cast<std::size_t>(n), 1.f);
+    step(tl::tensor::from_vector(grown, {n}));  // WARN[trace-shape-retrace]: argument 0 of 'data_step' changes shape from iteration to iteration (its shape uses 'n')
+  }
 }

@@ -1,6 +1,8 @@
 // Annotated cases for trace-stale-capture.
 #include <tl/tl.h>
 
+#include <vector>
+
 double g_scale = 1.0;
 
 void positives() {
@@ -36,7 +38,7 @@ void negatives() {
   auto step = tl::function([&](const tl::tensor& x) { return x * lr * w; });
   for (int i = 0; i < 10; ++i) {
     step(tl::ones({2}));
-    w.assign_sub(tl::fill({2}, 0.01));  // a variable is read when the graph runs: never stale
+    w.assign_sub(tl::fill({2}, 0.01));  // a variable is read when the graph runs: never stale // NOTE[trace-update-outside]: 'w', which 'step' reads
     double unrelated = 3.0;
     unrelated += 1.0;  // the trace does not read it
     double per_iteration = 1.0;  // declared inside the loop: a fresh variable
@@ -87,4 +89,42 @@ void more_negatives() {
   double other = lr;  // a read, not a write
   other += 1.0;
   (void)other;
+}
+
+struct Config {
+  double scale = 1.0;
+};
+
+int containers_pointers_and_flow(bool early) {
+  std::vector<float> coefficients = {1.f, 2.f};
+  auto poly = tl::function([&](const tl::tensor& x) {
+    tl::tensor acc = x * 0.0;
+    for (float c : coefficients) acc = acc * x + static_cast<double>(c);
+    return acc;
+  }, {.name = "poly"});
+  coefficients.push_back(3.f);  // before the first call
+  poly(tl::ones({1}));
+  if (early) {
+    coefficients[0] = 9.f;  // the branch returns before any later call
+    return 1;
+  }
+  coefficients.push_back(4.f);  // WARN[trace-stale-capture]: 'coefficients' is changed here, but 'poly' baked its value
+  poly(tl::ones({1}));
+  float first = coefficients.front();  // an accessor: no write
+  Config a, b;
+  const Config* active = &a;
+  auto scaled = tl::function([&](const tl::tensor& x) { return x * active->scale; }, {.name = "scaled"});
+  scaled(tl::ones({1}));
+  active = &b;  // WARN[trace-stale-capture]: 'active' is changed here, but 'scaled' baked its value
+  a.scale = 2.0;  // WARN[trace-stale-capture]: 'a' is changed here, but 'scaled' baked its value
+  scaled(tl::ones({1}));
+  auto by_arg = tl::function([](const tl::tensor& x, const Config& c) { return x * c.scale; }, {.name = "by_arg"});
+  by_arg(tl::ones({1}), b);
+  b.scale = 4.0;  // WARN[trace-stale-capture]: 'b' is changed here, but 'by_arg' baked its value
+  by_arg(tl::ones({1}), b);
+  Config fresh;
+  fresh.scale = 5.0;  // a new object: a new cache key, traced with this value
+  by_arg(tl::ones({1}), fresh);
+  coefficients.clear();  // after the last call
+  return static_cast<int>(first);
 }

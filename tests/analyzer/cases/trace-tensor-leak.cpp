@@ -48,7 +48,7 @@ tl::tensor g_macro_slot;
 
 template <class T>
 void stash(std::vector<T>& into, const T& v) {
-  into.push_back(v);  // a reference parameter: the caller's container is not followed (known limit)
+  into.push_back(v);  // ERROR[trace-tensor-leak]: stored into 'outputs' (captured) (through parameter 'into') // WARN[trace-host-mutation]: 'outputs' (captured by reference) is changed by 'push_back()' through parameter 'into'
 }
 
 struct Cache {
@@ -71,7 +71,8 @@ void more_negatives() {
   std::vector<tl::tensor> outputs;
   auto f = tl::function([&](const tl::tensor& x) {
     std::vector<tl::tensor> local;
-    stash(local, x);
+    stash(local, x);  // the trace's own container: fine
+    stash(outputs, x);  // the helper stores into captured state
     tl::tensor alias = x;
     alias = alias * 2.0;  // a local handle rebound inside the trace
     return alias;
@@ -80,4 +81,19 @@ void more_negatives() {
   auto twice = tl::function([](const tl::tensor& x) { return std::vector<tl::tensor>{x, x * 2.0}; });
   auto results = twice(tl::ones({1}));
   (void)results;
+}
+
+void guarded_and_nested() {
+  std::vector<tl::variable> slots;
+  std::vector<tl::tensor> kept;
+  auto f = tl::function([&](const tl::tensor& x) {
+    if (slots.empty()) slots.emplace_back(x * 0.0);  // a variable made from the tensor: not a leak
+    std::vector<tl::tensor> parts;
+    auto add = [&parts](const tl::tensor& t) { parts.push_back(t); };  // the trace's own container
+    add(x);
+    auto keep = [&](const tl::tensor& t) { kept.push_back(t); };  // ERROR[trace-tensor-leak]: stored into 'kept' (captured) // WARN[trace-host-mutation]: 'kept' (captured by reference) is changed by 'push_back()'
+    keep(x);
+    return tl::concat(parts, 0) + slots[0].value();
+  });
+  (void)f;
 }

@@ -91,3 +91,27 @@ void more_negatives() {
   tl::variable made_outside(tl::zeros({1}));  // outside any traced function
   (void)g;
 }
+
+// A constructor that makes variables, called only from a create-once branch: first trace only.
+struct Built {
+  Built() : w(tl::ones({2})) {}
+  tl::variable w;
+};
+struct Conv {
+  tl::variable k{tl::ones({3})};  // WARN[trace-variable-creation]: a tl::variable is created while tracing 'conv_every_trace'
+};
+
+void guarded_in_caller() {
+  std::optional<Built> built;
+  auto lazy = tl::function([&](const tl::tensor& x) {
+    if (!built) built = Built();
+    return x * built->w.value();
+  });
+  std::optional<Conv> conv;
+  auto conv_lazy = tl::function([&](const tl::tensor& x) {
+    if (!conv) conv = Conv();
+    return x * tl::sum(conv->k.value());
+  });
+  auto conv_every_trace = tl::function([](const tl::tensor& x) { return x * tl::sum(Conv().k.value()); });
+  (void)lazy; (void)conv_lazy; (void)conv_every_trace;
+}

@@ -1,0 +1,84 @@
+#!/usr/bin/env python3
+"""Precision and recall of tracelint on the ported corpus (tests/analyzer/corpus/*.cpp).
+
+Each corpus file is a small program annotated like the cases (run_annotated.py's format): every
+line where tf.function's semantics make a hazard carries the rule expected there, every other line
+is a clean negative. A finding on an annotated line of its rule is a true positive; an annotation
+without its finding is a miss; a finding nobody annotated is a false finding.
+Prints precision and recall per rule and overall, and fails when either is below --min-overall
+overall (default 0.95) or --min-rule for any rule that has expectations or findings (default 0.90).
+Usage: score_corpus.py <tracelint> <corpus dir> [--min-overall X] [--min-rule Y] [-v] -- <compiler args>
+"""
+import argparse
+import collections
+import glob
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from run_annotated import expectations, findings, match  # noqa: E402
+
+
+def ratio(num, den):
+    return num / den if den else 1.0
+
+
+def main():
+    argv = sys.argv[1:]
+    split = argv.index("--") if "--" in argv else len(argv)
+    parser = argparse.ArgumentParser()
+    parser.add_argument("tool")
+    parser.add_argument("corpus")
+    parser.add_argument("--min-overall", type=float, default=0.95)
+    parser.add_argument("--min-rule", type=float, default=0.90)
+    parser.add_argument("-v", "--verbose", action="store_true", help="list every miss and false finding")
+    opts = parser.parse_args(argv[:split])
+    compiler_args = argv[split:]
+
+    tp, fn, fp = collections.Counter(), collections.Counter(), collections.Counter()
+    details = []
+    files = sorted(glob.glob(os.path.join(opts.corpus, "*.cpp")))
+    if not files:
+        print(f"no corpus files in {opts.corpus}", file=sys.stderr)
+        return 1
+    for path in files:
+        expected = [e for e in expectations(path) if e[2]]  # scored: annotations that name a rule
+        try:
+            got = findings(opts.tool, path, compiler_args)
+        except RuntimeError as e:
+            print(e, file=sys.stderr)
+            return 1
+        matched, missed, unexpected = match(expected, [g for g in got if g[2]])
+        name = os.path.basename(path)
+        for (_, _, check, _), _ in matched:
+            tp[check] += 1
+        for line, kind, check, text in missed:
+            fn[check] += 1
+            details.append(f"missed  {name}:{line}: {kind}[{check}]: {text}")
+        for line, kind, check, message in unexpected:
+            fp[check] += 1
+            details.append(f"false   {name}:{line}: {kind}[{check}]: {message}")
+
+    rules = sorted(set(tp) | set(fn) | set(fp))
+    failed = []
+    print(f"{'rule':26} {'TP':>4} {'FP':>4} {'FN':>4} {'precision':>10} {'recall':>8}")
+    for rule in rules:
+        p, r = ratio(tp[rule], tp[rule] + fp[rule]), ratio(tp[rule], tp[rule] + fn[rule])
+        print(f"{rule:26} {tp[rule]:4} {fp[rule]:4} {fn[rule]:4} {p:10.1%} {r:8.1%}")
+        if p < opts.min_rule or r < opts.min_rule:
+            failed.append(f"{rule} below {opts.min_rule:.0%}")
+    T, P, N = sum(tp.values()), sum(fp.values()), sum(fn.values())
+    p, r = ratio(T, T + P), ratio(T, T + N)
+    print(f"{'overall':26} {T:4} {P:4} {N:4} {p:10.1%} {r:8.1%}  ({len(files)} files)")
+    if p < opts.min_overall or r < opts.min_overall:
+        failed.append(f"overall below {opts.min_overall:.0%}")
+    if opts.verbose or failed:
+        for d in details:
+            print(d)
+    for f in failed:
+        print(f"FAIL: {f}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
