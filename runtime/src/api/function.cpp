@@ -38,6 +38,7 @@ struct concrete_function {
   // The graph as traced, before fusion and folding: what a call under a gradient tape runs op by op
   // so the tape records every op (fused nodes have no gradient rule).
   graph traced;
+  bool reads_trainable = false;     // does `traced` read a trainable variable (tapes watch those)?
   const void* traced_at = nullptr;  // return address of the call that traced it (its call site)
   std::vector<std::shared_ptr<variable_state>> owned_variables;
   // Hazard bookkeeping, filled while tracing and checked on replay.
@@ -432,6 +433,7 @@ std::vector<tensor> function_core::call(call_key key, const std::vector<tensor>&
       for (const auto& v : fresh->read_variables) v->read_by_graph.store(true);
       fresh->owned_variables = std::move(ts.created_variables);
       fresh->traced = ts.g;
+      fresh->reads_trainable = reads_trainable_variable(fresh->traced);
       fresh->traced_at = call_site;
       fresh->g = optimize(std::move(ts.g));
       if (const char* dump = std::getenv("TL_DUMP_GRAPHS"); dump && *dump == '1') {
@@ -537,7 +539,7 @@ std::vector<tensor> function_core::call(call_key key, const std::vector<tensor>&
     raised.push_back(std::move(o));
   }
   // Under a tape that needs this call, the graph runs op by op so that gradients flow through it.
-  auto result = tapes_need_call(cf->traced, tensor_args) ? run_call_on_tapes(cf->traced, tensor_args)
+  auto result = tapes_need_call(cf->reads_trainable, tensor_args) ? run_call_on_tapes(cf->traced, tensor_args)
                                                          : plan_for(*cf, tensor_args).run(tensor_args);
   if (!raised.empty() && get_check_mode() == check_mode::assert_) throw hazard_error(std::move(raised.front()));
   return result;

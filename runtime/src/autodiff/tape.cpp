@@ -43,10 +43,14 @@ void record_variable_read(const variable_state* var, const tensor& value) {
   }
 }
 
-bool tapes_need_call(const graph& g, const std::vector<tensor>& inputs) {
+bool reads_trainable_variable(const graph& g) {
+  for (const auto& n : g.nodes)
+    if (n.kind == op_kind::read_variable && n.attrs.var->trainable) return true;
+  return false;
+}
+
+bool tapes_need_call(bool reads_trainable, const std::vector<tensor>& inputs) {
   if (t_tapes.empty() || t_paused) return false;
-  bool reads_trainable = false;
-  for (const auto& n : g.nodes) reads_trainable |= n.kind == op_kind::read_variable && n.attrs.var->trainable;
   for (auto* tape : t_tapes)
     if (at_this_level(*tape) && (reads_trainable || tracks_any(*tape, inputs))) return true;
   return false;

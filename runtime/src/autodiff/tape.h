@@ -32,9 +32,12 @@ void record_on_tapes(const node& n, const std::vector<tensor>& inputs, const ten
 // A trainable variable read while tapes are active: its value is watched.
 void record_variable_read(const variable_state* var, const tensor& value);
 
+// Whether a graph reads a trainable variable (tapes watch such reads automatically); computed once
+// per trace, not per call.
+bool reads_trainable_variable(const graph& g);
 // True when an active tape of this thread needs a traced call's ops: it watches one of the call's
-// tensor inputs, or the graph reads a trainable variable (variable reads are watched automatically).
-bool tapes_need_call(const graph& g, const std::vector<tensor>& inputs);
+// tensor inputs, or the graph reads a trainable variable.
+bool tapes_need_call(bool reads_trainable, const std::vector<tensor>& inputs);
 // Runs a traced call's graph (as traced, before optimization) node by node as eager ops, so that the
 // active tapes record each op and gradients flow through the call. No host code of the traced
 // function runs again: this executes the same graph a replay does, unfused.
