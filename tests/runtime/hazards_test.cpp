@@ -113,6 +113,69 @@ TEST_F(Hazards, CapturedLocalWrittenWhileTracing) {
   TL_EXPECT_HAZARD(f(one()), "trace-host-mutation");
 }
 
+// The trace runs on a stack of its own while the caller's frames are write-protected: a write
+// through a captured reference is named by its statement, directly or inside a helper.
+[[gnu::noinline]] void bump_through_reference(int& n) { n += 3; }
+int g_bump_line = __LINE__ - 1;
+
+std::string frame_write_location(const std::string& function) {
+  std::string where = "<none>";
+  int count = 0;
+  for (const auto& o : tl::observations())
+    if (o.function == function && o.rule == "trace-host-mutation") where = o.location, ++count;
+  return count == 1 ? where : std::to_string(count) + " observations";
+}
+
+TEST_F(Hazards, CapturedLocalWriteNamesTheWritingStatement) {
+  if (kSanitized) GTEST_SKIP() << "write-protection is off under sanitizers (they handle faults themselves)";
+  int calls = 0;
+  const int line = __LINE__ + 2;
+  auto f = tl::function([&](const tl::tensor& x) {
+    ++calls;
+    return x;
+  }, {.name = "frame_write"});
+  f(one());
+  EXPECT_NE(frame_write_location("frame_write").find("hazards_test.cpp:" + std::to_string(line)), std::string::npos)
+      << frame_write_location("frame_write");
+  EXPECT_EQ(calls, 1);
+}
+
+TEST_F(Hazards, CapturedLocalWrittenByAHelperNamesTheHelpersStatement) {
+  if (kSanitized) GTEST_SKIP() << "write-protection is off under sanitizers (they handle faults themselves)";
+  int bumped = 0;
+  auto f = tl::function([&](const tl::tensor& x) {
+    bump_through_reference(bumped);
+    return x;
+  }, {.name = "helper_write"});
+  f(one());
+  EXPECT_NE(frame_write_location("helper_write").find("hazards_test.cpp:" + std::to_string(g_bump_line)), std::string::npos)
+      << frame_write_location("helper_write");
+  EXPECT_EQ(bumped, 3);
+}
+
+TEST_F(Hazards, AnExceptionFromATraceOnItsOwnStackReachesTheCaller) {
+  int frame_value = 1;
+  auto f = tl::function([&](const tl::tensor& x) -> tl::tensor {
+    frame_value = 2;
+    throw std::runtime_error("from the traced body");
+  }, {.name = "throws"});
+  EXPECT_THROW(
+      {
+        try {
+          f(one());
+        } catch (const std::runtime_error& e) {
+          EXPECT_STREQ(e.what(), "from the traced body");
+          throw;
+        }
+      },
+      std::runtime_error);
+  // The caller's frames are writable again after the trace ended by an exception.
+  frame_value = 3;
+  EXPECT_EQ(frame_value, 3);
+  auto g = tl::function([&](const tl::tensor& x) { return x * 2.0; }, {.name = "after_throw"});
+  EXPECT_EQ(g(one()).item<float>(), 2.0f);
+}
+
 TEST_F(Hazards, NoMutationForLocalsVariablesAndHeapOwnedByTheTrace) {
   tl::variable v(tl::zeros({1}));
   tl::metrics::mean m;

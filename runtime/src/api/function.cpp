@@ -16,6 +16,7 @@
 #include "hazards/baked_values.h"
 #include "hazards/observations.h"
 #include "hazards/static_snapshot.h"
+#include "hazards/trace_stack.h"
 #include "hazards/trace_verify.h"
 #include "tl/error.h"
 #include "tl/function.h"
@@ -384,7 +385,9 @@ std::vector<tensor> function_core::call(call_key key, const std::vector<tensor>&
       }
       auto fresh = std::make_unique<concrete_function>();
       fresh->key = key;
-      trace_state ts;
+      // On the heap: the trace writes it while the caller's frames may be write-protected.
+      auto trace_owner = std::make_unique<trace_state>();
+      trace_state& ts = *trace_owner;
       ts.serial = next_trace_serial();
       ts.function_name = display_name();
       ts.function_created_at = impl_->created_at;
@@ -393,7 +396,23 @@ std::vector<tensor> function_core::call(call_key key, const std::vector<tensor>&
       ts.baked->set_entry_frame(__builtin_frame_address(0));
       std::optional<static_snapshot> snapshot;
       if (checking) snapshot.emplace(__builtin_frame_address(0));
-      record_trace(ts, key, body);
+      if (snapshot) {
+        run_on_trace_stack([&] {
+          struct frames_guard {
+            static_snapshot& s;
+            bool on = on_trace_stack();
+            explicit frames_guard(static_snapshot& snap) : s(snap) {
+              if (on) s.protect_caller_frames();
+            }
+            ~frames_guard() {
+              if (on) s.unprotect_caller_frames();
+            }
+          } guard(*snapshot);
+          record_trace(ts, key, body);
+        });
+      } else {
+        record_trace(ts, key, body);
+      }
       if (checking) {
         for (auto& o : leaked_tensors(ts)) {
           observe(o, false);

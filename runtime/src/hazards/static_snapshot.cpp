@@ -273,10 +273,6 @@ static_snapshot::static_snapshot(const void* entry_frame) : impl_(new impl) {
       impl_->copies.emplace_back(r.size, '\0');
       raw_copy(impl_->copies.back().data(), reinterpret_cast<const char*>(r.begin), r.size);
     }
-  std::vector<std::pair<std::uintptr_t, std::size_t>> watched;
-  for (const auto& m : impl_->modules)
-    for (const auto& r : m.ranges) watched.emplace_back(r.begin, r.size);
-  impl_->locator.start(watched);
   auto lo = reinterpret_cast<std::uintptr_t>(entry_frame);
   auto hi = entry_frame ? frames_top(lo, thread_stack_top()) : 0;
   if (entry_frame && hi > lo) {
@@ -285,7 +281,14 @@ static_snapshot::static_snapshot(const void* entry_frame) : impl_(new impl) {
     impl_->stack_copy.resize(impl_->stack_hi - lo);
     raw_copy(impl_->stack_copy.data(), reinterpret_cast<const char*>(lo), impl_->stack_copy.size());
   }
+  std::vector<write_locator::range> watched;
+  for (const auto& m : impl_->modules)
+    for (const auto& r : m.ranges) watched.emplace_back(r.begin, r.size);
+  impl_->locator.start(watched, {impl_->stack_lo, impl_->stack_hi - impl_->stack_lo});
 }
+
+void static_snapshot::protect_caller_frames() { impl_->locator.protect_frames(); }
+void static_snapshot::unprotect_caller_frames() { impl_->locator.unprotect_frames(); }
 
 static_snapshot::~static_snapshot() { delete impl_; }
 
@@ -451,6 +454,8 @@ std::vector<static_write> static_snapshot::changes(const std::vector<const void*
     w.vaddr = impl_->stack_lo + r.start;
     w.bytes_changed = r.last - r.start + 1;
     w.caller_frame = true;
+    // A store that changed only some bytes of a word began at the word's start.
+    w.writer = impl_->locator.writer_of((w.vaddr) & ~std::uintptr_t{7}, impl_->stack_lo + r.last + 1);
     out.push_back(w);
   }
   return out;

@@ -19,7 +19,7 @@ struct static_write {
   std::size_t bytes_changed = 0;
   bool first_initialization = false;  // a function-local static whose guard also changed
   bool caller_frame = false;          // a variable of a caller's frame, not static storage
-  std::vector<const void*> writer;    // the first write's instruction and callers (static storage), if located
+  std::vector<const void*> writer;    // the first write's instruction and its callers, if located
 };
 
 // Highest address of the calling thread's stack mapping, looked up once per thread
@@ -35,6 +35,11 @@ class static_snapshot {
   ~static_snapshot();
   static_snapshot(const static_snapshot&) = delete;
   static_snapshot& operator=(const static_snapshot&) = delete;
+  // While the trace runs on its own stack (hazards/trace_stack.h), the caller's frames are
+  // write-protected so that a write to them is named by its statement, as for static storage.
+  // Call both from the trace stack.
+  void protect_caller_frames();
+  void unprotect_caller_frames();
   // Returns the writes since construction; modules loaded during the trace are reported as such.
   // A write that stores a pointer to one of `created` (objects the trace created, such as variable
   // states) is the create-once pattern taking effect, not a hazard, and is left out.

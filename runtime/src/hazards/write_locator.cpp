@@ -36,8 +36,9 @@ fault_record g_writes[kMaxWrites];
 std::atomic<std::size_t> g_write_count{0};
 std::atomic<bool> g_armed{false};
 std::atomic<bool> g_busy{false};
-const std::uintptr_t* g_pages = nullptr;  // sorted page addresses
+const std::uintptr_t* g_pages = nullptr;  // sorted page addresses, static storage and frames
 std::size_t g_page_count = 0;
+std::uintptr_t g_frames_begin = 0, g_frames_end = 0;  // the frame pages, protected on request
 std::uintptr_t g_page_size = 0;
 struct sigaction g_previous_segv, g_previous_trap;
 // The page a thread made writable for its current instruction; re-protected at the trap after it.
@@ -99,7 +100,21 @@ void on_trap(int sig, siginfo_t* info, void* context) {
   forward(sig, info, context, g_previous_trap);
 }
 
-bool enabled() {
+std::vector<std::uintptr_t>& page_list() {
+  static auto* pages = new std::vector<std::uintptr_t>;
+  return *pages;
+}
+
+bool is_frame_page(std::uintptr_t page) { return page >= g_frames_begin && page < g_frames_end; }
+
+void set_static_protection(int prot) {
+  for (std::size_t i = 0; i < g_page_count; ++i)
+    if (!is_frame_page(g_pages[i])) mprotect(reinterpret_cast<void*>(g_pages[i]), g_page_size, prot);
+}
+
+}  // namespace
+
+bool write_locator::enabled() {
   if (!kSupported) return false;
   static const bool on = [] {
     const char* v = std::getenv("TL_LOCATE_WRITES");
@@ -107,17 +122,6 @@ bool enabled() {
   }();
   return on;
 }
-
-std::vector<std::uintptr_t>& page_list() {
-  static auto* pages = new std::vector<std::uintptr_t>;
-  return *pages;
-}
-
-void set_protection(int prot) {
-  for (std::size_t i = 0; i < g_page_count; ++i) mprotect(reinterpret_cast<void*>(g_pages[i]), g_page_size, prot);
-}
-
-}  // namespace
 
 void write_locator::prepare() {
   if (!enabled()) return;
@@ -128,8 +132,8 @@ void write_locator::prepare() {
   (void)unwinder_loaded;
 }
 
-void write_locator::start(const std::vector<std::pair<std::uintptr_t, std::size_t>>& ranges) {
-  if (!enabled() || ranges.empty()) return;
+void write_locator::start(const std::vector<range>& ranges, range frames) {
+  if (!enabled() || (ranges.empty() && frames.second == 0)) return;
   bool expected = false;
   if (!g_busy.compare_exchange_strong(expected, true)) return;  // one locator at a time
   g_page_size = static_cast<std::uintptr_t>(sysconf(_SC_PAGESIZE));
@@ -140,6 +144,12 @@ void write_locator::start(const std::vector<std::pair<std::uintptr_t, std::size_
     // Every page holding a byte of these sections is writable: ld.so leaves the page where RELRO
     // ends writable, so rounding outward never touches a read-only page.
     for (std::uintptr_t p = begin & ~(g_page_size - 1); p < begin + size; p += g_page_size) pages.push_back(p);
+  }
+  g_frames_begin = g_frames_end = 0;
+  if (frames.second != 0) {
+    g_frames_begin = frames.first & ~(g_page_size - 1);
+    g_frames_end = (frames.first + frames.second + g_page_size - 1) & ~(g_page_size - 1);
+    for (std::uintptr_t p = g_frames_begin; p < g_frames_end; p += g_page_size) pages.push_back(p);
   }
   std::sort(pages.begin(), pages.end());
   pages.erase(std::unique(pages.begin(), pages.end()), pages.end());
@@ -154,15 +164,27 @@ void write_locator::start(const std::vector<std::pair<std::uintptr_t, std::size_
   sa.sa_sigaction = on_trap;
   sigaction(SIGTRAP, &sa, &g_previous_trap);
   g_armed.store(true, std::memory_order_release);
-  set_protection(PROT_READ);
+  set_static_protection(PROT_READ);
   started_ = true;
+}
+
+void write_locator::protect_frames() {
+  if (!started_ || g_frames_end == g_frames_begin) return;
+  frames_protected_ = mprotect(reinterpret_cast<void*>(g_frames_begin), g_frames_end - g_frames_begin, PROT_READ) == 0;
+}
+
+void write_locator::unprotect_frames() {
+  if (!frames_protected_) return;
+  frames_protected_ = false;
+  mprotect(reinterpret_cast<void*>(g_frames_begin), g_frames_end - g_frames_begin, PROT_READ | PROT_WRITE);
 }
 
 void write_locator::stop() {
   if (!started_) return;
   started_ = false;
+  unprotect_frames();
   g_armed.store(false, std::memory_order_release);
-  set_protection(PROT_READ | PROT_WRITE);
+  set_static_protection(PROT_READ | PROT_WRITE);
   sigaction(SIGSEGV, &g_previous_segv, nullptr);
   sigaction(SIGTRAP, &g_previous_trap, nullptr);
   std::size_t n = std::min(g_write_count.load(std::memory_order_relaxed), kMaxWrites);
@@ -171,6 +193,7 @@ void write_locator::stop() {
     writes_.push_back({g_writes[i].address, std::vector<const void*>(g_writes[i].stack, g_writes[i].stack + g_writes[i].depth)});
   g_pages = nullptr;
   g_page_count = 0;
+  g_frames_begin = g_frames_end = 0;
   g_busy.store(false, std::memory_order_release);
 }
 

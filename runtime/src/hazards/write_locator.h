@@ -22,9 +22,16 @@ class write_locator {
 
   // Loads what the fault handler needs (the unwinder), so that nothing is loaded while tracing.
   static void prepare();
-  // Protects the pages of `ranges` (absolute begin, size) until stop(). Does nothing when another
-  // locator is active on any thread, or when locating is off.
-  void start(const std::vector<std::pair<std::uintptr_t, std::size_t>>& ranges);
+  using range = std::pair<std::uintptr_t, std::size_t>;  // absolute begin, size
+  // Whether writes are located at all (platform, sanitizers, TL_LOCATE_WRITES).
+  static bool enabled();
+  // Protects the pages of `ranges` until stop(). The pages of `frames`, the caller's live frames,
+  // are watched too but protected only between protect_frames() and unprotect_frames(), which must
+  // run on another stack (hazards/trace_stack.h): the fault handler needs a writable stack. Does
+  // nothing when another locator is active on any thread, or when locating is off.
+  void start(const std::vector<range>& ranges, range frames = {0, 0});
+  void protect_frames();
+  void unprotect_frames();
   void stop();
   // The first recorded write into [begin, end): the writing instruction, then the return addresses
   // of its callers (innermost first); empty when none was recorded.
@@ -36,6 +43,7 @@ class write_locator {
     std::vector<const void*> stack;
   };
   bool started_ = false;
+  bool frames_protected_ = false;
   std::vector<write> writes_;  // in order
 };
 

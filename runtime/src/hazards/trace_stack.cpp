@@ -1,0 +1,109 @@
+#include "hazards/trace_stack.h"
+
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <exception>
+#include <utility>
+
+#include "core/sanitizers.h"
+
+namespace tl::detail {
+
+namespace {
+
+#if defined(__linux__) && (defined(__x86_64__) || defined(__aarch64__))
+// Sanitizers track each stack's bounds; an unannounced switch confuses their reports.
+constexpr bool kSupported = !kAddressSanitizer && !kThreadSanitizer;
+#else
+constexpr bool kSupported = false;
+#endif
+
+constexpr std::size_t kDefaultSize = std::size_t{8} << 20;
+
+std::size_t stack_size() {
+  rlimit limit{};
+  std::size_t size = kDefaultSize;
+  if (getrlimit(RLIMIT_STACK, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY)
+    size = std::max<std::size_t>(limit.rlim_cur, std::size_t{1} << 20);
+  auto page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
+  return (size + page - 1) / page * page;
+}
+
+struct trace_stack {
+  char* mapping = nullptr;  // a guard page, then the stack
+  std::size_t mapped = 0;
+  ucontext_t caller{}, callee{};
+  const std::function<void()>* body = nullptr;
+  std::exception_ptr error;
+  bool running = false;
+
+  bool allocate() {
+    if (mapping) return true;
+    auto page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
+    std::size_t size = stack_size();
+    void* m = mmap(nullptr, size + page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK,
+                   -1, 0);
+    if (m == MAP_FAILED) return false;
+    mapping = static_cast<char*>(m);
+    mapped = size + page;
+    // An overflow hits the guard page, as on any thread's stack, instead of the heap below.
+    mprotect(mapping, page, PROT_NONE);
+    return true;
+  }
+  ~trace_stack() {
+    if (mapping) munmap(mapping, mapped);
+  }
+};
+
+thread_local trace_stack t_stack;
+
+void trampoline() {
+  trace_stack& s = t_stack;
+  try {
+    (*s.body)();
+  } catch (...) {
+    // Unwinding cannot cross back to the caller's stack: carry the exception over.
+    s.error = std::current_exception();
+  }
+  // Returning resumes uc_link, the caller's context.
+}
+
+}  // namespace
+
+bool on_trace_stack() { return t_stack.running; }
+
+bool run_on_trace_stack(const std::function<void()>& body) {
+  trace_stack& s = t_stack;
+  if (!kSupported || s.running || !s.allocate()) {
+    body();
+    return false;
+  }
+  auto page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
+  if (getcontext(&s.callee) != 0) {
+    body();
+    return false;
+  }
+  s.callee.uc_stack.ss_sp = s.mapping + page;
+  s.callee.uc_stack.ss_size = s.mapped - page;
+  s.callee.uc_link = &s.caller;
+  makecontext(&s.callee, trampoline, 0);
+  s.body = &body;
+  s.error = nullptr;
+  s.running = true;
+  int switched = swapcontext(&s.caller, &s.callee);
+  s.running = false;
+  s.body = nullptr;
+  if (switched != 0) {
+    body();
+    return false;
+  }
+  if (s.error) std::rethrow_exception(std::exchange(s.error, nullptr));
+  return true;
+}
+
+}  // namespace tl::detail
