@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <iostream>
+#include <set>
 #include <thread>
 
 namespace {
@@ -242,6 +243,39 @@ TEST(TraceSemantics, TensorStoredOutsideTheTraceIsALeakWhenTheTraceEnds) {
       EXPECT_NE(o.location.find("function_test.cpp:" + std::to_string(line)), std::string::npos) << o.location;
     }
   EXPECT_TRUE(seen);
+}
+
+std::vector<tl::tensor> g_kept_tensors;
+struct holder {
+  tl::tensor field;
+};
+holder g_holder;
+
+// Each place that keeps the tensor is a leak at the statement that stored it: the located write
+// whose object holds the handle, directly (a member) or through a container's elements.
+TEST(TraceSemantics, LeakIsPlacedWhereTheTensorWasStoredNotWhereItWasMade) {
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+  GTEST_SKIP() << "statements of writes are located by write-protection, off under sanitizers";
+#endif
+  tl::scoped_check_mode warn(tl::check_mode::warn);
+  tl::clear_observations();
+  const int made = __LINE__ + 2;
+  auto f = tl::function([&](const tl::tensor& x) {
+    auto t = x * 3.0;
+    g_kept_tensors.push_back(t);
+    g_holder.field = t;
+    return x;
+  }, {.name = "stores_twice"});
+  f(vec({1}, {1}));
+  std::set<std::string> places;
+  for (const auto& o : tl::observations())
+    if (o.rule == "trace-tensor-leak" && o.function == "stores_twice") {
+      places.insert(o.location.substr(o.location.rfind(':') + 1));
+      EXPECT_NE(o.details.at("created_at").find(":" + std::to_string(made)), std::string::npos) << o.details.at("created_at");
+    }
+  EXPECT_EQ(places, (std::set<std::string>{std::to_string(made + 1), std::to_string(made + 2)}));
+  g_kept_tensors.clear();
+  g_holder.field = tl::tensor();
 }
 
 TEST(Variables, ReadsAndAssignmentsRunOnEveryCall) {

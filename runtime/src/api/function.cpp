@@ -196,24 +196,39 @@ void record_trace(trace_state& ts, const call_key& key, const function_core::tra
 }
 
 // Symbolic tensors of a finished trace that something still holds: stored into a global, a captured
-// variable or a container while tracing. They never get a value; any later use is an error.
-std::vector<observation> leaked_tensors(const trace_state& ts) {
+// variable or a container while tracing. They never get a value; any later use is an error. The
+// statement that stored one is the located write (`writes`) whose object holds its handle, directly
+// or in the container or object a word of it points to; else the tensor is placed where it was made.
+std::vector<observation> leaked_tensors(const trace_state& ts, const std::vector<static_write>& writes) {
   std::vector<observation> out;
   for (const auto& weak : ts.symbolic_made) {
     auto t = weak.lock();
     if (!t) continue;
-    observation o;
-    o.rule = "trace-tensor-leak";
-    o.function = ts.function_name;
-    o.function_location = format_location(ts.function_created_at);
-    o.location = node_location(ts, t->node);
-    o.entity = "tensor created at " + (o.location.empty() ? format_location(t->loc) : o.location);
-    o.message = "a symbolic tensor created at " + (o.location.empty() ? format_location(t->loc) : o.location) +
-                " while tracing '" + ts.function_name +
-                "' outlives the trace: it was stored in state that outlives the call (a global, a captured "
-                "variable, a container); it never holds a value, and any use after the trace is an error. Return "
-                "it from the function, or keep the value in a tl::variable";
-    out.push_back(std::move(o));
+    std::string created = node_location(ts, t->node);
+    if (created.empty()) created = format_location(t->loc);
+    // The entity is the holder when it has a name, so that each place holding the tensor is its own hazard.
+    auto leak = [&](const std::string& at, const std::string& into, const std::string& holder) {
+      observation o;
+      o.rule = "trace-tensor-leak";
+      o.function = ts.function_name;
+      o.function_location = format_location(ts.function_created_at);
+      o.location = at;
+      o.entity = !holder.empty() ? holder : "tensor created at " + created + (at != created ? ", stored at " + at : "");
+      o.details["created_at"] = created;
+      o.message = "a symbolic tensor created at " + created + " while tracing '" + ts.function_name +
+                  "' was stored into " + into +
+                  ", which outlives the trace; it never holds a value, and any use after the trace is an error. "
+                  "Return it from the function, or keep the value in a tl::variable";
+      out.push_back(std::move(o));
+    };
+    bool placed = false;
+    for (const auto& w : writes) {  // one handle may be stored in several places: each is a leak
+      if (w.writer.empty() || w.size == 0 || !holds_pointer(w.address, w.address + w.size, t.get())) continue;
+      leak(code_location_of_stack(w.writer.data(), static_cast<int>(w.writer.size())),
+           w.caller_frame ? "a variable of a caller's frame" : "'" + w.symbol + "'", w.caller_frame ? "" : w.symbol);
+      placed = true;
+    }
+    if (!placed) leak(created, "state that outlives the call (a global, a captured variable, a container)", "");
   }
   return out;
 }
@@ -413,16 +428,20 @@ std::vector<tensor> function_core::call(call_key key, const std::vector<tensor>&
       } else {
         record_trace(ts, key, body);
       }
+      std::vector<static_write> writes;
+      if (snapshot) {
+        std::vector<const void*> created;
+        for (const auto& v : ts.created_variables) created.push_back(v.get());
+        writes = snapshot->changes(created);
+      }
       if (checking) {
-        for (auto& o : leaked_tensors(ts)) {
+        for (auto& o : leaked_tensors(ts, writes)) {
           observe(o, false);
           raised.push_back(std::move(o));
         }
       }
-      if (snapshot) {
-        std::vector<const void*> created;
-        for (const auto& v : ts.created_variables) created.push_back(v.get());
-        for (const auto& w : snapshot->changes(created)) {
+      {
+        for (const auto& w : writes) {
           auto o = base_observation("trace-host-mutation", display_name(), impl_->created_at);
           o.entity = w.symbol;
           o.details["module"] = w.module;

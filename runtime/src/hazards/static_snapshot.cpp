@@ -329,6 +329,13 @@ bool holds_pointer_to(std::uintptr_t begin, std::uintptr_t end, const std::vecto
   return false;
 }
 
+}  // namespace
+
+bool holds_pointer(std::uintptr_t begin, std::uintptr_t end, const void* target) {
+  return holds_pointer_to(begin, end, {target});
+}
+
+namespace {
 // Does the aligned word at `addr` point into a loaded module (a vtable, as an object's first word)?
 bool starts_with_module_pointer(std::uintptr_t addr) {
   if (addr % 8 != 0) return false;
@@ -398,8 +405,12 @@ std::vector<static_write> static_snapshot::changes(const std::vector<const void*
       auto it = std::upper_bound(m.symbols.begin(), m.symbols.end(), w.vaddr,
                                  [](std::uint64_t v, const symbol& s) { return v < s.value; });
       w.writer = impl_->locator.writer_of(m.bias + w.vaddr, m.bias + w.vaddr + 1);
+      w.address = m.bias + w.vaddr;
+      w.size = 1;
       if (it != m.symbols.begin()) {
         const auto& sym = *std::prev(it);
+        w.address = m.bias + sym.value;
+        w.size = sym.size;
         // The first write anywhere in the symbol: an 8-byte store may change only its later bytes.
         if (auto first = impl_->locator.writer_of(m.bias + sym.value, m.bias + sym.value + sym.size); !first.empty())
           w.writer = std::move(first);
@@ -455,7 +466,9 @@ std::vector<static_write> static_snapshot::changes(const std::vector<const void*
     w.bytes_changed = r.last - r.start + 1;
     w.caller_frame = true;
     // A store that changed only some bytes of a word began at the word's start.
-    w.writer = impl_->locator.writer_of((w.vaddr) & ~std::uintptr_t{7}, impl_->stack_lo + r.last + 1);
+    w.address = w.vaddr & ~std::uintptr_t{7};
+    w.size = impl_->stack_lo + r.last + 1 - w.address;
+    w.writer = impl_->locator.writer_of(w.address, w.address + w.size);
     out.push_back(w);
   }
   return out;

@@ -20,7 +20,13 @@ struct static_write {
   bool first_initialization = false;  // a function-local static whose guard also changed
   bool caller_frame = false;          // a variable of a caller's frame, not static storage
   std::vector<const void*> writer;    // the first write's instruction and its callers, if located
+  std::uintptr_t address = 0;         // the written object (the symbol, or the run of changed frame words)
+  std::size_t size = 0;
 };
+
+// Does [begin, end) hold `target` in an aligned word, or in the first bytes of the object a word
+// there points to (a std::vector's elements, a std::unique_ptr's object)? Reads without faulting.
+bool holds_pointer(std::uintptr_t begin, std::uintptr_t end, const void* target);
 
 // Highest address of the calling thread's stack mapping, looked up once per thread
 // (pthread_getattr_np parses /proc/self/maps for the main thread: ~20 us).
