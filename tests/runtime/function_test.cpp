@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <iostream>
+#include <optional>
 #include <set>
 #include <thread>
 
@@ -322,6 +323,64 @@ TEST(Variables, CreateOnceAllowedOnFirstTraceOnly) {
   } catch (const tl::error& e) {
     EXPECT_NE(std::string(e.what()).find("trace-variable-creation"), std::string::npos) << e.what();
   }
+}
+
+// TF runs an initializer that depends on the function's inputs inside the graph, on its first run.
+TEST(Variables, InitializedFromATracedValueOnTheGraphsFirstRun) {
+  std::optional<tl::variable> v;
+  auto f = tl::function([&](const tl::tensor& x) {
+    if (!v) v.emplace(x * 2.0);
+    v->assign_add(x);
+    return v->value();
+  });
+  EXPECT_EQ(f(vec({1, 2}, {2})).to_vector<float>(), (std::vector<float>{3, 6}));
+  EXPECT_EQ(f(vec({1, 1}, {2})).to_vector<float>(), (std::vector<float>{4, 7}));  // not initialized again
+  EXPECT_EQ(v->value().to_vector<float>(), (std::vector<float>{4, 7}));
+  EXPECT_EQ(f.tracing_count(), 1);
+}
+
+TEST(Variables, ReadEagerlyBeforeItsGraphRanIsAnError) {
+  std::optional<tl::variable> v;
+  auto f = tl::function([&](const tl::tensor& x) -> tl::tensor {
+    if (!v) v.emplace(x + 1.0);
+    throw std::runtime_error("the trace stops before its graph exists");
+  });
+  EXPECT_THROW(f(vec({1}, {1})), std::runtime_error);
+  try {
+    (void)v->value();
+    FAIL();
+  } catch (const tl::error& e) {
+    EXPECT_NE(std::string(e.what()).find("has not happened yet"), std::string::npos) << e.what();
+  }
+}
+
+// A variable that only the graph holds when the trace ends is made again by every trace of a new
+// signature: observed on the first trace (TF refuses it on the first call), placed at its statement.
+TEST(Variables, CreatedAndHeldOnlyByTheGraphIsObservedOnTheFirstTrace) {
+  tl::scoped_check_mode warn(tl::check_mode::warn);
+  tl::clear_observations();
+  const int line = __LINE__ + 2;
+  auto f = tl::function([](const tl::tensor& x) {
+    tl::variable fresh(tl::ones({1}));
+    return x + fresh.value();
+  }, {.name = "graph_only"});
+  std::unique_ptr<tl::variable> kept;
+  auto g = tl::function([&](const tl::tensor& x) {
+    if (!kept) kept = std::make_unique<tl::variable>(tl::ones({1}));
+    return x + kept->value();
+  }, {.name = "host_held"});
+  f(vec({1}, {1}));
+  g(vec({1}, {1}));
+  int graph_only = 0, host_held = 0;
+  for (const auto& o : tl::observations()) {
+    if (o.rule != "trace-variable-creation") continue;
+    graph_only += o.function == "graph_only";
+    host_held += o.function == "host_held";
+    if (o.function == "graph_only")
+      EXPECT_NE(o.location.find("function_test.cpp:" + std::to_string(line)), std::string::npos) << o.location;
+  }
+  EXPECT_EQ(graph_only, 1);
+  EXPECT_EQ(host_held, 0);
 }
 
 TEST(Optimizers, SgdMomentumAndAdamMatchEagerAndTraced) {

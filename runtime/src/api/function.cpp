@@ -233,6 +233,33 @@ std::vector<observation> leaked_tensors(const trace_state& ts, const std::vector
   return out;
 }
 
+// Variables this trace made that no host object holds when it ends: only the graph keeps them, so
+// the trace of another signature makes new ones with fresh state, and nothing on the host can read
+// or reset them. TF refuses such a function on its first call (it traces twice to find out); a
+// variable kept by a host object (a layer built behind a create-once guard) is made once.
+std::vector<observation> graph_only_variables(const trace_state& ts) {
+  std::vector<observation> out;
+  for (const auto& v : ts.created_variables) {
+    long graph_refs = 0;
+    for (const auto& n : ts.g.nodes) graph_refs += n.attrs.var == v;
+    if (v.use_count() > 1 + graph_refs) continue;
+    observation o;
+    o.rule = "trace-variable-creation";
+    o.function = ts.function_name;
+    o.function_location = format_location(ts.function_created_at);
+    o.location = v->created_stack.empty()
+                     ? format_location(v->created_at)
+                     : code_location_of_stack(v->created_stack.data(), static_cast<int>(v->created_stack.size()));
+    o.entity = o.location;  // where it is created: what the analyzer reports too
+    o.message = "variable '" + v->name + "' created at " + o.location + " while tracing '" + ts.function_name +
+                "' is held only by the graph when the trace ends: a trace of another signature creates a new one "
+                "with fresh state (TF refuses this on the first call). Create it once outside the function, or keep "
+                "it in an object behind a create-once check";
+    out.push_back(std::move(o));
+  }
+  return out;
+}
+
 observation base_observation(const std::string& rule, const std::string& name, const std::source_location& created) {
   observation o;
   o.rule = rule;
@@ -435,7 +462,9 @@ std::vector<tensor> function_core::call(call_key key, const std::vector<tensor>&
         writes = snapshot->changes(created);
       }
       if (checking) {
-        for (auto& o : leaked_tensors(ts, writes)) {
+        auto found = leaked_tensors(ts, writes);
+        for (auto& o : graph_only_variables(ts)) found.push_back(std::move(o));
+        for (auto& o : found) {
           observe(o, false);
           raised.push_back(std::move(o));
         }

@@ -1,5 +1,8 @@
 #include "tl/variable.h"
 
+#include <execinfo.h>
+
+#include <algorithm>
 #include <atomic>
 #include <cstring>
 
@@ -22,8 +25,9 @@ detail::variable_state& need(const std::shared_ptr<detail::variable_state>& s, c
 }
 
 // A symbolic initial value is computed now when it depends on no traced input (TF lifts such
-// initializers out of the function); anything else cannot initialize a variable.
-std::shared_ptr<detail::storage> initial_storage(const tensor& init, const std::source_location& loc) {
+// initializers out of the function). One that depends on an input or a variable read returns null:
+// the graph initializes the variable when it first runs.
+std::shared_ptr<detail::storage> initial_storage(const tensor& init) {
   if (!init.is_symbolic()) {
     auto bytes = detail::byte_size(init.impl()->type);
     auto st = detail::allocate_storage(bytes);
@@ -40,11 +44,7 @@ std::shared_ptr<detail::storage> initial_storage(const tensor& init, const std::
     if (!needed[static_cast<std::size_t>(i)]) continue;
     const auto& n = nodes[static_cast<std::size_t>(i)];
     // A stateful random op is computed once here, as TF runs a lifted initializer once.
-    if (!detail::is_pure(n.kind) && !detail::is_stateful(n.kind)) {
-      throw tl::error("tl::variable: the initial value depends on a traced input or a variable read (" +
-                      std::string(detail::op_name(n.kind)) + " at " + format_location(n.loc) +
-                      "); initialize variables from values known before the call (called at " + format_location(loc) + ")");
-    }
+    if (!detail::is_pure(n.kind) && !detail::is_stateful(n.kind)) return nullptr;
     for (int in : n.inputs) needed[static_cast<std::size_t>(in)] = true;
   }
   for (std::size_t i = 0; i < values.size(); ++i) {
@@ -90,9 +90,27 @@ variable::variable(const tensor& initial_value, std::string name, bool trainable
       throw hazard_error(std::move(o));
     }
   }
-  state->data = initial_storage(initial_value, loc);
-  if (auto* tr = detail::current_trace()) tr->created_variables.push_back(state);
+  state->data = initial_storage(initial_value);
+  bool in_graph_initializer = state->data == nullptr;
+  if (in_graph_initializer) {
+    // Zeros until the graph's first run assigns the value; reading it eagerly before then is an error.
+    state->data = detail::allocate_storage(detail::byte_size(state->type));
+    std::memset(state->data->data, 0, detail::byte_size(state->type));
+    state->initialized.store(false);
+  }
+  if (auto* tr = detail::current_trace()) {
+    void* frames[12];
+    int depth = backtrace(frames, 12);
+    state->created_stack.assign(frames, frames + std::max(depth, 0));
+    tr->created_variables.push_back(state);
+  }
   state_ = std::move(state);
+  if (in_graph_initializer) {
+    detail::op_attrs a;
+    a.var = state_;
+    a.mode = detail::assign_mode::initialize;
+    detail::make_op(detail::op_kind::assign_variable, std::move(a), {initial_value}, loc);
+  }
 }
 
 tensor variable::value(std::source_location loc) const {
@@ -114,6 +132,10 @@ tensor variable::value(std::source_location loc) const {
     tr->symbolic_made.push_back(impl);
     out = tensor(std::move(impl));
   } else {
+    if (!s.initialized.load()) {
+      throw tl::error("tl::variable::value: variable '" + s.name + "' is initialized from a traced value when the graph that created it first runs, which has not happened yet (called at " +
+                      format_location(loc) + ")");
+    }
     std::lock_guard<std::mutex> lock(s.mu);
     auto impl = detail::make_concrete(s.type, s.data);
     impl->loc = loc;

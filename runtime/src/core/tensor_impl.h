@@ -5,6 +5,7 @@
 #include <mutex>
 #include <source_location>
 #include <string>
+#include <vector>
 
 #include "core/storage.h"
 #include "graph/graph.h"
@@ -32,6 +33,11 @@ struct variable_state {
   bool trainable = true;
   std::uint64_t id = 0;
   std::source_location created_at;
+  // Made while tracing: the creating call's return addresses (innermost first), so that a variable
+  // made by a member initializer or a library's constructor is placed at the user's statement.
+  std::vector<const void*> created_stack;
+  // False until the graph that created it first runs, for a variable initialized from a traced value.
+  std::atomic<bool> initialized{true};
   std::mutex mu;  // guards `data` swaps (copy on write) against concurrent replays
   // trace-update-outside bookkeeping: read by a cached graph; eager updates since that graph ran.
   std::atomic<bool> read_by_graph{false};

@@ -45,7 +45,9 @@ enum class op_kind : std::uint8_t {
 
 const char* op_name(op_kind k);
 
-enum class assign_mode : std::uint8_t { set, add, sub };
+// `initialize`: set on the graph's first run only, for a variable a trace created from a traced
+// value (TF runs such an initializer inside the function, under an "is initialized" condition).
+enum class assign_mode : std::uint8_t { set, add, sub, initialize };
 
 struct op_attrs {
   std::vector<std::int64_t> ints;   // axes, permutation, slice begin, target shape

@@ -43,6 +43,15 @@ void k_assign(const node& n, const buffer* in, const buffer& out) {
   auto& var = *n.attrs.var;
   auto bytes = static_cast<std::size_t>(in[0].size) * dtype_size(in[0].type);
   std::shared_ptr<storage> target;
+  if (n.attrs.mode == assign_mode::initialize) {
+    std::lock_guard<std::mutex> lock(var.mu);
+    if (!var.initialized.load()) {
+      std::memcpy(var.data->data, in[0].data, bytes);
+      var.initialized.store(true);
+    }
+    k_identity(n, in, out);
+    return;
+  }
   {
     std::lock_guard<std::mutex> lock(var.mu);
     // Copy on write: an eager read handed out this storage as an immutable tensor.
