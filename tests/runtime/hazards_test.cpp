@@ -322,6 +322,19 @@ TEST_F(Hazards, FunctionCreatedInLoop) {
     auto f = tl::function([](const tl::tensor& x) { return x + 1.0; }, {.name = "in_loop"});
     f(one());
   }, "trace-function-in-loop");
+  tl::clear_observations();
+  const int created_line = __LINE__ + 2;
+  for (int i = 0; i < 4; ++i) {
+    auto f = tl::function([](const tl::tensor& x) { return x + 1.0; }, {.name = "in_loop"});
+    f(one());
+  }
+  // Placed at the creation to move out of the loop; the call that traced is evidence.
+  auto all = tl::observations();
+  auto* o = find(all, "trace-function-in-loop", "in_loop");
+  ASSERT_NE(o, nullptr);
+  EXPECT_NE(o->location.find("hazards_test.cpp:" + std::to_string(created_line)), std::string::npos) << o->location;
+  EXPECT_NE(o->details.at("call_site").find("hazards_test.cpp:" + std::to_string(created_line + 1)), std::string::npos)
+      << o->details.at("call_site");
 }
 
 TEST_F(Hazards, FunctionObjectsAFactoryMakesAndKeepsAreNotTheLoopHazard) {

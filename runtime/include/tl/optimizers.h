@@ -4,6 +4,7 @@
 // its first trace.
 #include <cstdint>
 #include <map>
+#include <source_location>
 #include <vector>
 
 #include "tl/tensor.h"
@@ -14,12 +15,15 @@ namespace tl::optimizers {
 class optimizer {
  public:
   virtual ~optimizer() = default;
-  void apply_gradients(const std::vector<tensor>& grads, const std::vector<variable>& vars);
+  // `loc`: the caller's statement, which the updates' hazard observations name.
+  void apply_gradients(const std::vector<tensor>& grads, const std::vector<variable>& vars,
+                       std::source_location loc = std::source_location::current());
 
  protected:
   virtual void apply_one(const tensor& grad, const variable& var) = 0;
   virtual void before_step() {}
   const variable& slot(const variable& var, const char* slot_name);
+  std::source_location call_site_;  // of the apply_gradients call in progress
 
  private:
   std::map<std::pair<std::uint64_t, std::string>, variable> slots_;

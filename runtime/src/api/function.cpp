@@ -534,7 +534,9 @@ std::vector<tensor> function_core::call(call_key key, const std::vector<tensor>&
           if (at_site.traced >= 3 && at_site.discarded >= 2) {
             auto o = base_observation("trace-function-in-loop", display_name(), impl_->created_at);
             o.entity = format_location(impl_->created_at);
-            o.location = call_site ? code_location(call_site) : "";
+            // The statement to change is the creation inside the loop; the call is evidence.
+            o.location = format_location(impl_->created_at);
+            if (call_site) o.details["call_site"] = code_location(call_site);
             o.details["function_objects_at_site"] = std::to_string(at_site.traced);
             o.details["discarded_after_one_trace"] = std::to_string(at_site.discarded);
             o.message = "a new function object created at " + format_location(impl_->created_at) + " was traced, " +
