@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <memory>
 #include <thread>
 #include <optional>
@@ -518,6 +519,31 @@ TEST_F(Hazards, RetraceNamesTheRetracingAndThePreviousCallSite) {
   EXPECT_TRUE(previous.find("hazards_test.cpp:" + std::to_string(loop_line)) != std::string::npos ||
               previous.find("hazards_test.cpp:" + std::to_string(first_line)) != std::string::npos)
       << previous;
+}
+
+TEST_F(Hazards, EachCallSiteThatRetracesIsItsOwnObservation) {
+  auto f = tl::function([](const tl::tensor& x) { return tl::sum(x); }, {.name = "two_sites"});
+  int first_site = __LINE__ + 1;
+  for (int n = 1; n < 3; ++n) f(tl::ones({n}));
+  int second_site = __LINE__ + 1;
+  for (int n = 3; n < 5; ++n) f(tl::ones({n, 2}));
+  std::set<std::string> sites;
+  for (const auto& o : tl::observations())
+    if (o.rule == "trace-shape-retrace" && o.function == "two_sites") sites.insert(o.location.substr(o.location.rfind(':') + 1));
+  EXPECT_EQ(sites, (std::set<std::string>{std::to_string(first_site), std::to_string(second_site)}));
+}
+
+// The guide's patterns that retrace by design: a bool flag (two signatures at most), and
+// reduce_retracing's one generalized trace.
+TEST_F(Hazards, BoolFlagsAndReduceRetracingAreNotCallSiteRetraces) {
+  auto dropout = tl::function([](const tl::tensor& x, bool training) { return training ? x * 0.5 : x; }, {.name = "flag"});
+  auto relaxed = tl::function([](const tl::tensor& x) { return tl::sum(x); }, {.name = "relaxed", .reduce_retracing = true});
+  TL_EXPECT_NO_HAZARD(for (int i = 0; i < 6; ++i) dropout(one(), i % 2 == 0));
+  TL_EXPECT_NO_HAZARD(for (int n = 1; n < 6; ++n) relaxed(tl::ones({n})));
+  EXPECT_EQ(dropout.tracing_count(), 2);
+  EXPECT_EQ(relaxed.tracing_count(), 2);
+  auto counted = tl::function([](const tl::tensor& x, int k) { return x * static_cast<double>(k); }, {.name = "int_arg"});
+  TL_EXPECT_HAZARD(for (int k = 0; k < 2; ++k) counted(one(), k), "trace-scalar-retrace");
 }
 
 TEST_F(Hazards, StaleValueThroughAnOperatorNamesTheOperatorsLine) {

@@ -7,7 +7,13 @@ An observation is placed by its `location` (file:line). For the rules the runtim
 observation of rule R on a line annotated R is a true positive; an annotation no observation placed
 is a miss; an observation nobody annotated, or without a line in the program's file, is false.
 A program whose header says `// Runtime: verify` runs in verify mode (TL_CHECK_MODE=verify).
+
+With --tracelint, a hazard is also placed by the lines its static finding names as related: the
+runtime sees a stale capture where the trace read the value or where a replay used it, the analyzer
+reports it where the value changed and names the read and the replay in its notes; an observation
+on any of these lines is about the same hazard, as `tracelint confirm` joins them.
 Usage: score_runtime_corpus.py <dir of corpus binaries> <corpus dir> [--min-overall X] [--min-rule Y] [-v]
+                               [--tracelint <tracelint> -- <compiler args>]
 """
 import argparse
 import collections
@@ -17,6 +23,7 @@ import os
 import subprocess
 import sys
 import tempfile
+from urllib.parse import unquote
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "analyzer"))
 from run_annotated import expectations  # noqa: E402
@@ -40,6 +47,22 @@ def observations(binary, verify):
             return json.load(f)["observations"]
 
 
+def related_lines(tool, source, compiler_args):
+    """(line, rule) of each static finding in `source` -> the lines of its related notes in that file."""
+    cmd = [tool, source, "--format=json", "--quiet", "--"] + compiler_args
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    if proc.returncode not in (0, 1):
+        raise RuntimeError(f"tracelint exited {proc.returncode} on {source}\n{proc.stderr}")
+    related = collections.defaultdict(set)
+    for f in json.loads(proc.stdout)["files"]:
+        for d in f["diagnostics"]:
+            key = (d["range"]["start"]["line"] + 1, d["code"])
+            for r in d.get("relatedInformation", []):
+                if unquote(r["location"]["uri"]).endswith("/" + os.path.basename(source)):
+                    related[key].add(r["location"]["range"]["start"]["line"] + 1)
+    return related
+
+
 def line_in(location, source):
     path, _, line = location.rpartition(":")
     if not path or not line.isdigit() or os.path.basename(path) != os.path.basename(source):
@@ -54,7 +77,11 @@ def main():
     parser.add_argument("--min-overall", type=float, default=0.9)
     parser.add_argument("--min-rule", type=float, default=0.0)
     parser.add_argument("-v", "--verbose", action="store_true")
-    opts = parser.parse_args()
+    parser.add_argument("--tracelint", help="place hazards by their static findings' related lines too")
+    argv = sys.argv[1:]
+    split = argv.index("--") if "--" in argv else len(argv)
+    opts = parser.parse_args(argv[:split])
+    compiler_args = argv[split + 1:]
     tp, fn, fp = collections.Counter(), collections.Counter(), collections.Counter()
     details = []
     for source in sorted(glob.glob(os.path.join(opts.corpus, "*.cpp"))):
@@ -62,14 +89,20 @@ def main():
         binary = os.path.join(opts.bindir, "corpus_" + stem)
         verify = "// Runtime: verify" in open(source, encoding="utf-8", errors="replace").read()
         expected = {(line, check) for line, kind, check, _ in expectations(source) if check in RUNTIME_RULES}
+        related = related_lines(opts.tracelint, source, compiler_args) if opts.tracelint else {}
+        # (line, rule) an observation may sit on -> the expectations it places.
+        accepts = collections.defaultdict(set)
+        for line, rule in expected:
+            for at in {line} | related.get((line, rule), set()):
+                accepts[(at, rule)].add((line, rule))
         placed = set()
         for o in observations(binary, verify):
             line = line_in(o.get("location", ""), source)
-            if line is None or (line, o["rule"]) not in expected:
+            if line is None or (line, o["rule"]) not in accepts:
                 fp[o["rule"]] += 1
                 details.append(f"{stem}: false: [{o['rule']}] at {o.get('location') or '<no line>'}: {o['message']}")
             else:
-                placed.add((line, o["rule"]))
+                placed |= accepts[(line, o["rule"])]
         for line, rule in sorted(expected):
             if (line, rule) in placed:
                 tp[rule] += 1

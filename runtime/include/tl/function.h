@@ -79,7 +79,8 @@ class function_core {
  private:
   bool verify_this_call();
   void note_call(bool retraced, const call_key& key, const std::vector<call_key>& cached,
-                 const void* call_site = nullptr, const std::vector<const void*>& cached_sites = {});
+                 const void* call_site = nullptr, const std::vector<const void*>& cached_sites = {},
+                 bool generalized = false);
   struct impl;
   std::unique_ptr<impl> impl_;
   function_options options_;

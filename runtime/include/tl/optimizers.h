@@ -20,10 +20,11 @@ class optimizer {
                        std::source_location loc = std::source_location::current());
 
  protected:
-  virtual void apply_one(const tensor& grad, const variable& var) = 0;
-  virtual void before_step() {}
+  // `loc`: the apply_gradients call, named by the updates (not kept: the optimizer is not written
+  // while tracing, so it stays free of host mutations).
+  virtual void apply_one(const tensor& grad, const variable& var, const std::source_location& loc) = 0;
+  virtual void before_step(const std::source_location&) {}
   const variable& slot(const variable& var, const char* slot_name);
-  std::source_location call_site_;  // of the apply_gradients call in progress
 
  private:
   std::map<std::pair<std::uint64_t, std::string>, variable> slots_;
@@ -38,7 +39,7 @@ class sgd : public optimizer {
   double momentum;
 
  protected:
-  void apply_one(const tensor& grad, const variable& var) override;
+  void apply_one(const tensor& grad, const variable& var, const std::source_location& loc) override;
 };
 
 class adam : public optimizer {
@@ -50,8 +51,8 @@ class adam : public optimizer {
   tensor iterations() const;
 
  protected:
-  void apply_one(const tensor& grad, const variable& var) override;
-  void before_step() override;
+  void apply_one(const tensor& grad, const variable& var, const std::source_location& loc) override;
+  void before_step(const std::source_location& loc) override;
 
  private:
   variable step_;

@@ -312,9 +312,10 @@ std::vector<std::string> function_core::cached_signatures() const {
 // Explains a retrace as the difference to the closest cached key, and reports frequent retracing
 // (TF's threshold: at least 5 of the last 10 calls) with the fix that applies.
 void function_core::note_call(bool retraced, const call_key& key, const std::vector<call_key>& cached,
-                              const void* call_site, const std::vector<const void*>& cached_sites) {
+                              const void* call_site, const std::vector<const void*>& cached_sites, bool generalized) {
   if (!checks_enabled()) return;
   std::string diff, kind = "trace-shape-retrace";
+  bool only_bools_differ = retraced && !cached.empty();
   const void* previous_site = nullptr;
   if (retraced && !cached.empty()) {
     std::size_t best = 0, best_count = ~std::size_t{0};
@@ -332,12 +333,15 @@ void function_core::note_call(bool retraced, const call_key& key, const std::vec
       if (!diff.empty()) diff += "; ";
       diff += "argument " + std::to_string(i) + ": " + part_string(cached[best][i]) + " before, " + part_string(key[i]) + " now";
       if (key[i].kind != key_kind::tensor) kind = "trace-scalar-retrace";
+      only_bools_differ &= key[i].kind == key_kind::boolean && cached[best][i].kind == key_kind::boolean;
     }
   }
   std::lock_guard<std::mutex> lock(impl_->history_mu);
   // A call site that traced one signature and now traces another: reported at that site at once
   // (TF's frequency rule below needs 5 retraces in 10 calls).
-  bool site_retraced = retraced && call_site &&
+  // Not reported: a retrace that reduce_retracing generalized (the designed second trace), and one
+  // that differs only in bool arguments (at most two signatures: the guide's `training` flag).
+  bool site_retraced = retraced && call_site && !generalized && !only_bools_differ &&
                        std::find(cached_sites.begin(), cached_sites.end(), call_site) != cached_sites.end();
   if (site_retraced && impl_->retraced_sites.insert(call_site).second) {
     auto o = base_observation(kind, display_name(), impl_->created_at);
@@ -521,7 +525,9 @@ std::vector<tensor> function_core::call(call_key key, const std::vector<tensor>&
         cf = impl_->cache.back().get();
       }
       if (checking) {
-        note_call(!first, original_key, cached, call_site, cached_sites);
+        bool generalized = false;  // reduce_retracing turned dimensions of the call into unknown ones
+        for (std::size_t i = 0; i < key.size() && i < original_key.size(); ++i) generalized |= key[i].shape != original_key[i].shape;
+        note_call(!first, original_key, cached, call_site, cached_sites, generalized);
         if (first && !impl_->counted_at_site) {
           impl_->counted_at_site = true;
           site_counts at_site;

@@ -167,7 +167,9 @@ int observe(observation o, bool throwable) {
     std::lock_guard<std::mutex> lock(r.mu);
     for (std::size_t i = 0; i < r.items.size(); ++i) {
       auto& it = r.items[i];
-      if (it.rule == o.rule && it.function == o.function && it.entity == o.entity && it.function_location == o.function_location) {
+      // One hazard per statement: the same argument retracing at two call sites is two hazards.
+      if (it.rule == o.rule && it.function == o.function && it.entity == o.entity &&
+          it.function_location == o.function_location && it.location == o.location) {
         it.count += o.count;
         for (auto& [k, v] : o.details) it.details[k] = v;
         index = static_cast<int>(i);
