@@ -1,5 +1,6 @@
 #include "confirm/Confirm.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -118,9 +119,13 @@ bool looksLikeLocation(const std::string &E) {
          E.find_first_not_of("0123456789", Colon + 1) == std::string::npos;
 }
 
-bool entitiesCompatible(const std::string &Static, const std::string &Runtime) {
+bool entitiesCompatible(const StaticItem &SI, const std::string &Runtime) {
+  const std::string &Static = SI.Entity;
   if (Static.empty() || !runtimeEntityIsNamed(Runtime)) return true;
-  if (looksLikeLocation(Static) || looksLikeLocation(Runtime)) return sameSite(Static, Runtime);
+  if (looksLikeLocation(Static) || looksLikeLocation(Runtime)) {
+    if (sameSite(Static, Runtime)) return true;
+    return std::any_of(SI.Related.begin(), SI.Related.end(), [&](const std::string &R) { return sameSite(R, Runtime); });
+  }
   auto S = bareName(Static), R = bareName(Runtime);
   return S == R || R.ends_with("::" + S) || S.ends_with("::" + R);
 }
@@ -167,6 +172,13 @@ bool loadStaticReport(const std::string &Path, std::vector<StaticItem> &Out, std
           auto Region = Loc.value("region", nlohmann::json::object());
           S.Line = Region.contains("startLine") ? static_cast<unsigned>(boundedInteger(Region["startLine"], kMaxLine, "startLine")) : 0;
           readJoinKeys(Res.value("properties", nlohmann::json::object()), S);
+          for (const auto &Rel : Res.value("relatedLocations", nlohmann::json::array())) {
+            const auto &P = Rel.value("physicalLocation", nlohmann::json::object());
+            auto RelRegion = P.value("region", nlohmann::json::object());
+            if (!P.contains("artifactLocation") || !RelRegion.contains("startLine")) continue;
+            S.Related.push_back(uriToPath(str(P.at("artifactLocation"), "uri"), Base) + ":" +
+                                std::to_string(boundedInteger(RelRegion["startLine"], kMaxLine, "startLine")));
+          }
           Out.push_back(std::move(S));
         }
       }
@@ -182,6 +194,11 @@ bool loadStaticReport(const std::string &Path, std::vector<StaticItem> &Out, std
           S.Line = static_cast<unsigned>(boundedInteger(D.at("range").at("start").at("line"), kMaxLine - 1, "range.start.line")) + 1;
           S.Message = str(D, "message");
           readJoinKeys(D.value("data", nlohmann::json::object()), S);
+          for (const auto &Rel : D.value("relatedInformation", nlohmann::json::array())) {
+            const auto &L = Rel.at("location");
+            S.Related.push_back(uriToPath(str(L, "uri"), "") + ":" +
+                                std::to_string(boundedInteger(L.at("range").at("start").at("line"), kMaxLine - 1, "range.start.line") + 1));
+          }
           Out.push_back(std::move(S));
         }
       }
@@ -246,7 +263,7 @@ ConfirmResult joinReports(std::vector<StaticItem> Static, std::vector<RuntimeIte
       if (RI.Rule != SI.Rule) continue;
       if (!sameTracedFunction(SI, RI)) continue;
       bool Site = sameSite(SI.FunctionLocation, RI.FunctionLocation);
-      if (!entitiesCompatible(SI.Entity, RI.Entity)) continue;
+      if (!entitiesCompatible(SI, RI.Entity)) continue;
       // Prefer a named entity match, then the same site, then the same operation line.
       int Score = (runtimeEntityIsNamed(RI.Entity) ? 4 : 0) + (Site ? 2 : 0) +
                   (!RI.Location.empty() && sameSite(RI.Location, SI.File + ":" + std::to_string(SI.Line)) ? 1 : 0);
@@ -264,7 +281,7 @@ ConfirmResult joinReports(std::vector<StaticItem> Static, std::vector<RuntimeIte
     if (R.RuntimeMatched[I]) continue;
     for (const auto &SI : R.Static) {
       const auto &RI = R.Runtime[I];
-      if (SI.Rule == RI.Rule && sameTracedFunction(SI, RI) && entitiesCompatible(SI.Entity, RI.Entity)) {
+      if (SI.Rule == RI.Rule && sameTracedFunction(SI, RI) && entitiesCompatible(SI, RI.Entity)) {
         R.RuntimeMatched[I] = true;
         break;
       }

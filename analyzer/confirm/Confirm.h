@@ -15,6 +15,9 @@ namespace tracelint {
 struct StaticItem {
   std::string Rule, File, Message, Function, FunctionLocation, Entity;
   unsigned Line = 0;
+  // "path:line" of the finding's related locations (where a stale value was read, the statement of
+  // the traced function that led to a helper): the runtime may observe the hazard there.
+  std::vector<std::string> Related;
 };
 
 struct RuntimeItem {

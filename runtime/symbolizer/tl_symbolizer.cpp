@@ -1,6 +1,6 @@
 // The runtime's symbolizer plugin: a code address in a module to "file:line" through LLVM's DWARF
 // reader. A library of its own, loaded by the runtime with dlopen when a hazard first needs a line,
-// so that programs using tl do not load LLVM otherwise. The one entry point has C linkage.
+// so that programs using tl do not load LLVM otherwise. The entry points have C linkage.
 #include <llvm/DebugInfo/Symbolize/Symbolize.h>
 
 #include <cstdint>
@@ -30,33 +30,31 @@ bool under_any(const std::string& file, const char* prefixes) {
   }
   return false;
 }
-}  // namespace
 
-// Writes "file:line" of the innermost (inlined) frame at `offset` in `module` whose file is not a
-// library's (under /usr/ or one of the ':'-separated `library_prefixes`): a store inlined from
-// <vector> is named at the user's statement that called push_back. When every frame is a library's,
+// Writes "file:line" of the chosen inlined frame at `offset` in `module` among those whose file is not
+// a library's (under /usr/ or one of the ':'-separated `library_prefixes`): the innermost, so that a
+// store inlined from <vector> is named at the user's statement that called push_back; or the
+// outermost, the user function the others were inlined into. When every frame is a library's,
 // writes the innermost one and sets *in_library. Returns the length, or 0 without line information.
-extern "C" __attribute__((visibility("default"))) int tl_symbolize_code(const char* module, std::uint64_t offset,
-                                                                      const char* library_prefixes, int* in_library,
-                                                                      char* out, int size) {
+int symbolize(const char* module, std::uint64_t offset, const char* library_prefixes, int* in_library, char* out,
+              int size, bool outermost) {
   static std::mutex mu;
   std::lock_guard<std::mutex> lock(mu);
   *in_library = 0;
-  auto frames = symbolizer().symbolizeInlinedCode(
-      module, {offset, llvm::object::SectionedAddress::UndefSection});
+  auto frames = symbolizer().symbolizeInlinedCode(module, {offset, llvm::object::SectionedAddress::UndefSection});
   if (!frames) {
     llvm::consumeError(frames.takeError());
     return 0;
   }
-  if (frames->getNumberOfFrames() == 0) return 0;
-  std::uint32_t chosen = frames->getNumberOfFrames();
-  for (std::uint32_t i = 0; i < frames->getNumberOfFrames(); ++i) {
-    if (!under_any(frames->getFrame(i).FileName, library_prefixes)) {
-      chosen = i;
-      break;
-    }
+  std::uint32_t count = frames->getNumberOfFrames();
+  if (count == 0) return 0;
+  std::uint32_t chosen = count;
+  for (std::uint32_t i = 0; i < count; ++i) {
+    if (under_any(frames->getFrame(i).FileName, library_prefixes)) continue;
+    chosen = i;
+    if (!outermost) break;
   }
-  if (chosen == frames->getNumberOfFrames()) {
+  if (chosen == count) {
     *in_library = 1;
     chosen = 0;
   }
@@ -64,4 +62,18 @@ extern "C" __attribute__((visibility("default"))) int tl_symbolize_code(const ch
   if (frame.FileName == llvm::DILineInfo::BadString || frame.Line == 0) return 0;
   int n = std::snprintf(out, static_cast<std::size_t>(size), "%s:%u", frame.FileName.c_str(), frame.Line);
   return n > 0 && n < size ? n : 0;
+}
+}  // namespace
+
+extern "C" __attribute__((visibility("default"))) int tl_symbolize_code(const char* module, std::uint64_t offset,
+                                                                      const char* library_prefixes, int* in_library,
+                                                                      char* out, int size) {
+  return symbolize(module, offset, library_prefixes, in_library, out, size, false);
+}
+
+extern "C" __attribute__((visibility("default"))) int tl_symbolize_code_outermost(const char* module,
+                                                                                std::uint64_t offset,
+                                                                                const char* library_prefixes,
+                                                                                int* in_library, char* out, int size) {
+  return symbolize(module, offset, library_prefixes, in_library, out, size, true);
 }

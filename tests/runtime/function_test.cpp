@@ -383,6 +383,31 @@ TEST(Variables, CreatedAndHeldOnlyByTheGraphIsObservedOnTheFirstTrace) {
   EXPECT_EQ(host_held, 0);
 }
 
+struct layer_made_per_trace {
+  tl::variable w{tl::ones({1})};
+};
+
+// A variable made by a member initializer is placed at the traced function's statement that
+// constructed the object (`Dense d;`), which is what to move; the constructor is evidence.
+TEST(Variables, MadeByAMemberInitializerIsPlacedAtTheTracedStatement) {
+  tl::scoped_check_mode warn(tl::check_mode::warn);
+  tl::clear_observations();
+  const int line = __LINE__ + 2;
+  auto f = tl::function([](const tl::tensor& x) {
+    layer_made_per_trace layer;
+    return x * layer.w.value();
+  }, {.name = "member_initializer"});
+  f(vec({1}, {1}));
+  int seen = 0;
+  for (const auto& o : tl::observations()) {
+    if (o.rule != "trace-variable-creation" || o.function != "member_initializer") continue;
+    ++seen;
+    EXPECT_NE(o.location.find("function_test.cpp:" + std::to_string(line)), std::string::npos) << o.location;
+    EXPECT_NE(o.details.at("created_in").find("function_test.cpp:"), std::string::npos) << o.details.at("created_in");
+  }
+  EXPECT_EQ(seen, 1);
+}
+
 TEST(Optimizers, SgdMomentumAndAdamMatchEagerAndTraced) {
   auto run = [](bool traced, int which) {
     tl::variable w(tl::tensor::from_vector<float>({1, -2}, {2}));

@@ -154,6 +154,31 @@ TEST_F(Hazards, CapturedLocalWrittenByAHelperNamesTheHelpersStatement) {
   EXPECT_EQ(bumped, 3);
 }
 
+struct two_counters {
+  int calls = 0;
+  int steps = 0;
+};
+
+// Two members of one object written by two statements are two hazards; the several stores of one
+// statement (constructing an object in place) are one.
+TEST_F(Hazards, FrameWritesAreOneObservationPerStatement) {
+  if (kSanitized) GTEST_SKIP() << "write-protection is off under sanitizers (they handle faults themselves)";
+  two_counters c;
+  std::optional<std::pair<double, long>> built;
+  const int line = __LINE__ + 2;
+  auto f = tl::function([&](const tl::tensor& x) {
+    ++c.calls;
+    bump_through_reference(c.steps);  // a store of its own (the compiler may merge adjacent stores of one function)
+    built.emplace(0.5, 7L);
+    return x;
+  }, {.name = "statements"});
+  f(one());
+  std::multiset<std::string> lines;
+  for (const auto& o : tl::observations())
+    if (o.function == "statements" && o.rule == "trace-host-mutation") lines.insert(o.location.substr(o.location.rfind(':') + 1));
+  EXPECT_EQ(lines, (std::multiset<std::string>{std::to_string(line), std::to_string(g_bump_line), std::to_string(line + 2)}));
+}
+
 TEST_F(Hazards, AnExceptionFromATraceOnItsOwnStackReachesTheCaller) {
   int frame_value = 1;
   auto f = tl::function([&](const tl::tensor& x) -> tl::tensor {

@@ -11,7 +11,8 @@ A program whose header says `// Runtime: verify` runs in verify mode (TL_CHECK_M
 With --tracelint, a hazard is also placed by the lines its static finding names as related: the
 runtime sees a stale capture where the trace read the value or where a replay used it, the analyzer
 reports it where the value changed and names the read and the replay in its notes; an observation
-on any of these lines is about the same hazard, as `tracelint confirm` joins them.
+on any of these lines is about the same hazard; and `tracelint confirm`, given the static report and
+the runtime's, must confirm every hazard both halves see (the test fails otherwise).
 Usage: score_runtime_corpus.py <dir of corpus binaries> <corpus dir> [--min-overall X] [--min-rule Y] [-v]
                                [--tracelint <tracelint> -- <compiler args>]
 """
@@ -20,6 +21,7 @@ import collections
 import glob
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -36,15 +38,26 @@ RUNTIME_RULES = {
 }
 
 
-def observations(binary, verify):
-    with tempfile.TemporaryDirectory() as d:
-        report = os.path.join(d, "report.json")
-        env = dict(os.environ, TL_REPORT=report, TL_CHECK_MODE="verify" if verify else "warn")
-        subprocess.run([binary], capture_output=True, text=True, timeout=300, env=env)
-        if not os.path.exists(report):
-            raise RuntimeError(f"{binary} wrote no report")
-        with open(report) as f:
-            return json.load(f)["observations"]
+def observations(binary, verify, report):
+    env = dict(os.environ, TL_REPORT=report, TL_CHECK_MODE="verify" if verify else "warn")
+    subprocess.run([binary], capture_output=True, text=True, timeout=300, env=env)
+    if not os.path.exists(report):
+        raise RuntimeError(f"{binary} wrote no report")
+    with open(report) as f:
+        return json.load(f)["observations"]
+
+
+def unconfirmed(tool, source, compiler_args, runtime_report, hazards, workdir):
+    """The placed hazards (line, rule) whose static finding `tracelint confirm` does not confirm."""
+    static = os.path.join(workdir, "static.json")
+    with open(static, "w") as f:
+        subprocess.run([tool, source, "--format=json", "--quiet", "--"] + compiler_args, stdout=f, timeout=300)
+    proc = subprocess.run([tool, "confirm", "--static", static, "--dynamic", runtime_report, "--format=json"],
+                          capture_output=True, text=True, timeout=300)
+    if proc.returncode != 0:
+        raise RuntimeError(f"tracelint confirm exited {proc.returncode} on {source}\n{proc.stderr}")
+    confirmed = {(s["line"], s["rule"]) for s in json.loads(proc.stdout)["static"] if s["status"] == "confirmed"}
+    return sorted(h for h in hazards if h not in confirmed)
 
 
 def related_lines(tool, source, compiler_args):
@@ -84,6 +97,7 @@ def main():
     compiler_args = argv[split + 1:]
     tp, fn, fp = collections.Counter(), collections.Counter(), collections.Counter()
     details = []
+    not_confirmed = []
     for source in sorted(glob.glob(os.path.join(opts.corpus, "*.cpp"))):
         stem = os.path.splitext(os.path.basename(source))[0]
         binary = os.path.join(opts.bindir, "corpus_" + stem)
@@ -96,13 +110,20 @@ def main():
             for at in {line} | related.get((line, rule), set()):
                 accepts[(at, rule)].add((line, rule))
         placed = set()
-        for o in observations(binary, verify):
+        workdir = tempfile.mkdtemp()
+        report = os.path.join(workdir, "report.json")
+        for o in observations(binary, verify, report):
             line = line_in(o.get("location", ""), source)
             if line is None or (line, o["rule"]) not in accepts:
                 fp[o["rule"]] += 1
                 details.append(f"{stem}: false: [{o['rule']}] at {o.get('location') or '<no line>'}: {o['message']}")
             else:
                 placed |= accepts[(line, o["rule"])]
+        if opts.tracelint:
+            # Every hazard both halves see must join in `tracelint confirm`.
+            for line, rule in unconfirmed(opts.tracelint, source, compiler_args, report, placed, workdir):
+                not_confirmed.append(f"{stem}:{line}: [{rule}] observed at run time but not confirmed by tracelint confirm")
+        shutil.rmtree(workdir, ignore_errors=True)
         for line, rule in sorted(expected):
             if (line, rule) in placed:
                 tp[rule] += 1
@@ -120,6 +141,10 @@ def main():
     p, r = ratio(T, T + F), ratio(T, T + N)
     print(f"{'overall':28} {T:4} {N:4} {F:4} {p:10.1%} {r:8.1%}")
     failed |= min(p, r) < opts.min_overall
+    if opts.tracelint:
+        print(f"confirm: {T - len(not_confirmed)} of {T} hazards seen by both halves confirmed")
+        details += not_confirmed
+        failed |= bool(not_confirmed)
     if opts.verbose or failed:
         print("\n".join(details))
     return 1 if failed else 0

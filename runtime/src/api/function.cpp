@@ -247,10 +247,15 @@ std::vector<observation> graph_only_variables(const trace_state& ts) {
     o.rule = "trace-variable-creation";
     o.function = ts.function_name;
     o.function_location = format_location(ts.function_created_at);
-    o.location = v->created_stack.empty()
-                     ? format_location(v->created_at)
-                     : code_location_of_stack(v->created_stack.data(), static_cast<int>(v->created_stack.size()));
-    o.entity = o.location;  // where it is created: what the analyzer reports too
+    // The traced function's statement that made it: `Dense d;` for a variable of Dense's member
+    // initializer (GCC names the class's head for the implicit constructor); the innermost user
+    // frame is kept as evidence.
+    const auto* frames = v->created_stack.data();
+    int depth = static_cast<int>(v->created_stack.size());
+    o.location = depth ? traced_statement_of_stack(frames, depth) : "";
+    if (o.location.empty()) o.location = format_location(v->created_at);
+    if (depth) o.details["created_in"] = code_location_of_stack(frames, depth);
+    o.entity = o.location;
     o.message = "variable '" + v->name + "' created at " + o.location + " while tracing '" + ts.function_name +
                 "' is held only by the graph when the trace ends: a trace of another signature creates a new one "
                 "with fresh state (TF refuses this on the first call). Create it once outside the function, or keep "

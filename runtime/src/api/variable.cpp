@@ -99,8 +99,8 @@ variable::variable(const tensor& initial_value, std::string name, bool trainable
     state->initialized.store(false);
   }
   if (auto* tr = detail::current_trace()) {
-    void* frames[12];
-    int depth = backtrace(frames, 12);
+    void* frames[32];  // deep enough to leave a layer's constructors and reach the traced function
+    int depth = backtrace(frames, 32);
     state->created_stack.assign(frames, frames + std::max(depth, 0));
     tr->created_variables.push_back(state);
   }

@@ -40,6 +40,7 @@ constexpr const char* kLibraryPrefixes = TL_RUNTIME_SOURCE_DIR "/:" TL_RUNTIME_I
 
 struct symbolizer {
   symbolize_fn fn = nullptr;
+  symbolize_fn outermost = nullptr;  // the outermost user frame among those inlined at an address
   std::string unavailable;  // why there is no plugin, for the degraded message
 };
 
@@ -75,6 +76,7 @@ const symbolizer& plugin() {
     }
     out.fn = reinterpret_cast<symbolize_fn>(dlsym(handle, "tl_symbolize_code"));
     if (!out.fn) out.unavailable = "no symbolizer: " + path + " lacks tl_symbolize_code";
+    out.outermost = reinterpret_cast<symbolize_fn>(dlsym(handle, "tl_symbolize_code_outermost"));
     return out;
   }();
   return s;
@@ -89,7 +91,7 @@ std::string demangled(const char* name) {
 
 // `pc` is an address inside the instruction to name. Sets `in_library` when its only line is in
 // library code.
-std::string locate(std::uintptr_t pc, bool& in_library) {
+std::string locate(std::uintptr_t pc, bool& in_library, bool outermost) {
   in_library = false;
   Dl_info info{};
   link_map* map = nullptr;
@@ -101,10 +103,10 @@ std::string locate(std::uintptr_t pc, bool& in_library) {
   std::uint64_t offset = pc - map->l_addr;
   const auto& s = plugin();
   std::string reason = s.unavailable;
-  if (s.fn) {
+  if (auto fn = outermost && s.outermost ? s.outermost : s.fn) {
     char buf[4096];
     int library = 0;
-    if (s.fn(module.c_str(), offset, kLibraryPrefixes, &library, buf, sizeof buf) > 0) {
+    if (fn(module.c_str(), offset, kLibraryPrefixes, &library, buf, sizeof buf) > 0) {
       in_library = library != 0;
       return buf;
     }
@@ -121,22 +123,40 @@ std::string locate(std::uintptr_t pc, bool& in_library) {
 }
 
 // Symbolizing reads DWARF: once per instruction address.
-std::string cached_locate(std::uintptr_t pc, bool& in_library) {
+std::string cached_locate(std::uintptr_t pc, bool& in_library, bool outermost = false) {
   static std::mutex mu;
-  static auto* cache = new std::map<std::uintptr_t, std::pair<std::string, bool>>;
+  static auto* cache = new std::map<std::pair<std::uintptr_t, bool>, std::pair<std::string, bool>>;
   {
     std::lock_guard<std::mutex> lock(mu);
-    if (auto it = cache->find(pc); it != cache->end()) {
+    if (auto it = cache->find({pc, outermost}); it != cache->end()) {
       in_library = it->second.second;
       return it->second.first;
     }
   }
-  auto text = locate(pc, in_library);
+  auto text = locate(pc, in_library, outermost);
   std::lock_guard<std::mutex> lock(mu);
-  return cache->emplace(pc, std::make_pair(std::move(text), in_library)).first->second.first;
+  return cache->emplace(std::make_pair(pc, outermost), std::make_pair(std::move(text), in_library)).first->second.first;
 }
 
 }  // namespace
+
+std::string traced_statement_of_stack(const void* const* frames, int count) {
+  Dl_info self{};
+  dladdr(reinterpret_cast<const void*>(&traced_statement_of_stack), &self);
+  std::string outermost;
+  for (int i = 1; i < count && frames[i]; ++i) {
+    Dl_info info{};
+    bool in_runtime = dladdr(frames[i], &info) && info.dli_fbase == self.dli_fbase;
+    if (in_runtime) {
+      if (!outermost.empty()) break;  // back in the runtime: the trace's entry
+      continue;
+    }
+    bool in_library = false;
+    auto text = cached_locate(reinterpret_cast<std::uintptr_t>(frames[i]) - 1, in_library, true);
+    if (!in_library) outermost = text;
+  }
+  return outermost;
+}
 
 std::string code_location(const void* return_address) {
   if (!return_address) return "<unknown location>";

@@ -20,6 +20,12 @@ std::string code_location(const void* return_address);
 // named at the user's push_back); else the first frame's location.
 std::string code_location_of_stack(const void* const* frames, int count);
 
+// The outermost user frame of a stack of return addresses taken inside the runtime during a trace:
+// the last frame with a line outside library code before the stack re-enters the runtime's own
+// library (which called the traced function). That is the statement of the traced function whose
+// call led here, e.g. `Dense d;` for a variable made by Dense's member initializer; else "".
+std::string traced_statement_of_stack(const void* const* frames, int count);
+
 // Modules the runtime itself loaded so far (the symbolizer plugin and its dependencies): a trace
 // during which only these were loaded ran no user constructors.
 unsigned long long modules_loaded_by_runtime();

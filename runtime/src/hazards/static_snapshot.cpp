@@ -455,20 +455,48 @@ std::vector<static_write> static_snapshot::changes(const std::vector<const void*
     std::size_t slack = runs[k - 1].object_header ? kHeaderSlack : kHolderSlack;
     if (runs[k].create_once && runs[k].start - runs[k - 1].last <= slack) runs[k - 1].create_once = true;
   }
+  // Each run is split where the statement that wrote it changes (two members of one object written
+  // by two statements are two hazards), and neighbouring pieces written by one statement are one
+  // (optional::emplace writes a vtable pointer, members and the engaged flag).
+  struct piece {
+    std::uintptr_t begin, end;
+    std::vector<const void*> writer;
+    std::string statement;
+  };
+  std::vector<piece> pieces;
+  constexpr std::size_t kSameObjectGap = 64;
   for (const auto& r : runs) {
     if (r.create_once) continue;
+    std::uintptr_t begin = (impl_->stack_lo + r.start) & ~std::uintptr_t{7}, end = impl_->stack_lo + r.last + 1;
+    std::vector<piece> parts;
+    for (auto& [address, stack] : impl_->locator.writes_in(begin, end)) {
+      std::string statement = code_location_of_stack(stack.data(), static_cast<int>(stack.size()));
+      if (!parts.empty() && parts.back().statement == statement) continue;
+      if (!parts.empty()) parts.back().end = std::max(address, parts.back().begin + 1);
+      parts.push_back({parts.empty() ? begin : std::max(address, parts.back().end), end, std::move(stack), std::move(statement)});
+    }
+    if (parts.empty()) parts.push_back({begin, end, {}, ""});
+    for (auto& p : parts) {
+      if (!pieces.empty() && !p.statement.empty() && pieces.back().statement == p.statement &&
+          p.begin - pieces.back().end <= kSameObjectGap) {
+        pieces.back().end = p.end;
+        continue;
+      }
+      pieces.push_back(std::move(p));
+    }
+  }
+  for (const auto& p : pieces) {
     static_write w;
     char buf[64];
-    std::snprintf(buf, sizeof buf, "%zu", r.start);
+    std::snprintf(buf, sizeof buf, "%zu", static_cast<std::size_t>(p.begin - impl_->stack_lo));
     w.symbol = std::string("a variable of a caller's frame (") + buf + " bytes above the runtime's entry frame)";
     w.section = "stack";
-    w.vaddr = impl_->stack_lo + r.start;
-    w.bytes_changed = r.last - r.start + 1;
+    w.vaddr = p.begin;
+    w.bytes_changed = p.end - p.begin;
     w.caller_frame = true;
-    // A store that changed only some bytes of a word began at the word's start.
-    w.address = w.vaddr & ~std::uintptr_t{7};
-    w.size = impl_->stack_lo + r.last + 1 - w.address;
-    w.writer = impl_->locator.writer_of(w.address, w.address + w.size);
+    w.address = p.begin;
+    w.size = p.end - p.begin;
+    w.writer = p.writer;
     out.push_back(w);
   }
   return out;

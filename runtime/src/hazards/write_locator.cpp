@@ -10,6 +10,7 @@
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
+#include <map>
 
 #include "core/sanitizers.h"
 
@@ -201,6 +202,14 @@ std::vector<const void*> write_locator::writer_of(std::uintptr_t begin, std::uin
   for (const auto& w : writes_)
     if (w.address >= begin && w.address < end) return w.stack;
   return {};
+}
+
+std::vector<std::pair<std::uintptr_t, std::vector<const void*>>> write_locator::writes_in(std::uintptr_t begin,
+                                                                                        std::uintptr_t end) const {
+  std::map<std::uintptr_t, std::vector<const void*>> first;
+  for (const auto& w : writes_)
+    if (w.address >= begin && w.address < end) first.emplace(w.address, w.stack);
+  return {first.begin(), first.end()};
 }
 
 }  // namespace tl::detail

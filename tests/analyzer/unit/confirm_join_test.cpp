@@ -53,5 +53,24 @@ TEST(ConfirmJoin, AnObservationFromAnotherFileIsMissedNotConfirmed) {
   EXPECT_EQ(R.missed(), 1u);
 }
 
+// A hazard named by where it happened: the runtime may see it at a line the finding names as
+// related (the traced function's statement that constructed a layer whose initializer makes a
+// variable), and joins there, but not at an unrelated line.
+TEST(ConfirmJoin, ALocationEntityJoinsAtTheFindingsRelatedLines) {
+  auto S = finding("/src/a.cpp", 10, "every_trace", 37);
+  S.Rule = "trace-variable-creation";
+  S.Entity = "/src/a.cpp:10";
+  S.Related = {"/src/a.cpp:38", "/src/a.cpp:37"};
+  auto At = [](const char *Line) {
+    auto R = observation("every_trace", "/src/a.cpp:37", Line);
+    R.Rule = "trace-variable-creation";
+    R.Entity = Line;
+    return R;
+  };
+  EXPECT_EQ(joinReports({S}, {At("/src/a.cpp:38")}).confirmed(), 1u);
+  EXPECT_EQ(joinReports({S}, {At("/src/a.cpp:10")}).confirmed(), 1u);
+  EXPECT_EQ(joinReports({S}, {At("/src/a.cpp:50")}).confirmed(), 0u);
+}
+
 }  // namespace
 }  // namespace tracelint
