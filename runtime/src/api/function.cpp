@@ -14,7 +14,7 @@
 #include "core/tensor_impl.h"
 #include "executor/plan.h"
 #include "hazards/baked_values.h"
-#include "hazards/observations.h"
+#include "core/observations.h"
 #include "hazards/static_snapshot.h"
 #include "hazards/trace_stack.h"
 #include "hazards/trace_verify.h"

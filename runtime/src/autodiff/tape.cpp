@@ -43,6 +43,11 @@ void record_variable_read(const variable_state* var, const tensor& value) {
   }
 }
 
+namespace {
+// The tracer reports eager ops and variable reads through these hooks (tracer/trace.h).
+[[maybe_unused]] const bool g_recorders_installed = (set_eager_recorders({record_on_tapes, record_variable_read}), true);
+}  // namespace
+
 bool reads_trainable_variable(const graph& g) {
   for (const auto& n : g.nodes)
     if (n.kind == op_kind::read_variable && n.attrs.var->trainable) return true;

@@ -2,7 +2,7 @@
 
 #include <ostream>
 
-#include "kernels/dispatch.h"
+#include "core/dispatch.h"
 
 namespace tl::detail {
 

@@ -1,7 +1,7 @@
 #pragma once
 #include <iosfwd>
 
-#include "graph/graph.h"
+#include "core/value_type.h"
 
 namespace tl::detail {
 // Prints values NumPy-style, eliding the middle of long axes.

@@ -7,7 +7,6 @@
 #include <string>
 
 #include "core/sanitizers.h"
-#include "core/tensor_impl.h"
 #include "tl/error.h"
 
 namespace tl::detail {
@@ -94,18 +93,6 @@ std::size_t byte_size(const value_type& t) {
                     " tensor needs more bytes than the address space holds");
   }
   return bytes;
-}
-
-std::shared_ptr<tensor_impl> make_concrete(value_type t) {
-  auto bytes = byte_size(t);
-  return make_concrete(std::move(t), allocate_storage(bytes));
-}
-
-std::shared_ptr<tensor_impl> make_concrete(value_type t, std::shared_ptr<storage> data) {
-  auto impl = std::make_shared<tensor_impl>();
-  impl->type = std::move(t);
-  impl->data = std::move(data);
-  return impl;
 }
 
 }  // namespace tl::detail

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "core/storage.h"
-#include "graph/graph.h"
+#include "core/value_type.h"
 
 namespace tl::detail {
 
@@ -48,6 +48,5 @@ struct variable_state {
 
 std::shared_ptr<tensor_impl> make_concrete(value_type t);  // uninitialized data
 std::shared_ptr<tensor_impl> make_concrete(value_type t, std::shared_ptr<storage> data);
-std::size_t byte_size(const value_type& t);
 
 }  // namespace tl::detail

@@ -3,9 +3,9 @@
 #include <memory>
 
 #include "core/tensor_impl.h"
-#include "executor/fused.h"
+#include "graph/fused.h"
 #include "executor/plan.h"
-#include "tracer/trace.h"
+#include "executor/eager.h"
 
 namespace tl::detail {
 namespace {

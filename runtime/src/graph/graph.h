@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "core/value_type.h"
 #include "tl/dtype.h"
 
 namespace tl::detail {
@@ -64,12 +65,6 @@ struct op_attrs {
   std::shared_ptr<storage> data;  // constant payload
   std::shared_ptr<const fused_program> program;
   std::shared_ptr<random_stream> rng;  // stateful random ops: the stream each execution draws from
-};
-
-struct value_type {
-  dtype type = dtype::float32;
-  shape_t shape;
-  bool operator==(const value_type&) const = default;
 };
 
 struct node {

@@ -5,7 +5,7 @@
 #include <cstring>
 #include <sstream>
 
-#include "hazards/observations.h"
+#include "core/observations.h"
 #include "hazards/static_snapshot.h"
 #include "tracer/trace.h"
 

@@ -54,7 +54,5 @@ class baked_values {
 // Called by ops while tracing: the host value at `addr` is being baked into the current graph.
 void note_baked(const void* addr, std::size_t size, baked_kind kind, const std::source_location& loc);
 
-// The symbol of a static-storage address in a user module ("" when the address is not one).
-std::string static_symbol_of(const void* addr, bool& is_static);
 
 }  // namespace tl::detail

@@ -1,5 +1,4 @@
 #include "hazards/static_snapshot.h"
-#include "hazards/baked_values.h"
 #include "core/code_location.h"
 #include "hazards/write_locator.h"
 

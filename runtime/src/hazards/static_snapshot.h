@@ -32,6 +32,9 @@ bool holds_pointer(std::uintptr_t begin, std::uintptr_t end, const void* target)
 // (pthread_getattr_np parses /proc/self/maps for the main thread: ~20 us).
 std::uintptr_t thread_stack_top();
 
+// The symbol of a static-storage address in a user module ("" when the address is not one).
+std::string static_symbol_of(const void* addr, bool& is_static);
+
 class static_snapshot {
  public:
   // With an entry frame, the live frames of the calling thread above it (the traced function's

@@ -1,7 +1,7 @@
 #include <cmath>
 #include <cstring>
 
-#include "executor/fused.h"
+#include "graph/fused.h"
 #include "kernels/kernels.h"
 
 // GCC 12 at -O2 vectorizes only trivially safe loops; these are, and say so.

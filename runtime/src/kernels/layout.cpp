@@ -3,7 +3,7 @@
 #include <cstring>
 #include <string>
 
-#include "kernels/dispatch.h"
+#include "core/dispatch.h"
 #include "kernels/kernels.h"
 #include "tl/error.h"
 

@@ -3,7 +3,7 @@
 #include <cmath>
 #include <string>
 
-#include "kernels/dispatch.h"
+#include "core/dispatch.h"
 #include "kernels/kernels.h"
 #include "tl/error.h"
 

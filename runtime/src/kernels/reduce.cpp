@@ -6,7 +6,7 @@
 #include <limits>
 
 #include "kernels/arith.h"
-#include "kernels/dispatch.h"
+#include "core/dispatch.h"
 #include "kernels/kernels.h"
 
 namespace tl::detail {

@@ -6,7 +6,7 @@
 
 #include "core/format.h"
 #include "core/tensor_impl.h"
-#include "kernels/dispatch.h"
+#include "core/dispatch.h"
 #include "kernels/kernels.h"
 
 namespace tl::detail {

@@ -2,10 +2,9 @@
 
 #include <atomic>
 
-#include "autodiff/tape.h"
 #include "core/code_location.h"
-#include "hazards/observations.h"
-#include "kernels/kernels.h"
+#include "core/observations.h"
+#include "executor/eager.h"
 #include "tl/error.h"
 
 namespace tl::detail {
@@ -78,26 +77,6 @@ std::string node_location(const trace_state& tr, int id) {
   return it == tr.op_sites.end() ? std::string() : code_location(it->second);
 }
 
-std::shared_ptr<tensor_impl> run_eager(const node& n, const std::vector<const tensor_impl*>& inputs) {
-  std::vector<buffer> bufs(inputs.size());
-  for (std::size_t i = 0; i < inputs.size(); ++i) {
-    bufs[i] = buffer{inputs[i]->data->data, &inputs[i]->type.shape, inputs[i]->type.type,
-                     num_elements(inputs[i]->type.shape)};
-  }
-  std::shared_ptr<tensor_impl> out;
-  if (output_aliases_input(n.kind)) {
-    out = make_concrete(n.out, inputs[0]->data);
-  } else if (n.kind == op_kind::constant) {
-    return make_concrete(n.out, n.attrs.data);
-  } else {
-    out = make_concrete(n.out);
-  }
-  auto fn = kernel_for(n.kind);
-  if (!fn) throw tl::error(std::string("tl: internal: no kernel for ") + op_name(n.kind));
-  buffer ob{out->data->data, &out->type.shape, out->type.type, num_elements(out->type.shape)};
-  fn(n, bufs.data(), ob);
-  return out;
-}
 
 tensor make_op(op_kind k, op_attrs attrs, const std::vector<tensor>& inputs, const std::source_location& loc) {
   std::vector<const value_type*> types;
@@ -125,7 +104,7 @@ tensor make_op(op_kind k, op_attrs attrs, const std::vector<tensor>& inputs, con
     if (const void* site = current_operator_site()) tr->op_sites.emplace(impl->node, site);
     tr->symbolic_made.push_back(impl);
     result = tensor(std::move(impl));
-    record_on_tapes(tr->g.nodes.back(), inputs, result);
+    if (auto on_op = recorders().on_op) on_op(tr->g.nodes.back(), inputs, result);
   } else {
     n.inputs.assign(inputs.size(), -1);  // kernels of variadic ops (concat) count their operands here
     std::vector<const tensor_impl*> in;
@@ -134,9 +113,16 @@ tensor make_op(op_kind k, op_attrs attrs, const std::vector<tensor>& inputs, con
     auto impl = run_eager(n, in);
     impl->loc = loc;
     result = tensor(std::move(impl));
-    record_on_tapes(n, inputs, result);
+    if (auto on_op = recorders().on_op) on_op(n, inputs, result);
   }
   return result;
 }
+
+namespace {
+constinit eager_recorders g_recorders;  // constant-initialized: set by another module's static initializer
+}  // namespace
+
+void set_eager_recorders(eager_recorders r) { g_recorders = r; }
+const eager_recorders& recorders() { return g_recorders; }
 
 }  // namespace tl::detail

@@ -57,13 +57,21 @@ std::uint64_t next_trace_serial();
 // active) or appends a node to the innermost trace; records it on active gradient tapes.
 tensor make_op(op_kind k, op_attrs attrs, const std::vector<tensor>& inputs, const std::source_location& loc);
 
-// Runs one node eagerly on concrete inputs (also used by constant folding).
-std::shared_ptr<tensor_impl> run_eager(const node& n, const std::vector<const tensor_impl*>& inputs);
 
 // Node id of `t` inside trace `tr`, capturing a concrete tensor as a constant on first use.
 int node_of(trace_state& tr, const tensor& t, const std::source_location& loc);
 
 // Throws when a symbolic tensor is used outside the trace that produced it.
 void check_live(const tensor& t, const char* what, const std::source_location& loc);
+
+// What a layer above hears of each eager op and each variable read as it happens: the autodiff
+// layer's tapes install these when the runtime loads (the tracer cannot include the autodiff layer,
+// which builds gradients from the public ops). Null: nobody listens.
+struct eager_recorders {
+  void (*on_op)(const node& n, const std::vector<tensor>& inputs, const tensor& output) = nullptr;
+  void (*on_variable_read)(const variable_state* var, const tensor& value) = nullptr;
+};
+void set_eager_recorders(eager_recorders r);
+const eager_recorders& recorders();
 
 }  // namespace tl::detail

@@ -7,8 +7,8 @@
 #include "core/format.h"
 #include "core/tensor_impl.h"
 #include "tl/error.h"
-#include "hazards/observations.h"
-#include "kernels/dispatch.h"
+#include "core/observations.h"
+#include "core/dispatch.h"
 #include "tracer/trace.h"
 
 namespace tl {

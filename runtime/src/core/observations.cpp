@@ -1,4 +1,4 @@
-#include "hazards/observations.h"
+#include "core/observations.h"
 
 #include <atomic>
 #include <cstdio>

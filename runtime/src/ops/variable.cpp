@@ -6,9 +6,9 @@
 #include <atomic>
 #include <cstring>
 
-#include "autodiff/tape.h"
 #include "tl/error.h"
-#include "hazards/observations.h"
+#include "core/observations.h"
+#include "executor/eager.h"
 #include "tracer/trace.h"
 
 namespace tl {
@@ -141,7 +141,7 @@ tensor variable::value(std::source_location loc) const {
     impl->loc = loc;
     out = tensor(std::move(impl));
   }
-  detail::record_variable_read(&s, out);
+  if (auto on_read = detail::recorders().on_variable_read) on_read(&s, out);
   return out;
 }
 
