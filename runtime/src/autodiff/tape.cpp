@@ -153,13 +153,21 @@ void gradient_tape::watch(const tensor& t) {
   state_->tracked.insert(t.impl());
 }
 
-std::vector<tensor> gradient_tape::gradient(const tensor& target, const std::vector<tensor>& sources) {
+namespace {
+// What both overloads of gradient() start with: the target checked, then backpropagated. The
+// callers pause recording for the whole call: the gradient's own ops are not recorded on the tapes.
+std::unordered_map<const detail::tensor_impl*, tensor> backprop_target(detail::tape_state& state, const tensor& target) {
   detail::check_live(target, "gradient", std::source_location::current());
   if (target.dtype() != dtype::float32) {
     throw tl::error(std::string("tl::gradient_tape::gradient: target must be float32, got ") + dtype_name(target.dtype()));
   }
+  return detail::backprop(state, target);
+}
+}  // namespace
+
+std::vector<tensor> gradient_tape::gradient(const tensor& target, const std::vector<tensor>& sources) {
   detail::pause_recording pause;
-  auto grads = detail::backprop(*state_, target);
+  auto grads = backprop_target(*state_, target);
   std::vector<tensor> out;
   for (const auto& s : sources) {
     auto it = grads.find(s.impl());
@@ -169,12 +177,8 @@ std::vector<tensor> gradient_tape::gradient(const tensor& target, const std::vec
 }
 
 std::vector<tensor> gradient_tape::gradient(const tensor& target, const std::vector<variable>& sources) {
-  detail::check_live(target, "gradient", std::source_location::current());
-  if (target.dtype() != dtype::float32) {
-    throw tl::error(std::string("tl::gradient_tape::gradient: target must be float32, got ") + dtype_name(target.dtype()));
-  }
   detail::pause_recording pause;
-  auto grads = detail::backprop(*state_, target);
+  auto grads = backprop_target(*state_, target);
   std::vector<tensor> out;
   for (const auto& v : sources) {
     if (!v.defined()) throw tl::error("tl::gradient_tape::gradient: an empty tl::variable handle among the sources");

@@ -43,14 +43,15 @@ void fold_constants(graph& g) {
   }
 }
 
-// Keeps what the outputs need and every side effect; renumbers nodes.
-graph eliminate_dead(const graph& g) {
-  auto live = live_nodes(g);
+// A new graph of the nodes `keep(i)` selects, each as `make(i)` returns it, with operands, inputs
+// and outputs renumbered. A node's operands must be kept nodes.
+template <class Keep, class Make>
+graph renumbered(const graph& g, Keep keep, Make make) {
   graph out;
   std::vector<int> remap(g.nodes.size(), -1);
   for (std::size_t i = 0; i < g.nodes.size(); ++i) {
-    if (!live[i]) continue;
-    node n = g.nodes[i];
+    if (!keep(i)) continue;
+    node n = make(i);
     for (int& in : n.inputs) in = remap[static_cast<std::size_t>(in)];
     remap[i] = static_cast<int>(out.nodes.size());
     out.nodes.push_back(std::move(n));
@@ -58,6 +59,12 @@ graph eliminate_dead(const graph& g) {
   for (int in : g.inputs) out.inputs.push_back(remap[static_cast<std::size_t>(in)]);
   for (int o : g.outputs) out.outputs.push_back(remap[static_cast<std::size_t>(o)]);
   return out;
+}
+
+// Keeps what the outputs need and every side effect; renumbers nodes.
+graph eliminate_dead(const graph& g) {
+  auto live = live_nodes(g);
+  return renumbered(g, [&](std::size_t i) { return static_cast<bool>(live[i]); }, [&](std::size_t i) { return g.nodes[i]; });
 }
 
 bool fusible(const node& n) {
@@ -99,10 +106,8 @@ graph fuse_elementwise(const graph& g) {
       members[p].clear();
     }
   }
-  graph out;
-  std::vector<int> remap(count, -1);
-  for (std::size_t i = 0; i < count; ++i) {
-    if (absorbed_by[i] >= 0) continue;
+  auto keep = [&](std::size_t i) { return absorbed_by[i] < 0; };
+  return renumbered(g, keep, [&](std::size_t i) {
     node n = g.nodes[i];
     if (members[i].size() >= 2) {
       std::sort(members[i].begin(), members[i].end());
@@ -130,13 +135,8 @@ graph fuse_elementwise(const graph& g) {
       n.attrs = op_attrs{};
       n.attrs.program = std::move(prog);
     }
-    for (int& in : n.inputs) in = remap[static_cast<std::size_t>(in)];
-    remap[i] = static_cast<int>(out.nodes.size());
-    out.nodes.push_back(std::move(n));
-  }
-  for (int in : g.inputs) out.inputs.push_back(remap[static_cast<std::size_t>(in)]);
-  for (int o : g.outputs) out.outputs.push_back(remap[static_cast<std::size_t>(o)]);
-  return out;
+    return n;
+  });
 }
 
 }  // namespace
