@@ -62,7 +62,13 @@ void forward(int sig, siginfo_t* info, void* context, const struct sigaction& pr
 void on_segv(int sig, siginfo_t* info, void* context) {
   auto* uc = static_cast<ucontext_t*>(context);
   auto address = reinterpret_cast<std::uintptr_t>(info->si_addr);
-  std::uintptr_t page = address & ~(g_page_size - 1);
+  std::uintptr_t page = g_page_size ? address & ~(g_page_size - 1) : 0;
+  if (info->si_code == SEGV_ACCERR && g_page_size && !g_armed.load(std::memory_order_acquire) && watched(page)) {
+    // Another thread wrote a watched page just before the locator stopped: the page is writable
+    // again (or about to be); the write is not recorded, and running it again succeeds.
+    mprotect(reinterpret_cast<void*>(page), g_page_size, PROT_READ | PROT_WRITE);
+    return;
+  }
   if (g_armed.load(std::memory_order_acquire) && info->si_code == SEGV_ACCERR && watched(page)) {
     std::size_t i = g_write_count.fetch_add(1, std::memory_order_relaxed);
     mprotect(reinterpret_cast<void*>(page), g_page_size, PROT_READ | PROT_WRITE);
@@ -106,6 +112,28 @@ std::vector<std::uintptr_t>& page_list() {
   return *pages;
 }
 
+// The handlers stay installed once installed: a thread that faulted on a watched page may still be
+// single-stepping when the locator stops, and its trap must find our handler, not the default
+// action (which kills the process). They are installed again only when someone replaced them.
+void install_handlers() {
+  struct sigaction current {};
+  sigaction(SIGSEGV, nullptr, &current);
+  bool segv_ours = (current.sa_flags & SA_SIGINFO) && current.sa_sigaction == on_segv;
+  sigaction(SIGTRAP, nullptr, &current);
+  bool trap_ours = (current.sa_flags & SA_SIGINFO) && current.sa_sigaction == on_trap;
+  struct sigaction sa {};
+  sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+  sigemptyset(&sa.sa_mask);
+  if (!segv_ours) {
+    sa.sa_sigaction = on_segv;
+    sigaction(SIGSEGV, &sa, &g_previous_segv);
+  }
+  if (!trap_ours) {
+    sa.sa_sigaction = on_trap;
+    sigaction(SIGTRAP, &sa, &g_previous_trap);
+  }
+}
+
 bool is_frame_page(std::uintptr_t page) { return page >= g_frames_begin && page < g_frames_end; }
 
 void set_static_protection(int prot) {
@@ -138,6 +166,7 @@ void write_locator::start(const std::vector<range>& ranges, range frames) {
   bool expected = false;
   if (!g_busy.compare_exchange_strong(expected, true)) return;  // one locator at a time
   g_page_size = static_cast<std::uintptr_t>(sysconf(_SC_PAGESIZE));
+  g_page_count = 0;  // the list is rebuilt below: a late handler elsewhere sees it empty meanwhile
   auto& pages = page_list();
   pages.clear();
   for (const auto& [begin, size] : ranges) {
@@ -157,13 +186,7 @@ void write_locator::start(const std::vector<range>& ranges, range frames) {
   g_pages = pages.data();
   g_page_count = pages.size();
   g_write_count.store(0, std::memory_order_relaxed);
-  struct sigaction sa {};
-  sa.sa_sigaction = on_segv;
-  sa.sa_flags = SA_SIGINFO | SA_NODEFER;
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGSEGV, &sa, &g_previous_segv);
-  sa.sa_sigaction = on_trap;
-  sigaction(SIGTRAP, &sa, &g_previous_trap);
+  install_handlers();
   g_armed.store(true, std::memory_order_release);
   set_static_protection(PROT_READ);
   started_ = true;
@@ -186,15 +209,11 @@ void write_locator::stop() {
   unprotect_frames();
   g_armed.store(false, std::memory_order_release);
   set_static_protection(PROT_READ | PROT_WRITE);
-  sigaction(SIGSEGV, &g_previous_segv, nullptr);
-  sigaction(SIGTRAP, &g_previous_trap, nullptr);
   std::size_t n = std::min(g_write_count.load(std::memory_order_relaxed), kMaxWrites);
   writes_.clear();
   for (std::size_t i = 0; i < n; ++i)
     writes_.push_back({g_writes[i].address, std::vector<const void*>(g_writes[i].stack, g_writes[i].stack + g_writes[i].depth)});
-  g_pages = nullptr;
-  g_page_count = 0;
-  g_frames_begin = g_frames_end = 0;
+  // The page list stays readable: a late fault handler on another thread may still look a page up.
   g_busy.store(false, std::memory_order_release);
 }
 
