@@ -47,11 +47,12 @@ std::vector<tensor> vjp(const tape_entry& e, const tensor& g) {
       return {sum_to_like(where(pick_a, g, zero), in[0]), sum_to_like(where(pick_a, zero, g), in[1])};
     }
     case op_kind::neg: return {neg(g)};
-    case op_kind::exp: return {g * y};
-    case op_kind::log: return {g / in[0]};
-    case op_kind::sqrt: return {g / (y * 2.0)};
-    case op_kind::tanh: return {g * (1.0 - y * y)};
-    case op_kind::sigmoid: return {g * y * (1.0 - y)};
+#define TL_UNARY_FLOAT_OP(name, value, gradient) \
+  case op_kind::name: {                           \
+    [[maybe_unused]] const tensor& x = in[0];     \
+    return {gradient};                            \
+  }
+#include "graph/unary_ops.def"
     case op_kind::relu: return {internal(op_kind::relu_grad, {g, in[0]})};
     case op_kind::abs: return {where(less(in[0], internal(op_kind::zeros_like, {in[0]})), neg(g), g)};
     case op_kind::square: return {g * in[0] * 2.0};

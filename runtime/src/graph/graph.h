@@ -31,17 +31,20 @@ struct random_stream {
   X(stateless_normal) X(stateless_uniform) X(zeros_like) X(ones_like)                               \
   X(add) X(sub) X(mul) X(div) X(pow) X(maximum) X(minimum)                                          \
   X(equal) X(not_equal) X(less) X(less_equal) X(greater) X(greater_equal)                           \
-  X(neg) X(exp) X(log) X(sqrt) X(tanh) X(sigmoid) X(relu) X(abs) X(square) X(relu_grad)            \
+  X(neg) X(relu) X(abs) X(square) X(relu_grad)                                                      \
   X(where) X(cast) X(matmul) X(sum) X(mean) X(max) X(argmax)                                        \
   X(reshape) X(transpose) X(slice) X(concat) X(gather) X(one_hot) X(broadcast_to)                   \
   X(softmax) X(log_softmax) X(sparse_xent) X(dense_xent)                                            \
   X(sum_to_like) X(reshape_like) X(reduce_grad) X(slice_grad) X(gather_grad)                        \
   X(assign_variable) X(print) X(fused_elementwise)
 
+// Every op kind: the list above, then the float unary ops of graph/unary_ops.def.
 enum class op_kind : std::uint8_t {
 #define TL_ENUM(name) name,
   TL_OP_KINDS(TL_ENUM)
 #undef TL_ENUM
+#define TL_UNARY_FLOAT_OP(name, value, gradient) name,
+#include "graph/unary_ops.def"
 };
 
 const char* op_name(op_kind k);

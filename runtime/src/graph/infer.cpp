@@ -16,6 +16,10 @@ const char* op_name(op_kind k) {
     return #name;
     TL_OP_KINDS(TL_NAME)
 #undef TL_NAME
+#define TL_UNARY_FLOAT_OP(name, value, gradient) \
+  case op_kind::name:                             \
+    return #name;
+#include "graph/unary_ops.def"
   }
   return "?";
 }
@@ -104,8 +108,9 @@ shape_t broadcast_shapes(const shape_t& a, const shape_t& b, op_kind k, const st
 
 bool is_elementwise_unary(op_kind k) {
   switch (k) {
-    case op_kind::neg: case op_kind::exp: case op_kind::log: case op_kind::sqrt: case op_kind::tanh:
-    case op_kind::sigmoid: case op_kind::relu: case op_kind::abs: case op_kind::square:
+    case op_kind::neg: case op_kind::relu: case op_kind::abs: case op_kind::square:
+#define TL_UNARY_FLOAT_OP(name, value, gradient) case op_kind::name:
+#include "graph/unary_ops.def"
       return true;
     default:
       return false;

@@ -152,11 +152,10 @@ void k_unary(const node& n, const buffer* in, const buffer& out) {
     using T = float;
     switch (n.kind) {
       case op_kind::neg: return unary_apply<T>(in[0], out, [](T a) { return -a; });
-      case op_kind::exp: return unary_apply<T>(in[0], out, [](T a) { return std::exp(a); });
-      case op_kind::log: return unary_apply<T>(in[0], out, [](T a) { return std::log(a); });
-      case op_kind::sqrt: return unary_apply<T>(in[0], out, [](T a) { return std::sqrt(a); });
-      case op_kind::tanh: return unary_apply<T>(in[0], out, [](T a) { return std::tanh(a); });
-      case op_kind::sigmoid: return unary_apply<T>(in[0], out, [](T a) { return 1.f / (1.f + std::exp(-a)); });
+#define TL_UNARY_FLOAT_OP(name, value, gradient) \
+  case op_kind::name:                             \
+    return unary_apply<T>(in[0], out, [](T x) { return value; });
+#include "graph/unary_ops.def"
       case op_kind::relu: return unary_apply<T>(in[0], out, [](T a) { return a < 0.f ? 0.f : a; });  // keeps NaN
       case op_kind::abs: return unary_apply<T>(in[0], out, [](T a) { return std::fabs(a); });
       case op_kind::square: return unary_apply<T>(in[0], out, [](T a) { return a * a; });

@@ -23,11 +23,14 @@ inline void apply(op_kind op, float* __restrict d, const float* __restrict a, co
     case op_kind::minimum: TL_SIMD for (std::int64_t i = 0; i < n; ++i) d[i] = a[i] < b[i] || a[i] != a[i] ? a[i] : b[i]; break;
     case op_kind::relu_grad: TL_SIMD for (std::int64_t i = 0; i < n; ++i) d[i] = b[i] > 0.f ? a[i] : 0.f; break;
     case op_kind::neg: TL_SIMD for (std::int64_t i = 0; i < n; ++i) d[i] = -a[i]; break;
-    case op_kind::exp: TL_SIMD for (std::int64_t i = 0; i < n; ++i) d[i] = std::exp(a[i]); break;
-    case op_kind::log: TL_SIMD for (std::int64_t i = 0; i < n; ++i) d[i] = std::log(a[i]); break;
-    case op_kind::sqrt: TL_SIMD for (std::int64_t i = 0; i < n; ++i) d[i] = std::sqrt(a[i]); break;
-    case op_kind::tanh: TL_SIMD for (std::int64_t i = 0; i < n; ++i) d[i] = std::tanh(a[i]); break;
-    case op_kind::sigmoid: TL_SIMD for (std::int64_t i = 0; i < n; ++i) d[i] = 1.f / (1.f + std::exp(-a[i])); break;
+#define TL_UNARY_FLOAT_OP(name, value, gradient)                 \
+  case op_kind::name:                                             \
+    TL_SIMD for (std::int64_t i = 0; i < n; ++i) {                \
+      float x = a[i];                                             \
+      d[i] = value;                                               \
+    }                                                             \
+    break;
+#include "graph/unary_ops.def"
     case op_kind::relu: TL_SIMD for (std::int64_t i = 0; i < n; ++i) d[i] = a[i] < 0.f ? 0.f : a[i]; break;  // keeps NaN
     case op_kind::abs: TL_SIMD for (std::int64_t i = 0; i < n; ++i) d[i] = std::fabs(a[i]); break;
     case op_kind::square: TL_SIMD for (std::int64_t i = 0; i < n; ++i) d[i] = a[i] * a[i]; break;

@@ -79,11 +79,9 @@ tensor where(const tensor& c, const tensor& a, const tensor& b, loc_t loc) {
   return make_op(op_kind::where, {}, {c, a, b}, loc);
 }
 
-tensor exp(const tensor& a, loc_t loc) { return unary(op_kind::exp, a, loc); }
-tensor log(const tensor& a, loc_t loc) { return unary(op_kind::log, a, loc); }
-tensor sqrt(const tensor& a, loc_t loc) { return unary(op_kind::sqrt, a, loc); }
-tensor tanh(const tensor& a, loc_t loc) { return unary(op_kind::tanh, a, loc); }
-tensor sigmoid(const tensor& a, loc_t loc) { return unary(op_kind::sigmoid, a, loc); }
+#define TL_UNARY_FLOAT_OP(name, value, gradient) \
+  tensor name(const tensor& a, loc_t loc) { return unary(op_kind::name, a, loc); }
+#include "graph/unary_ops.def"
 tensor relu(const tensor& a, loc_t loc) { return unary(op_kind::relu, a, loc); }
 tensor abs(const tensor& a, loc_t loc) { return unary(op_kind::abs, a, loc); }
 tensor square(const tensor& a, loc_t loc) { return unary(op_kind::square, a, loc); }
