@@ -65,6 +65,10 @@ TEST(Ops, UnaryMath) {
   expect_values(tl::tanh(a), {std::tanh(-1.f), std::tanh(0.5f), std::tanh(2.f)});
   expect_values(tl::sqrt(vec({4, 9}, {2})), {2, 3});
   expect_values(tl::log(vec({1, std::exp(1.f)}, {2})), {0, 1});
+  expect_values(tl::softplus(vec({-1, 0, 2, 30}, {4})), {std::log1p(std::exp(-1.f)), std::log(2.f), std::log1p(std::exp(2.f)), 30});
+  // Traced and fused with its neighbours, it computes the same.
+  auto f = tl::function([](const tl::tensor& x) { return tl::softplus(x * 2.0) + 1.0; });
+  expect_values(f(a), {std::log1p(std::exp(-2.f)) + 1, std::log1p(std::exp(1.f)) + 1, std::log1p(std::exp(4.f)) + 1});
 }
 
 TEST(Ops, MatmulSmallLargeBatchedTransposed) {
@@ -184,6 +188,7 @@ TEST(Gradients, FiniteDifferences) {
   check_gradient([](auto& a) { return tl::sqrt(a * a + 1.0); }, x);
   check_gradient([](auto& a) { return tl::tanh(a); }, x);
   check_gradient([](auto& a) { return tl::sigmoid(a); }, x);
+  check_gradient([](auto& a) { return tl::softplus(a); }, x);
   check_gradient([](auto& a) { return tl::relu(a) * 3.0; }, x);
   check_gradient([](auto& a) { return tl::abs(a); }, x);
   check_gradient([](auto& a) { return tl::square(a); }, x);

@@ -50,6 +50,7 @@ tensor log(const tensor& a, loc_t loc = loc_t::current());
 tensor sqrt(const tensor& a, loc_t loc = loc_t::current());
 tensor tanh(const tensor& a, loc_t loc = loc_t::current());
 tensor sigmoid(const tensor& a, loc_t loc = loc_t::current());
+tensor softplus(const tensor& a, loc_t loc = loc_t::current());  // log(1 + exp(a))
 tensor relu(const tensor& a, loc_t loc = loc_t::current());
 tensor abs(const tensor& a, loc_t loc = loc_t::current());
 tensor square(const tensor& a, loc_t loc = loc_t::current());
