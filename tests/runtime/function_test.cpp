@@ -376,8 +376,9 @@ TEST(Variables, CreatedAndHeldOnlyByTheGraphIsObservedOnTheFirstTrace) {
     if (o.rule != "trace-variable-creation") continue;
     graph_only += o.function == "graph_only";
     host_held += o.function == "host_held";
-    if (o.function == "graph_only")
+    if (o.function == "graph_only") {
       EXPECT_NE(o.location.find("function_test.cpp:" + std::to_string(line)), std::string::npos) << o.location;
+    }
   }
   EXPECT_EQ(graph_only, 1);
   EXPECT_EQ(host_held, 0);
