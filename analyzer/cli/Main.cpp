@@ -77,7 +77,7 @@ cl::opt<int> WorkerParent("internal-worker-parent", cl::Hidden, cl::init(0));
 cl::opt<std::string> DocsUrl("docs-url", cl::desc("Base URL of the documentation: rule pages are <url>/rules/<id>.md (default: $TRACELINT_DOCS_URL, else the installed docs as a file URI)"), cl::cat(Category));
 cl::opt<std::string> BaselineFile("baseline", cl::desc("Leave out the findings this baseline holds (written by --write-baseline); matched by fingerprint, not by line"), cl::cat(Category));
 cl::opt<std::string> WriteBaseline("write-baseline", cl::desc("Write this run's findings as a baseline to this file"), cl::cat(Category));
-cl::opt<std::string> DiffRev("diff", cl::desc("Analyze the files changed since this git revision (working tree against it) and report only findings on changed lines; with no files given, every changed source file in the compilation database"), cl::cat(Category));
+cl::opt<std::string> DiffRev("diff", cl::desc("Report only findings on the lines changed since this git revision (working tree against it); with no files given, analyze every changed source file in the compilation database"), cl::cat(Category));
 cl::opt<std::string> RepoRoot("repo-root", cl::desc("Root that SARIF URIs are relative to (default: current directory)"), cl::cat(Category));
 
 std::string readAll(const std::string &Path) {
@@ -137,26 +137,17 @@ bool applyFixes(const RunResult &R, bool Quiet) {
   return Plan.Problems.empty();
 }
 
-// The inputs of --diff: the files given that the change touches, or, with none given, every
-// changed C, C++ or CUDA source (headers are reported through the files that include them).
+// The inputs of --diff: the files given (a change to a header is checked through the sources
+// named), or, with none given, every changed C, C++ or CUDA source.
 std::vector<std::string> diffInputs(const GitChange &Change, const std::vector<std::string> &Given) {
-  namespace fs = std::filesystem;
-  std::set<std::string> Changed;
+  if (!Given.empty()) return Given;
+  static const std::set<std::string> SourceExtensions{".c", ".cc", ".cpp", ".cxx", ".c++", ".C", ".cu"};
   std::vector<std::string> Candidates;
   for (const auto &F : Change.Files) {
-    auto Path = (fs::path(Change.Root) / F.Path).lexically_normal();
-    Changed.insert(Path.string());
-    static const std::set<std::string> SourceExtensions{".c", ".cc", ".cpp", ".cxx", ".c++", ".C", ".cu"};
+    auto Path = (std::filesystem::path(Change.Root) / F.Path).lexically_normal();
     if (SourceExtensions.count(Path.extension().string())) Candidates.push_back(Path.string());
   }
-  if (Given.empty()) return Candidates;
-  std::vector<std::string> Out;
-  for (const auto &G : Given) {
-    std::error_code EC;
-    auto Real = fs::weakly_canonical(fs::absolute(G, EC), EC);
-    if (Changed.count(Real.string())) Out.push_back(G);
-  }
-  return Out;
+  return Candidates;
 }
 
 // Files the database has a command for. A database that lists no files (compiler arguments after

@@ -37,11 +37,19 @@ grep -q "old_a" "$dir/out.txt" && fail "a finding on an unchanged line is report
 grep -q "not_in_db" "$dir/out.txt" && fail "a file outside the compilation database was analyzed"
 grep -q "in 2 files" "$dir/err.txt" || fail "expected a.cpp and b.cpp analyzed: $(cat "$dir/err.txt")"
 
-# Files given on the command line: only those the change touches; SARIF works as usual.
-git add b.cpp && git commit -qm "b" && bug new_b2 >> b.cpp 2>/dev/null
+# Files given on the command line are analyzed whether changed or not (a changed header is checked
+# through them), still with findings on changed lines only; SARIF works as usual.
+git add -A && git commit -qm "b"
 "$tool" --diff=HEAD -p . a.cpp --format=sarif --quiet > "$dir/out.sarif" 2>&1 || fail "a.cpp alone: exit $?"
 python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["runs"][0]["results"]; assert r == [], r' "$dir/out.sarif" \
   || fail "a.cpp's unchanged finding reported: $(cat "$dir/out.sarif")"
+printf '#pragma once\nextern int hdr;\ninline void touch() { hdr = 2; }\n' > h.h
+printf '#include <tl/tl.h>\n#include "h.h"\nint hdr = 0;\nint main() {\n  auto f = tl::function([](const tl::tensor& x) { touch(); return x; });\n  f(tl::ones({2}));\n}\n' > a.cpp
+git add -A && git commit -qm "header" && sed -i 's/hdr = 2;/hdr = 3;/' h.h
+"$tool" --diff=HEAD -p . a.cpp --header-filter='h\.h' --use-color=false > "$dir/out.txt" 2>&1
+grep -q "h.h:3:.*'hdr'" "$dir/out.txt" || fail "a changed header's finding is not reported through its includer: $(cat "$dir/out.txt")"
+"$tool" --diff=HEAD -p . --use-color=false > "$dir/out.txt" 2>&1 || fail "header-only change: exit $?"
+grep -q "hdr" "$dir/out.txt" && fail "a header-only change analyzed unnamed sources: $(cat "$dir/out.txt")"
 
 # Errors: a revision that names no commit, a directory outside any repository, with --line-filter.
 "$tool" --diff=no-such-rev -p . > "$dir/out.txt" 2>&1

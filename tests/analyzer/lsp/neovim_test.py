@@ -68,6 +68,8 @@ with tempfile.TemporaryDirectory() as tmp:
               f"range {r} != {e['range']}")
         check(r["end_col"] > r["col"] or r["end_lnum"] > r["lnum"], f"zero-width range received: {r}")
         check(r["source"] == "tracelint" and r["severity"] == 2, f"source/severity: {r}")
+        check(r.get("href") == e["codeDescription"]["href"] and r["href"].endswith(f"/rules/{e['code']}.md"),
+              f"codeDescription {r.get('href')} != {e['codeDescription']['href']}")
     # Hover: the rule's page.
     hover = got.get("hover") or ""
     rule = expected[0]["code"] if expected else "?"
