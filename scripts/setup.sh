@@ -14,6 +14,9 @@ packages=(
   python3
   # Validates our SARIF against the 2.1.0 schema in the tests.
   python3-jsonschema
+  # Issue 18's integration tests: git for --diff, pre-commit for the hook, Neovim's built-in LSP
+  # client for `tracelint lsp`.
+  git pre-commit neovim
 )
 if [[ "${TRACELINT_SETUP_EXTRA:-}" != "" ]]; then
   read -r -a extra <<<"$TRACELINT_SETUP_EXTRA"

@@ -17,6 +17,9 @@ struct CheckContext {
   const TracedRegionModel &Model;
   std::function<void(Finding)> Report;
   SourcePoint point(clang::SourceLocation Loc) const;
+  // The point just past the last token of R, or Line 0 when R does not end after its start in the
+  // same file (a range spread over macro expansions).
+  SourcePoint endOf(clang::SourceRange R) const;
 };
 
 class Check {

@@ -319,11 +319,12 @@ void addTracePathNotes(const CheckContext &C, const Reachable &R, Finding &F) {
   F.Notes.push_back({C.point(R.Root->EntryLoc), "'" + R.Root->Name + "' is traced here"});
 }
 
-Finding tracedFinding(const CheckContext &C, const char *Check, SourceLocation Loc, const TracedRoot &Root, std::string Entity,
+Finding tracedFinding(const CheckContext &C, const char *Check, SourceRange Range, const TracedRoot &Root, std::string Entity,
                       std::string Message) {
   Finding F;
   F.CheckId = Check;
-  F.Where = C.point(Loc);
+  F.Where = C.point(Range.getBegin());
+  F.End = C.endOf(Range);
   F.TracedFunction = Root.Name;
   F.TracedFunctionLocation = tracedFunctionSite(C, Root);
   F.Entity = std::move(Entity);

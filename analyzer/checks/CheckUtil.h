@@ -81,8 +81,9 @@ std::vector<FindingNote> callPathNotes(const CheckContext &C, const Reachable &R
 // Notes for a finding in trace-reachable code: the call path from the traced root, then the root.
 void addTracePathNotes(const CheckContext &C, const Reachable &R, Finding &F);
 
-// A finding about a traced function, with the note at its creation site.
-Finding tracedFinding(const CheckContext &C, const char *Check, clang::SourceLocation Loc, const TracedRoot &Root,
+// A finding about a traced function, with the note at its creation site. It covers Range (a
+// location alone covers its token).
+Finding tracedFinding(const CheckContext &C, const char *Check, clang::SourceRange Range, const TracedRoot &Root,
                       std::string Entity, std::string Message);
 
 }  // namespace tracelint

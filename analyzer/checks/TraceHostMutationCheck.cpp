@@ -175,6 +175,7 @@ class WriteFinder : public RecursiveASTVisitor<WriteFinder> {
     F.CheckId = "trace-host-mutation";
     // Point at the written entity (its start), where a reader looks for it.
     F.Where = C.point(Lhs->getBeginLoc().isValid() ? Lhs->getBeginLoc() : Loc);
+    F.End = C.endOf(Lhs->getBeginLoc().isValid() ? Lhs->getSourceRange() : SourceRange(Loc));
     F.TracedFunction = R.Root->Name;
     F.TracedFunctionLocation = tracedFunctionSite(C, *R.Root);
     F.Entity = T.Entity;

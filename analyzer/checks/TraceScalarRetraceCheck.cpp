@@ -24,7 +24,7 @@ void TraceScalarRetraceCheck::run(const CheckContext &C) {
       auto *Ref = referenceTo(Arg, Varying);
       if (!Ref) continue;
       std::string Arg0 = "argument " + std::to_string(I - 1);
-      auto F = tracedFinding(C, "trace-scalar-retrace", Arg->getBeginLoc(), *Call.Root, Arg0,
+      auto F = tracedFinding(C, "trace-scalar-retrace", Arg->getSourceRange(), *Call.Root, Arg0,
                              Arg0 + " of '" + Call.Root->Name + "' is a host scalar that takes a new value on every "
                                  "iteration (from '" + nameOf(Ref) +
                                  "'); host scalars are part of the cache key by value, so every new value traces the "

@@ -100,7 +100,7 @@ void TraceShapeRetraceCheck::run(const CheckContext &C) {
       V.search(Arg);
       if (!V.Found) continue;
       std::string Arg0 = "argument " + std::to_string(I - 1);
-      auto F = tracedFinding(C, "trace-shape-retrace", Arg->getBeginLoc(), *Call.Root, Arg0,
+      auto F = tracedFinding(C, "trace-shape-retrace", Arg->getSourceRange(), *Call.Root, Arg0,
                              Arg0 + " of '" + Call.Root->Name + "' changes shape from iteration to iteration (its shape uses '" +
                                  nameOf(V.Found) +
                                  "'), so each new shape traces the function again; give it an input_signature with "

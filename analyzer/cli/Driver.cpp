@@ -19,12 +19,14 @@
 
 #include "checks/Check.h"
 #include "clang/Basic/Diagnostic.h"
+#include "clang/Lex/Lexer.h"
 #include "clang/Tooling/Tooling.h"
 #include "cli/FileAnalysis.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FileUtilities.h"
 #include "llvm/Support/Program.h"
 #include "core/Config.h"
+#include "core/Fingerprint.h"
 #include "core/Glob.h"
 #include "core/JsonFile.h"
 #include "core/Nolint.h"
@@ -54,6 +56,15 @@ SourcePoint CheckContext::point(SourceLocation Loc) const {
   P.Line = SM.getLineNumber(Decomp.first, Decomp.second);
   P.Column = SM.getColumnNumber(Decomp.first, Decomp.second);
   return P;
+}
+
+SourcePoint CheckContext::endOf(SourceRange R) const {
+  const auto &SM = Ctx.getSourceManager();
+  auto Last = SM.getFileLoc(R.getEnd());
+  auto Begin = point(R.getBegin());
+  auto End = point(Lexer::getLocForEndOfToken(Last, 0, SM, Ctx.getLangOpts()));
+  bool After = End.Line > Begin.Line || (End.Line == Begin.Line && End.Column > Begin.Column);
+  return End.File == Begin.File && Begin.Line != 0 && After ? End : SourcePoint{};
 }
 
 std::string resolveResourceDir(const std::string &Flag) {
@@ -443,6 +454,8 @@ bool runAnalysis(const std::vector<std::string> &Files, const tooling::Compilati
   auto Key = [](const Finding &F) { return std::tie(F.Where.File, F.Where.Line, F.Where.Column, F.CheckId, F.Message); };
   std::sort(Fs.begin(), Fs.end(), [&](const Finding &A, const Finding &B) { return Key(A) < Key(B); });
   Fs.erase(std::unique(Fs.begin(), Fs.end(), [&](const Finding &A, const Finding &B) { return Key(A) == Key(B); }), Fs.end());
+  // A statement spread over a few lines is fingerprinted whole.
+  assignFingerprints(Fs, [&](const SourcePoint &P) { return Out.Sources.textFrom(P, 8); });
   std::sort(Out.Result.FilesAnalyzed.begin(), Out.Result.FilesAnalyzed.end());
   std::sort(Out.Result.Failures.begin(), Out.Result.Failures.end(), [](const auto &A, const auto &B) { return A.File < B.File; });
   return true;

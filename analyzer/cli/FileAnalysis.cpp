@@ -172,7 +172,7 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(SourcePoint, File, Line, Column)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(FindingNote, Where, Message)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(FixIt, Begin, FileOffset, Length, Replacement, Original)
 NLOHMANN_JSON_SERIALIZE_ENUM(Severity, {{Severity::Note, "note"}, {Severity::Warning, "warning"}, {Severity::Error, "error"}})
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Finding, CheckId, Level, Where, Message, Notes, Fixes, TracedFunction,
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Finding, CheckId, Level, Where, End, Message, Notes, Fixes, TracedFunction,
                                    TracedFunctionLocation, Entity)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(SummaryWrite, Where, Entity, Shown, How)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(FunctionSummary, Name, Writes, Callees)

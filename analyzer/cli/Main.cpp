@@ -11,6 +11,9 @@
 #include <unistd.h>
 
 #include "cli/Driver.h"
+#include "cli/GitDiff.h"
+#include "cli/LspMain.h"
+#include "core/Baseline.h"
 #include "confirm/Confirm.h"
 #include "output/FixApplier.h"
 #include "output/OutputFile.h"
@@ -31,6 +34,8 @@ const char *const Overview = R"(tracelint: finds state bugs in traced functions 
 tracing APIs described by packs) of C++ code.
 
   tracelint [options] <files...> [-- <compiler args>]
+  tracelint [options] --diff=<git rev> [<files...>]   (only findings on lines changed since rev)
+  tracelint lsp [options] [-- <compiler args>]         (a Language Server on stdin/stdout)
   tracelint confirm --static <report> --dynamic <runtime reports...>   (see tracelint confirm --help)
 
 Exit codes:
@@ -69,6 +74,10 @@ cl::opt<unsigned> FileTimeout("file-timeout", cl::desc("Seconds a file's analysi
 cl::opt<int> WorkerFile("internal-worker-file", cl::Hidden, cl::init(-1));
 cl::opt<std::string> WorkerResult("internal-worker-result", cl::Hidden);
 cl::opt<int> WorkerParent("internal-worker-parent", cl::Hidden, cl::init(0));
+cl::opt<std::string> DocsUrl("docs-url", cl::desc("Base URL of the documentation: rule pages are <url>/rules/<id>.md (default: $TRACELINT_DOCS_URL, else the installed docs as a file URI)"), cl::cat(Category));
+cl::opt<std::string> BaselineFile("baseline", cl::desc("Leave out the findings this baseline holds (written by --write-baseline); matched by fingerprint, not by line"), cl::cat(Category));
+cl::opt<std::string> WriteBaseline("write-baseline", cl::desc("Write this run's findings as a baseline to this file"), cl::cat(Category));
+cl::opt<std::string> DiffRev("diff", cl::desc("Report only findings on the lines changed since this git revision (working tree against it); with no files given, analyze every changed source file in the compilation database"), cl::cat(Category));
 cl::opt<std::string> RepoRoot("repo-root", cl::desc("Root that SARIF URIs are relative to (default: current directory)"), cl::cat(Category));
 
 std::string readAll(const std::string &Path) {
@@ -76,6 +85,12 @@ std::string readAll(const std::string &Path) {
   std::stringstream SS;
   SS << In.rdbuf();
   return SS.str();
+}
+
+// A rule's page: docs/rules/<id>.md beside the rules directory (installed or the source tree).
+std::string rulePage(const std::string &RulesDir, const std::string &Id) {
+  auto Doc = readAll(RulesDir + "/../docs/rules/" + Id + ".md");
+  return Doc.empty() ? readAll(RulesDir + "/docs/" + Id + ".md") : Doc;
 }
 
 bool writeOutput(const std::string &Path, const std::string &Text) {
@@ -122,14 +137,93 @@ bool applyFixes(const RunResult &R, bool Quiet) {
   return Plan.Problems.empty();
 }
 
+// The inputs of --diff: the files given (a change to a header is checked through the sources
+// named), or, with none given, every changed C, C++ or CUDA source.
+std::vector<std::string> diffInputs(const GitChange &Change, const std::vector<std::string> &Given) {
+  if (!Given.empty()) return Given;
+  static const std::set<std::string> SourceExtensions{".c", ".cc", ".cpp", ".cxx", ".c++", ".C", ".cu"};
+  std::vector<std::string> Candidates;
+  for (const auto &F : Change.Files) {
+    auto Path = (std::filesystem::path(Change.Root) / F.Path).lexically_normal();
+    if (SourceExtensions.count(Path.extension().string())) Candidates.push_back(Path.string());
+  }
+  return Candidates;
+}
+
+// Files the database has a command for. A database that lists no files (compiler arguments after
+// --) has one for every file.
+std::vector<std::string> inDatabase(const std::vector<std::string> &Files, const clang::tooling::CompilationDatabase &DB) {
+  auto Known = DB.getAllFiles();
+  if (Known.empty()) return Files;
+  std::set<std::string> Real;
+  for (const auto &K : Known) {
+    std::error_code EC;
+    auto R = std::filesystem::weakly_canonical(K, EC);
+    Real.insert(EC ? K : R.string());
+  }
+  std::vector<std::string> Out;
+  for (const auto &F : Files)
+    if (Real.count(F)) Out.push_back(F);
+  return Out;
+}
+
+// This run's command for the workers: --diff and the files given removed, the chosen files named
+// instead, before the compiler arguments (--diff and `tracelint lsp` choose the files themselves).
+std::vector<std::string> workerCommand(const std::vector<std::string> &Self, const std::vector<std::string> &Files) {
+  std::set<std::string> Given(Sources.begin(), Sources.end());
+  std::vector<std::string> Out{Self.front()};
+  bool Inserted = false;
+  for (std::size_t I = 1; I < Self.size(); ++I) {
+    const auto &A = Self[I];
+    if (!Inserted && A == "--") {
+      Out.insert(Out.end(), Files.begin(), Files.end());
+      Inserted = true;
+    }
+    if (!Inserted && (A == "--diff" || A == "-diff")) {
+      ++I;
+      continue;
+    }
+    if (!Inserted && (A.rfind("--diff=", 0) == 0 || A.rfind("-diff=", 0) == 0 || Given.count(A))) continue;
+    Out.push_back(A);
+  }
+  if (!Inserted) Out.insert(Out.end(), Files.begin(), Files.end());
+  return Out;
+}
+
+DriverOptions driverOptions(const std::string &RulesDir, const std::vector<std::string> &SelfCommand) {
+  DriverOptions Opts;
+  Opts.Checks = Checks;
+  Opts.WarningsAsErrors = WarningsAsErrors;
+  Opts.HeaderFilter = HeaderFilter;
+  Opts.LineFilterJson = LineFilter;
+  Opts.ExtraArgs = ExtraArg;
+  Opts.ExtraArgsBefore = ExtraArgBefore;
+  Opts.ResourceDir = ResourceDir;
+  Opts.ConfigText = ConfigText;
+  Opts.ConfigFile = ConfigFile;
+  Opts.RulesDir = RulesDir;
+  Opts.Jobs = Jobs;
+  Opts.FileTimeoutSeconds = FileTimeout;
+  Opts.SelfCommand = SelfCommand;
+  return Opts;
+}
+
 }  // namespace
 
 int main(int argc, const char **argv) {
   // The worker processes get this run's arguments as given (before the fixed compilation
   // database takes the ones after "--").
   std::vector<std::string> SelfCommand{llvm::sys::fs::getMainExecutable(argv[0], reinterpret_cast<void *>(&main))};
-  SelfCommand.insert(SelfCommand.end(), argv + 1, argv + argc);
   if (argc > 1 && std::string(argv[1]) == "confirm") return runConfirm(std::vector<std::string>(argv + 2, argv + argc), TRACELINT_VERSION);
+  // `tracelint lsp [options] [-- compiler args]`: the options are the CLI's, read without "lsp".
+  std::vector<const char *> ArgvStorage(argv, argv + argc);
+  const bool LspMode = argc > 1 && std::string(argv[1]) == "lsp";
+  if (LspMode) {
+    ArgvStorage.erase(ArgvStorage.begin() + 1);
+    --argc;
+    argv = ArgvStorage.data();
+  }
+  SelfCommand.insert(SelfCommand.end(), argv + 1, argv + argc);
   cl::SetVersionPrinter([](llvm::raw_ostream &OS) { OS << "tracelint " TRACELINT_VERSION " (LLVM " TRACELINT_LLVM_VERSION ")\n"; });
   cl::HideUnrelatedOptions(Category);
   std::string FixedError;
@@ -172,8 +266,7 @@ int main(int argc, const char **argv) {
       std::cerr << "tracelint: error: no check named '" << Explain << "'; see --list-checks\n";
       return 2;
     }
-    auto Doc = readAll(RulesDir + "/../docs/rules/" + R->Id + ".md");
-    if (Doc.empty()) Doc = readAll(RulesDir + "/docs/" + R->Id + ".md");
+    auto Doc = rulePage(RulesDir, R->Id);
     std::cout << R->Id << " (" << severityName(R->DefaultSeverity) << ", precision: " << R->Precision << ")\n\n"
               << R->Summary << "\n\n" << R->Description << "\n";
     if (!Doc.empty()) std::cout << "\n" << Doc;
@@ -191,11 +284,51 @@ int main(int argc, const char **argv) {
     for (const auto &Id : Ids) std::cout << "    " << Id << "\n";
     return 0;
   }
+  if (LspMode) {
+    if (!Sources.empty() || !DiffRev.empty() || !Output.empty() || Fix || !WriteBaseline.empty()) {
+      std::cerr << "tracelint: error: tracelint lsp takes no files, --diff, --output, --fix or --write-baseline: the "
+                   "editor names the files\n";
+      return 2;
+    }
+    if (HasCompilerArgs && !Fixed) {
+      std::cerr << "tracelint: error: the compiler arguments after -- give no compile job to analyze\n";
+      return 2;
+    }
+    LspSetup Setup;
+    Setup.Options = driverOptions(RulesDir, SelfCommand);
+    Setup.WorkerCommand = [&](const std::string &File) { return workerCommand(SelfCommand, {File}); };
+    Setup.BuildPath = BuildPath;
+    Setup.Fixed = std::move(Fixed);
+    if (!BaselineFile.empty()) {
+      Setup.Accepted = Baseline::load(BaselineFile, Error);
+      if (!Setup.Accepted) {
+        std::cerr << "tracelint: error: " << Error << "\n";
+        return 2;
+      }
+    }
+    Setup.Emit.ToolVersion = TRACELINT_VERSION;
+    Setup.Emit.DocsBase = resolveDocsBase(DocsUrl, RulesDir);
+    Setup.RulePage = [&](const std::string &Id) { return rulePage(RulesDir, Id); };
+    return runLanguageServer(Setup, *Cat);
+  }
   if (Format != "text" && Format != "json" && Format != "sarif") {
     std::cerr << "tracelint: error: --format must be text, json or sarif, not '" << Format << "'\n";
     return 2;
   }
-  if (Sources.empty()) {
+  std::vector<std::string> Inputs(Sources.begin(), Sources.end());
+  std::optional<GitChange> Change;
+  if (!DiffRev.empty()) {
+    if (!LineFilter.empty()) {
+      std::cerr << "tracelint: error: --diff and --line-filter cannot be used together: --diff sets the line filter to the changed lines\n";
+      return 2;
+    }
+    Change = changedLines(DiffRev, Error);
+    if (!Change) {
+      std::cerr << "tracelint: error: --diff=" << DiffRev << ": " << Error << "\n";
+      return 2;
+    }
+    Inputs = diffInputs(*Change, Inputs);
+  } else if (Inputs.empty()) {
     std::cerr << "tracelint: error: no input files (see --help)\n";
     return 2;
   }
@@ -221,37 +354,34 @@ int main(int argc, const char **argv) {
       std::cerr << "tracelint: error: cannot load a compilation database from '" << BuildPath << "': " << Error << "\n";
       return 2;
     }
+  } else if (Inputs.empty()) {
+    // --diff changed no source file: nothing to analyze, and no database to look for.
+    DB = std::make_unique<clang::tooling::FixedCompilationDatabase>(".", std::vector<std::string>{});
   } else {
-    DB = clang::tooling::CompilationDatabase::autoDetectFromSource(Sources.front(), Error);
+    DB = clang::tooling::CompilationDatabase::autoDetectFromSource(Inputs.front(), Error);
     if (!DB) {
-      std::cerr << "tracelint: error: no compile_commands.json found above '" << Sources.front()
+      std::cerr << "tracelint: error: no compile_commands.json found above '" << Inputs.front()
                 << "'; pass -p <build dir> or compiler arguments after --\n";
       return 2;
     }
   }
-  DriverOptions Opts;
-  Opts.Checks = Checks;
-  Opts.WarningsAsErrors = WarningsAsErrors;
-  Opts.HeaderFilter = HeaderFilter;
-  Opts.LineFilterJson = LineFilter;
-  Opts.ExtraArgs = ExtraArg;
-  Opts.ExtraArgsBefore = ExtraArgBefore;
-  Opts.ResourceDir = ResourceDir;
-  Opts.ConfigText = ConfigText;
-  Opts.ConfigFile = ConfigFile;
-  Opts.RulesDir = RulesDir;
-  Opts.Jobs = Jobs;
-  Opts.FileTimeoutSeconds = FileTimeout;
-  Opts.SelfCommand = SelfCommand;
+  DriverOptions Opts = driverOptions(RulesDir, SelfCommand);
   // A file named twice (or through a link) is analyzed once: its findings would be reported twice
   // and the file counted twice.
   std::vector<std::string> Files;
   std::set<std::string> RealPaths;
-  for (const auto &S : Sources) {
+  if (Change && Sources.empty()) Inputs = inDatabase(Inputs, *DB);
+  for (const auto &S : Inputs) {
     std::error_code EC;
     auto Abs = std::filesystem::absolute(S, EC).lexically_normal().string();
     auto Real = std::filesystem::canonical(Abs, EC);
     if (RealPaths.insert(EC ? Abs : Real.string()).second) Files.push_back(Abs);
+  }
+  if (Change) {
+    Opts.LineFilterJson = lineFilterJson(Change->Files, Change->Root);
+    // Workers analyze the files chosen here, not a second reading of a tree that may have moved on.
+    Opts.SelfCommand = workerCommand(SelfCommand, Files);
+    if (Files.empty() && !Quiet) std::cerr << "tracelint: note: --diff=" << DiffRev << " changes no source file in the compilation database\n";
   }
   // One file has no other file's findings to lose: it runs in-process unless --isolate says so.
   Opts.Isolate = Isolate.getNumOccurrences() ? bool(Isolate) : Files.size() > 1;
@@ -262,14 +392,29 @@ int main(int argc, const char **argv) {
   if (Jobs > availableCpus() && !Quiet)
     std::cerr << "tracelint: note: -j " << Jobs << ": " << availableCpus() << " CPUs are available; running "
               << effectiveJobs(Jobs, Files.size()) << " jobs at a time\n";
+  // The baseline is read before the analysis, so a bad one costs no analysis time.
+  std::optional<Baseline> Accepted;
+  if (!BaselineFile.empty()) {
+    if (!WriteBaseline.empty()) {
+      std::cerr << "tracelint: error: --baseline and --write-baseline cannot be used together; write the baseline from a run without one\n";
+      return 2;
+    }
+    Accepted = Baseline::load(BaselineFile, Error);
+    if (!Accepted) {
+      std::cerr << "tracelint: error: " << Error << "\n";
+      return 2;
+    }
+  }
   DriverOutput Out;
   if (!runAnalysis(Files, *DB, Opts, *Cat, Out, Error)) {
     std::cerr << "tracelint: error: " << Error << "\n";
     return 2;
   }
+  if (Accepted) Out.Result.Baselined = static_cast<unsigned>(Accepted->filter(Out.Result.Findings));
   EmitOptions EO;
   EO.Quiet = Quiet;
   EO.ToolVersion = TRACELINT_VERSION;
+  EO.DocsBase = resolveDocsBase(DocsUrl, RulesDir);
   EO.RepoRoot = RepoRoot.empty() ? std::filesystem::current_path().string() : std::string(RepoRoot);
   bool Color = UseColor == "true" || UseColor.empty() || (UseColor == "auto" && Output.empty() && llvm::sys::Process::StandardOutIsDisplayed());
   EO.Color = Color && Format == "text";
@@ -277,7 +422,8 @@ int main(int argc, const char **argv) {
                      : Format == "sarif" ? emitSarif(Out.Result, *Cat, Out.Sources, EO)
                                          : emitText(Out.Result, *Cat, Out.Sources, EO);
   bool Wrote = writeOutput(Output, Text);
-  if (!ExportFixes.empty()) Wrote &= writeOutput(ExportFixes, emitFixesYaml(Out.Result, Files.front()));
+  if (!WriteBaseline.empty()) Wrote &= writeOutput(WriteBaseline, Baseline::render(Out.Result.Findings, WriteBaseline));
+  if (!ExportFixes.empty()) Wrote &= writeOutput(ExportFixes, emitFixesYaml(Out.Result, Out.Sources, Files.empty() ? std::string() : Files.front()));
   for (const auto &F : Out.Result.Failures) std::cerr << F.File << ": error: analysis failed: " << F.Reason << "\n";
   bool FixesIncomplete = Fix && !applyFixes(Out.Result, Quiet);
   std::size_t Errors = 0, Warnings = 0;
@@ -287,9 +433,12 @@ int main(int argc, const char **argv) {
               << (Errors == 1 ? "" : "s") << " in " << Out.Result.FilesAnalyzed.size() << " file"
               << (Out.Result.FilesAnalyzed.size() == 1 ? "" : "s");
     if (Out.Result.Suppressed) std::cerr << "; " << Out.Result.Suppressed << " suppressed by NOLINT";
+    if (Out.Result.Baselined) std::cerr << "; " << Out.Result.Baselined << " in the baseline";
+    if (!WriteBaseline.empty()) std::cerr << "; baseline of " << Out.Result.Findings.size() << " written to " << WriteBaseline;
     std::cerr << ".\n";
   }
   if (!Wrote) return 2;
   if (!Out.Result.Failures.empty()) return 3;
-  return Errors || FixesIncomplete ? 1 : 0;
+  // Writing a baseline accepts the findings it holds: they fail no run, this one included.
+  return (Errors && WriteBaseline.empty()) || FixesIncomplete ? 1 : 0;
 }

@@ -34,6 +34,10 @@ struct Finding {
   std::string CheckId;
   Severity Level = Severity::Warning;
   SourcePoint Where;
+  // Where the range the finding covers ends (exclusive), in Where's file: the token or expression
+  // the check reported, so editors underline it. Line 0 when the check gave none; emitters then
+  // cover the word at Where.
+  SourcePoint End;
   std::string Message;
   std::vector<FindingNote> Notes;
   std::vector<FixIt> Fixes;
@@ -41,6 +45,9 @@ struct Finding {
   std::string TracedFunction;
   std::string TracedFunctionLocation;  // file:line where the traced function is created
   std::string Entity;
+  // Identifies the finding across edits elsewhere in its file (core/Fingerprint.h); set by the
+  // driver once the run's findings are final, read by the baseline and every report format.
+  std::string Fingerprint;
 };
 
 // A file the analyzer could not analyze (it did not parse, a check failed on it, it is missing).
@@ -54,6 +61,7 @@ struct RunResult {
   std::vector<FileFailure> Failures;
   std::vector<std::string> Errors;  // configuration problems found while analyzing, e.g. NOLINTBEGIN without END
   unsigned Suppressed = 0;
+  unsigned Baselined = 0;  // findings left out because the baseline (--baseline) holds them
   std::vector<std::string> FilesAnalyzed;
 };
 

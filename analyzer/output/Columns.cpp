@@ -1,5 +1,7 @@
 #include "output/Columns.h"
 
+#include <cctype>
+
 namespace tracelint {
 
 unsigned byteOrderMarkBytes(const std::string &Line, unsigned LineNumber) {
@@ -22,6 +24,19 @@ unsigned utf16UnitsBefore(const std::string &Line, unsigned LineNumber, unsigned
   // A column past the line's end (e.g. end of file) keeps counting bytes.
   if (ByteColumn1 > 0 && ByteColumn1 - 1 > Line.size()) Units += static_cast<unsigned>(ByteColumn1 - 1 - Line.size());
   return Units;
+}
+
+unsigned wordEndColumn(const std::string &Line, unsigned ByteColumn1) {
+  std::size_t I = ByteColumn1 == 0 ? 0 : ByteColumn1 - 1;
+  if (I >= Line.size()) return ByteColumn1 + 1;
+  auto Word = [](unsigned char C) { return std::isalnum(C) || C == '_' || C >= 0x80; };
+  std::size_t E = I;
+  while (E < Line.size() && Word(static_cast<unsigned char>(Line[E]))) ++E;
+  if (E == I) {
+    E = I + 1;  // one character, with its UTF-8 continuation bytes
+    while (E < Line.size() && (static_cast<unsigned char>(Line[E]) & 0xC0) == 0x80) ++E;
+  }
+  return static_cast<unsigned>(E + 1);
 }
 
 std::string caretPadding(const std::string &Line, unsigned LineNumber, unsigned ByteColumn1) {

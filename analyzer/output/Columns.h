@@ -22,6 +22,10 @@ inline unsigned sarifColumn(const std::string &Line, unsigned LineNumber, unsign
   return utf16UnitsBefore(Line, LineNumber, ByteColumn1) + 1;
 }
 
+// The byte column just past the word (identifier or number) starting at ByteColumn1 in Line, or
+// past the one character there: the range to underline when a finding carries no end.
+unsigned wordEndColumn(const std::string &Line, unsigned ByteColumn1);
+
 // The whitespace that puts a caret under byte column ByteColumn1 of Line in a terminal: tabs are
 // kept, a UTF-8 sequence takes one cell, a byte order mark none.
 std::string caretPadding(const std::string &Line, unsigned LineNumber, unsigned ByteColumn1);

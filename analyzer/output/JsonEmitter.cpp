@@ -9,11 +9,6 @@
 namespace tracelint {
 
 namespace {
-std::string fileUri(const std::string &Path) {
-  std::error_code EC;
-  return "file://" + percentEncodePath(std::filesystem::absolute(Path, EC).lexically_normal().string());
-}
-
 nlohmann::json position(const SourcePoint &P, const SourceText &S) {
   const auto &L = S.line(P.File, P.Line);
   return {{"line", P.Line == 0 ? 0 : P.Line - 1}, {"character", lspCharacter(L, P.Line, P.Column)}};
@@ -27,18 +22,16 @@ std::string emitJson(const RunResult &R, const Catalogue &, const SourceText &S,
   for (const auto &F : R.FilesAnalyzed) ByFile[F] = nlohmann::json::array();
   for (const auto &F : R.Findings) {
     nlohmann::json D;
-    auto Start = position(F.Where, S);
-    D["range"] = {{"start", Start}, {"end", Start}};
+    D["range"] = {{"start", position(F.Where, S)}, {"end", position(findingEnd(F, S), S)}};
     D["severity"] = lspSeverity(F.Level);
     D["code"] = F.CheckId;
-    D["codeDescription"] = {{"href", ruleHelpUri(F.CheckId)}};
+    D["codeDescription"] = {{"href", ruleHelpUri(O.DocsBase, F.CheckId)}};
     D["source"] = "tracelint";
     D["message"] = F.Message;
     D["relatedInformation"] = nlohmann::json::array();
     for (const auto &N : F.Notes) {
-      auto P = position(N.Where, S);
-      D["relatedInformation"].push_back(
-          {{"location", {{"uri", fileUri(N.Where.File)}, {"range", {{"start", P}, {"end", P}}}}}, {"message", N.Message}});
+      nlohmann::json Range = {{"start", position(N.Where, S)}, {"end", position(wordEnd(N.Where, S), S)}};
+      D["relatedInformation"].push_back({{"location", {{"uri", fileUri(N.Where.File)}, {"range", Range}}}, {"message", N.Message}});
     }
     nlohmann::json Fixes = nlohmann::json::array();
     for (const auto &X : F.Fixes) {
@@ -50,7 +43,7 @@ std::string emitJson(const RunResult &R, const Catalogue &, const SourceText &S,
                        {"newText", X.Replacement}});
     }
     D["data"] = {{"fixes", Fixes}, {"tracedFunction", F.TracedFunction},
-                 {"tracedFunctionLocation", F.TracedFunctionLocation}, {"entity", F.Entity}};
+                 {"tracedFunctionLocation", F.TracedFunctionLocation}, {"entity", F.Entity}, {"fingerprint", F.Fingerprint}};
     ByFile[F.Where.File].push_back(D);
   }
   nlohmann::json Out = nlohmann::json::array();
@@ -60,6 +53,7 @@ std::string emitJson(const RunResult &R, const Catalogue &, const SourceText &S,
   for (const auto &F : R.Failures) Failed.push_back({{"uri", fileUri(F.File)}, {"reason", F.Reason}});
   Doc["failures"] = Failed;
   Doc["suppressed"] = R.Suppressed;
+  Doc["baselined"] = R.Baselined;
   return Doc.dump(2) + "\n";
 }
 

@@ -1,6 +1,7 @@
 // SARIF 2.1.0 as GitHub code scanning reads it: rules[] from the catalogue, one location per
-// result, notes as relatedLocations, repository-relative URIs, a namespaced stable fingerprint, and
+// result, notes as relatedLocations, repository-relative URIs, the finding's fingerprint, and
 // files that failed as toolExecutionNotifications.
+#include <cctype>
 #include <filesystem>
 #include <functional>
 #include <nlohmann/json.hpp>
@@ -22,35 +23,37 @@ std::string relativeUri(const std::string &File, const std::string &Root) {
   return "file://" + percentEncodePath(Abs.generic_string());
 }
 
-nlohmann::json location(const SourcePoint &P, const SourceText &S, const std::string &Root) {
+nlohmann::json location(const SourcePoint &P, const SourcePoint &End, const SourceText &S, const std::string &Root) {
   const auto &L = S.line(P.File, P.Line);
-  nlohmann::json Loc = {{"physicalLocation",
-                         {{"artifactLocation", {{"uri", relativeUri(P.File, Root)}}},
-                          {"region", {{"startLine", std::max(1u, P.Line)}, {"startColumn", sarifColumn(L, P.Line, P.Column)}}}}}};
-  if (relativeUri(P.File, Root).rfind("file://", 0) != 0)
-    Loc["physicalLocation"]["artifactLocation"]["uriBaseId"] = "%SRCROOT%";
+  nlohmann::json Region = {{"startLine", std::max(1u, P.Line)}, {"startColumn", sarifColumn(L, P.Line, P.Column)}};
+  if (End.Line >= P.Line && End.Line != 0) {
+    Region["endLine"] = End.Line;
+    Region["endColumn"] = sarifColumn(S.line(End.File, End.Line), End.Line, End.Column);
+  }
+  auto Uri = relativeUri(P.File, Root);
+  nlohmann::json Loc = {{"physicalLocation", {{"artifactLocation", {{"uri", Uri}}}, {"region", Region}}}};
+  if (Uri.rfind("file://", 0) != 0) Loc["physicalLocation"]["artifactLocation"]["uriBaseId"] = "%SRCROOT%";
   return Loc;
+}
+
+// SARIF wants a rule's name to differ from its id (SARIF1001): trace-host-mutation is
+// TraceHostMutation.
+std::string pascalCase(const std::string &Id) {
+  std::string Out;
+  bool Upper = true;
+  for (char C : Id) {
+    if (C == '-' || C == '_' || C == '.') {
+      Upper = true;
+      continue;
+    }
+    Out += Upper ? static_cast<char>(std::toupper(static_cast<unsigned char>(C))) : C;
+    Upper = false;
+  }
+  return Out;
 }
 
 const char *level(Severity S) { return S == Severity::Error ? "error" : S == Severity::Warning ? "warning" : "note"; }
 
-// Stable across runs and line moves: rule, file, traced function, entity and the trimmed source
-// line (not its number).
-std::string fingerprint(const Finding &F, const SourceText &S, const std::string &Root) {
-  auto L = S.line(F.Where.File, F.Where.Line);
-  auto B = L.find_first_not_of(" \t");
-  L = B == std::string::npos ? "" : L.substr(B);
-  std::string Key = F.CheckId + "|" + relativeUri(F.Where.File, Root) + "|" + F.TracedFunction + "|" + F.Entity + "|" + L;
-  // FNV-1a 64: deterministic across platforms and library versions, unlike std::hash.
-  std::uint64_t H = 1469598103934665603ull;
-  for (unsigned char C : Key) {
-    H ^= C;
-    H *= 1099511628211ull;
-  }
-  char Buf[17];
-  std::snprintf(Buf, sizeof Buf, "%016llx", static_cast<unsigned long long>(H));
-  return Buf;
-}
 }  // namespace
 
 std::string emitSarif(const RunResult &R, const Catalogue &C, const SourceText &S, const EmitOptions &O) {
@@ -59,11 +62,11 @@ std::string emitSarif(const RunResult &R, const Catalogue &C, const SourceText &
   for (const auto &Rule : C.rules()) {
     RuleIndex[Rule.Id] = static_cast<int>(Rules.size());
     Rules.push_back({{"id", Rule.Id},
-                     {"name", Rule.Id},
+                     {"name", pascalCase(Rule.Id)},
                      {"shortDescription", {{"text", Rule.Summary}}},
                      {"fullDescription", {{"text", Rule.Description}}},
                      {"help", {{"text", Rule.Description}, {"markdown", Rule.Description}}},
-                     {"helpUri", ruleHelpUri(Rule.Id)},
+                     {"helpUri", ruleHelpUri(O.DocsBase, Rule.Id)},
                      {"defaultConfiguration", {{"level", level(Rule.DefaultSeverity)}}},
                      {"properties", {{"precision", Rule.Precision}, {"tags", {"tracelint", "traced-functions"}}}}});
   }
@@ -72,8 +75,8 @@ std::string emitSarif(const RunResult &R, const Catalogue &C, const SourceText &
     nlohmann::json Res = {{"ruleId", F.CheckId},
                           {"level", level(F.Level)},
                           {"message", {{"text", F.Message}}},
-                          {"locations", {location(F.Where, S, O.RepoRoot)}},
-                          {"partialFingerprints", {{"tracelint/v1", fingerprint(F, S, O.RepoRoot)}}}};
+                          {"locations", {location(F.Where, findingEnd(F, S), S, O.RepoRoot)}},
+                          {"partialFingerprints", {{"tracelint/v2", F.Fingerprint}}}};
     if (RuleIndex.count(F.CheckId)) Res["ruleIndex"] = RuleIndex[F.CheckId];
     Res["properties"] = {{"tracedFunction", F.TracedFunction},
                          {"tracedFunctionLocation", F.TracedFunctionLocation},
@@ -82,7 +85,7 @@ std::string emitSarif(const RunResult &R, const Catalogue &C, const SourceText &
       nlohmann::json Related = nlohmann::json::array();
       int Id = 0;
       for (const auto &N : F.Notes) {
-        auto L = location(N.Where, S, O.RepoRoot);
+        auto L = location(N.Where, wordEnd(N.Where, S), S, O.RepoRoot);
         L["id"] = Id++;
         L["message"] = {{"text", N.Message}};
         Related.push_back(L);
@@ -100,7 +103,7 @@ std::string emitSarif(const RunResult &R, const Catalogue &C, const SourceText &
   nlohmann::json Run = {
       {"tool",
        {{"driver",
-         {{"name", "tracelint"}, {"version", O.ToolVersion}, {"informationUri", "https://github.com/tracelint/tracelint"}, {"rules", Rules}}}}},
+         {{"name", "tracelint"}, {"version", O.ToolVersion}, {"informationUri", O.DocsBase + "/rules/README.md"}, {"rules", Rules}}}}},
       {"results", Results},
       {"invocations", {{{"executionSuccessful", R.Failures.empty()}, {"toolExecutionNotifications", Notifications}}}}};
   if (!O.RepoRoot.empty()) {
@@ -113,7 +116,7 @@ std::string emitSarif(const RunResult &R, const Catalogue &C, const SourceText &
   return Doc.dump(2) + "\n";
 }
 
-std::string emitFixesYaml(const RunResult &R, const std::string &MainSourceFile) {
+std::string emitFixesYaml(const RunResult &R, const SourceText &S, const std::string &MainSourceFile) {
   auto Quote = [](const std::string &S) {
     std::string Out = "'";
     for (char C : S) Out += C == '\'' ? std::string("''") : std::string(1, C);
@@ -125,7 +128,8 @@ std::string emitFixesYaml(const RunResult &R, const std::string &MainSourceFile)
     if (F.Fixes.empty()) continue;
     Any = true;
     Y += "  - DiagnosticName:  " + F.CheckId + "\n    DiagnosticMessage:\n      Message:         " + Quote(F.Message) +
-         "\n      FilePath:        " + Quote(F.Where.File) + "\n      FileOffset:      0\n      Replacements:\n";
+         "\n      FilePath:        " + Quote(F.Where.File) +
+         "\n      FileOffset:      " + std::to_string(fileOffset(F.Where, S)) + "\n      Replacements:\n";
     for (const auto &X : F.Fixes) {
       Y += "        - FilePath:        " + Quote(X.Begin.File) + "\n          Offset:          " +
            std::to_string(X.FileOffset) + "\n          Length:          " + std::to_string(X.Length) +

@@ -1,5 +1,9 @@
 #include "output/Emitters.h"
 
+#include "output/Columns.h"
+
+#include <cstdlib>
+#include <filesystem>
 #include <sstream>
 
 namespace tracelint {
@@ -19,9 +23,46 @@ const std::string &SourceText::line(const std::string &File, unsigned Line) cons
   return It->second[Line - 1];
 }
 
-std::string ruleHelpUri(const std::string &Id) {
-  return "https://github.com/tracelint/tracelint/blob/main/docs/rules/" + Id + ".md";
+std::string SourceText::textFrom(const SourcePoint &P, unsigned MaxLines) const {
+  const auto &First = line(P.File, P.Line);
+  std::string Out = P.Column == 0 || P.Column - 1 >= First.size() ? "" : First.substr(P.Column - 1);
+  for (unsigned L = P.Line + 1; L < P.Line + MaxLines; ++L) Out += "\n" + line(P.File, L);
+  return Out;
 }
+
+SourcePoint wordEnd(const SourcePoint &P, const SourceText &S) {
+  SourcePoint E = P;
+  E.Column = wordEndColumn(S.line(P.File, P.Line), P.Column);
+  return E;
+}
+
+SourcePoint findingEnd(const Finding &F, const SourceText &S) { return F.End.Line != 0 ? F.End : wordEnd(F.Where, S); }
+
+unsigned fileOffset(const SourcePoint &P, const SourceText &S) {
+  std::size_t Offset = 0;
+  for (unsigned L = 1; L < P.Line; ++L) Offset += S.line(P.File, L).size() + 1;
+  return static_cast<unsigned>(Offset + (P.Column == 0 ? 0 : P.Column - 1));
+}
+
+std::string fileUri(const std::string &Path) {
+  std::error_code EC;
+  return "file://" + percentEncodePath(std::filesystem::absolute(Path, EC).lexically_normal().string());
+}
+
+std::string resolveDocsBase(const std::string &Flag, const std::string &RulesDir) {
+  std::string Base = Flag;
+  if (Base.empty())
+    if (const char *Env = std::getenv("TRACELINT_DOCS_URL")) Base = Env;
+  if (Base.empty()) {
+    std::error_code EC;
+    auto Docs = std::filesystem::weakly_canonical(std::filesystem::path(RulesDir) / ".." / "docs", EC);
+    Base = fileUri(EC ? RulesDir + "/../docs" : Docs.string());
+  }
+  while (Base.size() > 1 && Base.back() == '/') Base.pop_back();
+  return Base;
+}
+
+std::string ruleHelpUri(const std::string &DocsBase, const std::string &Id) { return DocsBase + "/rules/" + Id + ".md"; }
 
 std::string percentEncodePath(const std::string &Path) {
   static const char Hex[] = "0123456789ABCDEF";

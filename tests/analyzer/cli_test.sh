@@ -45,7 +45,7 @@ loc = res["locations"][0]["physicalLocation"]
 assert loc["artifactLocation"]["uri"] == "good.cpp", loc
 line = open(sys.argv[2], encoding="utf-8").read().splitlines()[3]
 assert loc["region"]["startColumn"] == line.index("g = 1") + 1, loc["region"]
-assert "tracelint/v1" in res["partialFingerprints"]
+assert res["partialFingerprints"]["tracelint/v2"]
 assert res["relatedLocations"][0]["message"]["text"]
 PY
 text=$("$tool" "$dir/good.cpp" --quiet --use-color=false "${args[@]}")

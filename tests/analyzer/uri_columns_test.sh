@@ -39,6 +39,6 @@ col = len(line[:line.index("g = 1")].encode("utf-16-le")) // 2               # U
 diag = json.load(open(f"{d}/bom.json"))["files"][0]["diagnostics"][0]
 assert diag["range"]["start"] == {"line": 0, "character": col}, (diag["range"], col)
 region = json.load(open(f"{d}/bom.sarif"))["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]
-assert region == {"startLine": 1, "startColumn": col + 1}, (region, col)
+assert region == {"startLine": 1, "startColumn": col + 1, "endLine": 1, "endColumn": col + 2}, (region, col)
 PY
 echo "uris and columns: ok"

@@ -16,8 +16,8 @@ TRACELINT_SETUP_EXTRA="libclang-rt-19-dev" "$root/scripts/setup.sh"
 mkdir -p "$out"
 want() { [[ " $only " == *" $1 "* ]]; }
 san=(-fsanitize=address,undefined -fno-sanitize-recover=undefined)
-core=("$root"/analyzer/core/{Catalogue,Config,Glob,JsonFile,Nolint,Pack}.cpp "$root/analyzer/confirm/Confirm.cpp"
-      "$root"/analyzer/output/{OutputFile,SourceText}.cpp)
+core=("$root"/analyzer/core/{Catalogue,Config,Fingerprint,Glob,JsonFile,Nolint,Pack}.cpp "$root/analyzer/confirm/Confirm.cpp"
+      "$root"/analyzer/output/{Columns,OutputFile,SourceText}.cpp)
 flags=(-std=c++20 -O1 -g "${san[@]}" -I"$root/analyzer" -DTRACELINT_SOURCE_RULES_DIR=\""$root/rules"\")
 
 # Objects are compiled once per change (the analyzer's take minutes), two at a time, with

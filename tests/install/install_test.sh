@@ -20,3 +20,20 @@ CPP
 "$prefix/bin/tracelint" "$work/std.cpp" --quiet -- -std=c++20
 echo "resource dir: $("$prefix/bin/tracelint" --print-resource-dir)"
 "$prefix/bin/tracelint" --list-checks | grep -q trace-host-mutation
+
+# Rule links (JSON codeDescription, SARIF helpUri) point at the installed rule pages, as file URIs
+# that survive the space in the prefix.
+cat > "$work/bug.cpp" <<'CPP'
+#include <tl/tl.h>
+int g = 0;
+int main() { auto f = tl::function([](const tl::tensor& x) { g = 1; return x; }); (void)f; }
+CPP
+"$prefix/bin/tracelint" "$work/bug.cpp" --quiet --format=json -- -std=c++20 -I"$prefix/include" > "$work/bug.json"
+python3 - "$work/bug.json" "$prefix" <<'PY'
+import json, pathlib, sys, urllib.parse
+href = json.load(open(sys.argv[1]))["files"][0]["diagnostics"][0]["codeDescription"]["href"]
+path = pathlib.Path(urllib.parse.unquote(urllib.parse.urlparse(href).path))
+want = pathlib.Path(sys.argv[2]).resolve() / "share/tracelint/docs/rules/trace-host-mutation.md"
+assert href.startswith("file://") and path == want and path.is_file(), (href, str(want))
+print("rule pages:", href)
+PY

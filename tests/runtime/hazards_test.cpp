@@ -105,6 +105,45 @@ TEST_F(Hazards, StaticWriteNamesTheWritingStatement) {
   expect_line("g_located", counter_line);
 }
 
+int g_warned = 0;
+}  // namespace
+
+// The runtime's internal formatter (runtime/src/hazards/observations.h, not a public header).
+namespace tl::detail {
+std::string warning_line(const observation& o);
+}
+
+namespace {
+
+TEST_F(Hazards, WarnModePrintsTheLocationLikeACompiler) {
+  if (kSanitized) GTEST_SKIP() << "write-protection is off under sanitizers (they handle faults themselves)";
+  int line = 0;
+  auto f = tl::function([&](const tl::tensor& x) {
+    line = __LINE__ + 1;
+    g_warned += 1;
+    return x;
+  }, {.name = "warned"});
+  ::testing::internal::CaptureStderr();
+  f(one());
+  auto err = ::testing::internal::GetCapturedStderr();
+  auto expected = "hazards_test.cpp:" + std::to_string(line) + ": warning: ";
+  auto at = err.find(expected);
+  ASSERT_NE(at, std::string::npos) << err;
+  auto end = err.find('\n', at);
+  EXPECT_NE(err.substr(at, end - at).find("[trace-host-mutation]"), std::string::npos) << err;
+  EXPECT_EQ(err.find("tl: warning: [trace-host-mutation]"), std::string::npos) << err;
+}
+
+TEST(HazardWarningLine, WithoutAFileLineTheLocationStaysInTheText) {
+  tl::observation o;
+  o.rule = "trace-host-io";
+  o.message = "m";
+  o.location = "f in libx.so (no line: no debug information)";
+  EXPECT_EQ(tl::detail::warning_line(o), "tl: warning: m (at f in libx.so (no line: no debug information)) [trace-host-io]");
+  o.location = "/src/a b.cpp:12";
+  EXPECT_EQ(tl::detail::warning_line(o), "/src/a b.cpp:12: warning: m [trace-host-io]");
+}
+
 TEST_F(Hazards, CapturedLocalWrittenWhileTracing) {
   int calls = 0;
   auto f = tl::function([&](const tl::tensor& x) {

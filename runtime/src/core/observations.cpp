@@ -154,6 +154,18 @@ void write_report(const std::string& path) {
 
 namespace detail {
 
+std::string warning_line(const observation& o) {
+  // Only a "file:line" location leads the line: editors and CI log parsers jump to it as to a
+  // compiler's diagnostic. Anything else (an address without debug information) stays in the text.
+  auto colon = o.location.rfind(':');
+  bool file_line = colon != std::string::npos && colon > 0 && colon + 1 < o.location.size() &&
+                   o.location.find_first_not_of("0123456789", colon + 1) == std::string::npos;
+  if (file_line) return o.location + ": warning: " + o.message + " [" + o.rule + "]";
+  std::string line = "tl: warning: " + o.message;
+  if (!o.location.empty()) line += " (at " + o.location + ")";
+  return line + " [" + o.rule + "]";
+}
+
 bool checks_enabled() { return reg().mode.load(std::memory_order_relaxed) != check_mode::off; }
 
 int observe(observation o, bool throwable) {
@@ -186,9 +198,7 @@ int observe(observation o, bool throwable) {
   if (fresh) {
     for (auto& l : listeners) l(o);
     if (mode == check_mode::warn || mode == check_mode::verify) {
-      std::cerr << "tl: warning: [" << o.rule << "] " << o.message;
-      if (!o.location.empty()) std::cerr << " (at " << o.location << ")";
-      std::cerr << std::endl;
+      std::cerr << warning_line(o) << std::endl;
     }
   }
   if (mode == check_mode::assert_ && throwable) throw hazard_error(std::move(o));

@@ -13,5 +13,8 @@ int observe(observation o, bool throwable = true);
 // Adds `n` to the count of a stored observation and sets a detail (e.g. replays that skipped it).
 void bump_observation(int index, std::uint64_t n, const std::string& detail_key);
 bool checks_enabled();
+// The warn mode's line for o: "file:line: warning: message [rule]" like a compiler when o has a
+// file:line location, else "tl: warning: message (at location) [rule]".
+std::string warning_line(const observation& o);
 
 }  // namespace tl::detail
