@@ -39,6 +39,14 @@ for _ in $(seq "$runs"); do
   s=$(now); "$tool" -j 1 --quiet "${tus[@]}" -- "${flags[@]}" >/dev/null 2>&1 || true; j1+=($(( $(now) - s )))
   s=$(now); "$tool" -j 2 --quiet "${tus[@]}" -- "${flags[@]}" >/dev/null 2>&1 || true; j2+=($(( $(now) - s )))
 done
+# The result cache: a cold run into an empty cache, then the same run again with nothing changed.
+cold=(); warm=()
+for _ in $(seq "$runs"); do
+  rm -rf "$work/cache"
+  s=$(now); "$tool" -j 1 --quiet --cache-dir="$work/cache" "${tus[@]}" -- "${flags[@]}" >"$work/cold.txt" 2>&1 || true; cold+=($(( $(now) - s )))
+  s=$(now); "$tool" -j 1 --quiet --cache-dir="$work/cache" "${tus[@]}" -- "${flags[@]}" >"$work/warm.txt" 2>&1 || true; warm+=($(( $(now) - s )))
+  cmp -s "$work/cold.txt" "$work/warm.txt" || { echo "analyzer_bench: the warm run's output differs from the cold run's" >&2; exit 1; }
+done
 # One RESULT line per case (the anchors' format); bench/summarize.py makes the ratios.
 result() { printf 'RESULT\tanalyzer_%s\t%s\tthreads=%s\tms\tbest=%s\tmedian=%s\tsamples=%s\n' "$1" "$2" "$3" \
   "$(printf '%s\n' "${@:4}" | sort -n | head -1 | awk '{printf "%.1f", $1/1e6}')" "$(med "${@:4}" | awk '{printf "%.1f", $1/1e6}')" "$runs"; }
@@ -48,3 +56,5 @@ result all_tus clang_syntax_only 1 "${t_cc[@]}"
 result all_tus clang_tidy_one_check 1 "${t_ct[@]}"
 result all_tus_one_process tracelint_j1 1 "${j1[@]}"
 result all_tus_one_process tracelint_j2 2 "${j2[@]}"
+result all_tus_cache cold 1 "${cold[@]}"
+result all_tus_cache warm 1 "${warm[@]}"

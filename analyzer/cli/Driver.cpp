@@ -22,6 +22,7 @@
 #include "clang/Lex/Lexer.h"
 #include "clang/Tooling/Tooling.h"
 #include "cli/FileAnalysis.h"
+#include "cli/ResultCache.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FileUtilities.h"
 #include "llvm/Support/Program.h"
@@ -118,6 +119,7 @@ struct PerFileSetup {
   std::regex HeaderRegex;  // compiled once per file, not per finding
   GlobList WarningsAsErrorsGlobs;
   Pack ThePack;
+  std::vector<std::string> PackPaths;  // the files ThePack was read from (the result cache's key)
 };
 
 // Line filter: [{"name": "file.cpp", "lines": [[first, last], ...]}]; a file not listed is dropped.
@@ -202,6 +204,7 @@ bool prepareSetups(const std::vector<std::string> &Files, const DriverOptions &O
         It = PackCache.emplace(Path, *P).first;
       }
       S.ThePack.add(It->second);
+      S.PackPaths.push_back(Path);
     }
     Setups.push_back(std::move(S));
   }
@@ -390,6 +393,34 @@ bool runAnalysis(const std::vector<std::string> &Files, const tooling::Compilati
     if (F.Level == Severity::Warning && S.WarningsAsErrorsGlobs.contains(F.CheckId)) F.Level = Severity::Error;
     Out.Result.Findings.push_back(std::move(F));
   };
+  // What a file's result depends on besides the files it reads (cli/ResultCache.h).
+  ResultCache Cache(Opts.CacheDir);
+  std::string RulesHash;
+  if (Cache.enabled()) {
+    std::error_code EC;
+    std::vector<std::string> RuleFiles;
+    for (auto It = std::filesystem::recursive_directory_iterator(Opts.RulesDir, EC); !EC && It != std::filesystem::recursive_directory_iterator(); It.increment(EC))
+      if (It->is_regular_file(EC)) RuleFiles.push_back(It->path().string());
+    std::sort(RuleFiles.begin(), RuleFiles.end());
+    for (const auto &F : RuleFiles) RulesHash += F + "=" + ResultCache::hashFile(F) + "\n";
+  }
+  auto cacheKey = [&](std::size_t I) {
+    const auto &File = Files[I];
+    const auto &S = Setups[I];
+    std::vector<std::string> Parts{std::filesystem::absolute(File).string(), RulesHash, Adj.ResourceDir};
+    for (const auto &C : DB.getCompileCommands(File)) {
+      Parts.push_back(C.Directory);
+      for (const auto &A : C.CommandLine) Parts.push_back(A);
+    }
+    Parts.push_back("--extra-arg-before");
+    Parts.insert(Parts.end(), Adj.ExtraArgsBefore.begin(), Adj.ExtraArgsBefore.end());
+    Parts.push_back("--extra-arg");
+    Parts.insert(Parts.end(), Adj.ExtraArgs.begin(), Adj.ExtraArgs.end());
+    Parts.push_back("--checks");
+    for (const auto &C : enabledChecks(S.Checks, Cat)) Parts.push_back(C);
+    for (const auto &P : S.PackPaths) Parts.push_back(P + "=" + ResultCache::hashFile(P));
+    return Cache.key(Parts);
+  };
   std::size_t Next = 0;
   auto Worker = [&](unsigned Job) {
     for (;;) {
@@ -402,6 +433,7 @@ bool runAnalysis(const std::vector<std::string> &Files, const tooling::Compilati
       const auto &File = Files[I];
       const auto &S = Setups[I];
       FileResult FR;
+      std::optional<FileResult> Cached;
       std::string Failure;
       std::error_code EC;
       if (!std::filesystem::exists(File, EC)) {
@@ -410,11 +442,18 @@ bool runAnalysis(const std::vector<std::string> &Files, const tooling::Compilati
         Failure = "'" + File + "' is a directory, not a source file";
       } else if (DB.getCompileCommands(File).empty()) {
         Failure = "no compile command for this file in the compilation database";
-      } else if (Opts.Isolate && !Opts.SelfCommand.empty()) {
-        FR = analyzeInWorkerProcess(I, Opts, Slots[Job], Failure);
+      } else if (auto Key = Cache.enabled() ? cacheKey(I) : ""; !Key.empty() && (Cached = Cache.lookup(Key))) {
+        FR = std::move(*Cached);
+        std::lock_guard<std::mutex> L(Mu);
+        ++Out.CachedFiles;
       } else {
-        FR = analyzeFile(File, DB, Adj, S.ThePack, enabledChecks(S.Checks, Cat));
-        Failure = failureReason(FR);
+        if (Opts.Isolate && !Opts.SelfCommand.empty()) {
+          FR = analyzeInWorkerProcess(I, Opts, Slots[Job], Failure);
+        } else {
+          FR = analyzeFile(File, DB, Adj, S.ThePack, enabledChecks(S.Checks, Cat));
+          Failure = failureReason(FR);
+        }
+        if (Failure.empty() && !Key.empty()) Cache.store(Key, FR);
       }
       std::lock_guard<std::mutex> L(Mu);
       Out.Result.FilesAnalyzed.push_back(File);

@@ -30,11 +30,13 @@ struct DriverOptions {
   bool Isolate = true;
   unsigned FileTimeoutSeconds = 300;
   std::vector<std::string> SelfCommand;  // executable path, then this run's arguments
+  std::string CacheDir;                  // results of unchanged files kept here; "" disables (cli/ResultCache.h)
 };
 
 struct DriverOutput {
   RunResult Result;
   SourceText Sources;
+  unsigned CachedFiles = 0;  // files whose result came from the result cache
 };
 
 // Returns false and sets Error for usage or configuration errors (exit code 2).

@@ -64,6 +64,9 @@ class TraceConsumer : public ASTConsumer {
  public:
   TraceConsumer(const Pack &P, const std::vector<std::string> &Checks, FileResult &R) : P(P), Checks(Checks), R(R) {}
   void HandleTranslationUnit(ASTContext &Ctx) override {
+    auto &SM = Ctx.getSourceManager();
+    for (auto It = SM.fileinfo_begin(); It != SM.fileinfo_end(); ++It)
+      R.Dependencies.push_back(SM.getFileManager().getCanonicalName(It->first).str());
     // No C++ exception may cross Clang's frames: everything a check throws ends here.
     try {
       TracedRegionModel Model(Ctx, P);
@@ -178,7 +181,7 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(SummaryWrite, Where, Entity, Shown, How)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(FunctionSummary, Name, Writes, Callees)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(OpenCall, CalleeUsr, CalleeName, TracedFunction, TracedFunctionLocation, Notes)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(FileSummaries, Functions, OpenCalls)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(FileResult, Findings, Summaries, Errors, CheckFailure, ToolStatus)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(FileResult, Findings, Summaries, Errors, CheckFailure, ToolStatus, Dependencies)
 
 std::string toJson(const FileResult &R) {
   // Source text may hold bytes that are not UTF-8 (a message quotes code); replace, never throw.

@@ -22,6 +22,9 @@ struct FileResult {
   std::vector<std::string> Errors;  // compiler errors, at most 20
   std::string CheckFailure;         // a check threw
   int ToolStatus = 0;               // ClangTool::run's result
+  // Every file the translation unit read (the main file and its headers), canonical paths: what
+  // a stored result depends on (cli/ResultCache.h).
+  std::vector<std::string> Dependencies;
 };
 
 struct CompileAdjustments {

@@ -78,6 +78,7 @@ cl::opt<std::string> DocsUrl("docs-url", cl::desc("Base URL of the documentation
 cl::opt<std::string> BaselineFile("baseline", cl::desc("Leave out the findings this baseline holds (written by --write-baseline); matched by fingerprint, not by line"), cl::cat(Category));
 cl::opt<std::string> WriteBaseline("write-baseline", cl::desc("Write this run's findings as a baseline to this file"), cl::cat(Category));
 cl::opt<std::string> DiffRev("diff", cl::desc("Report only findings on the lines changed since this git revision (working tree against it); with no files given, analyze every changed source file in the compilation database"), cl::cat(Category));
+cl::opt<std::string> CacheDir("cache-dir", cl::desc("Keep each file's result here and reuse it while the file, its headers, its compile command, the checks, the packs and tracelint are unchanged (default: $TRACELINT_CACHE_DIR; none when unset)"), cl::cat(Category));
 cl::opt<std::string> RepoRoot("repo-root", cl::desc("Root that SARIF URIs are relative to (default: current directory)"), cl::cat(Category));
 
 std::string readAll(const std::string &Path) {
@@ -205,6 +206,11 @@ DriverOptions driverOptions(const std::string &RulesDir, const std::vector<std::
   Opts.Jobs = Jobs;
   Opts.FileTimeoutSeconds = FileTimeout;
   Opts.SelfCommand = SelfCommand;
+  if (!CacheDir.empty()) {
+    Opts.CacheDir = CacheDir;
+  } else if (const char *Env = std::getenv("TRACELINT_CACHE_DIR")) {
+    Opts.CacheDir = Env;
+  }
   return Opts;
 }
 
@@ -434,6 +440,7 @@ int main(int argc, const char **argv) {
               << (Out.Result.FilesAnalyzed.size() == 1 ? "" : "s");
     if (Out.Result.Suppressed) std::cerr << "; " << Out.Result.Suppressed << " suppressed by NOLINT";
     if (Out.Result.Baselined) std::cerr << "; " << Out.Result.Baselined << " in the baseline";
+    if (!Opts.CacheDir.empty()) std::cerr << "; " << Out.CachedFiles << " from the result cache";
     if (!WriteBaseline.empty()) std::cerr << "; baseline of " << Out.Result.Findings.size() << " written to " << WriteBaseline;
     std::cerr << ".\n";
   }
