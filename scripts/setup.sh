@@ -14,6 +14,8 @@ packages=(
   python3
   # Validates our SARIF against the 2.1.0 schema in the tests.
   python3-jsonschema
+  # HIP's real runtime headers: the cuda-graphs pack's HIP cases are parsed against them.
+  libamdhip64-dev
 )
 if [[ "${TRACELINT_SETUP_EXTRA:-}" != "" ]]; then
   read -r -a extra <<<"$TRACELINT_SETUP_EXTRA"

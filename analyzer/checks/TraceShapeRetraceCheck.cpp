@@ -90,7 +90,7 @@ class VaryingShape {
 void TraceShapeRetraceCheck::run(const CheckContext &C) {
   const auto &SM = C.Ctx.getSourceManager();
   for (const auto &Call : C.Model.tracedCalls()) {
-    if (!Call.Loop || Call.Root->HasRetraceOptions) continue;
+    if (!Call.Loop || Call.Root->HasRetraceOptions || Call.Kind != TracedCall::CallKind::Call) continue;
     auto Varying = loopVarying(Call.Loop);
     // Arguments of operator(): argument 0 is the function object itself.
     for (unsigned I = 1; I < Call.Call->getNumArgs(); ++I) {
@@ -100,11 +100,9 @@ void TraceShapeRetraceCheck::run(const CheckContext &C) {
       V.search(Arg);
       if (!V.Found) continue;
       std::string Arg0 = "argument " + std::to_string(I - 1);
-      auto F = tracedFinding(C, "trace-shape-retrace", Arg->getBeginLoc(), *Call.Root, Arg0,
-                             Arg0 + " of '" + Call.Root->Name + "' changes shape from iteration to iteration (its shape uses '" +
-                                 nameOf(V.Found) +
-                                 "'), so each new shape traces the function again; give it an input_signature with "
-                                 "unknown dimensions (-1), or set reduce_retracing");
+      auto Message = packMessage(*Call.Root, "trace-shape-retrace", Arg0, nameOf(V.Found));
+      if (!Message) break;
+      auto F = tracedFinding(C, "trace-shape-retrace", Arg->getBeginLoc(), *Call.Root, Arg0, *Message);
       F.Notes.push_back({C.point(V.FoundIn->getBeginLoc()), "the shape is computed from '" + nameOf(V.Found) + "' here"});
       F.Notes.push_back({C.point(Call.Root->EntryLoc), "'" + Call.Root->Name + "' is traced here, without input_signature"});
       C.Report(std::move(F));

@@ -148,6 +148,44 @@ bool checkOptionsKnown(const Config &C, const Catalogue &Cat, std::string &Error
   return true;
 }
 
+// The packs that ship (rules/packs/*.json), the project's own first: without configuration all are
+// on, and each acts only in translation units that declare its API (its detect names).
+std::vector<std::string> shippedPacks(const std::string &RulesDir) {
+  std::vector<std::string> Names;
+  std::error_code EC;
+  for (const auto &E : std::filesystem::directory_iterator(RulesDir + "/packs", EC))
+    if (E.path().extension() == ".json") Names.push_back(E.path().stem().string());
+  std::sort(Names.begin(), Names.end(), [](const std::string &A, const std::string &B) {
+    return std::make_pair(A != "tl", A) < std::make_pair(B != "tl", B);
+  });
+  return Names;
+}
+
+// "Packs": names or paths select exactly those; "-name" entries alone turn shipped packs off.
+bool selectPacks(const std::vector<std::string> &Configured, const std::string &RulesDir, std::vector<std::string> &Out,
+                 std::string &Error) {
+  bool OnlyRemovals = std::all_of(Configured.begin(), Configured.end(), [](const std::string &N) { return N.rfind('-', 0) == 0; });
+  if (OnlyRemovals) Out = shippedPacks(RulesDir);
+  for (const auto &Name : Configured) {
+    if (Name.rfind('-', 0) != 0) {
+      Out.push_back(Name);
+      continue;
+    }
+    auto It = std::find(Out.begin(), Out.end(), Name.substr(1));
+    if (It == Out.end()) {
+      Error = "configuration turns off pack '" + Name.substr(1) + "', which is not a shipped pack";
+      if (!OnlyRemovals) Error += " (\"-name\" entries cannot be mixed with packs named to be on)";
+      return false;
+    }
+    Out.erase(It);
+  }
+  if (Out.empty()) {
+    Error = "configuration turns off every pack: nothing would be analyzed";
+    return false;
+  }
+  return true;
+}
+
 bool prepareSetups(const std::vector<std::string> &Files, const DriverOptions &Opts, const Catalogue &Cat,
                    std::vector<PerFileSetup> &Setups, std::string &Error) {
   std::optional<Config> Fixed;
@@ -181,7 +219,8 @@ bool prepareSetups(const std::vector<std::string> &Files, const DriverOptions &O
       Error = "header filter '" + S.HeaderFilter + "' is not a valid regular expression: " + E.what();
       return false;
     }
-    auto PackNames = C->Packs.empty() ? std::vector<std::string>{"tl"} : C->Packs;
+    std::vector<std::string> PackNames;
+    if (!selectPacks(C->Packs, Opts.RulesDir, PackNames, Error)) return false;
     for (const auto &Name : PackNames) {
       auto Path = resolvePackPath(Name, Opts.RulesDir);
       auto It = PackCache.find(Path);

@@ -66,7 +66,8 @@ class TraceConsumer : public ASTConsumer {
   void HandleTranslationUnit(ASTContext &Ctx) override {
     // No C++ exception may cross Clang's frames: everything a check throws ends here.
     try {
-      TracedRegionModel Model(Ctx, P);
+      Pack Used = packsUsedIn(Ctx, P);
+      TracedRegionModel Model(Ctx, Used);
       if (std::find(Checks.begin(), Checks.end(), "trace-host-mutation") != Checks.end()) summarizeFile(Ctx, Model, R.Summaries);
       for (const auto &Id : Checks) {
         auto C = checkRegistry().at(Id)();
@@ -176,7 +177,7 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Finding, CheckId, Level, Where, Message, Note
                                    TracedFunctionLocation, Entity)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(SummaryWrite, Where, Entity, Shown, How)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(FunctionSummary, Name, Writes, Callees)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(OpenCall, CalleeUsr, CalleeName, TracedFunction, TracedFunctionLocation, Notes)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(OpenCall, CalleeUsr, CalleeName, TracedFunction, TracedFunctionLocation, Message, Notes)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(FileSummaries, Functions, OpenCalls)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(FileResult, Findings, Summaries, Errors, CheckFailure, ToolStatus)
 

@@ -74,7 +74,12 @@ void summarizeFile(ASTContext &Ctx, const TracedRegionModel &Model, FileSummarie
   B.TraverseDecl(Ctx.getTranslationUnitDecl());
   CheckContext C{Ctx, Model, nullptr};
   for (const auto &Open : Model.openCalls()) {
+    const TracedRoot &Root = *Open.From->Root;
+    auto Template = Root.Messages ? Root.Messages->find("trace-host-mutation") : MessageTemplates::const_iterator();
+    if (!Root.Messages || Template == Root.Messages->end()) continue;  // the rule does not apply to this API
     OpenCall O;
+    // {subject} stays for the resolver, which knows what is written.
+    O.Message = fillMessage(Template->second, "{subject}", Root.Name);
     O.CalleeUsr = usrOf(Open.Callee);
     if (O.CalleeUsr.empty()) continue;
     O.CalleeName = qualifiedNameOf(Open.Callee);
@@ -84,7 +89,7 @@ void summarizeFile(ASTContext &Ctx, const TracedRegionModel &Model, FileSummarie
     std::string Caller = Open.From->Fn == Open.From->Root->Callable ? O.TracedFunction : qualifiedNameOf(Open.From->Fn);
     O.Notes.push_back({C.point(Open.Call->getExprLoc()), "'" + O.CalleeName + "' (defined in another file) is called from '" + Caller +
                                                               "', which runs while tracing '" + O.TracedFunction + "'"});
-    O.Notes.push_back({C.point(Open.From->Root->EntryLoc), "'" + O.TracedFunction + "' is traced here"});
+    O.Notes.push_back(rootNote(C, Root));
     Out.OpenCalls.push_back(std::move(O));
   }
 }
@@ -106,9 +111,7 @@ std::vector<Finding> resolveOpenCalls(const std::vector<OpenCall> &Open, const s
         F.TracedFunction = O.TracedFunction;
         F.TracedFunctionLocation = O.TracedFunctionLocation;
         F.Entity = W.Entity;
-        F.Message = W.Shown + " is " + W.How + " while tracing '" + O.TracedFunction +
-                    "': host code runs once per trace, so replays of the cached graph skip this write; keep the state "
-                    "in a tl::variable or move the write out of the traced function";
+        F.Message = fillMessage(O.Message, W.Shown + " is " + W.How, O.TracedFunction);
         F.Notes = O.Notes;
         Out.push_back(std::move(F));
       }

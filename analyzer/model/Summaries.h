@@ -35,6 +35,7 @@ struct FunctionSummary {
 struct OpenCall {
   std::string CalleeUsr, CalleeName;
   std::string TracedFunction, TracedFunctionLocation;
+  std::string Message;  // the root pack's trace-host-mutation template, {function} filled in
   std::vector<FindingNote> Notes;  // the call path inside the calling file, ending at the call
 };
 
