@@ -42,9 +42,17 @@ struct GraphCalls : RecursiveASTVisitor<GraphCalls> {
   }
 };
 
-const Stmt *innermostLoop(const Stmt *S, const ParentMap &PM) {
-  for (const Stmt *P = PM.getParent(S); P; P = PM.getParent(P))
+// `do { ... } while (0)` is how error-checking macros make a statement, not a loop.
+bool runsOnce(const DoStmt *D, const ASTContext &Ctx) {
+  Expr::EvalResult R;
+  return D->getCond() && D->getCond()->EvaluateAsInt(R, Ctx) && R.Val.getInt() == 0;
+}
+
+const Stmt *innermostLoop(const Stmt *S, const ParentMap &PM, const ASTContext &Ctx) {
+  for (const Stmt *P = PM.getParent(S); P; P = PM.getParent(P)) {
+    if (const auto *D = dyn_cast<DoStmt>(P); D && runsOnce(D, Ctx)) continue;
     if (isa<ForStmt, WhileStmt, DoStmt, CXXForRangeStmt>(P)) return P;
+  }
   return nullptr;
 }
 }  // namespace
@@ -67,7 +75,7 @@ void TraceFunctionInLoopCheck::run(const CheckContext &C) {
   for (const auto &Root : C.Model.roots()) {
     if (!Root.isCapture() || !Root.BeginCall || !Root.Callable->getBody()) continue;
     ParentMap PM(Root.Callable->getBody());
-    const Stmt *Loop = innermostLoop(Root.BeginCall, PM);
+    const Stmt *Loop = innermostLoop(Root.BeginCall, PM, C.Ctx);
     if (!Loop) continue;
     GraphCalls G(*Root.Capture);
     G.TraverseStmt(const_cast<Stmt *>(Loop));

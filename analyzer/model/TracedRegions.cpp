@@ -62,7 +62,10 @@ bool isDeviceCode(const FunctionDecl *FD) {
 std::string spelling(const Expr *E, const ASTContext &Ctx) {
   if (!E) return "";
   const auto &SM = Ctx.getSourceManager();
-  auto Range = SM.getExpansionRange(E->IgnoreParenImpCasts()->getSourceRange());
+  // A handle written as a macro argument (CUDA_CHECK(cudaStreamBeginCapture(s, ...))) is spelled in
+  // the file; getFileLoc finds it there instead of at the macro's name.
+  E = E->IgnoreParenImpCasts();
+  auto Range = CharSourceRange::getTokenRange(SM.getFileLoc(E->getBeginLoc()), SM.getFileLoc(E->getEndLoc()));
   std::string Text = Lexer::getSourceText(Range, SM, Ctx.getLangOpts()).str();
   std::erase_if(Text, [](char C) { return C == ' ' || C == '\n' || C == '\t'; });
   if (!Text.empty() && Text[0] == '&') Text.erase(0, 1);
@@ -670,6 +673,9 @@ int captureSense(const Expr *Cond, const Pack &P, const std::set<const ValueDecl
 }
 
 SourceLocation fileLoc(const SourceManager &SM, SourceLocation L) { return SM.getExpansionLoc(L); }
+// The last file location L occupies: a statement that ends inside a macro ends where the macro's
+// invocation does.
+SourceLocation fileEnd(const SourceManager &SM, SourceLocation L) { return SM.getExpansionRange(L).getEnd(); }
 
 bool before(const SourceManager &SM, SourceLocation A, SourceLocation B) { return SM.isBeforeInTranslationUnit(A, B); }
 
@@ -760,7 +766,7 @@ void TracedRegionModel::findCaptureRoots() {
     R.EntryEndLoc = End ? End->Call->getEndLoc() : B.Call->getEndLoc();
     const Stmt *Body = B.In->getBody();
     R.Region = SourceRange(SM.getExpansionRange(B.Call->getEndLoc()).getEnd(),
-                           End ? fileLoc(SM, End->Call->getBeginLoc()) : fileLoc(SM, Body->getEndLoc()));
+                           End ? fileLoc(SM, End->Call->getBeginLoc()) : fileEnd(SM, Body->getEndLoc()));
     R.RegionEndIncluded = !End;
     Roots.push_back(std::move(R));
   }
@@ -770,10 +776,10 @@ void TracedRegionModel::findCaptureRoots() {
     int Sense = captureSense(If->getCond(), ThePack, Flags);
     const Stmt *Branch = Sense > 0 ? If->getThen() : Sense < 0 ? If->getElse() : nullptr;
     if (Sense < 0) NotCapturing[In->getCanonicalDecl()].push_back(
-        SourceRange(fileLoc(SM, If->getThen()->getBeginLoc()), fileLoc(SM, If->getThen()->getEndLoc())));
+        SourceRange(fileLoc(SM, If->getThen()->getBeginLoc()), fileEnd(SM, If->getThen()->getEndLoc())));
     if (Sense > 0 && If->getElse())
       NotCapturing[In->getCanonicalDecl()].push_back(
-          SourceRange(fileLoc(SM, If->getElse()->getBeginLoc()), fileLoc(SM, If->getElse()->getEndLoc())));
+          SourceRange(fileLoc(SM, If->getElse()->getBeginLoc()), fileEnd(SM, If->getElse()->getEndLoc())));
     if (!Branch) continue;
     TracedRoot R;
     R.Callable = In;
@@ -784,7 +790,7 @@ void TracedRegionModel::findCaptureRoots() {
     R.BeginCall = nullptr;
     R.EntryLoc = If->getBeginLoc();
     R.EntryEndLoc = If->getCond()->getEndLoc();
-    R.Region = SourceRange(fileLoc(SM, Branch->getBeginLoc()), fileLoc(SM, Branch->getEndLoc()));
+    R.Region = SourceRange(fileLoc(SM, Branch->getBeginLoc()), fileEnd(SM, Branch->getEndLoc()));
     R.RegionEndIncluded = true;
     GuardedBranches.push_back(std::move(R));
   }

@@ -3,6 +3,7 @@
 // Signatures follow the CUDA runtime API reference; only what the cases call is declared.
 #pragma once
 #include <cstddef>
+#include <cstdlib>  // before any standard header: Clang's CUDA wrapper of <new> uses ::malloc
 
 #define __host__ __attribute__((host))
 #define __device__ __attribute__((device))

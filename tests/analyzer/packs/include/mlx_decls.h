@@ -36,11 +36,10 @@ void eval(std::vector<array> outputs);
 void async_eval(std::vector<array> outputs);
 std::ostream &operator<<(std::ostream &os, const array &a);
 
+// A plain function is cached by its address (compiling it again reuses the cache entry); any other
+// callable gets a new entry on every compile.
 std::function<std::vector<array>(const std::vector<array> &)> compile(
     std::function<std::vector<array>(const std::vector<array> &)> fun, bool shapeless = false);
-// A plain function is cached by its address: compiling it again reuses the cache entry.
-std::function<std::vector<array>(const std::vector<array> &)> compile(
-    std::vector<array> (*fun)(const std::vector<array> &), bool shapeless = false);
 void disable_compile();
 void enable_compile();
 namespace random {
