@@ -30,6 +30,8 @@ struct DriverOptions {
   bool Isolate = true;
   unsigned FileTimeoutSeconds = 300;
   std::vector<std::string> SelfCommand;  // executable path, then this run's arguments
+  // Worker mode: capture wrappers of other files to know while analyzing (a second pass's input).
+  std::string CaptureWrappersFile;
 };
 
 struct DriverOutput {

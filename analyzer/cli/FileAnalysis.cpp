@@ -68,7 +68,8 @@ class TraceConsumer : public ASTConsumer {
     try {
       Pack Used = packsUsedIn(Ctx, P);
       TracedRegionModel Model(Ctx, Used);
-      if (std::find(Checks.begin(), Checks.end(), "trace-host-mutation") != Checks.end()) summarizeFile(Ctx, Model, R.Summaries);
+      bool Writes = std::find(Checks.begin(), Checks.end(), "trace-host-mutation") != Checks.end();
+      if (Writes || !Used.CaptureRegions.empty()) summarizeFile(Ctx, Model, R.Summaries, Writes);
       for (const auto &Id : Checks) {
         auto C = checkRegistry().at(Id)();
         CheckContext CC{Ctx, Model, [&](Finding F) { R.Findings.push_back(std::move(F)); }};
@@ -178,7 +179,7 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Finding, CheckId, Level, Where, Message, Note
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(SummaryWrite, Where, Entity, Shown, How)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(FunctionSummary, Name, Writes, Callees)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(OpenCall, CalleeUsr, CalleeName, TracedFunction, TracedFunctionLocation, Message, Notes)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(FileSummaries, Functions, OpenCalls)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(FileSummaries, Functions, OpenCalls, CaptureBegins, CaptureEnds, ExternalCallees)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(FileResult, Findings, Summaries, Errors, CheckFailure, ToolStatus)
 
 std::string toJson(const FileResult &R) {

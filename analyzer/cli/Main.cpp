@@ -69,6 +69,7 @@ cl::opt<unsigned> FileTimeout("file-timeout", cl::desc("Seconds a file's analysi
 cl::opt<int> WorkerFile("internal-worker-file", cl::Hidden, cl::init(-1));
 cl::opt<std::string> WorkerResult("internal-worker-result", cl::Hidden);
 cl::opt<int> WorkerParent("internal-worker-parent", cl::Hidden, cl::init(0));
+cl::opt<std::string> WorkerCaptureWrappers("internal-capture-wrappers", cl::Hidden);
 cl::opt<std::string> RepoRoot("repo-root", cl::desc("Root that SARIF URIs are relative to (default: current directory)"), cl::cat(Category));
 
 std::string readAll(const std::string &Path) {
@@ -243,6 +244,7 @@ int main(int argc, const char **argv) {
   Opts.Jobs = Jobs;
   Opts.FileTimeoutSeconds = FileTimeout;
   Opts.SelfCommand = SelfCommand;
+  Opts.CaptureWrappersFile = WorkerCaptureWrappers;
   // A file named twice (or through a link) is analyzed once: its findings would be reported twice
   // and the file counted twice.
   std::vector<std::string> Files;

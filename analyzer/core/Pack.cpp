@@ -113,6 +113,19 @@ void Pack::add(const Pack &O) {
   Cat(HostClockFunctions, O.HostClockFunctions);
 }
 
+void Pack::addCaptureWrappers(const std::map<std::string, std::string> &Begins, const std::map<std::string, std::string> &Ends) {
+  auto AddTo = [&](std::vector<CaptureRegion> &Regions) {
+    for (auto &R : Regions) {
+      for (const auto &[Usr, Kind] : Begins)
+        if (Kind == R.Begin) R.BeginWrapperUsrs.insert(Usr);
+      for (const auto &[Usr, Kind] : Ends)
+        if (Kind == R.Begin) R.EndWrapperUsrs.insert(Usr);
+    }
+  };
+  AddTo(CaptureRegions);
+  for (auto &Part : Parts) AddTo(Part.CaptureRegions);
+}
+
 std::string resolvePackPath(const std::string &NameOrPath, const std::string &RulesDir) {
   if (NameOrPath.find('/') != std::string::npos || NameOrPath.ends_with(".json")) return NameOrPath;
   return RulesDir + "/packs/" + NameOrPath + ".json";

@@ -4,6 +4,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -53,6 +54,9 @@ struct CaptureRegion {
   // guard capture-time code.
   std::vector<std::string> CapturingValues, NotCapturingValues;
   std::shared_ptr<const MessageTemplates> Messages;
+  // Functions defined in other files that begin (or end) such a capture and return, by USR: found
+  // by the driver in those files' summaries; their calls begin and end regions here.
+  std::set<std::string> BeginWrapperUsrs, EndWrapperUsrs;
 };
 
 struct Pack {
@@ -83,6 +87,8 @@ struct Pack {
 
   // Several packs act as one: their lists are concatenated.
   void add(const Pack &Other);
+  // Adds wrappers (USR -> the begin name of their region kind) to the matching capture regions.
+  void addCaptureWrappers(const std::map<std::string, std::string> &Begins, const std::map<std::string, std::string> &Ends);
 };
 
 std::optional<Pack> loadPack(const std::string &Path, std::string &Error);

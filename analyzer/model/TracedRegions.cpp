@@ -7,6 +7,7 @@
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/Basic/SourceManager.h"
+#include "clang/Index/USRGeneration.h"
 #include "clang/Lex/Lexer.h"
 
 namespace tracelint {
@@ -560,6 +561,12 @@ void TracedRegionModel::findCalls() {
 
 namespace {
 
+std::string usrOf(const Decl *D) {
+  llvm::SmallString<128> Buf;
+  if (index::generateUSRForDecl(D, Buf)) return "";
+  return std::string(Buf);
+}
+
 struct CaptureCall {
   const CallExpr *Call;
   const FunctionDecl *In;
@@ -601,6 +608,16 @@ class CaptureScanner : public RecursiveASTVisitor<CaptureScanner> {
     const auto *Callee = E->getDirectCallee();
     if (!Callee || Functions.empty()) return true;
     auto Name = qualifiedNameOf(Callee);
+    // A wrapper defined in another file (known from its summary) begins or ends a capture of any handle.
+    if (!Callee->hasBody()) {
+      std::string Usr;
+      for (const auto &Kind : P.CaptureRegions) {
+        if (Kind.BeginWrapperUsrs.empty() && Kind.EndWrapperUsrs.empty()) continue;
+        if (Usr.empty()) Usr = usrOf(Callee);
+        if (Kind.BeginWrapperUsrs.count(Usr)) Begins.push_back({E, Functions.back(), &Kind, "", Name});
+        if (Kind.EndWrapperUsrs.count(Usr)) Ends.push_back({E, Functions.back(), &Kind, "", Name});
+      }
+    }
     for (const auto &Kind : P.CaptureRegions) {
       bool Begin = Name == Kind.Begin, End = Name == Kind.End;
       if (!Begin && !End) continue;
@@ -722,6 +739,11 @@ void TracedRegionModel::findCaptureRoots() {
     }
     if (!Added) break;
   }
+  std::set<std::pair<const FunctionDecl *, bool>> Listed;
+  for (const auto &B : Scan.Begins)
+    if (Unmatched(B, true) && Listed.insert({B.In->getCanonicalDecl(), true}).second) Wrappers.push_back({B.In, true, B.Kind});
+  for (const auto &E : Scan.Ends)
+    if (Unmatched(E, false) && Listed.insert({E.In->getCanonicalDecl(), false}).second) Wrappers.push_back({E.In, false, E.Kind});
   for (const auto &E : Scan.Ends)
     if (Unmatched(E, false)) {
       auto Loc = fileLoc(SM, E.Call->getBeginLoc());

@@ -106,6 +106,14 @@ class TracedRegionModel {
   // Does S run while R's root records? Everything does for an entry point's callable; for a capture
   // region, what lies between its begin and end, except code guarded by a "not capturing" test.
   bool inRegion(const Reachable &R, const clang::Stmt *S) const;
+  // Functions of this file that begin (or end) a capture and return: their callers, here or in
+  // another file, begin (or end) a capture region by calling them.
+  struct CaptureWrapper {
+    const clang::FunctionDecl *Fn;
+    bool Begins;
+    const CaptureRegion *Kind;
+  };
+  const std::vector<CaptureWrapper> &captureWrappers() const { return Wrappers; }
 
  private:
   void findRoots();
@@ -127,7 +135,8 @@ class TracedRegionModel {
   std::map<const TracedRoot *, std::map<const clang::VarDecl *, const clang::DeclRefExpr *>> Reads;
   std::set<const clang::FunctionDecl *> ReachableSet;
   mutable std::map<const clang::FunctionDecl *, std::vector<clang::SourceRange>> NotCapturing;
-  std::map<const clang::FunctionDecl *, clang::SourceLocation> EndsCapture;  // functions ending a capture, where
+  std::map<const clang::FunctionDecl *, clang::SourceLocation> EndsCapture;
+  std::vector<CaptureWrapper> Wrappers;  // functions ending a capture, where
   std::map<std::string, std::set<std::string>> ShapeParams;  // shape function -> named shape parameters (may be empty)
   bool derivesFrom(clang::QualType T, const std::vector<std::string> &Names) const;
 };
