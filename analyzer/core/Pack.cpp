@@ -278,7 +278,7 @@ Pack readPack(const nlohmann::json &J) {
       const auto &E = EPs[I];
       Pointer At = Root / "entry_points" / I;
       onlyKnownKeys(E, At, {"kind", "class", "function", "callable_arg", "options_arg", "name_field", "retrace_options",
-                            "cache_by_function"});
+                            "retrace_off_arg", "cache_by_function"});
       EntryPoint EP;
       EP.Messages = Messages;
       if (E.contains("cache_by_function")) {
@@ -304,6 +304,10 @@ Pack readPack(const nlohmann::json &J) {
         EP.NameField = E["name_field"].get<std::string>();
       }
       if (E.contains("retrace_options")) names(E["retrace_options"], At / "retrace_options", EP.RetraceOptions, false);
+      if (E.contains("retrace_off_arg")) {
+        unsigned A = argumentIndex(E["retrace_off_arg"], At / "retrace_off_arg", true);
+        EP.RetraceOffArg = A == ~0u ? -1 : static_cast<int>(A);
+      }
       P.EntryPoints.push_back(EP);
     }
   }

@@ -36,6 +36,8 @@ struct EntryPoint {
   std::string NameField;  // the options field that names the traced function
   // Options fields that, when set, stop shape-driven retracing (input_signature, reduce_retracing).
   std::vector<std::string> RetraceOptions;
+  // A bool argument that, when true, stops shape-driven retracing (MLX's shapeless); -1: none.
+  int RetraceOffArg = -1;
   // A named function (not a lambda) shares one cache among all function objects made from it, so
   // creating those in a loop does not retrace (MLX's compile keys its cache by the function).
   bool CacheByFunction = false;

@@ -221,7 +221,14 @@ class RootFinder : public RecursiveASTVisitor<RootFinder> {
     for (const auto &EP : P.EntryPoints) {
       if (EP.Kind != "call" || EP.CallableArg >= E->getNumArgs()) continue;
       if (qualifiedNameOf(Callee) != EP.Name) continue;
-      addRoot(E->getArg(EP.CallableArg), E, E->getBeginLoc(), "", false, EP);
+      // `compile(fun, /*shapeless=*/true)`: a bool argument the code sets to true stops shape retracing.
+      bool RetraceOff = false;
+      if (EP.RetraceOffArg >= 0 && static_cast<unsigned>(EP.RetraceOffArg) < E->getNumArgs() &&
+          !isa<CXXDefaultArgExpr>(E->getArg(static_cast<unsigned>(EP.RetraceOffArg)))) {
+        bool Value = false;
+        RetraceOff = !E->getArg(static_cast<unsigned>(EP.RetraceOffArg))->EvaluateAsBooleanCondition(Value, Ctx) || Value;
+      }
+      addRoot(E->getArg(EP.CallableArg), E, E->getBeginLoc(), "", RetraceOff, EP);
     }
     return true;
   }

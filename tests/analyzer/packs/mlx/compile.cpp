@@ -92,6 +92,15 @@ void compile_function_in_loop(const std::vector<mx::array> &batches) {
   }
 }
 
+void varying_shapes(int steps) {
+  auto f = mx::compile(gelu_like);
+  for (int n = 1; n <= steps; ++n) {
+    f({mx::ones({n})});  // WARN[trace-shape-retrace]: input 0 of 'gelu_like' changes shape from iteration to iteration (its shape uses 'n')
+    f({mx::ones({4}), mx::zeros({n, 4})});  // WARN[trace-shape-retrace]: input 1 of 'gelu_like' changes shape
+  }
+  for (int i = 0; i < steps; ++i) f({mx::ones({8})});  // one shape: traced once
+}
+
 // The correct forms: compile once, pass changing values as inputs, evaluate after the call.
 void idioms(const std::vector<mx::array> &batches) {
   auto step = mx::compile([](const std::vector<mx::array> &in) {
