@@ -670,29 +670,36 @@ class CaptureScanner : public RecursiveASTVisitor<CaptureScanner> {
 };
 
 // Does a condition hold while capturing (+1), while not capturing (-1), or say nothing about it (0)?
-// A capture status compared with the pack's enumerators, or a flag set where capture begins.
-int captureSense(const Expr *Cond, const Pack &P, const std::set<const ValueDecl *> &Flags) {
+// A capture status compared with the pack's enumerators, or a flag set where capture begins. Kind
+// is set to the region kind the test is about: its pack's messages describe what the branch does.
+using CaptureFlags = std::map<const ValueDecl *, const CaptureRegion *>;
+int captureSense(const Expr *Cond, const Pack &P, const CaptureFlags &Flags, const CaptureRegion *&Kind) {
   Cond = Cond->IgnoreParenImpCasts();
-  if (auto *U = dyn_cast<UnaryOperator>(Cond); U && U->getOpcode() == UO_LNot) return -captureSense(U->getSubExpr(), P, Flags);
+  if (auto *U = dyn_cast<UnaryOperator>(Cond); U && U->getOpcode() == UO_LNot) return -captureSense(U->getSubExpr(), P, Flags, Kind);
   if (auto *B = dyn_cast<BinaryOperator>(Cond)) {
     if (B->getOpcode() == BO_LAnd) {
       // `a && b` holds only when both do: either side that implies capturing makes the whole imply it.
-      int L = captureSense(B->getLHS(), P, Flags), R = captureSense(B->getRHS(), P, Flags);
+      const CaptureRegion *LeftKind = nullptr, *RightKind = nullptr;
+      int L = captureSense(B->getLHS(), P, Flags, LeftKind), R = captureSense(B->getRHS(), P, Flags, RightKind);
+      Kind = L > 0 ? LeftKind : RightKind;
       return L > 0 || R > 0 ? 1 : 0;
     }
     if (B->getOpcode() == BO_EQ || B->getOpcode() == BO_NE) {
       int Sense = 0;
       for (const Expr *Side : {B->getLHS(), B->getRHS()})
         if (auto *D = dyn_cast<DeclRefExpr>(Side->IgnoreParenImpCasts()); D && isa<EnumConstantDecl>(D->getDecl()))
-          for (const auto &Kind : P.CaptureRegions) {
-            if (nameMatches(D->getDecl(), Kind.CapturingValues)) Sense = 1;
-            if (nameMatches(D->getDecl(), Kind.NotCapturingValues)) Sense = -1;
+          for (const auto &Region : P.CaptureRegions) {
+            if (nameMatches(D->getDecl(), Region.CapturingValues)) Sense = 1, Kind = &Region;
+            if (nameMatches(D->getDecl(), Region.NotCapturingValues)) Sense = -1, Kind = &Region;
           }
       return B->getOpcode() == BO_EQ ? Sense : -Sense;
     }
     return 0;
   }
-  if (const auto *Flag = CaptureScanner::baseFlag(Cond)) return Flags.count(Flag) ? 1 : 0;
+  if (const auto *Flag = CaptureScanner::baseFlag(Cond); Flag && Flags.count(Flag)) {
+    Kind = Flags.at(Flag);
+    return 1;
+  }
   return 0;
 }
 
@@ -759,21 +766,22 @@ void TracedRegionModel::findCaptureRoots() {
     }
 
   // Flags: bools set true where capture begins (before its end there, if any) and false where it ends.
-  std::set<const ValueDecl *> SetTrue, SetFalse;
+  CaptureFlags SetTrue;
+  std::set<const ValueDecl *> SetFalse;
   for (const auto &F : Scan.Flags) {
     for (const auto &B : Scan.Begins) {
       if (B.In != F.In || !F.Value) continue;
       bool BeforeEnd = true;
       for (const auto &E : Scan.Ends)
         if (E.In == F.In && before(SM, E.Call->getBeginLoc(), F.Loc)) BeforeEnd = false;
-      if (BeforeEnd) SetTrue.insert(F.Flag);
+      if (BeforeEnd) SetTrue.emplace(F.Flag, B.Kind);
     }
     for (const auto &E : Scan.Ends)
       if (E.In == F.In && !F.Value) SetFalse.insert(F.Flag);
   }
-  std::set<const ValueDecl *> Flags;
-  for (const auto *F : SetTrue)
-    if (SetFalse.count(F)) Flags.insert(F);
+  CaptureFlags Flags;
+  for (const auto &[F, Kind] : SetTrue)
+    if (SetFalse.count(F)) Flags.emplace(F, Kind);
 
   // Regions: each begin call up to the first end call after it on the same handle in the same
   // function, or to the function's end (a wrapper that begins and returns).
@@ -802,17 +810,18 @@ void TracedRegionModel::findCaptureRoots() {
 
   // Branches guarded by "is capturing" tests: capture-time code wherever they are.
   for (const auto &[If, In] : Scan.Ifs) {
-    int Sense = captureSense(If->getCond(), ThePack, Flags);
+    const CaptureRegion *Kind = nullptr;
+    int Sense = captureSense(If->getCond(), ThePack, Flags, Kind);
     const Stmt *Branch = Sense > 0 ? If->getThen() : Sense < 0 ? If->getElse() : nullptr;
     if (Sense < 0) NotCapturing[In->getCanonicalDecl()].push_back(
         SourceRange(fileLoc(SM, If->getThen()->getBeginLoc()), fileEnd(SM, If->getThen()->getEndLoc())));
     if (Sense > 0 && If->getElse())
       NotCapturing[In->getCanonicalDecl()].push_back(
           SourceRange(fileLoc(SM, If->getElse()->getBeginLoc()), fileEnd(SM, If->getElse()->getEndLoc())));
-    if (!Branch) continue;
+    if (!Branch || !Kind) continue;
     TracedRoot R;
     R.Callable = In;
-    R.Capture = &ThePack.CaptureRegions.front();
+    R.Capture = Kind;
     R.Messages = R.Capture->Messages;
     auto PL = SM.getPresumedLoc(fileLoc(SM, If->getBeginLoc()));
     R.Name = "the capture tested at line " + std::to_string(PL.isValid() ? PL.getLine() : 0);
