@@ -313,10 +313,24 @@ std::vector<FindingNote> callPathNotes(const CheckContext &C, const Reachable &R
   return Notes;
 }
 
+FindingNote rootNote(const CheckContext &C, const TracedRoot &Root) {
+  if (Root.isCapture())
+    return {C.point(Root.EntryLoc), Root.BeginCall ? "the capture on '" + Root.Name + "' begins here" : "capturing is tested here"};
+  return {C.point(Root.EntryLoc), "'" + Root.Name + "' is traced here"};
+}
+
 void addTracePathNotes(const CheckContext &C, const Reachable &R, Finding &F) {
   auto Path = callPathNotes(C, R);
   F.Notes.insert(F.Notes.end(), Path.begin(), Path.end());
-  F.Notes.push_back({C.point(R.Root->EntryLoc), "'" + R.Root->Name + "' is traced here"});
+  F.Notes.push_back(rootNote(C, *R.Root));
+}
+
+std::optional<std::string> packMessage(const TracedRoot &Root, const std::string &Key, const std::string &Subject,
+                                       const std::string &Source) {
+  if (!Root.Messages) return std::nullopt;
+  auto It = Root.Messages->find(Key);
+  if (It == Root.Messages->end()) return std::nullopt;
+  return fillMessage(It->second, Subject, Root.Name, Source);
 }
 
 Finding tracedFinding(const CheckContext &C, const char *Check, SourceRange Range, const TracedRoot &Root, std::string Entity,

@@ -1,6 +1,7 @@
 #pragma once
 // Small AST queries shared by the checks about host code around traced calls.
 #include <functional>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -78,8 +79,16 @@ void forEachReachableBody(const CheckContext &C,
 // The call path from the traced root down to R.Fn, one note per call (and one for the calls of a
 // deeper chain that are not shown).
 std::vector<FindingNote> callPathNotes(const CheckContext &C, const Reachable &R);
+// The note at the place a root starts recording: where it is traced, or where its capture begins.
+FindingNote rootNote(const CheckContext &C, const TracedRoot &Root);
 // Notes for a finding in trace-reachable code: the call path from the traced root, then the root.
 void addTracePathNotes(const CheckContext &C, const Reachable &R, Finding &F);
+
+// The message the root's pack gives for Key (a rule id, or a rule id and a variant such as
+// "trace-host-read.call"), filled in; nullopt when the pack does not apply that rule: findings come
+// only for the hazards a pack says its API has.
+std::optional<std::string> packMessage(const TracedRoot &Root, const std::string &Key, const std::string &Subject,
+                                       const std::string &Source = "");
 
 // A finding about a traced function, with the note at its creation site. It covers Range (a
 // location alone covers its token).

@@ -90,8 +90,7 @@ std::optional<FixIt> printFix(const CheckContext &C, const CallExpr *E, const St
 }
 }  // namespace
 
-void reportHostCalls(const CheckContext &C, const std::vector<std::string> &Names, const char *Check, const std::string &What,
-                     const std::string &Fix) {
+void reportHostCalls(const CheckContext &C, const std::vector<std::string> &Names, const char *Check) {
   // One finding per line: `std::cout << a << b` is several operator calls but one statement.
   std::set<std::pair<std::string, unsigned>> Seen;
   const auto &SM = C.Ctx.getSourceManager();
@@ -99,11 +98,12 @@ void reportHostCalls(const CheckContext &C, const std::vector<std::string> &Name
     HostCalls V(Names);
     V.TraverseStmt(Def->getBody());
     auto Report = [&](const Expr *E, const std::string &Callee) {
-      if (SM.isInSystemHeader(SM.getFileLoc(E->getExprLoc()))) return;
+      if (SM.isInSystemHeader(SM.getFileLoc(E->getExprLoc())) || !C.Model.inRegion(R, E)) return;
+      auto Message = packMessage(*R.Root, Check, Callee);
+      if (!Message) return;
       auto P = C.point(E->getBeginLoc());
       if (!Seen.insert({P.File, P.Line}).second) return;
-      auto F = tracedFinding(C, Check, E->getBeginLoc(), *R.Root, Callee,
-                             "'" + Callee + "' " + What + " while tracing '" + R.Root->Name + "', not on every call; " + Fix);
+      auto F = tracedFinding(C, Check, E->getBeginLoc(), *R.Root, Callee, *Message);
       if (const auto *Call = dyn_cast<CallExpr>(E))
         if (auto X = printFix(C, Call, Def->getBody())) F.Fixes.push_back(*X);
       addTracePathNotes(C, R, F);

@@ -9,8 +9,8 @@
 namespace tracelint {
 
 // Reports every call, in trace-reachable code, of a function named in Names (free functions,
-// methods and operators, qualified without template arguments).
-void reportHostCalls(const CheckContext &C, const std::vector<std::string> &Names, const char *Check,
-                     const std::string &What, const std::string &Fix);
+// methods and operators, qualified without template arguments), with the message the root's pack
+// gives for Check.
+void reportHostCalls(const CheckContext &C, const std::vector<std::string> &Names, const char *Check);
 
 }  // namespace tracelint

@@ -10,8 +10,7 @@ CheckRegistration<TraceHostIoCheck> Registration("trace-host-io");
 }
 
 void TraceHostIoCheck::run(const CheckContext &C) {
-  reportHostCalls(C, C.Model.pack().HostIoFunctions, "trace-host-io", "does host I/O",
-                  "use tl::print to print tensor values on every call");
+  reportHostCalls(C, C.Model.pack().HostIoFunctions, "trace-host-io");
 }
 
 }  // namespace tracelint

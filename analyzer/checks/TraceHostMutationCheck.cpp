@@ -164,13 +164,15 @@ class WriteFinder : public RecursiveASTVisitor<WriteFinder> {
 
   void written(const Stmt *Write, const Expr *Lhs, SourceLocation Loc, const std::string &How) {
     const auto &SM = C.Ctx.getSourceManager();
-    if (SM.isInSystemHeader(SM.getFileLoc(Loc)) || inCreateOnceBranch(Write, R.Fn, Parents)) return;
+    if (SM.isInSystemHeader(SM.getFileLoc(Loc)) || !C.Model.inRegion(R, Write) || inCreateOnceBranch(Write, R.Fn, Parents)) return;
     if (!OnlyOnce) OnlyOnce = reachedOnlyOnce(C.Model, R);
     if (*OnlyOnce) return;
     for (const auto &T : classify(Lhs, R)) report(T, Lhs, Loc, How);
   }
 
   void report(const Target &T, const Expr *Lhs, SourceLocation Loc, const std::string &How) {
+    auto Message = packMessage(*R.Root, "trace-host-mutation", T.Shown + " is " + How + T.Via);
+    if (!Message) return;
     Finding F;
     F.CheckId = "trace-host-mutation";
     // Point at the written entity (its start), where a reader looks for it.
@@ -179,9 +181,7 @@ class WriteFinder : public RecursiveASTVisitor<WriteFinder> {
     F.TracedFunction = R.Root->Name;
     F.TracedFunctionLocation = tracedFunctionSite(C, *R.Root);
     F.Entity = T.Entity;
-    F.Message = T.Shown + " is " + How + T.Via + " while tracing '" + R.Root->Name +
-                "': host code runs once per trace, so replays of the cached graph skip this write; keep the state "
-                "in a tl::variable or move the write out of the traced function";
+    F.Message = *Message;
     addTracePathNotes(C, R, F);
     C.Report(std::move(F));
   }

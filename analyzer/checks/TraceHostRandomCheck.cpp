@@ -13,9 +13,7 @@ void TraceHostRandomCheck::run(const CheckContext &C) {
   auto Names = C.Model.pack().HostRandomFunctions;
   const auto &Clocks = C.Model.pack().HostClockFunctions;
   Names.insert(Names.end(), Clocks.begin(), Clocks.end());
-  reportHostCalls(C, Names, "trace-host-random", "draws a host random number or reads a clock",
-                  "the value is frozen into the graph. Use tl random ops with explicit seeds, or pass the value as a "
-                  "tensor argument");
+  reportHostCalls(C, Names, "trace-host-random");
 }
 
 }  // namespace tracelint

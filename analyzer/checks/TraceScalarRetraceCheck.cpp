@@ -15,7 +15,7 @@ CheckRegistration<TraceScalarRetraceCheck> Registration("trace-scalar-retrace");
 
 void TraceScalarRetraceCheck::run(const CheckContext &C) {
   for (const auto &Call : C.Model.tracedCalls()) {
-    if (!Call.Loop) continue;
+    if (!Call.Loop || Call.Kind != TracedCall::CallKind::Call) continue;
     auto Varying = loopVarying(Call.Loop);
     for (unsigned I = 1; I < Call.Call->getNumArgs(); ++I) {
       const Expr *Arg = Call.Call->getArg(I)->IgnoreImplicit();
@@ -24,11 +24,9 @@ void TraceScalarRetraceCheck::run(const CheckContext &C) {
       auto *Ref = referenceTo(Arg, Varying);
       if (!Ref) continue;
       std::string Arg0 = "argument " + std::to_string(I - 1);
-      auto F = tracedFinding(C, "trace-scalar-retrace", Arg->getSourceRange(), *Call.Root, Arg0,
-                             Arg0 + " of '" + Call.Root->Name + "' is a host scalar that takes a new value on every "
-                                 "iteration (from '" + nameOf(Ref) +
-                                 "'); host scalars are part of the cache key by value, so every new value traces the "
-                                 "function again. Pass it as a tensor (tl::constant) instead");
+      auto Message = packMessage(*Call.Root, "trace-scalar-retrace", Arg0, nameOf(Ref));
+      if (!Message) break;
+      auto F = tracedFinding(C, "trace-scalar-retrace", Arg->getSourceRange(), *Call.Root, Arg0, *Message);
       F.Notes.push_back({C.point(Call.Root->EntryLoc), "'" + Call.Root->Name + "' is traced here"});
       C.Report(std::move(F));
       break;

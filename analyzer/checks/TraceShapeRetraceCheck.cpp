@@ -85,28 +85,56 @@ class VaryingShape {
   const SourceManager &SM;
   std::set<const VarDecl *> Followed;
 };
+
+// The tensors of a braced list passed for a container of tensors (`f({x, y})`), or none.
+std::vector<const Expr *> tensorList(const TracedRegionModel &M, const Expr *Arg) {
+  std::vector<const Expr *> Out;
+  const Expr *E = Arg;
+  for (int Guard = 0; E && Guard < 8; ++Guard) {
+    E = E->IgnoreImplicit();
+    if (const auto *M2 = dyn_cast<MaterializeTemporaryExpr>(E)) E = M2->getSubExpr();
+    else if (const auto *B = dyn_cast<CXXBindTemporaryExpr>(E)) E = B->getSubExpr();
+    else if (const auto *L = dyn_cast<CXXStdInitializerListExpr>(E)) E = L->getSubExpr();
+    else if (const auto *C = dyn_cast<CXXConstructExpr>(E); C && C->getNumArgs() >= 1 && !isa<InitListExpr>(E)) E = C->getArg(0);
+    else break;
+  }
+  if (const auto *IL = dyn_cast_or_null<InitListExpr>(E))
+    for (const auto *Init : IL->inits())
+      if (M.isSymbolicTensorType(Init->getType())) Out.push_back(Init);
+  return Out;
+}
 }  // namespace
 
 void TraceShapeRetraceCheck::run(const CheckContext &C) {
   const auto &SM = C.Ctx.getSourceManager();
   for (const auto &Call : C.Model.tracedCalls()) {
-    if (!Call.Loop || Call.Root->HasRetraceOptions) continue;
+    if (!Call.Loop || Call.Root->HasRetraceOptions || Call.Kind != TracedCall::CallKind::Call) continue;
     auto Varying = loopVarying(Call.Loop);
     // Arguments of operator(): argument 0 is the function object itself.
     for (unsigned I = 1; I < Call.Call->getNumArgs(); ++I) {
       const Expr *Arg = Call.Call->getArg(I);
-      if (!C.Model.isSymbolicTensorType(Arg->getType())) continue;
-      VaryingShape V(C.Model, Varying, Call.Loop, SM);
-      V.search(Arg);
-      if (!V.Found) continue;
-      std::string Arg0 = "argument " + std::to_string(I - 1);
-      auto F = tracedFinding(C, "trace-shape-retrace", Arg->getSourceRange(), *Call.Root, Arg0,
-                             Arg0 + " of '" + Call.Root->Name + "' changes shape from iteration to iteration (its shape uses '" +
-                                 nameOf(V.Found) +
-                                 "'), so each new shape traces the function again; give it an input_signature with "
-                                 "unknown dimensions (-1), or set reduce_retracing");
-      F.Notes.push_back({C.point(V.FoundIn->getBeginLoc()), "the shape is computed from '" + nameOf(V.Found) + "' here"});
-      F.Notes.push_back({C.point(Call.Root->EntryLoc), "'" + Call.Root->Name + "' is traced here, without input_signature"});
+      // A list of tensors (MLX's compiled functions take std::vector<array>) is searched element by element.
+      std::vector<std::pair<const Expr *, std::string>> Inputs;
+      if (C.Model.isSymbolicTensorType(Arg->getType())) Inputs.emplace_back(Arg, "argument " + std::to_string(I - 1));
+      else
+        for (const auto *Element : tensorList(C.Model, Arg)) Inputs.emplace_back(Element, "input " + std::to_string(Inputs.size()));
+      const Expr *FoundIn = nullptr, *Found = nullptr;
+      std::string Arg0;
+      for (const auto &[Input, Name] : Inputs) {
+        VaryingShape V(C.Model, Varying, Call.Loop, SM);
+        V.search(Input);
+        if (!V.Found) continue;
+        Found = V.Found, FoundIn = V.FoundIn, Arg0 = Name, Arg = Input;
+        break;
+      }
+      if (!Found) continue;
+      auto Message = packMessage(*Call.Root, "trace-shape-retrace", Arg0, nameOf(Found));
+      if (!Message) break;
+      auto F = tracedFinding(C, "trace-shape-retrace", Arg->getSourceRange(), *Call.Root, Arg0, *Message);
+      F.Notes.push_back({C.point(FoundIn->getBeginLoc()), "the shape is computed from '" + nameOf(Found) + "' here"});
+      const auto *Entry = Call.Root->Entry;
+      F.Notes.push_back({C.point(Call.Root->EntryLoc), "'" + Call.Root->Name + "' is traced here" +
+                                                           (Entry && !Entry->RetraceOptions.empty() ? ", without " + Entry->RetraceOptions.front() : "")});
       C.Report(std::move(F));
       break;  // one finding per call; the runtime explains a retrace by its first changed argument
     }

@@ -11,6 +11,7 @@
 
 #include "checks/CheckUtil.h"
 #include "clang/AST/ExprCXX.h"
+#include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/Basic/SourceManager.h"
 #include "model/FlowGraph.h"
 
@@ -38,6 +39,12 @@ class StaleWrites {
     return Element->isArithmeticType() || C.Model.isSymbolicTensorType(Element);
   }
 
+  bool holdsTensors(QualType T) const {
+    const auto *Spec = dyn_cast_or_null<ClassTemplateSpecializationDecl>(T.getNonReferenceType()->getAsCXXRecordDecl());
+    return Spec && Spec->getTemplateArgs().size() > 0 && Spec->getTemplateArgs()[0].getKind() == TemplateArgument::Type &&
+           C.Model.isSymbolicTensorType(Spec->getTemplateArgs()[0].getAsType());
+  }
+
   // Does the trace of Call read V's value? Read is set to where, when the traced code names it.
   bool reads(const TracedCall &Call, const VarDecl *V, const DeclRefExpr *&Read) {
     const auto &Reads = C.Model.readsOf(Call.Root);
@@ -50,12 +57,17 @@ class StaleWrites {
         Read = Ref;
         return true;
       }
-    // Argument I + 1 of operator() is parameter I of the traced callable.
+    // Argument I + 1 of operator() is parameter I of the traced callable; a replay has no arguments
+    // of the recorded code.
+    if (Call.Kind != TracedCall::CallKind::Call) return false;
     const FunctionDecl *Callable = Call.Root->Callable;
     for (unsigned I = 1; I < Call.Call->getNumArgs() && I - 1 < Callable->getNumParams(); ++I) {
       const ParmVarDecl *P = Callable->getParamDecl(I - 1);
       QualType T = P->getType();
-      if (!(T->isReferenceType() || T->isPointerType()) || C.Model.isSymbolicTensorType(T) || C.Model.isStateHandleType(T)) continue;
+      // Tensors, and containers of them, are the traced inputs: their values are not baked.
+      if (!(T->isReferenceType() || T->isPointerType()) || C.Model.isSymbolicTensorType(T) || C.Model.isStateHandleType(T) ||
+          holdsTensors(T))
+        continue;
       const Expr *Arg = Call.Call->getArg(I)->IgnoreParenImpCasts();
       if (const auto *U = dyn_cast<UnaryOperator>(Arg); U && U->getOpcode() == UO_AddrOf) Arg = U->getSubExpr();
       if (baseVariable(Arg) != V) continue;
@@ -91,6 +103,41 @@ class StaleWrites {
   const CheckContext &C;
   std::map<const VarDecl *, std::set<const VarDecl *>> Pointees;
 };
+
+// Calls in one host function that record a capture or change a recorded graph: for a capture
+// region, what happened before the write (the recording) and what may come between the write and
+// the replay (a parameter update or a new recording) both show in calls.
+struct CaptureEvents : RecursiveASTVisitor<CaptureEvents> {
+  const TracedRoot &Root;
+  std::vector<const Stmt *> Recordings, Updates;
+  explicit CaptureEvents(const TracedRoot &R) : Root(R) {}
+  bool TraverseLambdaExpr(LambdaExpr *) { return true; }
+  bool VisitCallExpr(CallExpr *E) {
+    const auto *FD = E->getDirectCallee();
+    if (!FD) return true;
+    if (E == Root.BeginCall || FD->getCanonicalDecl() == Root.Callable->getCanonicalDecl()) Recordings.push_back(E);
+    if (nameMatches(FD, Root.Capture->Update) || nameMatches(FD, Root.Capture->Instantiate) || qualifiedNameOf(FD) == Root.Capture->Begin)
+      Updates.push_back(E);
+    return true;
+  }
+};
+
+// For a replayed capture: was the value recorded before Write (the capture, or a call of the
+// function holding it, reaches the write), and does every replay after it see an old graph (no
+// update or new recording between the write and Later)?
+bool staleForReplay(const TracedRoot &Root, const FunctionDecl *Caller, FlowGraph &Flow, const Expr *Write, const Stmt *Later,
+                    const TracedRegionModel &M) {
+  if (Root.Callable->getCanonicalDecl() == Caller->getCanonicalDecl() && M.inRegion(Reachable{Root.Callable, &Root, {}}, Write))
+    return false;  // written while recording: the capture sees the new value
+  CaptureEvents Events(Root);
+  Events.TraverseStmt(Caller->getBody());
+  bool Recorded = false;
+  for (const Stmt *R : Events.Recordings) Recorded |= Flow.reaches(R, Write) == FlowGraph::Answer::Yes;
+  if (!Recorded) return false;
+  for (const Stmt *U : Events.Updates)
+    if (Flow.reaches(Write, U) == FlowGraph::Answer::Yes && Flow.reaches(U, Later) == FlowGraph::Answer::Yes) return false;
+  return true;
+}
 }  // namespace
 
 void TraceStaleCaptureCheck::run(const CheckContext &C) {
@@ -104,16 +151,24 @@ void TraceStaleCaptureCheck::run(const CheckContext &C) {
     forEachWrite(Caller->getBody(), [&](const Expr *Target, const Expr *Write) {
       const VarDecl *V = baseVariable(Target);
       if (!V || !Stale.baked(Target->getType())) return;
+      // A capture records values passed by value and the addresses it was given; what those
+      // addresses hold is read on every replay, so only the variable itself can go stale.
+      bool Direct = isa<DeclRefExpr>(Target->IgnoreParenImpCasts());
       for (const TracedCall *Later : Calls) {
         const DeclRefExpr *Read = nullptr;
         if (Later->Loop && declaredWithin(V, Later->Loop, SM)) continue;  // a fresh variable every iteration
+        if (Later->Kind == TracedCall::CallKind::Replay && !Direct) continue;
         if (!Stale.reads(*Later, V, Read) || Flow.reaches(Write, Later->Call) != FlowGraph::Answer::Yes) continue;
         // Only a value some earlier call of the same function baked can go stale.
         bool Traced = false;
-        for (const TracedCall *Earlier : Calls) {
-          const DeclRefExpr *Unused = nullptr;
-          Traced |= Earlier->Root == Later->Root && Stale.reads(*Earlier, V, Unused) &&
-                    Flow.reaches(Earlier->Call, Write) == FlowGraph::Answer::Yes;
+        if (Later->Kind == TracedCall::CallKind::Replay) {
+          Traced = staleForReplay(*Later->Root, Caller, Flow, cast<Expr>(Write), Later->Call, C.Model);
+        } else {
+          for (const TracedCall *Earlier : Calls) {
+            const DeclRefExpr *Unused = nullptr;
+            Traced |= Earlier->Root == Later->Root && Stale.reads(*Earlier, V, Unused) &&
+                      Flow.reaches(Earlier->Call, Write) == FlowGraph::Answer::Yes;
+          }
         }
         if (!Traced) continue;
         std::string Name = V->getNameAsString(), Fn = Later->Root->Name;
@@ -122,20 +177,18 @@ void TraceStaleCaptureCheck::run(const CheckContext &C) {
         if (Later->Root->Lambda)
           for (const auto &Cap : Later->Root->Lambda->captures())
             if (Cap.capturesVariable() && Cap.getCapturedVar() == V && Cap.getCaptureKind() == LCK_ByCopy) ByCopy = true;
-        auto F = tracedFinding(
-            C, "trace-stale-capture", Target->getBeginLoc(), *Later->Root, Name,
-            ByCopy ? "'" + Name + "' is changed here, but '" + Fn +
-                         "' captured it by value: the lambda keeps the copy it made when it was created, and its graph "
-                         "uses that copy. Pass the value as an argument instead"
-            : C.Model.isSymbolicTensorType(T)
-                ? "tensor '" + Name + "' is rebound here after '" + Fn +
-                      "' traced it; the next call replays the graph with the tensor it saw while tracing. Keep it in a "
-                      "tl::variable and assign to it, or pass it as an argument"
-                : "'" + Name + "' is changed here, but '" + Fn +
-                      "' baked its value into the graph when it was traced; later calls keep the old value. Pass it as a "
-                      "tensor argument or keep it in a tl::variable");
-        if (Read) F.Notes.push_back({C.point(Read->getLocation()), "'" + Name + "' is read while tracing '" + Fn + "' here"});
-        F.Notes.push_back({C.point(Later->Call->getBeginLoc()), "'" + Fn + "' is called again here"});
+        auto Message = packMessage(*Later->Root,
+                                   ByCopy                              ? "trace-stale-capture.by-copy"
+                                   : C.Model.isSymbolicTensorType(T) ? "trace-stale-capture.tensor"
+                                                                       : "trace-stale-capture",
+                                   Name);
+        if (!Message) continue;
+        auto F = tracedFinding(C, "trace-stale-capture", Target->getBeginLoc(), *Later->Root, Name, *Message);
+        if (Read)
+          F.Notes.push_back({C.point(Read->getLocation()), "'" + Name + "' is read while " +
+                                                               (Later->Root->isCapture() ? "capturing on '" : "tracing '") + Fn + "' here"});
+        F.Notes.push_back({C.point(Later->Call->getBeginLoc()),
+                           Later->Kind == TracedCall::CallKind::Replay ? "the graph is replayed here" : "'" + Fn + "' is called again here"});
         C.Report(std::move(F));
         break;  // one finding per write
       }

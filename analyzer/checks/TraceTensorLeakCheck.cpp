@@ -99,11 +99,9 @@ void TraceTensorLeakCheck::run(const CheckContext &C) {
     Leaks V(C.Model, R);
     V.TraverseStmt(Def->getBody());
     for (const auto &[E, What] : V.Found) {
-      if (!Seen.insert(E).second) continue;
-      auto F = tracedFinding(C, "trace-tensor-leak", E->getBeginLoc(), *R.Root, "",
-                             "a tensor computed while tracing '" + R.Root->Name + "' is stored into " + What +
-                                 ", which outlives the trace: it is symbolic and unusable after the trace ends. Return it "
-                                 "from the traced function, or assign it to a tl::variable");
+      auto Message = packMessage(*R.Root, "trace-tensor-leak", What);
+      if (!Message || !C.Model.inRegion(R, E) || !Seen.insert(E).second) continue;
+      auto F = tracedFinding(C, "trace-tensor-leak", E->getBeginLoc(), *R.Root, "", *Message);
       addTracePathNotes(C, R, F);
       C.Report(std::move(F));
     }

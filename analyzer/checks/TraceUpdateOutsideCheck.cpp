@@ -39,7 +39,7 @@ class Updates : public RecursiveASTVisitor<Updates> {
 void TraceUpdateOutsideCheck::run(const CheckContext &C) {
   std::set<const CXXMemberCallExpr *> Seen;
   for (const auto &Call : C.Model.tracedCalls()) {
-    if (!Call.Loop) continue;
+    if (!Call.Loop || Call.Kind != TracedCall::CallKind::Call) continue;
     const auto &Reads = C.Model.readsOf(Call.Root);
     Updates U(C.Model.pack());
     U.TraverseStmt(const_cast<Stmt *>(Call.Loop));
@@ -56,12 +56,9 @@ void TraceUpdateOutsideCheck::run(const CheckContext &C) {
         if (auto *Ref = referenceTo(E->getArg(I), ReadHandles)) Read = cast<VarDecl>(Ref->getDecl());
       if (!Read || !Seen.insert(E).second) continue;
       std::string Name = Read->getNameAsString();
-      auto F = tracedFinding(C, "trace-update-outside", E->getExprLoc(), *Call.Root, "",
-                             "'" + Name + "', which '" + Call.Root->Name + "' reads, is updated here by '" +
-                                 E->getMethodDecl()->getNameAsString() +
-                                 "' outside the traced function, in the loop that calls it: correct, since variables are "
-                                 "read when the graph runs, but the update runs op by op on the host; move it into '" +
-                                 Call.Root->Name + "'");
+      auto Message = packMessage(*Call.Root, "trace-update-outside", Name, E->getMethodDecl()->getNameAsString());
+      if (!Message) continue;
+      auto F = tracedFinding(C, "trace-update-outside", E->getExprLoc(), *Call.Root, "", *Message);
       F.Notes.push_back({C.point(Call.Call->getBeginLoc()), "'" + Call.Root->Name + "' is called here"});
       C.Report(std::move(F));
     }

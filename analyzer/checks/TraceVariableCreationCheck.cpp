@@ -23,8 +23,13 @@ class Constructions : public RecursiveASTVisitor<Constructions> {
  public:
   explicit Constructions(const TracedRegionModel &M) : M(M) {}
   std::vector<const CXXConstructExpr *> Found;
+  std::vector<const CallExpr *> Allocations;  // calls of the pack's variable-creating functions
   std::set<const CXXConstructExpr *> StaticInits;
   bool TraverseLambdaExpr(LambdaExpr *) { return true; }
+  bool VisitCallExpr(CallExpr *E) {
+    if (const auto *FD = E->getDirectCallee(); FD && nameMatches(FD, M.pack().VariableCreatingFunctions)) Allocations.push_back(E);
+    return true;
+  }
   bool VisitVarDecl(VarDecl *D) {
     if ((D->isStaticLocal() || D->hasGlobalStorage()) && D->getInit())
       if (auto *CE = dyn_cast<CXXConstructExpr>(D->getInit()->IgnoreImplicit())) StaticInits.insert(CE);
@@ -65,7 +70,7 @@ bool readsOuterState(const Expr *Cond, const FunctionDecl *Fn) {
 }  // namespace
 
 void TraceVariableCreationCheck::run(const CheckContext &C) {
-  std::set<const CXXConstructExpr *> Seen;
+  std::set<const Expr *> Seen;
   forEachReachableBody(C, [&](const Reachable &R, const FunctionDecl *Def) {
     Constructions V(C.Model);
     V.TraverseStmt(Def->getBody());
@@ -77,8 +82,18 @@ void TraceVariableCreationCheck::run(const CheckContext &C) {
       }
     }
     ParentMap PM(Def->getBody());
+    // An allocation is refused while recording however it is guarded: a create-once branch that
+    // allocates on the first recording fails on that very recording.
+    for (const auto *E : V.Allocations) {
+      std::string Name = qualifiedNameOf(E->getDirectCallee());
+      auto Message = packMessage(*R.Root, "trace-variable-creation.call", Name);
+      if (!Message || !C.Model.inRegion(R, E) || !Seen.insert(E).second) continue;
+      auto F = tracedFinding(C, "trace-variable-creation", E->getBeginLoc(), *R.Root, locationString(C, E->getBeginLoc()), *Message);
+      addTracePathNotes(C, R, F);
+      C.Report(std::move(F));
+    }
     for (const auto *E : V.Found) {
-      if (V.StaticInits.count(E)) continue;
+      if (V.StaticInits.count(E) || !C.Model.inRegion(R, E)) continue;
       bool Guarded = false;
       for (const Stmt *P = PM.getParent(E), *Child = E; P && !Guarded; Child = P, P = PM.getParent(P)) {
         if (auto *If = dyn_cast<IfStmt>(P); If && If->getThen() == Child && readsOuterState(If->getCond(), Def)) Guarded = true;
@@ -86,11 +101,9 @@ void TraceVariableCreationCheck::run(const CheckContext &C) {
       // Once per construction: another root may reach the same code unguarded.
       if (Guarded || reachedOnlyOnce(C.Model, R) || !Seen.insert(E).second) continue;
       std::string Type = E->getType().getUnqualifiedType().getAsString(C.Ctx.getPrintingPolicy());
-      auto F = tracedFinding(C, "trace-variable-creation", E->getBeginLoc(), *R.Root, locationString(C, E->getBeginLoc()),
-                             "a " + Type + " is created while tracing '" + R.Root->Name +
-                                 "': a traced function may create variables only on its first trace, so the next retrace "
-                                 "(a new input shape, dtype or host value) fails. Create it once outside '" +
-                                 R.Root->Name + "', or guard its creation so that it happens once");
+      auto Message = packMessage(*R.Root, "trace-variable-creation", Type);
+      if (!Message) continue;
+      auto F = tracedFinding(C, "trace-variable-creation", E->getBeginLoc(), *R.Root, locationString(C, E->getBeginLoc()), *Message);
       addTracePathNotes(C, R, F);
       C.Report(std::move(F));
     }

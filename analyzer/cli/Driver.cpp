@@ -161,6 +161,44 @@ bool checkOptionsKnown(const Config &C, const Catalogue &Cat, std::string &Error
   return true;
 }
 
+// The packs that ship (rules/packs/*.json), the project's own first: without configuration all are
+// on, and each acts only in translation units that declare its API (its detect names).
+std::vector<std::string> shippedPacks(const std::string &RulesDir) {
+  std::vector<std::string> Names;
+  std::error_code EC;
+  for (const auto &E : std::filesystem::directory_iterator(RulesDir + "/packs", EC))
+    if (E.path().extension() == ".json") Names.push_back(E.path().stem().string());
+  std::sort(Names.begin(), Names.end(), [](const std::string &A, const std::string &B) {
+    return std::make_pair(A != "tl", A) < std::make_pair(B != "tl", B);
+  });
+  return Names;
+}
+
+// "Packs": names or paths select exactly those; "-name" entries alone turn shipped packs off.
+bool selectPacks(const std::vector<std::string> &Configured, const std::string &RulesDir, std::vector<std::string> &Out,
+                 std::string &Error) {
+  bool OnlyRemovals = std::all_of(Configured.begin(), Configured.end(), [](const std::string &N) { return N.rfind('-', 0) == 0; });
+  if (OnlyRemovals) Out = shippedPacks(RulesDir);
+  for (const auto &Name : Configured) {
+    if (Name.rfind('-', 0) != 0) {
+      Out.push_back(Name);
+      continue;
+    }
+    auto It = std::find(Out.begin(), Out.end(), Name.substr(1));
+    if (It == Out.end()) {
+      Error = "configuration turns off pack '" + Name.substr(1) + "', which is not a shipped pack";
+      if (!OnlyRemovals) Error += " (\"-name\" entries cannot be mixed with packs named to be on)";
+      return false;
+    }
+    Out.erase(It);
+  }
+  if (Out.empty()) {
+    Error = "configuration turns off every pack: nothing would be analyzed";
+    return false;
+  }
+  return true;
+}
+
 bool prepareSetups(const std::vector<std::string> &Files, const DriverOptions &Opts, const Catalogue &Cat,
                    std::vector<PerFileSetup> &Setups, std::string &Error) {
   std::optional<Config> Fixed;
@@ -194,7 +232,8 @@ bool prepareSetups(const std::vector<std::string> &Files, const DriverOptions &O
       Error = "header filter '" + S.HeaderFilter + "' is not a valid regular expression: " + E.what();
       return false;
     }
-    auto PackNames = C->Packs.empty() ? std::vector<std::string>{"tl"} : C->Packs;
+    std::vector<std::string> PackNames;
+    if (!selectPacks(C->Packs, Opts.RulesDir, PackNames, Error)) return false;
     for (const auto &Name : PackNames) {
       auto Path = resolvePackPath(Name, Opts.RulesDir);
       auto It = PackCache.find(Path);
@@ -269,7 +308,8 @@ class SlotPath {
 
 // Runs one file's analysis in a child process (this binary, in worker mode): a crash or a hang
 // there costs that file's findings only. The child writes its FileResult as JSON to a temporary file.
-FileResult analyzeInWorkerProcess(std::size_t Index, const DriverOptions &Opts, WorkerSlot &Slot, std::string &Failure) {
+FileResult analyzeInWorkerProcess(std::size_t Index, const DriverOptions &Opts, WorkerSlot &Slot, std::string &Failure,
+                                  const std::string &CaptureWrappersFile = "") {
   FileResult FR;
   llvm::SmallString<128> ResultPath;
   if (auto EC = llvm::sys::fs::createTemporaryFile("tracelint-worker", "json", ResultPath)) {
@@ -281,6 +321,7 @@ FileResult analyzeInWorkerProcess(std::size_t Index, const DriverOptions &Opts, 
   std::vector<std::string> Args{Opts.SelfCommand.front(), "--internal-worker-file=" + std::to_string(Index),
                                 "--internal-worker-result=" + ResultPath.str().str(),
                                 "--internal-worker-parent=" + std::to_string(::getpid())};
+  if (!CaptureWrappersFile.empty()) Args.push_back("--internal-capture-wrappers=" + CaptureWrappersFile);
   Args.insert(Args.end(), Opts.SelfCommand.begin() + 1, Opts.SelfCommand.end());
   std::vector<llvm::StringRef> Refs(Args.begin(), Args.end());
   std::optional<llvm::StringRef> Redirects[] = {llvm::StringRef(""), llvm::StringRef(""), llvm::StringRef("")};
@@ -365,6 +406,8 @@ bool runAnalysis(const std::vector<std::string> &Files, const tooling::Compilati
   std::mutex Mu;
   std::map<std::string, FunctionSummary> AllSummaries;
   std::vector<std::pair<OpenCall, std::size_t>> OpenCalls;  // with the index of the file they come from
+  std::map<std::string, std::string> CaptureBegins, CaptureEnds;  // wrappers of all files, by USR
+  std::map<std::size_t, std::vector<std::string>> ExternalCallees;  // per file index
   std::set<std::string> Analyzed(Files.begin(), Files.end());
   // The suppression comments of a file, parsed once; called under Mu.
   auto NolintOf = [&](const std::string &File) -> const NolintIndex & {
@@ -461,6 +504,9 @@ bool runAnalysis(const std::vector<std::string> &Files, const tooling::Compilati
       for (auto &F : FR.Findings) Accept(F, S, File);
       for (auto &[Usr, Summary] : FR.Summaries.Functions) AllSummaries.emplace(Usr, std::move(Summary));
       for (auto &O : FR.Summaries.OpenCalls) OpenCalls.emplace_back(std::move(O), I);
+      CaptureBegins.insert(FR.Summaries.CaptureBegins.begin(), FR.Summaries.CaptureBegins.end());
+      CaptureEnds.insert(FR.Summaries.CaptureEnds.begin(), FR.Summaries.CaptureEnds.end());
+      if (!FR.Summaries.ExternalCallees.empty()) ExternalCallees[I] = std::move(FR.Summaries.ExternalCallees);
       // Unmatched NOLINTBEGIN/END in the main file are errors, as in clang-tidy.
       if (std::filesystem::is_regular_file(File, EC)) {
         for (const auto &E : NolintOf(File).errors()) {
@@ -482,6 +528,37 @@ bool runAnalysis(const std::vector<std::string> &Files, const tooling::Compilati
   for (unsigned J = 1; J < Jobs; ++J) Threads.emplace_back(Worker, J);
   Worker(0);
   for (auto &T : Threads) T.join();
+
+  // A capture that begins or ends in a function of another file: the files that call such functions
+  // are analyzed again, one after the other, with those functions known as capture wrappers. What
+  // the first pass found is found again; the duplicates go below.
+  if (!CaptureBegins.empty() || !CaptureEnds.empty()) {
+    llvm::SmallString<128> WrappersPath;
+    std::optional<llvm::FileRemover> RemoveWrappers;
+    for (const auto &[I, Callees] : ExternalCallees) {
+      bool Calls = std::any_of(Callees.begin(), Callees.end(),
+                               [&](const std::string &U) { return CaptureBegins.count(U) || CaptureEnds.count(U); });
+      if (!Calls) continue;
+      FileResult FR;
+      std::string Failure;
+      if (Opts.Isolate && !Opts.SelfCommand.empty()) {
+        if (WrappersPath.empty()) {
+          if (llvm::sys::fs::createTemporaryFile("tracelint-wrappers", "json", WrappersPath)) break;
+          RemoveWrappers.emplace(WrappersPath);
+          std::ofstream(WrappersPath.str().str()) << nlohmann::json{{"begins", CaptureBegins}, {"ends", CaptureEnds}}.dump();
+        }
+        FR = analyzeInWorkerProcess(I, Opts, Slots[0], Failure, WrappersPath.str().str());
+      } else {
+        Pack P = Setups[I].ThePack;
+        P.addCaptureWrappers(CaptureBegins, CaptureEnds);
+        FR = analyzeFile(Files[I], DB, Adj, P, enabledChecks(Setups[I].Checks, Cat));
+        Failure = failureReason(FR);
+      }
+      if (!Failure.empty()) continue;  // the first pass's result stands
+      for (auto &F : FR.Findings) Accept(F, Setups[I], Files[I]);
+      for (auto &O : FR.Summaries.OpenCalls) OpenCalls.emplace_back(std::move(O), I);
+    }
+  }
   StopWorkersOnSignal.reset();
 
   // Calls from traced regions into functions defined in other analyzed files.
@@ -506,7 +583,16 @@ int runWorker(const std::vector<std::string> &Files, std::size_t Index, const to
   std::vector<PerFileSetup> Setups;
   if (Index >= Files.size() || !prepareSetups(Files, Opts, Cat, Setups, Error)) return 2;
   CompileAdjustments Adj{Opts.ExtraArgs, Opts.ExtraArgsBefore, resolveResourceDir(Opts.ResourceDir)};
-  const auto &S = Setups[Index];
+  auto &S = Setups[Index];
+  if (!Opts.CaptureWrappersFile.empty()) {
+    try {
+      auto J = nlohmann::json::parse(readFile(Opts.CaptureWrappersFile));
+      S.ThePack.addCaptureWrappers(J.at("begins").get<std::map<std::string, std::string>>(),
+                                   J.at("ends").get<std::map<std::string, std::string>>());
+    } catch (const std::exception &) {
+      return 2;
+    }
+  }
   auto FR = analyzeFile(Files[Index], DB, Adj, S.ThePack, enabledChecks(S.Checks, Cat));
   std::ofstream Out(ResultPath, std::ios::binary | std::ios::trunc);
   Out << toJson(FR);

@@ -31,6 +31,8 @@ struct DriverOptions {
   unsigned FileTimeoutSeconds = 300;
   std::vector<std::string> SelfCommand;  // executable path, then this run's arguments
   std::string CacheDir;                  // results of unchanged files kept here; "" disables (cli/ResultCache.h)
+  // Worker mode: capture wrappers of other files to know while analyzing (a second pass's input).
+  std::string CaptureWrappersFile;
 };
 
 struct DriverOutput {

@@ -69,8 +69,10 @@ class TraceConsumer : public ASTConsumer {
       R.Dependencies.push_back(SM.getFileManager().getCanonicalName(It->first).str());
     // No C++ exception may cross Clang's frames: everything a check throws ends here.
     try {
-      TracedRegionModel Model(Ctx, P);
-      if (std::find(Checks.begin(), Checks.end(), "trace-host-mutation") != Checks.end()) summarizeFile(Ctx, Model, R.Summaries);
+      Pack Used = packsUsedIn(Ctx, P);
+      TracedRegionModel Model(Ctx, Used);
+      bool Writes = std::find(Checks.begin(), Checks.end(), "trace-host-mutation") != Checks.end();
+      if (Writes || !Used.CaptureRegions.empty()) summarizeFile(Ctx, Model, R.Summaries, Writes);
       for (const auto &Id : Checks) {
         auto C = checkRegistry().at(Id)();
         CheckContext CC{Ctx, Model, [&](Finding F) { R.Findings.push_back(std::move(F)); }};
@@ -179,8 +181,8 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Finding, CheckId, Level, Where, End, Message,
                                    TracedFunctionLocation, Entity)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(SummaryWrite, Where, Entity, Shown, How)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(FunctionSummary, Name, Writes, Callees)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(OpenCall, CalleeUsr, CalleeName, TracedFunction, TracedFunctionLocation, Notes)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(FileSummaries, Functions, OpenCalls)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(OpenCall, CalleeUsr, CalleeName, TracedFunction, TracedFunctionLocation, Message, Notes)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(FileSummaries, Functions, OpenCalls, CaptureBegins, CaptureEnds, ExternalCallees)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(FileResult, Findings, Summaries, Errors, CheckFailure, ToolStatus, Dependencies)
 
 std::string toJson(const FileResult &R) {

@@ -79,6 +79,7 @@ cl::opt<std::string> BaselineFile("baseline", cl::desc("Leave out the findings t
 cl::opt<std::string> WriteBaseline("write-baseline", cl::desc("Write this run's findings as a baseline to this file"), cl::cat(Category));
 cl::opt<std::string> DiffRev("diff", cl::desc("Report only findings on the lines changed since this git revision (working tree against it); with no files given, analyze every changed source file in the compilation database"), cl::cat(Category));
 cl::opt<std::string> CacheDir("cache-dir", cl::desc("Keep each file's result here and reuse it while the file, its headers, its compile command, the checks, the packs and tracelint are unchanged (default: $TRACELINT_CACHE_DIR; none when unset)"), cl::cat(Category));
+cl::opt<std::string> WorkerCaptureWrappers("internal-capture-wrappers", cl::Hidden);
 cl::opt<std::string> RepoRoot("repo-root", cl::desc("Root that SARIF URIs are relative to (default: current directory)"), cl::cat(Category));
 
 std::string readAll(const std::string &Path) {
@@ -206,6 +207,7 @@ DriverOptions driverOptions(const std::string &RulesDir, const std::vector<std::
   Opts.Jobs = Jobs;
   Opts.FileTimeoutSeconds = FileTimeout;
   Opts.SelfCommand = SelfCommand;
+  Opts.CaptureWrappersFile = WorkerCaptureWrappers;
   if (!CacheDir.empty()) {
     Opts.CacheDir = CacheDir;
   } else if (const char *Env = std::getenv("TRACELINT_CACHE_DIR")) {

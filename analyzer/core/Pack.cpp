@@ -8,10 +8,96 @@
 
 namespace tracelint {
 
+const std::map<std::string, MessageKey> &knownMessageKeys() {
+  // The defaults name no API: they serve packs that write no "messages" of their own.
+  static const std::map<std::string, MessageKey> Keys = {
+      {"trace-host-mutation",
+       {{"subject", "function"},
+        "{subject} while tracing '{function}': host code runs once per trace, so replays of the recorded graph skip this "
+        "write; keep the state in one of the API's state handles or move the write out of the traced function"}},
+      {"trace-host-io",
+       {{"subject", "function"}, "'{subject}' does host I/O while tracing '{function}', not on every call; use the API's print op"}},
+      {"trace-host-random",
+       {{"subject", "function"},
+        "'{subject}' draws a host random number or reads a clock while tracing '{function}', not on every call; the value is "
+        "frozen into the graph. Use the API's random ops, or pass the value as an input"}},
+      {"trace-host-read",
+       {{"subject", "function"},
+        "'{subject}' reads the value of a tensor computed while tracing '{function}': it has no value until the graph runs. "
+        "Keep the computation in the API's ops"}},
+      {"trace-host-read.call",
+       {{"subject", "function"},
+        "'{subject}' waits for values computed while tracing '{function}': they do not exist until the graph runs"}},
+      {"trace-stale-capture",
+       {{"subject", "function"},
+        "'{subject}' is changed here, but '{function}' baked its value into the graph when it was traced; later calls keep the "
+        "old value. Pass it as an input"}},
+      {"trace-stale-capture.by-copy",
+       {{"subject", "function"},
+        "'{subject}' is changed here, but '{function}' captured it by value, and its graph uses that copy. Pass the value as "
+        "an argument instead"}},
+      {"trace-stale-capture.tensor",
+       {{"subject", "function"},
+        "tensor '{subject}' is rebound here after '{function}' traced it; later calls replay the graph with the tensor it saw "
+        "while tracing. Pass it as an argument"}},
+      {"trace-shape-retrace",
+       {{"subject", "function", "source"},
+        "{subject} of '{function}' changes shape from iteration to iteration (its shape uses '{source}'), so each new shape "
+        "traces the function again"}},
+      {"trace-scalar-retrace",
+       {{"subject", "function", "source"},
+        "{subject} of '{function}' is a host scalar that takes a new value on every iteration (from '{source}'), so every new "
+        "value traces the function again. Pass it as a tensor instead"}},
+      {"trace-function-in-loop",
+       {{"function"},
+        "'{function}' is created inside a loop and called there: every iteration starts with an empty cache and traces "
+        "again. Create it once, before the loop"}},
+      {"trace-function-in-loop.capture",
+       {{"function"}, "the capture on '{function}' is recorded and instantiated again on every iteration of the loop that launches it"}},
+      {"trace-variable-creation",
+       {{"subject", "function"},
+        "a {subject} is created while tracing '{function}': variables may be created on the first trace only. Create it "
+        "once outside '{function}', or guard its creation so that it happens once"}},
+      {"trace-variable-creation.call",
+       {{"subject", "function"}, "'{subject}' allocates while recording '{function}': the allocation is not recorded"}},
+      {"trace-tensor-leak",
+       {{"subject", "function"},
+        "a tensor computed while tracing '{function}' is stored into {subject}, which outlives the trace: it is symbolic and "
+        "unusable after the trace ends. Return it from the traced function"}},
+      {"trace-update-outside",
+       {{"subject", "function", "source"},
+        "'{subject}', which '{function}' reads, is updated here by '{source}' outside the traced function, in the loop that "
+        "calls it: the update runs op by op on the host; move it into '{function}'"}},
+  };
+  return Keys;
+}
+
+std::string fillMessage(const std::string &Template, const std::string &Subject, const std::string &Function,
+                        const std::string &Source) {
+  std::string Out;
+  for (std::size_t I = 0; I < Template.size();) {
+    auto Close = Template[I] == '{' ? Template.find('}', I) : std::string::npos;
+    if (Close == std::string::npos) {
+      Out += Template[I++];
+      continue;
+    }
+    auto Name = Template.substr(I + 1, Close - I - 1);
+    Out += Name == "subject" ? Subject : Name == "function" ? Function : Name == "source" ? Source : Template.substr(I, Close - I + 1);
+    I = Close + 1;
+  }
+  return Out;
+}
+
 void Pack::add(const Pack &O) {
   Name = Name.empty() ? O.Name : Name + "+" + O.Name;
   auto Cat = [](auto &A, const auto &B) { A.insert(A.end(), B.begin(), B.end()); };
+  if (O.Parts.empty()) Parts.push_back(O);
+  else Cat(Parts, O.Parts);
   Cat(EntryPoints, O.EntryPoints);
+  Cat(CaptureRegions, O.CaptureRegions);
+  Cat(Detect, O.Detect);
+  Cat(HostReadFunctions, O.HostReadFunctions);
+  Cat(VariableCreatingFunctions, O.VariableCreatingFunctions);
   Cat(LibraryNamespaces, O.LibraryNamespaces);
   Cat(StateHandleTypes, O.StateHandleTypes);
   Cat(VariableCreatingTypes, O.VariableCreatingTypes);
@@ -25,6 +111,19 @@ void Pack::add(const Pack &O) {
   if (PrintFunction.empty()) PrintFunction = O.PrintFunction;
   Cat(HostRandomFunctions, O.HostRandomFunctions);
   Cat(HostClockFunctions, O.HostClockFunctions);
+}
+
+void Pack::addCaptureWrappers(const std::map<std::string, std::string> &Begins, const std::map<std::string, std::string> &Ends) {
+  auto AddTo = [&](std::vector<CaptureRegion> &Regions) {
+    for (auto &R : Regions) {
+      for (const auto &[Usr, Kind] : Begins)
+        if (Kind == R.Begin) R.BeginWrapperUsrs.insert(Usr);
+      for (const auto &[Usr, Kind] : Ends)
+        if (Kind == R.Begin) R.EndWrapperUsrs.insert(Usr);
+    }
+  };
+  AddTo(CaptureRegions);
+  for (auto &Part : Parts) AddTo(Part.CaptureRegions);
 }
 
 std::string resolvePackPath(const std::string &NameOrPath, const std::string &RulesDir) {
@@ -90,13 +189,62 @@ unsigned argumentIndex(const nlohmann::json &J, const Pointer &Where, bool Allow
   }
 }
 
+// Templates are checked here, not when a check fills them in: an unknown key or placeholder is a
+// typo that would otherwise silently turn a rule off or print "{subjct}" to users.
+MessageTemplates messages(const nlohmann::json &J, const Pointer &Where) {
+  const auto &Known = knownMessageKeys();
+  std::vector<std::string> KeyNames;
+  for (const auto &[Key, Unused] : Known) KeyNames.push_back(Key);
+  onlyKnownKeys(J, Where, KeyNames);
+  MessageTemplates Out;
+  for (auto It = J.begin(); It != J.end(); ++It) {
+    Pointer At = Where / It.key();
+    if (!It.value().is_string() || It.value().get<std::string>().empty())
+      throw PackError{At, "'" + readablePointer(At.to_string()) + "' must be a non-empty string"};
+    const std::string Text = It.value().get<std::string>();
+    const auto &Allowed = Known.at(It.key()).Placeholders;
+    for (std::size_t Open = Text.find('{'); Open != std::string::npos; Open = Text.find('{', Open + 1)) {
+      auto Close = Text.find('}', Open);
+      std::string Name = Close == std::string::npos ? Text.substr(Open) : Text.substr(Open + 1, Close - Open - 1);
+      if (Close == std::string::npos || std::find(Allowed.begin(), Allowed.end(), Name) == Allowed.end()) {
+        std::string List;
+        for (const auto &A : Allowed) List += (List.empty() ? "{" : ", {") + A + "}";
+        throw PackError{At, "unknown placeholder '{" + Name + (Close == std::string::npos ? "" : "}") + "' (known here: " + List + ")"};
+      }
+    }
+    Out[It.key()] = Text;
+  }
+  return Out;
+}
+
+CaptureRegion captureRegion(const nlohmann::json &J, const Pointer &At, std::shared_ptr<const MessageTemplates> Messages) {
+  onlyKnownKeys(J, At, {"begin", "end", "handle_arg", "replay", "instantiate", "update", "capturing_values", "not_capturing_values"});
+  CaptureRegion R;
+  R.Messages = std::move(Messages);
+  for (const char *Key : {"begin", "end"})
+    if (!J.contains(Key)) throw PackError{At, std::string("a capture region needs '") + Key + "'"};
+  R.Begin = qualifiedName(J["begin"], At / "begin");
+  R.End = qualifiedName(J["end"], At / "end");
+  if (J.contains("handle_arg")) {
+    unsigned A = argumentIndex(J["handle_arg"], At / "handle_arg", true);
+    R.HandleArg = A == ~0u ? -1 : static_cast<int>(A);
+  }
+  if (J.contains("replay")) names(J["replay"], At / "replay", R.Replay);
+  if (J.contains("instantiate")) names(J["instantiate"], At / "instantiate", R.Instantiate);
+  if (J.contains("update")) names(J["update"], At / "update", R.Update);
+  if (J.contains("capturing_values")) names(J["capturing_values"], At / "capturing_values", R.CapturingValues);
+  if (J.contains("not_capturing_values")) names(J["not_capturing_values"], At / "not_capturing_values", R.NotCapturingValues);
+  return R;
+}
+
 Pack readPack(const nlohmann::json &J) {
   static const std::vector<std::string> NameLists = {
       "library_namespaces",     "state_handle_types", "variable_creating_types", "shape_functions",
       "shape_from_scalar_args", "state_update_methods", "graph_effects",       "host_io_functions",
-      "host_random_functions",  "host_clock_functions"};
+      "host_random_functions",  "host_clock_functions", "detect",              "host_read_functions",
+      "variable_creating_functions"};
   std::vector<std::string> Known = {"pack", "version", "description", "entry_points", "capture_regions",
-                                    "symbolic_tensor_types", "print_function"};
+                                    "symbolic_tensor_types", "print_function", "messages"};
   Known.insert(Known.end(), NameLists.begin(), NameLists.end());
   Pointer Root;
   onlyKnownKeys(J, Root, Known);
@@ -108,12 +256,17 @@ Pack readPack(const nlohmann::json &J) {
     throw PackError{Root / "version", "version " + J["version"].dump() + " is not supported (this tracelint reads version 1)"};
   if (J.contains("description") && !J["description"].is_string())
     throw PackError{Root / "description", "'description' must be a string"};
-  if (J.contains("capture_regions") && !(J["capture_regions"].is_array() && J["capture_regions"].empty()))
-    throw PackError{Root / "capture_regions", "'capture_regions' is reserved and must be an empty array"};
+  auto Messages = std::make_shared<MessageTemplates>();
+  if (J.contains("messages")) {
+    *Messages = messages(J["messages"], Root / "messages");
+  } else {
+    for (const auto &[Key, Known] : knownMessageKeys()) (*Messages)[Key] = Known.Default;
+  }
   std::vector<std::string> *Lists[] = {&P.LibraryNamespaces,  &P.StateHandleTypes,  &P.VariableCreatingTypes,
                                        &P.ShapeFunctions,     &P.ShapeFromScalarArgs, &P.StateUpdateMethods,
                                        &P.GraphEffects,       &P.HostIoFunctions,   &P.HostRandomFunctions,
-                                       &P.HostClockFunctions};
+                                       &P.HostClockFunctions, &P.Detect,            &P.HostReadFunctions,
+                                       &P.VariableCreatingFunctions};
   for (std::size_t K = 0; K < NameLists.size(); ++K)
     if (J.contains(NameLists[K])) names(J[NameLists[K]], Root / NameLists[K], *Lists[K]);
   if (J.contains("print_function")) P.PrintFunction = qualifiedName(J["print_function"], Root / "print_function");
@@ -124,8 +277,14 @@ Pack readPack(const nlohmann::json &J) {
     for (std::size_t I = 0; I < EPs.size(); ++I) {
       const auto &E = EPs[I];
       Pointer At = Root / "entry_points" / I;
-      onlyKnownKeys(E, At, {"kind", "class", "function", "callable_arg", "options_arg", "name_field", "retrace_options"});
+      onlyKnownKeys(E, At, {"kind", "class", "function", "callable_arg", "options_arg", "name_field", "retrace_options",
+                            "retrace_off_arg", "cache_by_function"});
       EntryPoint EP;
+      EP.Messages = Messages;
+      if (E.contains("cache_by_function")) {
+        if (!E["cache_by_function"].is_boolean()) throw PackError{At / "cache_by_function", "'cache_by_function' must be true or false"};
+        EP.CacheByFunction = E["cache_by_function"].get<bool>();
+      }
       EP.Kind = E.contains("kind") && E["kind"].is_string() ? E["kind"].get<std::string>() : "";
       if (EP.Kind != "construct" && EP.Kind != "call")
         throw PackError{E.contains("kind") ? At / "kind" : At, "entry point kind must be \"construct\" or \"call\""};
@@ -145,8 +304,18 @@ Pack readPack(const nlohmann::json &J) {
         EP.NameField = E["name_field"].get<std::string>();
       }
       if (E.contains("retrace_options")) names(E["retrace_options"], At / "retrace_options", EP.RetraceOptions, false);
+      if (E.contains("retrace_off_arg")) {
+        unsigned A = argumentIndex(E["retrace_off_arg"], At / "retrace_off_arg", true);
+        EP.RetraceOffArg = A == ~0u ? -1 : static_cast<int>(A);
+      }
       P.EntryPoints.push_back(EP);
     }
+  }
+  if (J.contains("capture_regions")) {
+    const auto &Regions = J["capture_regions"];
+    if (!Regions.is_array()) throw PackError{Root / "capture_regions", "'capture_regions' must be an array of objects"};
+    for (std::size_t I = 0; I < Regions.size(); ++I)
+      P.CaptureRegions.push_back(captureRegion(Regions[I], Root / "capture_regions" / I, Messages));
   }
   if (J.contains("symbolic_tensor_types")) {
     const auto &Types = J["symbolic_tensor_types"];

@@ -1,11 +1,32 @@
 #pragma once
 // API packs (rules/packs/*.json): what a tracing API looks like to the analyzer. The analyzer
 // knows no tl names of its own; everything API-specific comes from here.
+#include <map>
+#include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
 namespace tracelint {
+
+// A pack's message templates, by key: a rule id ("trace-host-mutation") or a rule id with a
+// variant (".call", ".tensor", ...). {subject}, {function} and {source} are filled in by the
+// check. A pack that writes "messages" applies only the rules it gives templates for; one that does
+// not gets every rule with API-neutral texts.
+using MessageTemplates = std::map<std::string, std::string>;
+
+// The message keys the checks read, with the placeholders each may use and the API-neutral text a
+// pack without "messages" gets; a pack naming another key is malformed (a typo would silently turn
+// a rule off).
+struct MessageKey {
+  std::vector<std::string> Placeholders;
+  std::string Default;
+};
+const std::map<std::string, MessageKey> &knownMessageKeys();
+// Template with its placeholders filled in.
+std::string fillMessage(const std::string &Template, const std::string &Subject, const std::string &Function,
+                        const std::string &Source = "");
 
 struct EntryPoint {
   std::string Kind;  // "construct" (a class whose constructor takes the callable) or "call"
@@ -15,11 +36,40 @@ struct EntryPoint {
   std::string NameField;  // the options field that names the traced function
   // Options fields that, when set, stop shape-driven retracing (input_signature, reduce_retracing).
   std::vector<std::string> RetraceOptions;
+  // A bool argument that, when true, stops shape-driven retracing (MLX's shapeless); -1: none.
+  int RetraceOffArg = -1;
+  // A named function (not a lambda) shares one cache among all function objects made from it, so
+  // creating those in a loop does not retrace (MLX's compile keys its cache by the function).
+  bool CacheByFunction = false;
+  std::shared_ptr<const MessageTemplates> Messages;  // of the pack that names this entry point
+};
+
+// A capture region: the code that runs between a begin call and an end call on the same handle
+// (CUDA stream capture, a graph object's capture_begin/capture_end).
+struct CaptureRegion {
+  std::string Begin, End;  // qualified function or method names
+  int HandleArg = 0;       // the argument naming the handle; -1: the object of a method call
+  std::vector<std::string> Replay;       // calls that run the recorded graph
+  std::vector<std::string> Instantiate;  // calls that turn a recorded graph into a runnable one
+  std::vector<std::string> Update;       // calls that change a runnable graph in place
+  // Enumerators a capture-status value is compared with: `== capturing` and `!= not_capturing`
+  // guard capture-time code.
+  std::vector<std::string> CapturingValues, NotCapturingValues;
+  std::shared_ptr<const MessageTemplates> Messages;
+  // Functions defined in other files that begin (or end) such a capture and return, by USR: found
+  // by the driver in those files' summaries; their calls begin and end regions here.
+  std::set<std::string> BeginWrapperUsrs, EndWrapperUsrs;
 };
 
 struct Pack {
   std::string Name;
   std::vector<EntryPoint> EntryPoints;
+  std::vector<CaptureRegion> CaptureRegions;
+  // Names whose declaration in a translation unit turns this pack on there without configuration;
+  // empty: the pack applies wherever it is selected.
+  std::vector<std::string> Detect;
+  std::vector<std::string> HostReadFunctions;          // free functions that wait for device values
+  std::vector<std::string> VariableCreatingFunctions;  // calls that allocate what a region must not
   std::vector<std::string> LibraryNamespaces;  // the API's own code: not analyzed as user code
   std::vector<std::string> StateHandleTypes;
   std::vector<std::string> VariableCreatingTypes;  // constructing one creates graph variables
@@ -34,8 +84,13 @@ struct Pack {
   std::vector<std::string> HostRandomFunctions;
   std::vector<std::string> HostClockFunctions;
 
+  // The packs this one was made of by add(), each whole: a translation unit keeps those it uses.
+  std::vector<Pack> Parts;
+
   // Several packs act as one: their lists are concatenated.
   void add(const Pack &Other);
+  // Adds wrappers (USR -> the begin name of their region kind) to the matching capture regions.
+  void addCaptureWrappers(const std::map<std::string, std::string> &Begins, const std::map<std::string, std::string> &Ends);
 };
 
 std::optional<Pack> loadPack(const std::string &Path, std::string &Error);

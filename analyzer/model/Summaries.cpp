@@ -33,6 +33,10 @@ class SummaryBuilder : public RecursiveASTVisitor<SummaryBuilder> {
   }
   bool VisitFunctionDecl(FunctionDecl *FD) {
     if (!FD->doesThisDeclarationHaveABody() || !FD->getBody()) return true;
+    if (!WithFunctions) {
+      externalCallees(FD);
+      return true;
+    }
     auto Usr = usrOf(FD);
     if (Usr.empty()) return true;
     FunctionSummary &S = Out.Functions[Usr];
@@ -58,10 +62,28 @@ class SummaryBuilder : public RecursiveASTVisitor<SummaryBuilder> {
     Cs.TraverseStmt(FD->getBody());
     for (const auto *Callee : Cs.Found)
       if (auto U = usrOf(Callee); !U.empty()) S.Callees.push_back(U);
+    if (CaptureWanted) externalCallees(FD);
     return true;
   }
+  bool WithFunctions = true, CaptureWanted = false;
+  std::set<std::string> External;
 
  private:
+  // Calls of user functions without a body here: candidates for another file's capture wrappers.
+  void externalCallees(const FunctionDecl *FD) {
+    struct Calls : RecursiveASTVisitor<Calls> {
+      std::vector<const FunctionDecl *> Found;
+      bool VisitCallExpr(CallExpr *E) {
+        if (auto *F = E->getDirectCallee(); F && !F->hasBody()) Found.push_back(F);
+        return true;
+      }
+    } Cs;
+    Cs.TraverseStmt(FD->getBody());
+    for (const auto *Callee : Cs.Found)
+      if (!Ctx.getSourceManager().isInSystemHeader(Callee->getLocation()))
+        if (auto U = usrOf(Callee); !U.empty()) External.insert(U);
+  }
+
   ASTContext &Ctx;
   const TracedRegionModel &M;
   FileSummaries &Out;
@@ -69,12 +91,24 @@ class SummaryBuilder : public RecursiveASTVisitor<SummaryBuilder> {
 
 }  // namespace
 
-void summarizeFile(ASTContext &Ctx, const TracedRegionModel &Model, FileSummaries &Out) {
+void summarizeFile(ASTContext &Ctx, const TracedRegionModel &Model, FileSummaries &Out, bool WithFunctions) {
   SummaryBuilder B(Ctx, Model, Out);
-  B.TraverseDecl(Ctx.getTranslationUnitDecl());
+  B.WithFunctions = WithFunctions;
+  B.CaptureWanted = !Model.pack().CaptureRegions.empty();
+  if (WithFunctions || B.CaptureWanted) B.TraverseDecl(Ctx.getTranslationUnitDecl());
+  Out.ExternalCallees.assign(B.External.begin(), B.External.end());
+  for (const auto &W : Model.captureWrappers())
+    if (Ctx.getSourceManager().isInMainFile(W.Fn->getLocation()))
+      if (auto Usr = usrOf(W.Fn); !Usr.empty()) (W.Begins ? Out.CaptureBegins : Out.CaptureEnds)[Usr] = W.Kind->Begin;
+  if (!WithFunctions) return;
   CheckContext C{Ctx, Model, nullptr};
   for (const auto &Open : Model.openCalls()) {
+    const TracedRoot &Root = *Open.From->Root;
+    auto Template = Root.Messages ? Root.Messages->find("trace-host-mutation") : MessageTemplates::const_iterator();
+    if (!Root.Messages || Template == Root.Messages->end()) continue;  // the rule does not apply to this API
     OpenCall O;
+    // {subject} stays for the resolver, which knows what is written.
+    O.Message = fillMessage(Template->second, "{subject}", Root.Name);
     O.CalleeUsr = usrOf(Open.Callee);
     if (O.CalleeUsr.empty()) continue;
     O.CalleeName = qualifiedNameOf(Open.Callee);
@@ -84,7 +118,7 @@ void summarizeFile(ASTContext &Ctx, const TracedRegionModel &Model, FileSummarie
     std::string Caller = Open.From->Fn == Open.From->Root->Callable ? O.TracedFunction : qualifiedNameOf(Open.From->Fn);
     O.Notes.push_back({C.point(Open.Call->getExprLoc()), "'" + O.CalleeName + "' (defined in another file) is called from '" + Caller +
                                                               "', which runs while tracing '" + O.TracedFunction + "'"});
-    O.Notes.push_back({C.point(Open.From->Root->EntryLoc), "'" + O.TracedFunction + "' is traced here"});
+    O.Notes.push_back(rootNote(C, Root));
     Out.OpenCalls.push_back(std::move(O));
   }
 }
@@ -106,9 +140,7 @@ std::vector<Finding> resolveOpenCalls(const std::vector<OpenCall> &Open, const s
         F.TracedFunction = O.TracedFunction;
         F.TracedFunctionLocation = O.TracedFunctionLocation;
         F.Entity = W.Entity;
-        F.Message = W.Shown + " is " + W.How + " while tracing '" + O.TracedFunction +
-                    "': host code runs once per trace, so replays of the cached graph skip this write; keep the state "
-                    "in a tl::variable or move the write out of the traced function";
+        F.Message = fillMessage(O.Message, W.Shown + " is " + W.How, O.TracedFunction);
         F.Notes = O.Notes;
         Out.push_back(std::move(F));
       }

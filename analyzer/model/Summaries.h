@@ -35,16 +35,23 @@ struct FunctionSummary {
 struct OpenCall {
   std::string CalleeUsr, CalleeName;
   std::string TracedFunction, TracedFunctionLocation;
+  std::string Message;  // the root pack's trace-host-mutation template, {function} filled in
   std::vector<FindingNote> Notes;  // the call path inside the calling file, ending at the call
 };
 
 struct FileSummaries {
   std::map<std::string, FunctionSummary> Functions;  // by USR
   std::vector<OpenCall> OpenCalls;
+  // Functions defined here that begin (or end) a capture and return, by USR, with the begin name of
+  // their region kind; and the functions this file calls without having their bodies. A file that
+  // calls another file's wrapper is analyzed again with the wrapper known (Pack::addCaptureWrappers).
+  std::map<std::string, std::string> CaptureBegins, CaptureEnds;
+  std::vector<std::string> ExternalCallees;
 };
 
-// Summarizes the functions defined in the main file and the open calls of the model's traced regions.
-void summarizeFile(clang::ASTContext &Ctx, const TracedRegionModel &Model, FileSummaries &Out);
+// Summarizes the functions defined in the main file and the open calls of the model's traced
+// regions; WithFunctions false records only the capture wrappers and external callees.
+void summarizeFile(clang::ASTContext &Ctx, const TracedRegionModel &Model, FileSummaries &Out, bool WithFunctions = true);
 
 // Findings for open calls whose callees (transitively) write static storage, using the summaries
 // of every analyzed file.

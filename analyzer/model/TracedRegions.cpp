@@ -2,10 +2,13 @@
 
 #include <set>
 
+#include "clang/AST/Attr.h"
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/Basic/SourceManager.h"
+#include "clang/Index/USRGeneration.h"
+#include "clang/Lex/Lexer.h"
 
 namespace tracelint {
 
@@ -39,6 +42,37 @@ bool inLibrary(const NamedDecl *D, const Pack &P) {
   return false;
 }
 
+// A lambda, or a function named directly or through a pointer.
+bool isCallableValue(const Expr *E) {
+  E = E->IgnoreParenImpCasts();
+  if (auto *M = dyn_cast<MaterializeTemporaryExpr>(E)) E = M->getSubExpr()->IgnoreParenImpCasts();
+  if (isa<LambdaExpr>(E)) return true;
+  if (auto *U = dyn_cast<UnaryOperator>(E); U && U->getOpcode() == UO_AddrOf) E = U->getSubExpr()->IgnoreParenImpCasts();
+  if (auto *D = dyn_cast<DeclRefExpr>(E)) return isa<FunctionDecl>(D->getDecl());
+  return false;
+}
+
+// Device code (CUDA/HIP __global__ and __device__ functions) is not host code: a kernel launch
+// records the kernel, it does not run its body on the host.
+bool isDeviceCode(const FunctionDecl *FD) {
+  return FD->hasAttr<CUDAGlobalAttr>() || (FD->hasAttr<CUDADeviceAttr>() && !FD->hasAttr<CUDAHostAttr>());
+}
+
+// The text of an expression as written (macro arguments as the user wrote them), without spaces:
+// two calls name the same handle when they spell it the same way.
+std::string spelling(const Expr *E, const ASTContext &Ctx) {
+  if (!E) return "";
+  const auto &SM = Ctx.getSourceManager();
+  // A handle written as a macro argument (CUDA_CHECK(cudaStreamBeginCapture(s, ...))) is spelled in
+  // the file; getFileLoc finds it there instead of at the macro's name.
+  E = E->IgnoreParenImpCasts();
+  auto Range = CharSourceRange::getTokenRange(SM.getFileLoc(E->getBeginLoc()), SM.getFileLoc(E->getEndLoc()));
+  std::string Text = Lexer::getSourceText(Range, SM, Ctx.getLangOpts()).str();
+  std::erase_if(Text, [](char C) { return C == ' ' || C == '\n' || C == '\t'; });
+  if (!Text.empty() && Text[0] == '&') Text.erase(0, 1);
+  return Text;
+}
+
 const Expr *stripToCallable(const Expr *E) {
   for (int Guard = 0; E && Guard < 16; ++Guard) {
     E = E->IgnoreParenImpCasts();
@@ -48,6 +82,10 @@ const Expr *stripToCallable(const Expr *E) {
       E = B->getSubExpr();
     } else if (auto *C = dyn_cast<CXXConstructExpr>(E); C && C->getNumArgs() == 1 && !isa<CXXTemporaryObjectExpr>(C) &&
                                                          C->getConstructor()->isCopyOrMoveConstructor()) {
+      E = C->getArg(0);
+    } else if (auto *C = dyn_cast<CXXConstructExpr>(E); C && C->getNumArgs() == 1 && !isa<CXXTemporaryObjectExpr>(C) &&
+                                                         isCallableValue(C->getArg(0))) {
+      // A type-erasing wrapper (std::function) built from the callable: the callable is what runs.
       E = C->getArg(0);
     } else if (auto *F = dyn_cast<CXXFunctionalCastExpr>(E)) {
       E = F->getSubExpr();
@@ -106,7 +144,7 @@ class RootFinder : public RecursiveASTVisitor<RootFinder> {
       const NamedDecl *Named = Class;
       if (auto *Spec = dyn_cast<ClassTemplateSpecializationDecl>(Class)) Named = Spec->getSpecializedTemplate();
       if (qualifiedNameOf(Named) != EP.Name) continue;
-      addRoot(E->getArg(EP.CallableArg), E, E->getBeginLoc(), nameOption(E, EP), hasRetraceOptions(E, EP));
+      addRoot(E->getArg(EP.CallableArg), E, E->getBeginLoc(), nameOption(E, EP), hasRetraceOptions(E, EP), EP);
     }
     return true;
   }
@@ -183,15 +221,25 @@ class RootFinder : public RecursiveASTVisitor<RootFinder> {
     for (const auto &EP : P.EntryPoints) {
       if (EP.Kind != "call" || EP.CallableArg >= E->getNumArgs()) continue;
       if (qualifiedNameOf(Callee) != EP.Name) continue;
-      addRoot(E->getArg(EP.CallableArg), E, E->getBeginLoc(), "", false);
+      // `compile(fun, /*shapeless=*/true)`: a bool argument the code sets to true stops shape retracing.
+      bool RetraceOff = false;
+      if (EP.RetraceOffArg >= 0 && static_cast<unsigned>(EP.RetraceOffArg) < E->getNumArgs() &&
+          !isa<CXXDefaultArgExpr>(E->getArg(static_cast<unsigned>(EP.RetraceOffArg)))) {
+        bool Value = false;
+        RetraceOff = !E->getArg(static_cast<unsigned>(EP.RetraceOffArg))->EvaluateAsBooleanCondition(Value, Ctx) || Value;
+      }
+      addRoot(E->getArg(EP.CallableArg), E, E->getBeginLoc(), "", RetraceOff, EP);
     }
     return true;
   }
 
  private:
-  void addRoot(const Expr *Arg, const Expr *Entry, SourceLocation Loc, const std::string &GivenName, bool RetraceOptions) {
+  void addRoot(const Expr *Arg, const Expr *Entry, SourceLocation Loc, const std::string &GivenName, bool RetraceOptions,
+               const EntryPoint &EP) {
     const Expr *E = stripToCallable(Arg);
     TracedRoot R;
+    R.Entry = &EP;
+    R.Messages = EP.Messages;
     R.EntryLoc = Loc;
     R.EntryEndLoc = Entry->getEndLoc();
     R.HasRetraceOptions = RetraceOptions;
@@ -278,7 +326,19 @@ TracedRegionModel::TracedRegionModel(ASTContext &C, const Pack &P) : Ctx(C), The
     }
   }
   findRoots();
-  propagate();
+  if (!P.CaptureRegions.empty()) findCaptureRoots();
+  // Guarded branches become roots after the regions' reach is known; room is made first so that
+  // the pointers propagate() keeps into Roots stay valid.
+  Roots.reserve(Roots.size() + GuardedBranches.size());
+  propagate(0);
+  if (!GuardedBranches.empty()) {
+    std::set<const FunctionDecl *> Reached;
+    for (const auto &R : Reach) Reached.insert(R.Fn->getCanonicalDecl());
+    std::size_t First = Roots.size();
+    for (auto &B : GuardedBranches)
+      if (!Reached.count(B.Callable->getCanonicalDecl())) Roots.push_back(std::move(B));
+    propagate(First);
+  }
   for (const auto &R : Reach) ReachableSet.insert(R.Fn->getCanonicalDecl());
   // Reach is complete, so pointers into it are stable from here on.
   for (const auto &[Index, Call, Callee] : PendingOpen) Open.push_back({&Reach[Index], Call, Callee});
@@ -292,10 +352,11 @@ void TracedRegionModel::findRoots() {
   F.TraverseDecl(Ctx.getTranslationUnitDecl());
 }
 
-void TracedRegionModel::propagate() {
+void TracedRegionModel::propagate(std::size_t FirstRoot) {
   const auto &SM = Ctx.getSourceManager();
   std::set<std::pair<const FunctionDecl *, const TracedRoot *>> Seen;
-  for (const auto &R : Roots) {
+  for (std::size_t RootIndex = FirstRoot; RootIndex < Roots.size(); ++RootIndex) {
+    const TracedRoot &R = Roots[RootIndex];
     std::vector<Reachable> Work{{R.Callable, &R, {}}};
     while (!Work.empty()) {
       Reachable Cur = std::move(Work.back());
@@ -307,7 +368,8 @@ void TracedRegionModel::propagate() {
       CallCollector C;
       C.TraverseStmt(Def->getBody());
       auto &RootReads = Reads[Cur.Root];
-      for (const auto *Ref : C.VarRefs) RootReads.emplace(cast<VarDecl>(Ref->getDecl()), Ref);
+      for (const auto *Ref : C.VarRefs)
+        if (inRegion(Cur, Ref)) RootReads.emplace(cast<VarDecl>(Ref->getDecl()), Ref);
       // A lambda's captures are read where the closure is created; they belong to its body too.
       if (const auto *M = dyn_cast<CXXMethodDecl>(Cur.Fn); M && M->getParent()->isLambda() && Cur.Root->Lambda &&
                                                            Cur.Root->Callable == Cur.Fn) {
@@ -319,7 +381,9 @@ void TracedRegionModel::propagate() {
       auto Visit = [&](const FunctionDecl *Callee, const Expr *Call) {
         const FunctionDecl *Declared = Callee;
         Callee = withBody(Callee);
-        if (!Declared || SM.isInSystemHeader(Declared->getLocation()) || inLibrary(Declared, ThePack)) return;
+        if (!Declared || SM.isInSystemHeader(Declared->getLocation()) || inLibrary(Declared, ThePack) ||
+            isDeviceCode(Declared) || !inRegion(Cur, Call))
+          return;
         if (!Callee) {
           // Defined in another file, maybe: resolved through that file's summary when it is analyzed too.
           if (!isa<CXXMethodDecl>(Declared) || cast<CXXMethodDecl>(Declared)->isStatic())
@@ -422,6 +486,26 @@ class HostCallFinder : public RecursiveASTVisitor<HostCallFinder> {
   bool TraverseCXXForRangeStmt(CXXForRangeStmt *S) {
     return withLoop(S, [&] { return RecursiveASTVisitor::TraverseCXXForRangeStmt(S); });
   }
+  // A replay of a captured graph plays the role of a call: of every capture of that kind, or, for
+  // a handle that is an object (graph.replay()), of the captures on that object.
+  bool VisitCallExpr(CallExpr *E) {
+    const auto *Callee = E->getDirectCallee();
+    if (!Callee || Functions.empty() || isa<CXXOperatorCallExpr>(E)) return true;
+    const auto *Caller = Functions.back();
+    const Stmt *Loop = Loops.empty() ? nullptr : Loops.back().second;
+    std::string Name;
+    for (const auto &R : Roots) {
+      if (!R.isCapture() || !nameMatches(Callee, R.Capture->Replay)) continue;
+      if (R.Capture->HandleArg < 0 && R.BeginCall) {
+        const auto *Member = dyn_cast<CXXMemberCallExpr>(E);
+        const auto *Begin = dyn_cast<CXXMemberCallExpr>(R.BeginCall);
+        if (Member && Begin && spelling(Member->getImplicitObjectArgument(), Ctx) != spelling(Begin->getImplicitObjectArgument(), Ctx))
+          continue;
+      }
+      Out.push_back({TracedCall::CallKind::Replay, E, &R, Caller, Loop});
+    }
+    return true;
+  }
   bool VisitCXXOperatorCallExpr(CXXOperatorCallExpr *E) {
     if (E->getOperator() != OO_Call || E->getNumArgs() == 0 || Functions.empty()) return true;
     const auto *Caller = Functions.back();
@@ -431,7 +515,7 @@ class HostCallFinder : public RecursiveASTVisitor<HostCallFinder> {
     if (Ref) {
       for (const auto &R : Roots)
         if (R.Holder && R.Holder == Ref->getDecl()) {
-          Out.push_back({E, &R, Caller, Loop});
+          Out.push_back({TracedCall::CallKind::Call, E, &R, Caller, Loop});
           return true;
         }
     }
@@ -443,7 +527,7 @@ class HostCallFinder : public RecursiveASTVisitor<HostCallFinder> {
     if (!Closure) return true;
     for (const auto &R : Roots)
       if (R.Lambda && R.Lambda->getLambdaClass() == Closure) {
-        Out.push_back({E, &R, Caller, Loop});
+        Out.push_back({TracedCall::CallKind::Call, E, &R, Caller, Loop});
         break;
       }
     return true;
@@ -480,6 +564,324 @@ void TracedRegionModel::findCalls() {
   if (Roots.empty()) return;
   HostCallFinder F(Ctx, Roots, *this, Calls);
   F.TraverseDecl(Ctx.getTranslationUnitDecl());
+}
+
+namespace {
+
+std::string usrOf(const Decl *D) {
+  llvm::SmallString<128> Buf;
+  if (index::generateUSRForDecl(D, Buf)) return "";
+  return std::string(Buf);
+}
+
+struct CaptureCall {
+  const CallExpr *Call;
+  const FunctionDecl *In;
+  const CaptureRegion *Kind;
+  std::string Handle;  // "" for a call of a wrapper: matches any handle
+  std::string Shown;   // how messages name the capture
+};
+
+struct FlagWrite {
+  const ValueDecl *Flag;
+  const FunctionDecl *In;
+  SourceLocation Loc;
+  bool Value;
+};
+
+// Begin and end calls, bool flags set to a constant, and `if` statements, per function.
+class CaptureScanner : public RecursiveASTVisitor<CaptureScanner> {
+ public:
+  CaptureScanner(ASTContext &Ctx, const Pack &P) : Ctx(Ctx), P(P) {}
+  bool shouldVisitTemplateInstantiations() const { return true; }
+  bool shouldVisitLambdaBodies() const { return false; }
+  bool TraverseDecl(Decl *D) {
+    if (D && !isa<TranslationUnitDecl>(D) && Ctx.getSourceManager().isInSystemHeader(D->getLocation())) return true;
+    if (auto *ND = dyn_cast_or_null<NamedDecl>(D); ND && inLibrary(ND, P)) return true;
+    auto *FD = dyn_cast_or_null<FunctionDecl>(D);
+    if (FD && (isDeviceCode(FD) || !FD->doesThisDeclarationHaveABody())) FD = nullptr;
+    if (FD) Functions.push_back(FD);
+    bool R = RecursiveASTVisitor::TraverseDecl(D);
+    if (FD) Functions.pop_back();
+    return R;
+  }
+  bool TraverseLambdaExpr(LambdaExpr *L) {
+    Functions.push_back(L->getCallOperator());
+    bool R = TraverseStmt(L->getBody());
+    Functions.pop_back();
+    return R;
+  }
+  bool VisitCallExpr(CallExpr *E) {
+    const auto *Callee = E->getDirectCallee();
+    if (!Callee || Functions.empty()) return true;
+    auto Name = qualifiedNameOf(Callee);
+    // A wrapper defined in another file (known from its summary) begins or ends a capture of any handle.
+    if (!Callee->hasBody()) {
+      std::string Usr;
+      for (const auto &Kind : P.CaptureRegions) {
+        if (Kind.BeginWrapperUsrs.empty() && Kind.EndWrapperUsrs.empty()) continue;
+        if (Usr.empty()) Usr = usrOf(Callee);
+        if (Kind.BeginWrapperUsrs.count(Usr)) Begins.push_back({E, Functions.back(), &Kind, "", Name});
+        if (Kind.EndWrapperUsrs.count(Usr)) Ends.push_back({E, Functions.back(), &Kind, "", Name});
+      }
+    }
+    for (const auto &Kind : P.CaptureRegions) {
+      bool Begin = Name == Kind.Begin, End = Name == Kind.End;
+      if (!Begin && !End) continue;
+      const Expr *Handle = nullptr;
+      if (Kind.HandleArg < 0) {
+        if (auto *M = dyn_cast<CXXMemberCallExpr>(E)) Handle = M->getImplicitObjectArgument();
+      } else if (static_cast<unsigned>(Kind.HandleArg) < E->getNumArgs()) {
+        Handle = E->getArg(static_cast<unsigned>(Kind.HandleArg));
+      }
+      std::string Text = spelling(Handle, Ctx);
+      (Begin ? Begins : Ends).push_back({E, Functions.back(), &Kind, Text, Text.empty() ? Name : Text});
+    }
+    Calls.emplace_back(E, Functions.back());
+    return true;
+  }
+  bool VisitBinaryOperator(BinaryOperator *B) {
+    if (B->getOpcode() != BO_Assign || Functions.empty()) return true;
+    if (const auto *Value = dyn_cast<CXXBoolLiteralExpr>(B->getRHS()->IgnoreParenImpCasts()))
+      if (const auto *Flag = baseFlag(B->getLHS())) Flags.push_back({Flag, Functions.back(), B->getBeginLoc(), Value->getValue()});
+    return true;
+  }
+  bool VisitIfStmt(IfStmt *S) {
+    if (!Functions.empty() && S->getCond()) Ifs.emplace_back(S, Functions.back());
+    return true;
+  }
+
+  static const ValueDecl *baseFlag(const Expr *E) {
+    E = E->IgnoreParenImpCasts();
+    if (auto *D = dyn_cast<DeclRefExpr>(E)) return D->getType()->isBooleanType() ? D->getDecl() : nullptr;
+    if (auto *M = dyn_cast<MemberExpr>(E)) return M->getType()->isBooleanType() ? M->getMemberDecl() : nullptr;
+    return nullptr;
+  }
+
+  std::vector<CaptureCall> Begins, Ends;
+  std::vector<std::pair<const CallExpr *, const FunctionDecl *>> Calls;
+  std::vector<FlagWrite> Flags;
+  std::vector<std::pair<const IfStmt *, const FunctionDecl *>> Ifs;
+
+ private:
+  ASTContext &Ctx;
+  const Pack &P;
+  std::vector<const FunctionDecl *> Functions;
+};
+
+// Does a condition hold while capturing (+1), while not capturing (-1), or say nothing about it (0)?
+// A capture status compared with the pack's enumerators, or a flag set where capture begins. Kind
+// is set to the region kind the test is about: its pack's messages describe what the branch does.
+using CaptureFlags = std::map<const ValueDecl *, const CaptureRegion *>;
+int captureSense(const Expr *Cond, const Pack &P, const CaptureFlags &Flags, const CaptureRegion *&Kind) {
+  Cond = Cond->IgnoreParenImpCasts();
+  if (auto *U = dyn_cast<UnaryOperator>(Cond); U && U->getOpcode() == UO_LNot) return -captureSense(U->getSubExpr(), P, Flags, Kind);
+  if (auto *B = dyn_cast<BinaryOperator>(Cond)) {
+    if (B->getOpcode() == BO_LAnd) {
+      // `a && b` holds only when both do: either side that implies capturing makes the whole imply it.
+      const CaptureRegion *LeftKind = nullptr, *RightKind = nullptr;
+      int L = captureSense(B->getLHS(), P, Flags, LeftKind), R = captureSense(B->getRHS(), P, Flags, RightKind);
+      Kind = L > 0 ? LeftKind : RightKind;
+      return L > 0 || R > 0 ? 1 : 0;
+    }
+    if (B->getOpcode() == BO_EQ || B->getOpcode() == BO_NE) {
+      int Sense = 0;
+      for (const Expr *Side : {B->getLHS(), B->getRHS()})
+        if (auto *D = dyn_cast<DeclRefExpr>(Side->IgnoreParenImpCasts()); D && isa<EnumConstantDecl>(D->getDecl()))
+          for (const auto &Region : P.CaptureRegions) {
+            if (nameMatches(D->getDecl(), Region.CapturingValues)) Sense = 1, Kind = &Region;
+            if (nameMatches(D->getDecl(), Region.NotCapturingValues)) Sense = -1, Kind = &Region;
+          }
+      return B->getOpcode() == BO_EQ ? Sense : -Sense;
+    }
+    return 0;
+  }
+  if (const auto *Flag = CaptureScanner::baseFlag(Cond); Flag && Flags.count(Flag)) {
+    Kind = Flags.at(Flag);
+    return 1;
+  }
+  return 0;
+}
+
+SourceLocation fileLoc(const SourceManager &SM, SourceLocation L) { return SM.getExpansionLoc(L); }
+// The last file location L occupies: a statement that ends inside a macro ends where the macro's
+// invocation does.
+SourceLocation fileEnd(const SourceManager &SM, SourceLocation L) { return SM.getExpansionRange(L).getEnd(); }
+
+bool before(const SourceManager &SM, SourceLocation A, SourceLocation B) { return SM.isBeforeInTranslationUnit(A, B); }
+
+}  // namespace
+
+void TracedRegionModel::findCaptureRoots() {
+  const auto &SM = Ctx.getSourceManager();
+  CaptureScanner Scan(Ctx, ThePack);
+  Scan.TraverseDecl(Ctx.getTranslationUnitDecl());
+
+  // Wrappers: a function that begins a capture it does not end begins it for its callers (and one
+  // that ends a capture it did not begin ends it for them). Their calls count as begin and end
+  // calls of any handle; a few rounds cover wrappers of wrappers.
+  auto Unmatched = [&](const CaptureCall &C, bool IsBegin) {
+    for (const auto &O : IsBegin ? Scan.Ends : Scan.Begins) {
+      if (O.In != C.In || O.Kind != C.Kind || (!O.Handle.empty() && !C.Handle.empty() && O.Handle != C.Handle)) continue;
+      if (IsBegin ? before(SM, C.Call->getBeginLoc(), O.Call->getBeginLoc()) : before(SM, O.Call->getBeginLoc(), C.Call->getBeginLoc()))
+        return false;
+    }
+    return true;
+  };
+  for (int Round = 0; Round < 3; ++Round) {
+    std::map<const FunctionDecl *, const CaptureRegion *> BeginWrappers, EndWrappers;
+    for (const auto &B : Scan.Begins)
+      if (Unmatched(B, true)) BeginWrappers.emplace(B.In->getCanonicalDecl(), B.Kind);
+    for (const auto &E : Scan.Ends)
+      if (Unmatched(E, false)) EndWrappers.emplace(E.In->getCanonicalDecl(), E.Kind);
+    bool Added = false;
+    for (const auto &[Call, In] : Scan.Calls) {
+      const auto *Callee = Call->getDirectCallee()->getCanonicalDecl();
+      auto Known = [&](const std::vector<CaptureCall> &List) {
+        for (const auto &C : List)
+          if (C.Call == Call) return true;
+        return false;
+      };
+      if (auto It = BeginWrappers.find(Callee); It != BeginWrappers.end() && Callee != In->getCanonicalDecl() && !Known(Scan.Begins)) {
+        Scan.Begins.push_back({Call, In, It->second, "", qualifiedNameOf(Callee)});
+        Added = true;
+      }
+      if (auto It = EndWrappers.find(Callee); It != EndWrappers.end() && Callee != In->getCanonicalDecl() && !Known(Scan.Ends)) {
+        Scan.Ends.push_back({Call, In, It->second, "", qualifiedNameOf(Callee)});
+        Added = true;
+      }
+    }
+    if (!Added) break;
+  }
+  std::set<std::pair<const FunctionDecl *, bool>> Listed;
+  for (const auto &B : Scan.Begins)
+    if (Unmatched(B, true) && Listed.insert({B.In->getCanonicalDecl(), true}).second) Wrappers.push_back({B.In, true, B.Kind});
+  for (const auto &E : Scan.Ends)
+    if (Unmatched(E, false) && Listed.insert({E.In->getCanonicalDecl(), false}).second) Wrappers.push_back({E.In, false, E.Kind});
+  for (const auto &E : Scan.Ends)
+    if (Unmatched(E, false)) {
+      auto Loc = fileLoc(SM, E.Call->getBeginLoc());
+      auto [It, Fresh] = EndsCapture.emplace(E.In->getCanonicalDecl(), Loc);
+      if (!Fresh && before(SM, Loc, It->second)) It->second = Loc;
+    }
+
+  // Flags: bools set true where capture begins (before its end there, if any) and false where it ends.
+  CaptureFlags SetTrue;
+  std::set<const ValueDecl *> SetFalse;
+  for (const auto &F : Scan.Flags) {
+    for (const auto &B : Scan.Begins) {
+      if (B.In != F.In || !F.Value) continue;
+      bool BeforeEnd = true;
+      for (const auto &E : Scan.Ends)
+        if (E.In == F.In && before(SM, E.Call->getBeginLoc(), F.Loc)) BeforeEnd = false;
+      if (BeforeEnd) SetTrue.emplace(F.Flag, B.Kind);
+    }
+    for (const auto &E : Scan.Ends)
+      if (E.In == F.In && !F.Value) SetFalse.insert(F.Flag);
+  }
+  CaptureFlags Flags;
+  for (const auto &[F, Kind] : SetTrue)
+    if (SetFalse.count(F)) Flags.emplace(F, Kind);
+
+  // Regions: each begin call up to the first end call after it on the same handle in the same
+  // function, or to the function's end (a wrapper that begins and returns).
+  for (const auto &B : Scan.Begins) {
+    const CaptureCall *End = nullptr;
+    for (const auto &E : Scan.Ends)
+      if (E.In == B.In && E.Kind == B.Kind && (E.Handle.empty() || B.Handle.empty() || E.Handle == B.Handle) &&
+          before(SM, B.Call->getBeginLoc(), E.Call->getBeginLoc()) &&
+          (!End || before(SM, E.Call->getBeginLoc(), End->Call->getBeginLoc())))
+        End = &E;
+    TracedRoot R;
+    R.Callable = B.In;
+    R.Capture = B.Kind;
+    R.Messages = B.Kind->Messages;
+    R.Name = B.Shown;
+    R.BeginCall = B.Call;
+    R.EndCall = End ? End->Call : nullptr;
+    R.EntryLoc = B.Call->getBeginLoc();
+    R.EntryEndLoc = End ? End->Call->getEndLoc() : B.Call->getEndLoc();
+    const Stmt *Body = B.In->getBody();
+    R.Region = SourceRange(SM.getExpansionRange(B.Call->getEndLoc()).getEnd(),
+                           End ? fileLoc(SM, End->Call->getBeginLoc()) : fileEnd(SM, Body->getEndLoc()));
+    R.RegionEndIncluded = !End;
+    Roots.push_back(std::move(R));
+  }
+
+  // Branches guarded by "is capturing" tests: capture-time code wherever they are.
+  for (const auto &[If, In] : Scan.Ifs) {
+    const CaptureRegion *Kind = nullptr;
+    int Sense = captureSense(If->getCond(), ThePack, Flags, Kind);
+    const Stmt *Branch = Sense > 0 ? If->getThen() : Sense < 0 ? If->getElse() : nullptr;
+    if (Sense < 0) NotCapturing[In->getCanonicalDecl()].push_back(
+        SourceRange(fileLoc(SM, If->getThen()->getBeginLoc()), fileEnd(SM, If->getThen()->getEndLoc())));
+    if (Sense > 0 && If->getElse())
+      NotCapturing[In->getCanonicalDecl()].push_back(
+          SourceRange(fileLoc(SM, If->getElse()->getBeginLoc()), fileEnd(SM, If->getElse()->getEndLoc())));
+    if (!Branch || !Kind) continue;
+    TracedRoot R;
+    R.Callable = In;
+    R.Capture = Kind;
+    R.Messages = R.Capture->Messages;
+    auto PL = SM.getPresumedLoc(fileLoc(SM, If->getBeginLoc()));
+    R.Name = "the capture tested at line " + std::to_string(PL.isValid() ? PL.getLine() : 0);
+    R.BeginCall = nullptr;
+    R.EntryLoc = If->getBeginLoc();
+    R.EntryEndLoc = If->getCond()->getEndLoc();
+    R.Region = SourceRange(fileLoc(SM, Branch->getBeginLoc()), fileEnd(SM, Branch->getEndLoc()));
+    R.RegionEndIncluded = true;
+    GuardedBranches.push_back(std::move(R));
+  }
+}
+
+const std::vector<SourceRange> &TracedRegionModel::notCapturingIn(const FunctionDecl *FD) const {
+  static const std::vector<SourceRange> None;
+  auto It = NotCapturing.find(FD->getCanonicalDecl());
+  return It == NotCapturing.end() ? None : It->second;
+}
+
+bool TracedRegionModel::inRegion(const Reachable &R, const Stmt *S) const {
+  if (!R.Root->isCapture() || !S) return true;
+  const auto &SM = Ctx.getSourceManager();
+  SourceLocation L = fileLoc(SM, S->getBeginLoc());
+  if (R.Fn->getCanonicalDecl() == R.Root->Callable->getCanonicalDecl() && R.Root->Region.isValid()) {
+    const auto &Region = R.Root->Region;
+    if (before(SM, L, Region.getBegin())) return false;
+    if (R.Root->RegionEndIncluded ? before(SM, Region.getEnd(), L) : !before(SM, L, Region.getEnd())) return false;
+  } else if (auto It = EndsCapture.find(R.Fn->getCanonicalDecl()); It != EndsCapture.end() && !before(SM, L, It->second)) {
+    return false;  // a helper that ends the capture: what follows its end call is not recorded
+  }
+  for (const auto &Range : notCapturingIn(R.Fn))
+    if (!before(SM, L, Range.getBegin()) && !before(SM, Range.getEnd(), L)) return false;
+  return true;
+}
+
+namespace {
+// Is the qualified Name ("ns::Class", "cudaStreamBeginCapture") declared in this translation unit?
+bool declares(ASTContext &Ctx, const std::string &Name) {
+  const DeclContext *DC = Ctx.getTranslationUnitDecl();
+  for (std::size_t Begin = 0;;) {
+    auto End = Name.find("::", Begin);
+    auto Part = Name.substr(Begin, End == std::string::npos ? std::string::npos : End - Begin);
+    auto Found = DC->lookup(DeclarationName(&Ctx.Idents.get(Part)));
+    if (Found.empty()) return false;
+    if (End == std::string::npos) return true;
+    DC = dyn_cast<DeclContext>(Found.front());
+    if (!DC) return false;
+    Begin = End + 2;
+  }
+}
+}  // namespace
+
+Pack packsUsedIn(ASTContext &Ctx, const Pack &Configured) {
+  if (Configured.Parts.empty()) return Configured;
+  Pack Out;
+  for (const auto &Part : Configured.Parts) {
+    bool Used = Part.Detect.empty();
+    for (const auto &Name : Part.Detect) Used = Used || declares(Ctx, Name);
+    if (Used) Out.add(Part);
+  }
+  return Out;
 }
 
 bool TracedRegionModel::isGraphEffect(const FunctionDecl *FD) const { return nameMatches(FD, ThePack.GraphEffects); }

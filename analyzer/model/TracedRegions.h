@@ -7,6 +7,7 @@
 // this translation unit has. For every reachable function the model keeps one call path back to
 // its root, so a finding in a helper can say how tracing gets there.
 #include <map>
+#include <memory>
 #include <set>
 #include <tuple>
 #include <string>
@@ -20,6 +21,8 @@
 namespace tracelint {
 
 struct TracedRoot {
+  // For a capture region: the function holding it; only the code inside Region, and what that
+  // code calls, runs while capturing.
   const clang::FunctionDecl *Callable = nullptr;  // the body that runs while tracing
   std::string Name;                                // the traced function's name for messages
   clang::SourceLocation EntryLoc;                  // where the entry point is called
@@ -27,10 +30,21 @@ struct TracedRoot {
   const clang::LambdaExpr *Lambda = nullptr;       // set when the callable is a lambda
   const clang::VarDecl *Holder = nullptr;          // the variable holding the traced function object
   bool HasRetraceOptions = false;                  // input_signature / reduce_retracing given
+  const EntryPoint *Entry = nullptr;               // the entry point that traces it, for entry-point roots
+  const CaptureRegion *Capture = nullptr;          // the region kind, for capture regions
+  clang::SourceRange Region;                       // capture-time code in Callable (file locations); invalid: all of it
+  bool RegionEndIncluded = false;                  // a guarded branch ends with its last token; a capture before its end call
+  const clang::Expr *BeginCall = nullptr;          // where capture begins (or the is-capturing test)
+  const clang::Expr *EndCall = nullptr;            // where it ends in Callable, if it does there
+  std::shared_ptr<const MessageTemplates> Messages;
+  bool isCapture() const { return Capture != nullptr; }
 };
 
-// A call of a traced function object from host code (outside any traced region).
+// A call of a traced function object from host code (outside any traced region), or a replay of
+// a captured graph (which plays the same role).
 struct TracedCall {
+  enum class CallKind { Call, Replay };
+  CallKind Kind = CallKind::Call;
   const clang::CallExpr *Call = nullptr;
   const TracedRoot *Root = nullptr;
   const clang::FunctionDecl *Caller = nullptr;
@@ -89,14 +103,29 @@ class TracedRegionModel {
   bool isStateHandleType(clang::QualType T) const;
   bool isGraphEffect(const clang::FunctionDecl *FD) const;
   const Pack &pack() const { return ThePack; }
+  // Does S run while R's root records? Everything does for an entry point's callable; for a capture
+  // region, what lies between its begin and end, except code guarded by a "not capturing" test.
+  bool inRegion(const Reachable &R, const clang::Stmt *S) const;
+  // Functions of this file that begin (or end) a capture and return: their callers, here or in
+  // another file, begin (or end) a capture region by calling them.
+  struct CaptureWrapper {
+    const clang::FunctionDecl *Fn;
+    bool Begins;
+    const CaptureRegion *Kind;
+  };
+  const std::vector<CaptureWrapper> &captureWrappers() const { return Wrappers; }
 
  private:
   void findRoots();
-  void propagate();
+  // Capture regions, and the branches guarded by "is capturing" tests in code no region reaches.
+  void findCaptureRoots();
+  void propagate(std::size_t FirstRoot);
+  const std::vector<clang::SourceRange> &notCapturingIn(const clang::FunctionDecl *FD) const;
   void findCalls();
   clang::ASTContext &Ctx;
   const Pack &ThePack;
   std::vector<TracedRoot> Roots;
+  std::vector<TracedRoot> GuardedBranches;  // is-capturing branches, made roots where no region reaches them
   std::vector<Reachable> Reach;
   std::vector<TracedCall> Calls;
   std::vector<OpenCallSite> Open;
@@ -105,9 +134,16 @@ class TracedRegionModel {
   std::map<std::pair<const clang::FunctionDecl *, const TracedRoot *>, std::vector<CallSite>> Sites;
   std::map<const TracedRoot *, std::map<const clang::VarDecl *, const clang::DeclRefExpr *>> Reads;
   std::set<const clang::FunctionDecl *> ReachableSet;
+  mutable std::map<const clang::FunctionDecl *, std::vector<clang::SourceRange>> NotCapturing;
+  std::map<const clang::FunctionDecl *, clang::SourceLocation> EndsCapture;
+  std::vector<CaptureWrapper> Wrappers;  // functions ending a capture, where
   std::map<std::string, std::set<std::string>> ShapeParams;  // shape function -> named shape parameters (may be empty)
   bool derivesFrom(clang::QualType T, const std::vector<std::string> &Names) const;
 };
+
+// The packs of Configured (its parts) that apply to this translation unit: those without detect
+// names, and those whose detect names it declares. A pack's API is on wherever it is used.
+Pack packsUsedIn(clang::ASTContext &Ctx, const Pack &Configured);
 
 // "ns::Class::method" for a declaration, without template arguments.
 std::string qualifiedNameOf(const clang::NamedDecl *D);

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Precision and recall of tracelint on the ported corpus (tests/analyzer/corpus/*.cpp).
+"""Precision and recall of tracelint on annotated files: the ported corpus (tests/analyzer/corpus/*.cpp)
+and the API packs' cases (tests/analyzer/packs/<pack>/*.cpp, *.cu, *.hip).
 
 Each corpus file is a small program annotated like the cases (run_annotated.py's format): every
 line where tf.function's semantics make a hazard carries the rule expected there, every other line
@@ -7,7 +8,7 @@ is a clean negative. A finding on an annotated line of its rule is a true positi
 without its finding is a miss; a finding nobody annotated is a false finding.
 Prints precision and recall per rule and overall, and fails when either is below --min-overall
 overall (default 0.95) or --min-rule for any rule that has expectations or findings (default 0.90).
-Usage: score_corpus.py <tracelint> <corpus dir> [--min-overall X] [--min-rule Y] [-v] -- <compiler args>
+Usage: score_corpus.py <tracelint> <corpus dir> [--min-overall X] [--min-rule Y] [--label NAME] [-v] -- <compiler args>
 """
 import argparse
 import collections
@@ -31,13 +32,14 @@ def main():
     parser.add_argument("corpus")
     parser.add_argument("--min-overall", type=float, default=0.95)
     parser.add_argument("--min-rule", type=float, default=0.90)
+    parser.add_argument("--label", default="", help="printed above the table (the pack scored)")
     parser.add_argument("-v", "--verbose", action="store_true", help="list every miss and false finding")
     opts = parser.parse_args(argv[:split])
     compiler_args = argv[split:]
 
     tp, fn, fp = collections.Counter(), collections.Counter(), collections.Counter()
     details = []
-    files = sorted(glob.glob(os.path.join(opts.corpus, "*.cpp")))
+    files = sorted(f for ext in ("cpp", "cu", "hip") for f in glob.glob(os.path.join(opts.corpus, "*." + ext)))
     if not files:
         print(f"no corpus files in {opts.corpus}", file=sys.stderr)
         return 1
@@ -61,6 +63,8 @@ def main():
 
     rules = sorted(set(tp) | set(fn) | set(fp))
     failed = []
+    if opts.label:
+        print(opts.label)
     print(f"{'rule':26} {'TP':>4} {'FP':>4} {'FN':>4} {'precision':>10} {'recall':>8}")
     for rule in rules:
         p, r = ratio(tp[rule], tp[rule] + fp[rule]), ratio(tp[rule], tp[rule] + fn[rule])

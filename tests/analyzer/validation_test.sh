@@ -46,6 +46,53 @@ pack '{ "pack": "acme", "library_namespaces": ["::acme"],' \
 n=$("$tool" "${acme[@]:0:2}" --format=json -- -std=c++20 | count_findings)
 [ "$n" = 1 ] || fail "a pack name with a leading '::': $n findings, want 1"
 
+# Issue 16's pack keys: capture regions, message templates, detect names.
+pack '{ "pack": "acme",' '  "capture_regions": [ { "begin": "acme::begin" } ] }'
+usage_error "pack.json:2:24: malformed API pack: a capture region needs 'end'" "${acme[@]}"
+pack '{ "pack": "acme",' '  "capture_regions": [ { "begin": "acme::begin", "end": "acme::end", "handle": 0 } ] }'
+usage_error "pack.json:2:.*unknown key 'handle' \(known here: begin, end, handle_arg" "${acme[@]}"
+pack '{ "pack": "acme",' '  "capture_regions": [ { "begin": "acme::begin", "end": "acme::end", "handle_arg": -2 } ] }'
+usage_error "handle_arg' must be an integer from 0 to 255, not -2 \(-1: none\)" "${acme[@]}"
+pack '{ "pack": "acme",' '  "messages": { "trace-host-mutaton": "{subject}" } }'
+usage_error "pack.json:2:17: malformed API pack: unknown key 'trace-host-mutaton'" "${acme[@]}"
+pack '{ "pack": "acme",' '  "messages": { "trace-function-in-loop": "{subject} in a loop" } }'
+usage_error "pack.json:2:17: malformed API pack: unknown placeholder '\{subject\}' \(known here: \{function\}\)" "${acme[@]}"
+pack '{ "pack": "acme",' '  "messages": { "trace-host-io": "" } }'
+usage_error "pack.json:2:17: malformed API pack: 'messages.trace-host-io' must be a non-empty string" "${acme[@]}"
+pack '{ "pack": "acme",' '  "detect": "acme::capture" }'
+usage_error "'detect' must be an array" "${acme[@]}"
+# A pack with "messages" applies only the rules it writes templates for, in its own words.
+pack '{ "pack": "acme", "library_namespaces": ["acme"],' \
+     '  "entry_points": [ { "kind": "call", "function": "acme::capture", "callable_arg": 0 } ],' \
+     '  "messages": { "trace-host-mutation": "{subject} inside acme capture {function}" } }'
+"$tool" "${acme[@]:0:2}" --format=json -- -std=c++20 | grep -q "global 'counter' is incremented inside acme capture" ||
+  fail "a pack's own message template is not used"
+pack '{ "pack": "acme", "library_namespaces": ["acme"],' \
+     '  "entry_points": [ { "kind": "call", "function": "acme::capture", "callable_arg": 0 } ],' \
+     '  "messages": { "trace-host-io": "{subject} prints in {function}" } }'
+n=$("$tool" "${acme[@]:0:2}" --format=json -- -std=c++20 | count_findings)
+[ "$n" = 0 ] || fail "a rule the pack writes no message for still reported: $n findings"
+# Shipped packs turn themselves on where their API is declared; "-name" turns one off.
+cat > "$dir/capture.cpp" <<'CPP'
+extern "C" int cudaStreamBeginCapture(struct CUstream_st *s, int mode);
+extern "C" int cudaStreamEndCapture(struct CUstream_st *s, struct CUgraph_st **g);
+int steps = 0;
+void f(struct CUstream_st *s) { struct CUgraph_st *g; cudaStreamBeginCapture(s, 0); ++steps; cudaStreamEndCapture(s, &g); }
+CPP
+n=$("$tool" "$dir/capture.cpp" --quiet --format=json -- -std=c++17 | count_findings)
+[ "$n" = 1 ] || fail "cuda-graphs pack not on where cudaStreamBeginCapture is declared: $n findings, want 1"
+echo '{ "Packs": ["-cuda-graphs"] }' > "$dir/.tracelint.json"
+n=$("$tool" "$dir/capture.cpp" --quiet --format=json -- -std=c++17 | count_findings)
+[ "$n" = 0 ] || fail "\"Packs\": [\"-cuda-graphs\"] still reports: $n findings"
+echo '{ "Packs": ["tl"] }' > "$dir/.tracelint.json"
+n=$("$tool" "$dir/capture.cpp" --quiet --format=json -- -std=c++17 | count_findings)
+[ "$n" = 0 ] || fail "\"Packs\": [\"tl\"] still applies cuda-graphs: $n findings"
+echo '{ "Packs": ["-nosuch"] }' > "$dir/.tracelint.json"
+usage_error "turns off pack 'nosuch', which is not a shipped pack" "$dir/capture.cpp" -- -std=c++17
+echo '{ "Packs": ["tl", "-mlx"] }' > "$dir/.tracelint.json"
+usage_error "turns off pack 'mlx'.*cannot be mixed" "$dir/capture.cpp" -- -std=c++17
+rm "$dir/.tracelint.json"
+
 # Checks: a glob that enables nothing is an error, in --checks, in the configuration and in --list-checks.
 usage_error "no checks enabled" "$dir/good.cpp" --checks='-*' "${args[@]}"
 usage_error "no checks enabled" "$dir/good.cpp" --checks='-*,nosuch-*' "${args[@]}"
