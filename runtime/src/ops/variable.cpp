@@ -1,5 +1,6 @@
 #include "tl/variable.h"
 
+#include <dlfcn.h>
 #include <execinfo.h>
 
 #include <algorithm>
@@ -100,8 +101,14 @@ variable::variable(const tensor& initial_value, std::string name, bool trainable
   }
   if (auto* tr = detail::current_trace()) {
     void* frames[32];  // deep enough to leave a layer's constructors and reach the traced function
-    int depth = backtrace(frames, 32);
-    state->created_stack.assign(frames, frames + std::max(depth, 0));
+    int depth = std::max(backtrace(frames, 32), 0);
+    // From the runtime's own frame on: a sanitizer's interceptor of backtrace() may come first.
+    Dl_info self{}, frame{};
+    dladdr(reinterpret_cast<const void*>(&initial_storage), &self);
+    int first = 0;
+    while (first < depth && !(dladdr(frames[first], &frame) && frame.dli_fbase == self.dli_fbase)) ++first;
+    if (first == depth) first = 0;
+    state->created_stack.assign(frames + first, frames + depth);
     tr->created_variables.push_back(state);
   }
   state_ = std::move(state);
