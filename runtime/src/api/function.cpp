@@ -18,6 +18,7 @@
 #include "hazards/static_snapshot.h"
 #include "hazards/trace_stack.h"
 #include "hazards/trace_verify.h"
+#include "hazards/write_locator.h"
 #include "tl/error.h"
 #include "tl/function.h"
 #include "tracer/trace.h"
@@ -447,7 +448,9 @@ std::vector<tensor> function_core::call(call_key key, const std::vector<tensor>&
       ts.baked->set_entry_frame(__builtin_frame_address(0));
       std::optional<static_snapshot> snapshot;
       if (checking) snapshot.emplace(__builtin_frame_address(0));
-      if (snapshot) {
+      // Only where writes are located: the trace stack exists so that the caller's frames can be
+      // write-protected (with TL_LOCATE_WRITES=0 the trace stays on the caller's stack).
+      if (snapshot && write_locator::enabled()) {
         run_on_trace_stack([&] {
           struct frames_guard {
             static_snapshot& s;
