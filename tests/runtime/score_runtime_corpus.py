@@ -47,33 +47,37 @@ def observations(binary, verify, report):
         return json.load(f)["observations"]
 
 
-def unconfirmed(tool, source, compiler_args, runtime_report, hazards, workdir):
-    """The placed hazards (line, rule) whose static finding `tracelint confirm` does not confirm."""
-    static = os.path.join(workdir, "static.json")
-    with open(static, "w") as f:
-        subprocess.run([tool, source, "--format=json", "--quiet", "--"] + compiler_args, stdout=f, timeout=300)
-    proc = subprocess.run([tool, "confirm", "--static", static, "--dynamic", runtime_report, "--format=json"],
-                          capture_output=True, text=True, timeout=300)
-    if proc.returncode != 0:
-        raise RuntimeError(f"tracelint confirm exited {proc.returncode} on {source}\n{proc.stderr}")
-    confirmed = {(s["line"], s["rule"]) for s in json.loads(proc.stdout)["static"] if s["status"] == "confirmed"}
-    return sorted(h for h in hazards if h not in confirmed)
-
-
-def related_lines(tool, source, compiler_args):
-    """(line, rule) of each static finding in `source` -> the lines of its related notes in that file."""
+def static_report(tool, source, compiler_args, path):
+    """Runs tracelint on `source` once, writing its JSON report to `path`; returns the report."""
     cmd = [tool, source, "--format=json", "--quiet", "--"] + compiler_args
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
     if proc.returncode not in (0, 1):
         raise RuntimeError(f"tracelint exited {proc.returncode} on {source}\n{proc.stderr}")
+    with open(path, "w") as f:
+        f.write(proc.stdout)
+    return json.loads(proc.stdout)
+
+
+def related_lines(report, source):
+    """(line, rule) of each static finding in `source` -> the lines of its related notes in that file."""
     related = collections.defaultdict(set)
-    for f in json.loads(proc.stdout)["files"]:
+    for f in report["files"]:
         for d in f["diagnostics"]:
             key = (d["range"]["start"]["line"] + 1, d["code"])
             for r in d.get("relatedInformation", []):
                 if unquote(r["location"]["uri"]).endswith("/" + os.path.basename(source)):
                     related[key].add(r["location"]["range"]["start"]["line"] + 1)
     return related
+
+
+def unconfirmed(tool, source, static, runtime_report, hazards):
+    """The placed hazards (line, rule) whose static finding `tracelint confirm` does not confirm."""
+    proc = subprocess.run([tool, "confirm", "--static", static, "--dynamic", runtime_report, "--format=json"],
+                          capture_output=True, text=True, timeout=300)
+    if proc.returncode != 0:
+        raise RuntimeError(f"tracelint confirm exited {proc.returncode} on {source}\n{proc.stderr}")
+    confirmed = {(s["line"], s["rule"]) for s in json.loads(proc.stdout)["static"] if s["status"] == "confirmed"}
+    return sorted(h for h in hazards if h not in confirmed)
 
 
 def line_in(location, source):
@@ -103,15 +107,18 @@ def main():
         binary = os.path.join(opts.bindir, "corpus_" + stem)
         verify = "// Runtime: verify" in open(source, encoding="utf-8", errors="replace").read()
         expected = {(line, check) for line, kind, check, _ in expectations(source) if check in RUNTIME_RULES}
-        related = related_lines(opts.tracelint, source, compiler_args) if opts.tracelint else {}
+        workdir = tempfile.mkdtemp()
+        report = os.path.join(workdir, "report.json")
+        static = os.path.join(workdir, "static.json")
+        related = {}
+        if opts.tracelint:
+            related = related_lines(static_report(opts.tracelint, source, compiler_args, static), source)
         # (line, rule) an observation may sit on -> the expectations it places.
         accepts = collections.defaultdict(set)
         for line, rule in expected:
             for at in {line} | related.get((line, rule), set()):
                 accepts[(at, rule)].add((line, rule))
         placed = set()
-        workdir = tempfile.mkdtemp()
-        report = os.path.join(workdir, "report.json")
         for o in observations(binary, verify, report):
             line = line_in(o.get("location", ""), source)
             if line is None or (line, o["rule"]) not in accepts:
@@ -121,7 +128,7 @@ def main():
                 placed |= accepts[(line, o["rule"])]
         if opts.tracelint:
             # Every hazard both halves see must join in `tracelint confirm`.
-            for line, rule in unconfirmed(opts.tracelint, source, compiler_args, report, placed, workdir):
+            for line, rule in unconfirmed(opts.tracelint, source, static, report, placed):
                 not_confirmed.append(f"{stem}:{line}: [{rule}] observed at run time but not confirmed by tracelint confirm")
         shutil.rmtree(workdir, ignore_errors=True)
         for line, rule in sorted(expected):
