@@ -5,6 +5,7 @@
 // Output: the anchors' RESULT lines (../shared/anchors/README.md); bench/summarize.py turns the
 // lines of this program, libtorch_bench and analyzer_bench.sh into one table of ratios and goals.
 #include <cblas.h>
+#include <omp.h>
 #include <tl/tl.h>
 
 #include <algorithm>
@@ -12,7 +13,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
-#include <omp.h>
 #include <string>
 #include <vector>
 
@@ -24,8 +24,10 @@ struct mlp {
   tl::variable w1, b1, w2, b2;
   tl::optimizers::sgd opt{0.1};
   mlp(std::int64_t in, std::int64_t hidden, std::int64_t out)
-      : w1(tl::random_normal({in, hidden}, 1, 0.f, 0.05f)), b1(tl::zeros({hidden})),
-        w2(tl::random_normal({hidden, out}, 2, 0.f, 0.05f)), b2(tl::zeros({out})) {}
+      : w1(tl::random_normal({in, hidden}, 1, 0.f, 0.05f)),
+        b1(tl::zeros({hidden})),
+        w2(tl::random_normal({hidden, out}, 2, 0.f, 0.05f)),
+        b2(tl::zeros({out})) {}
   tl::tensor step_softmax(const tl::tensor& x, const tl::tensor& y) {
     tl::gradient_tape tape;
     auto logits = tl::matmul(tl::relu(tl::matmul(x, w1) + b1), w2) + b2;
@@ -72,15 +74,16 @@ int main(int argc, char** argv) {
 
   // MLP 784-256-10, batch 64, SGD 0.1, softmax cross-entropy: traced under each check mode, and eager.
   auto x = tl::random_normal({64, 784}, 3);
-  auto y = tl::cast(tl::arange(0, 64) - tl::cast(tl::arange(0, 64), tl::dtype::int64) + tl::arange(0, 64), tl::dtype::int64);
+  auto y =
+      tl::cast(tl::arange(0, 64) - tl::cast(tl::arange(0, 64), tl::dtype::int64) + tl::arange(0, 64), tl::dtype::int64);
   std::vector<std::int64_t> labels(64);
   for (int i = 0; i < 64; ++i) labels[static_cast<std::size_t>(i)] = i % 10;
   y = tl::tensor::from_vector(labels, {64});
   static mlp big(784, 256, 10), big_eager(784, 256, 10);
   auto big_step = tl::function([](const tl::tensor& a, const tl::tensor& b) { return big.step_softmax(a, b); });
-  for (auto [name, mode] : {std::pair{"traced_off", tl::check_mode::off}, std::pair{"traced_warn", tl::check_mode::warn},
-                            std::pair{"traced_assert", tl::check_mode::assert_},
-                            std::pair{"traced_verify", tl::check_mode::verify}}) {
+  for (auto [name, mode] :
+       {std::pair{"traced_off", tl::check_mode::off}, std::pair{"traced_warn", tl::check_mode::warn},
+        std::pair{"traced_assert", tl::check_mode::assert_}, std::pair{"traced_verify", tl::check_mode::verify}}) {
     cases.push_back({"mlp784_256_10_b64_train_step", name, "ms", 1e3, 50, [=, &big_step] {
                        tl::scoped_check_mode m(mode);
                        big_step(x, y);

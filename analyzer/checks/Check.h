@@ -13,8 +13,8 @@
 namespace tracelint {
 
 struct CheckContext {
-  clang::ASTContext &Ctx;
-  const TracedRegionModel &Model;
+  clang::ASTContext& Ctx;
+  const TracedRegionModel& Model;
   std::function<void(Finding)> Report;
   SourcePoint point(clang::SourceLocation Loc) const;
   // The point just past the last token of R, or Line 0 when R does not end after its start in the
@@ -25,15 +25,15 @@ struct CheckContext {
 class Check {
  public:
   virtual ~Check() = default;
-  virtual void run(const CheckContext &C) = 0;
+  virtual void run(const CheckContext& C) = 0;
 };
 
 using CheckFactory = std::function<std::unique_ptr<Check>()>;
-std::map<std::string, CheckFactory> &checkRegistry();
+std::map<std::string, CheckFactory>& checkRegistry();
 
 template <class T>
 struct CheckRegistration {
-  explicit CheckRegistration(const char *Id) {
+  explicit CheckRegistration(const char* Id) {
     checkRegistry()[Id] = [] { return std::make_unique<T>(); };
   }
 };

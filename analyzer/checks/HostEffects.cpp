@@ -17,66 +17,69 @@ using namespace clang;
 namespace {
 class HostCalls : public RecursiveASTVisitor<HostCalls> {
  public:
-  explicit HostCalls(const std::vector<std::string> &Names) : Names(Names) {}
-  std::vector<std::pair<const CallExpr *, std::string>> Found;
-  bool TraverseLambdaExpr(LambdaExpr *) { return true; }
-  bool VisitCallExpr(CallExpr *E) {
-    const auto *FD = E->getDirectCallee();
+  explicit HostCalls(const std::vector<std::string>& Names) : Names(Names) {}
+  std::vector<std::pair<const CallExpr*, std::string>> Found;
+  bool TraverseLambdaExpr(LambdaExpr*) { return true; }
+  bool VisitCallExpr(CallExpr* E) {
+    const auto* FD = E->getDirectCallee();
     if (!FD) return true;
     // Methods of class templates are named by the template: std::basic_ostream::operator<<.
     std::string Name = qualifiedNameOf(FD), Bare = Name;
-    if (const auto *MD = dyn_cast<CXXMethodDecl>(FD)) {
-      const NamedDecl *Owner = MD->getParent();
-      if (const auto *Spec = dyn_cast<ClassTemplateSpecializationDecl>(MD->getParent())) Owner = Spec->getSpecializedTemplate();
+    if (const auto* MD = dyn_cast<CXXMethodDecl>(FD)) {
+      const NamedDecl* Owner = MD->getParent();
+      if (const auto* Spec = dyn_cast<ClassTemplateSpecializationDecl>(MD->getParent()))
+        Owner = Spec->getSpecializedTemplate();
       Bare = qualifiedNameOf(Owner) + "::" + MD->getNameAsString();
     }
-    for (const auto &N : Names)
+    for (const auto& N : Names)
       if (Bare == N || Name == N) Found.emplace_back(E, N);
     return true;
   }
-  bool VisitCXXConstructExpr(CXXConstructExpr *E) {
+  bool VisitCXXConstructExpr(CXXConstructExpr* E) {
     auto Name = qualifiedNameOf(E->getConstructor()->getParent());
-    for (const auto &N : Names)
+    for (const auto& N : Names)
       if (N == Name + "::" + E->getConstructor()->getParent()->getNameAsString()) Constructions.push_back(E);
     return true;
   }
-  std::vector<const CXXConstructExpr *> Constructions;
+  std::vector<const CXXConstructExpr*> Constructions;
 
  private:
-  const std::vector<std::string> &Names;
+  const std::vector<std::string>& Names;
 };
 }  // namespace
 
 namespace {
 // `std::cout << t;` as a whole statement, t a tensor: safely `print(t);`. Anything longer (chained
 // insertions, a stream other than cout/cerr) gets no fix-it.
-std::optional<FixIt> printFix(const CheckContext &C, const CallExpr *E, const Stmt *Body) {
-  const auto &P = C.Model.pack();
-  const auto *Op = dyn_cast<CXXOperatorCallExpr>(E);
+std::optional<FixIt> printFix(const CheckContext& C, const CallExpr* E, const Stmt* Body) {
+  const auto& P = C.Model.pack();
+  const auto* Op = dyn_cast<CXXOperatorCallExpr>(E);
   if (P.PrintFunction.empty() || !Op || Op->getOperator() != OO_LessLess || Op->getNumArgs() != 2) return std::nullopt;
   if (!C.Model.isSymbolicTensorType(Op->getArg(1)->getType())) return std::nullopt;
-  const auto *Stream = dyn_cast<DeclRefExpr>(Op->getArg(0)->IgnoreImplicit());
-  if (!Stream || (qualifiedNameOf(Stream->getDecl()) != "std::cout" && qualifiedNameOf(Stream->getDecl()) != "std::cerr"))
+  const auto* Stream = dyn_cast<DeclRefExpr>(Op->getArg(0)->IgnoreImplicit());
+  if (!Stream ||
+      (qualifiedNameOf(Stream->getDecl()) != "std::cout" && qualifiedNameOf(Stream->getDecl()) != "std::cerr"))
     return std::nullopt;
   // A full statement of some block (temporaries wrap it in ExprWithCleanups).
   struct Find : RecursiveASTVisitor<Find> {
-    const Expr *Target;
+    const Expr* Target;
     bool Found = false;
-    bool VisitCompoundStmt(CompoundStmt *S) {
-      for (auto *Child : S->body()) {
-        const Stmt *Bare = Child;
-        if (auto *W = dyn_cast<ExprWithCleanups>(Child)) Bare = W->getSubExpr();
+    bool VisitCompoundStmt(CompoundStmt* S) {
+      for (auto* Child : S->body()) {
+        const Stmt* Bare = Child;
+        if (auto* W = dyn_cast<ExprWithCleanups>(Child)) Bare = W->getSubExpr();
         Found |= Bare == Target;
       }
       return !Found;
     }
   } F;
   F.Target = E;
-  F.TraverseStmt(const_cast<Stmt *>(Body));
+  F.TraverseStmt(const_cast<Stmt*>(Body));
   bool Statement = F.Found;
-  const auto &SM = C.Ctx.getSourceManager();
+  const auto& SM = C.Ctx.getSourceManager();
   if (!Statement || E->getBeginLoc().isMacroID() || E->getEndLoc().isMacroID()) return std::nullopt;
-  auto Arg = Lexer::getSourceText(CharSourceRange::getTokenRange(Op->getArg(1)->getSourceRange()), SM, C.Ctx.getLangOpts());
+  auto Arg =
+      Lexer::getSourceText(CharSourceRange::getTokenRange(Op->getArg(1)->getSourceRange()), SM, C.Ctx.getLangOpts());
   auto Begin = SM.getFileLoc(E->getBeginLoc());
   auto End = Lexer::getLocForEndOfToken(SM.getFileLoc(E->getEndLoc()), 0, SM, C.Ctx.getLangOpts());
   if (Arg.empty() || End.isInvalid()) return std::nullopt;
@@ -90,27 +93,27 @@ std::optional<FixIt> printFix(const CheckContext &C, const CallExpr *E, const St
 }
 }  // namespace
 
-void reportHostCalls(const CheckContext &C, const std::vector<std::string> &Names, const char *Check) {
+void reportHostCalls(const CheckContext& C, const std::vector<std::string>& Names, const char* Check) {
   // One finding per line: `std::cout << a << b` is several operator calls but one statement.
   std::set<std::pair<std::string, unsigned>> Seen;
-  const auto &SM = C.Ctx.getSourceManager();
-  forEachReachableBody(C, [&](const Reachable &R, const FunctionDecl *Def) {
+  const auto& SM = C.Ctx.getSourceManager();
+  forEachReachableBody(C, [&](const Reachable& R, const FunctionDecl* Def) {
     HostCalls V(Names);
     V.TraverseStmt(Def->getBody());
-    auto Report = [&](const Expr *E, const std::string &Callee) {
+    auto Report = [&](const Expr* E, const std::string& Callee) {
       if (SM.isInSystemHeader(SM.getFileLoc(E->getExprLoc())) || !C.Model.inRegion(R, E)) return;
       auto Message = packMessage(*R.Root, Check, Callee);
       if (!Message) return;
       auto P = C.point(E->getBeginLoc());
       if (!Seen.insert({P.File, P.Line}).second) return;
       auto F = tracedFinding(C, Check, E->getBeginLoc(), *R.Root, Callee, *Message);
-      if (const auto *Call = dyn_cast<CallExpr>(E))
+      if (const auto* Call = dyn_cast<CallExpr>(E))
         if (auto X = printFix(C, Call, Def->getBody())) F.Fixes.push_back(*X);
       addTracePathNotes(C, R, F);
       C.Report(std::move(F));
     };
-    for (const auto &[E, Name] : V.Found) Report(E, Name);
-    for (const auto *E : V.Constructions) Report(E, qualifiedNameOf(E->getConstructor()->getParent()));
+    for (const auto& [E, Name] : V.Found) Report(E, Name);
+    for (const auto* E : V.Constructions) Report(E, qualifiedNameOf(E->getConstructor()->getParent()));
   });
 }
 

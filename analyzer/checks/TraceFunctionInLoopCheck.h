@@ -6,7 +6,7 @@ namespace tracelint {
 // trace-function-in-loop: see docs/rules/trace-function-in-loop.md.
 class TraceFunctionInLoopCheck : public Check {
  public:
-  void run(const CheckContext &C) override;
+  void run(const CheckContext& C) override;
 };
 
 }  // namespace tracelint

@@ -9,7 +9,7 @@ namespace {
 CheckRegistration<TraceHostIoCheck> Registration("trace-host-io");
 }
 
-void TraceHostIoCheck::run(const CheckContext &C) {
+void TraceHostIoCheck::run(const CheckContext& C) {
   reportHostCalls(C, C.Model.pack().HostIoFunctions, "trace-host-io");
 }
 

@@ -12,10 +12,9 @@
 //    on the first trace only, which is what its author asked for.
 #include "checks/TraceHostMutationCheck.h"
 
-#include "checks/CheckUtil.h"
-
 #include <set>
 
+#include "checks/CheckUtil.h"
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/ParentMap.h"
@@ -37,10 +36,10 @@ struct Target {
   std::string Via;     // the helper parameters it was written through, if any
 };
 
-std::optional<LambdaCaptureKind> captureKindOf(const FunctionDecl *Fn, const VarDecl *VD) {
-  const auto *M = dyn_cast<CXXMethodDecl>(Fn);
+std::optional<LambdaCaptureKind> captureKindOf(const FunctionDecl* Fn, const VarDecl* VD) {
+  const auto* M = dyn_cast<CXXMethodDecl>(Fn);
   if (!M || !M->getParent()->isLambda()) return std::nullopt;
-  for (const auto &Cap : M->getParent()->captures()) {
+  for (const auto& Cap : M->getParent()->captures()) {
     if (Cap.capturesVariable() && Cap.getCapturedVar() == VD) return Cap.getCaptureKind();
   }
   // Captured implicitly by an enclosing lambda's default: treat like the default of this one.
@@ -52,30 +51,32 @@ std::optional<LambdaCaptureKind> captureKindOf(const FunctionDecl *Fn, const Var
 
 class WriteFinder : public RecursiveASTVisitor<WriteFinder> {
  public:
-  WriteFinder(const CheckContext &C, const Reachable &R, const Stmt *Body) : C(C), R(R), Parents(const_cast<Stmt *>(Body)) {}
-  bool TraverseLambdaExpr(LambdaExpr *) { return true; }  // separate function, analyzed when reached
+  WriteFinder(const CheckContext& C, const Reachable& R, const Stmt* Body)
+      : C(C), R(R), Parents(const_cast<Stmt*>(Body)) {}
+  bool TraverseLambdaExpr(LambdaExpr*) { return true; }  // separate function, analyzed when reached
 
-  bool VisitBinaryOperator(BinaryOperator *B) {
+  bool VisitBinaryOperator(BinaryOperator* B) {
     if (B->isAssignmentOp()) written(B, B->getLHS(), B->getOperatorLoc(), "assigned");
     return true;
   }
-  bool VisitUnaryOperator(UnaryOperator *U) {
-    if (U->isIncrementDecrementOp()) written(U, U->getSubExpr(), U->getOperatorLoc(), U->isIncrementOp() ? "incremented" : "decremented");
+  bool VisitUnaryOperator(UnaryOperator* U) {
+    if (U->isIncrementDecrementOp())
+      written(U, U->getSubExpr(), U->getOperatorLoc(), U->isIncrementOp() ? "incremented" : "decremented");
     return true;
   }
-  bool VisitCXXOperatorCallExpr(CXXOperatorCallExpr *E) {
+  bool VisitCXXOperatorCallExpr(CXXOperatorCallExpr* E) {
     auto Op = E->getOperator();
     bool Assigning = E->isAssignmentOp() || Op == OO_PlusPlus || Op == OO_MinusMinus;
     if (Assigning && E->getNumArgs() > 0) written(E, E->getArg(0), E->getOperatorLoc(), "assigned");
     return true;
   }
-  bool VisitCXXMemberCallExpr(CXXMemberCallExpr *E) {
-    const auto *M = E->getMethodDecl();
-    const Expr *Obj = E->getImplicitObjectArgument();
+  bool VisitCXXMemberCallExpr(CXXMemberCallExpr* E) {
+    const auto* M = E->getMethodDecl();
+    const Expr* Obj = E->getImplicitObjectArgument();
     if (!Obj || !mutatesObject(M) || C.Model.isStateHandleType(Obj->getType())) return true;
     // A user method whose body is visible is analyzed where it writes; only opaque or library
     // methods (push_back, an atomic's store) count as a write at the call.
-    const auto &SM = C.Ctx.getSourceManager();
+    const auto& SM = C.Ctx.getSourceManager();
     if (M->hasBody() && !SM.isInSystemHeader(M->getLocation())) return true;
     written(E, Obj, E->getExprLoc(), "changed by '" + M->getNameAsString() + "()'");
     return true;
@@ -84,71 +85,75 @@ class WriteFinder : public RecursiveASTVisitor<WriteFinder> {
  private:
   // The host state E is rooted in, seen from the function of Frame; several targets when E is a
   // helper's reference parameter and the helper is called with several arguments.
-  std::vector<Target> classify(const Expr *E, const Reachable &Frame, int Depth = 0) {
+  std::vector<Target> classify(const Expr* E, const Reachable& Frame, int Depth = 0) {
     for (int Guard = 0; E && Guard < 32; ++Guard) {
       E = E->IgnoreParenImpCasts();
       if (C.Model.isStateHandleType(E->getType())) return {};
-      if (auto *ME = dyn_cast<MemberExpr>(E)) {
+      if (auto* ME = dyn_cast<MemberExpr>(E)) {
         if (isa<CXXThisExpr>(ME->getBase()->IgnoreParenImpCasts())) {
           std::string Name = ME->getMemberDecl()->getNameAsString();
-          const auto *M = dyn_cast<CXXMethodDecl>(Frame.Fn);
+          const auto* M = dyn_cast<CXXMethodDecl>(Frame.Fn);
           std::string Owner = M ? qualifiedNameOf(M->getParent()) : "";
           if (M && M->getParent()->isLambda()) return {};  // closure fields are captures, handled below
           if (thisIsTraceLocal(C.Model, Frame)) return {};
           return {Target{Owner.empty() ? Name : Owner + "::" + Name, "member of 'this'", "member '" + Name + "'"}};
         }
-        if (auto *VDm = dyn_cast<VarDecl>(ME->getMemberDecl())) {  // static member through an object
+        if (auto* VDm = dyn_cast<VarDecl>(ME->getMemberDecl())) {  // static member through an object
           return {Target{qualifiedNameOf(VDm), "static member", "'" + qualifiedNameOf(VDm) + "'"}};
         }
         E = ME->getBase();
         continue;
       }
-      if (auto *AS = dyn_cast<ArraySubscriptExpr>(E)) {
+      if (auto* AS = dyn_cast<ArraySubscriptExpr>(E)) {
         E = AS->getBase();
         continue;
       }
-      if (auto *U = dyn_cast<UnaryOperator>(E); U && U->getOpcode() == UO_Deref) {
+      if (auto* U = dyn_cast<UnaryOperator>(E); U && U->getOpcode() == UO_Deref) {
         E = U->getSubExpr();
         continue;
       }
-      if (auto *OC = dyn_cast<CXXOperatorCallExpr>(E); OC && OC->getNumArgs() > 0 &&
-                                                       (OC->getOperator() == OO_Subscript || OC->getOperator() == OO_Star ||
-                                                        OC->getOperator() == OO_Arrow)) {
+      if (auto* OC = dyn_cast<CXXOperatorCallExpr>(E);
+          OC && OC->getNumArgs() > 0 &&
+          (OC->getOperator() == OO_Subscript || OC->getOperator() == OO_Star || OC->getOperator() == OO_Arrow)) {
         E = OC->getArg(0);
         continue;
       }
-      if (auto *MC = dyn_cast<CXXMemberCallExpr>(E)) {  // v.at(i) = ..., v.back() = ...
+      if (auto* MC = dyn_cast<CXXMemberCallExpr>(E)) {  // v.at(i) = ..., v.back() = ...
         E = MC->getImplicitObjectArgument();
         continue;
       }
-      if (auto *DRE = dyn_cast<DeclRefExpr>(E)) return classifyDecl(DRE, Frame, Depth);
+      if (auto* DRE = dyn_cast<DeclRefExpr>(E)) return classifyDecl(DRE, Frame, Depth);
       return {};
     }
     return {};
   }
 
-  std::vector<Target> classifyDecl(const DeclRefExpr *DRE, const Reachable &Frame, int Depth) {
-    const auto *VD = dyn_cast<VarDecl>(DRE->getDecl());
+  std::vector<Target> classifyDecl(const DeclRefExpr* DRE, const Reachable& Frame, int Depth) {
+    const auto* VD = dyn_cast<VarDecl>(DRE->getDecl());
     if (!VD || C.Model.isStateHandleType(VD->getType())) return {};
     std::vector<Target> Passed;
-    auto ThroughParameter = [&](const Expr *Arg, const Reachable &Caller) {
+    auto ThroughParameter = [&](const Expr* Arg, const Reachable& Caller) {
       if (Depth >= 4) return;
-      for (auto &T : classify(Arg, Caller, Depth + 1)) {
+      for (auto& T : classify(Arg, Caller, Depth + 1)) {
         T.Via = " through parameter '" + VD->getNameAsString() + "' of '" + qualifiedNameOf(Frame.Fn) + "'" + T.Via;
         Passed.push_back(std::move(T));
       }
     };
     if (forEachArgumentFor(C.Model, VD, Frame, ThroughParameter)) return Passed;
     std::string Name = VD->getNameAsString();
-    if (VD->getTLSKind() != VarDecl::TLS_None) return {Target{qualifiedNameOf(VD), "thread_local", "thread_local '" + Name + "'"}};
+    if (VD->getTLSKind() != VarDecl::TLS_None)
+      return {Target{qualifiedNameOf(VD), "thread_local", "thread_local '" + Name + "'"}};
     if (VD->isStaticLocal()) {
       std::string Fn = qualifiedNameOf(dyn_cast<NamedDecl>(VD->getDeclContext()));
       return {Target{Fn + "()::" + Name, "static local", "static local '" + Name + "'"}};
     }
-    if (VD->isStaticDataMember()) return {Target{qualifiedNameOf(VD), "static member", "static member '" + qualifiedNameOf(VD) + "'"}};
-    if (VD->hasGlobalStorage()) return {Target{qualifiedNameOf(VD), "global variable", "global '" + qualifiedNameOf(VD) + "'"}};
+    if (VD->isStaticDataMember())
+      return {Target{qualifiedNameOf(VD), "static member", "static member '" + qualifiedNameOf(VD) + "'"}};
+    if (VD->hasGlobalStorage())
+      return {Target{qualifiedNameOf(VD), "global variable", "global '" + qualifiedNameOf(VD) + "'"}};
     if (VD->isInitCapture()) {  // [copy = 0]: a field of the closure, kept across calls
-      if (VD->getType()->isReferenceType()) return {Target{Name, "captured by reference", "'" + Name + "' (captured by reference)"}};
+      if (VD->getType()->isReferenceType())
+        return {Target{Name, "captured by reference", "'" + Name + "' (captured by reference)"}};
       return {Target{Name, "by-copy capture", "the lambda's copy of '" + Name + "'"}};
     }
     if (isTraceLocal(VD, Frame)) return {};
@@ -162,15 +167,17 @@ class WriteFinder : public RecursiveASTVisitor<WriteFinder> {
     return {};
   }
 
-  void written(const Stmt *Write, const Expr *Lhs, SourceLocation Loc, const std::string &How) {
-    const auto &SM = C.Ctx.getSourceManager();
-    if (SM.isInSystemHeader(SM.getFileLoc(Loc)) || !C.Model.inRegion(R, Write) || inCreateOnceBranch(Write, R.Fn, Parents)) return;
+  void written(const Stmt* Write, const Expr* Lhs, SourceLocation Loc, const std::string& How) {
+    const auto& SM = C.Ctx.getSourceManager();
+    if (SM.isInSystemHeader(SM.getFileLoc(Loc)) || !C.Model.inRegion(R, Write) ||
+        inCreateOnceBranch(Write, R.Fn, Parents))
+      return;
     if (!OnlyOnce) OnlyOnce = reachedOnlyOnce(C.Model, R);
     if (*OnlyOnce) return;
-    for (const auto &T : classify(Lhs, R)) report(T, Lhs, Loc, How);
+    for (const auto& T : classify(Lhs, R)) report(T, Lhs, Loc, How);
   }
 
-  void report(const Target &T, const Expr *Lhs, SourceLocation Loc, const std::string &How) {
+  void report(const Target& T, const Expr* Lhs, SourceLocation Loc, const std::string& How) {
     auto Message = packMessage(*R.Root, "trace-host-mutation", T.Shown + " is " + How + T.Via);
     if (!Message) return;
     Finding F;
@@ -186,16 +193,16 @@ class WriteFinder : public RecursiveASTVisitor<WriteFinder> {
     C.Report(std::move(F));
   }
 
-  const CheckContext &C;
-  const Reachable &R;
+  const CheckContext& C;
+  const Reachable& R;
   ParentMap Parents;
   std::optional<bool> OnlyOnce;  // R's function runs only from create-once branches
 };
 
 }  // namespace
 
-void TraceHostMutationCheck::run(const CheckContext &C) {
-  forEachReachableBody(C, [&](const Reachable &R, const FunctionDecl *Def) {
+void TraceHostMutationCheck::run(const CheckContext& C) {
+  forEachReachableBody(C, [&](const Reachable& R, const FunctionDecl* Def) {
     WriteFinder W(C, R, Def->getBody());
     W.TraverseStmt(Def->getBody());
   });

@@ -7,7 +7,7 @@ namespace tracelint {
 // Docs: docs/rules/trace-host-mutation.md.
 class TraceHostMutationCheck : public Check {
  public:
-  void run(const CheckContext &C) override;
+  void run(const CheckContext& C) override;
 };
 
 }  // namespace tracelint

@@ -9,9 +9,9 @@ namespace {
 CheckRegistration<TraceHostRandomCheck> Registration("trace-host-random");
 }
 
-void TraceHostRandomCheck::run(const CheckContext &C) {
+void TraceHostRandomCheck::run(const CheckContext& C) {
   auto Names = C.Model.pack().HostRandomFunctions;
-  const auto &Clocks = C.Model.pack().HostClockFunctions;
+  const auto& Clocks = C.Model.pack().HostClockFunctions;
   Names.insert(Names.end(), Clocks.begin(), Clocks.end());
   reportHostCalls(C, Names, "trace-host-random");
 }

@@ -6,7 +6,7 @@ namespace tracelint {
 // trace-host-random: see docs/rules/trace-host-random.md.
 class TraceHostRandomCheck : public Check {
  public:
-  void run(const CheckContext &C) override;
+  void run(const CheckContext& C) override;
 };
 
 }  // namespace tracelint

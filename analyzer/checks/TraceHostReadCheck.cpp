@@ -20,52 +20,53 @@ CheckRegistration<TraceHostReadCheck> Registration("trace-host-read");
 
 class Reads : public RecursiveASTVisitor<Reads> {
  public:
-  Reads(const TracedRegionModel &M, const Reachable &R, const FunctionDecl *Fn) : M(M), R(R), Fn(Fn) {}
-  std::vector<std::pair<const CXXMemberCallExpr *, std::string>> Found;
-  std::vector<std::pair<const CallExpr *, std::string>> Waits;  // calls that wait for device values
-  bool TraverseLambdaExpr(LambdaExpr *) { return true; }
-  bool VisitCallExpr(CallExpr *E) {
-    if (const auto *FD = E->getDirectCallee(); FD && nameMatches(FD, M.pack().HostReadFunctions) && M.inRegion(R, E))
+  Reads(const TracedRegionModel& M, const Reachable& R, const FunctionDecl* Fn) : M(M), R(R), Fn(Fn) {}
+  std::vector<std::pair<const CXXMemberCallExpr*, std::string>> Found;
+  std::vector<std::pair<const CallExpr*, std::string>> Waits;  // calls that wait for device values
+  bool TraverseLambdaExpr(LambdaExpr*) { return true; }
+  bool VisitCallExpr(CallExpr* E) {
+    if (const auto* FD = E->getDirectCallee(); FD && nameMatches(FD, M.pack().HostReadFunctions) && M.inRegion(R, E))
       Waits.emplace_back(E, qualifiedNameOf(FD));
     return true;
   }
-  bool VisitCXXMemberCallExpr(CXXMemberCallExpr *E) {
-    const auto *MD = E->getMethodDecl();
-    const Expr *Obj = E->getImplicitObjectArgument();
+  bool VisitCXXMemberCallExpr(CXXMemberCallExpr* E) {
+    const auto* MD = E->getMethodDecl();
+    const Expr* Obj = E->getImplicitObjectArgument();
     if (!MD || !Obj || !M.isSymbolicTensorType(Obj->getType())) return true;
     std::string Name = isa<CXXConversionDecl>(MD) ? "operator bool" : MD->getNameAsString();
     bool IsRead = false;
-    for (const auto &R : M.pack().HostReadMethods) IsRead |= R == Name;
+    for (const auto& R : M.pack().HostReadMethods) IsRead |= R == Name;
     if (!IsRead) return true;
     // Computed in the trace: rooted in a parameter or local of this function, or a temporary. While
     // a capture records, every tensor's value is still to be computed by work not yet run.
-    const VarDecl *V = baseVariable(Obj);
-    bool Local = !V || (!V->hasGlobalStorage() && cast<Decl>(V->getDeclContext())->getCanonicalDecl() == Fn->getCanonicalDecl());
+    const VarDecl* V = baseVariable(Obj);
+    bool Local =
+        !V || (!V->hasGlobalStorage() && cast<Decl>(V->getDeclContext())->getCanonicalDecl() == Fn->getCanonicalDecl());
     if ((Local || R.Root->isCapture()) && M.inRegion(R, E)) Found.emplace_back(E, Name);
     return true;
   }
 
  private:
-  const TracedRegionModel &M;
-  const Reachable &R;
-  const FunctionDecl *Fn;
+  const TracedRegionModel& M;
+  const Reachable& R;
+  const FunctionDecl* Fn;
 };
 }  // namespace
 
-void TraceHostReadCheck::run(const CheckContext &C) {
-  std::set<const Expr *> Seen;
-  forEachReachableBody(C, [&](const Reachable &R, const FunctionDecl *Def) {
+void TraceHostReadCheck::run(const CheckContext& C) {
+  std::set<const Expr*> Seen;
+  forEachReachableBody(C, [&](const Reachable& R, const FunctionDecl* Def) {
     Reads V(C.Model, R, Def);
     V.TraverseStmt(Def->getBody());
-    auto Report = [&](const Expr *E, const std::string &Name, const char *Key) {
+    auto Report = [&](const Expr* E, const std::string& Name, const char* Key) {
       auto Message = packMessage(*R.Root, Key, Name);
       if (!Message || !Seen.insert(E).second) return;
       auto F = tracedFinding(C, "trace-host-read", E->getExprLoc(), *R.Root, Name, *Message);
       F.Notes.push_back(rootNote(C, *R.Root));
       C.Report(std::move(F));
     };
-    for (const auto &[E, Name] : V.Found) Report(E, Name, "trace-host-read");
-    for (const auto &[E, Name] : V.Waits) Report(E, Name, "trace-host-read.call");
+    for (const auto& [E, Name] : V.Found) Report(E, Name, "trace-host-read");
+    for (const auto& [E, Name] : V.Waits) Report(E, Name, "trace-host-read.call");
   });
 }
 

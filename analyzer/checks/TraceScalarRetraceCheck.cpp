@@ -13,15 +13,15 @@ namespace {
 CheckRegistration<TraceScalarRetraceCheck> Registration("trace-scalar-retrace");
 }
 
-void TraceScalarRetraceCheck::run(const CheckContext &C) {
-  for (const auto &Call : C.Model.tracedCalls()) {
+void TraceScalarRetraceCheck::run(const CheckContext& C) {
+  for (const auto& Call : C.Model.tracedCalls()) {
     if (!Call.Loop || Call.Kind != TracedCall::CallKind::Call) continue;
     auto Varying = loopVarying(Call.Loop);
     for (unsigned I = 1; I < Call.Call->getNumArgs(); ++I) {
-      const Expr *Arg = Call.Call->getArg(I)->IgnoreImplicit();
+      const Expr* Arg = Call.Call->getArg(I)->IgnoreImplicit();
       // A bool takes two values at most: two traces, then replays. Not a retrace on every call.
       if (!Arg->getType()->isArithmeticType() || Arg->getType()->isBooleanType()) continue;
-      auto *Ref = referenceTo(Arg, Varying);
+      auto* Ref = referenceTo(Arg, Varying);
       if (!Ref) continue;
       std::string Arg0 = "argument " + std::to_string(I - 1);
       auto Message = packMessage(*Call.Root, "trace-scalar-retrace", Arg0, nameOf(Ref));

@@ -6,7 +6,7 @@ namespace tracelint {
 // trace-scalar-retrace: see docs/rules/trace-scalar-retrace.md.
 class TraceScalarRetraceCheck : public Check {
  public:
-  void run(const CheckContext &C) override;
+  void run(const CheckContext& C) override;
 };
 
 }  // namespace tracelint

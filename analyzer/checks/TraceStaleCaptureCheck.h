@@ -6,7 +6,7 @@ namespace tracelint {
 // trace-stale-capture: see docs/rules/trace-stale-capture.md.
 class TraceStaleCaptureCheck : public Check {
  public:
-  void run(const CheckContext &C) override;
+  void run(const CheckContext& C) override;
 };
 
 }  // namespace tracelint

@@ -20,13 +20,13 @@ CheckRegistration<TraceTensorLeakCheck> Registration("trace-tensor-leak");
 
 // Names the state that outlives the call when E is rooted in it, else "". A helper's reference
 // parameter stands for what the calls made while tracing pass for it.
-std::string outerState(const TracedRegionModel &Model, const Expr *E, const Reachable &R, int Depth = 0) {
-  const FunctionDecl *Fn = R.Fn;
+std::string outerState(const TracedRegionModel& Model, const Expr* E, const Reachable& R, int Depth = 0) {
+  const FunctionDecl* Fn = R.Fn;
   for (int Guard = 0; E && Guard < 32; ++Guard) {
     E = E->IgnoreParenImpCasts();
-    if (auto *ME = dyn_cast<MemberExpr>(E)) {
+    if (auto* ME = dyn_cast<MemberExpr>(E)) {
       if (isa<CXXThisExpr>(ME->getBase()->IgnoreParenImpCasts())) {
-        if (auto *M = dyn_cast<CXXMethodDecl>(Fn); M && M->getParent()->isLambda()) return "";
+        if (auto* M = dyn_cast<CXXMethodDecl>(Fn); M && M->getParent()->isLambda()) return "";
         if (thisIsTraceLocal(Model, R)) return "";
         return "member '" + ME->getMemberDecl()->getNameAsString() + "'";
       }
@@ -35,10 +35,10 @@ std::string outerState(const TracedRegionModel &Model, const Expr *E, const Reac
     }
     break;
   }
-  const VarDecl *V = baseVariable(E);
+  const VarDecl* V = baseVariable(E);
   if (!V) return "";
   std::string Passed;
-  auto ThroughParameter = [&](const Expr *Arg, const Reachable &Caller) {
+  auto ThroughParameter = [&](const Expr* Arg, const Reachable& Caller) {
     if (Passed.empty() && Depth < 4) Passed = outerState(Model, Arg, Caller, Depth + 1);
   };
   if (forEachArgumentFor(Model, V, R, ThroughParameter))
@@ -52,16 +52,16 @@ std::string outerState(const TracedRegionModel &Model, const Expr *E, const Reac
 
 class Leaks : public RecursiveASTVisitor<Leaks> {
  public:
-  Leaks(const TracedRegionModel &M, const Reachable &R) : M(M), R(R), Fn(R.Fn) {}
-  std::vector<std::pair<const Expr *, std::string>> Found;
-  bool TraverseLambdaExpr(LambdaExpr *) { return true; }
-  bool VisitCXXOperatorCallExpr(CXXOperatorCallExpr *E) {
+  Leaks(const TracedRegionModel& M, const Reachable& R) : M(M), R(R), Fn(R.Fn) {}
+  std::vector<std::pair<const Expr*, std::string>> Found;
+  bool TraverseLambdaExpr(LambdaExpr*) { return true; }
+  bool VisitCXXOperatorCallExpr(CXXOperatorCallExpr* E) {
     if (E->getOperator() == OO_Equal && E->getNumArgs() == 2 && M.isSymbolicTensorType(E->getArg(0)->getType()))
       if (auto S = outerState(M, E->getArg(0), R); !S.empty()) Found.emplace_back(E->getArg(0), S);
     return true;
   }
-  bool VisitCXXMemberCallExpr(CXXMemberCallExpr *E) {
-    auto *MD = E->getMethodDecl();
+  bool VisitCXXMemberCallExpr(CXXMemberCallExpr* E) {
+    auto* MD = E->getMethodDecl();
     if (!MD || MD->isConst() || M.isSymbolicTensorType(E->getImplicitObjectArgument()->getType()) ||
         M.isStateHandleType(E->getImplicitObjectArgument()->getType()))
       return true;
@@ -82,23 +82,24 @@ class Leaks : public RecursiveASTVisitor<Leaks> {
   // A container of state handles (`std::vector<tl::variable>`) makes a new handle from the tensor
   // it is given (emplace_back(x) creates a variable initialized from x): the tensor is not kept.
   bool holdsStateHandles(QualType T) const {
-    const auto *Spec = dyn_cast_or_null<ClassTemplateSpecializationDecl>(T.getNonReferenceType()->getAsCXXRecordDecl());
-    if (!Spec || Spec->getTemplateArgs().size() == 0 || Spec->getTemplateArgs()[0].getKind() != TemplateArgument::Type) return false;
+    const auto* Spec = dyn_cast_or_null<ClassTemplateSpecializationDecl>(T.getNonReferenceType()->getAsCXXRecordDecl());
+    if (!Spec || Spec->getTemplateArgs().size() == 0 || Spec->getTemplateArgs()[0].getKind() != TemplateArgument::Type)
+      return false;
     return M.isStateHandleType(Spec->getTemplateArgs()[0].getAsType());
   }
 
-  const TracedRegionModel &M;
-  const Reachable &R;
-  const FunctionDecl *Fn;
+  const TracedRegionModel& M;
+  const Reachable& R;
+  const FunctionDecl* Fn;
 };
 }  // namespace
 
-void TraceTensorLeakCheck::run(const CheckContext &C) {
-  std::set<const Expr *> Seen;
-  forEachReachableBody(C, [&](const Reachable &R, const FunctionDecl *Def) {
+void TraceTensorLeakCheck::run(const CheckContext& C) {
+  std::set<const Expr*> Seen;
+  forEachReachableBody(C, [&](const Reachable& R, const FunctionDecl* Def) {
     Leaks V(C.Model, R);
     V.TraverseStmt(Def->getBody());
-    for (const auto &[E, What] : V.Found) {
+    for (const auto& [E, What] : V.Found) {
       auto Message = packMessage(*R.Root, "trace-tensor-leak", What);
       if (!Message || !C.Model.inRegion(R, E) || !Seen.insert(E).second) continue;
       auto F = tracedFinding(C, "trace-tensor-leak", E->getBeginLoc(), *R.Root, "", *Message);

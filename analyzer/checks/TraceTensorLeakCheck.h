@@ -6,7 +6,7 @@ namespace tracelint {
 // trace-tensor-leak: see docs/rules/trace-tensor-leak.md.
 class TraceTensorLeakCheck : public Check {
  public:
-  void run(const CheckContext &C) override;
+  void run(const CheckContext& C) override;
 };
 
 }  // namespace tracelint

@@ -20,40 +20,40 @@ CheckRegistration<TraceUpdateOutsideCheck> Registration("trace-update-outside");
 // names them.
 class Updates : public RecursiveASTVisitor<Updates> {
  public:
-  explicit Updates(const Pack &P) : P(P) {}
-  std::vector<const CXXMemberCallExpr *> Calls;
-  bool TraverseLambdaExpr(LambdaExpr *) { return true; }
-  bool VisitCXXMemberCallExpr(CXXMemberCallExpr *E) {
+  explicit Updates(const Pack& P) : P(P) {}
+  std::vector<const CXXMemberCallExpr*> Calls;
+  bool TraverseLambdaExpr(LambdaExpr*) { return true; }
+  bool VisitCXXMemberCallExpr(CXXMemberCallExpr* E) {
     // Conversion functions and operators have no identifier (getName() would assert): never updates.
-    if (auto *M = E->getMethodDecl(); M && M->getIdentifier())
-      for (const auto &Name : P.StateUpdateMethods)
+    if (auto* M = E->getMethodDecl(); M && M->getIdentifier())
+      for (const auto& Name : P.StateUpdateMethods)
         if (M->getName() == Name) Calls.push_back(E);
     return true;
   }
 
  private:
-  const Pack &P;
+  const Pack& P;
 };
 }  // namespace
 
-void TraceUpdateOutsideCheck::run(const CheckContext &C) {
-  std::set<const CXXMemberCallExpr *> Seen;
-  for (const auto &Call : C.Model.tracedCalls()) {
+void TraceUpdateOutsideCheck::run(const CheckContext& C) {
+  std::set<const CXXMemberCallExpr*> Seen;
+  for (const auto& Call : C.Model.tracedCalls()) {
     if (!Call.Loop || Call.Kind != TracedCall::CallKind::Call) continue;
-    const auto &Reads = C.Model.readsOf(Call.Root);
+    const auto& Reads = C.Model.readsOf(Call.Root);
     Updates U(C.Model.pack());
-    U.TraverseStmt(const_cast<Stmt *>(Call.Loop));
-    for (const auto *E : U.Calls) {
-      const Expr *Obj = E->getImplicitObjectArgument();
+    U.TraverseStmt(const_cast<Stmt*>(Call.Loop));
+    for (const auto* E : U.Calls) {
+      const Expr* Obj = E->getImplicitObjectArgument();
       if (!Obj || !C.Model.isStateHandleType(Obj->getType())) continue;
       // The handle updated, or a handle passed to the update (apply_gradients(grads, {w, b})).
-      const VarDecl *Read = nullptr;
-      if (auto *V = baseVariable(Obj); V && Reads.count(V) && C.Model.isStateHandleType(V->getType())) Read = V;
-      std::set<const VarDecl *> ReadHandles;
-      for (const auto &[V, Ref] : Reads)
+      const VarDecl* Read = nullptr;
+      if (auto* V = baseVariable(Obj); V && Reads.count(V) && C.Model.isStateHandleType(V->getType())) Read = V;
+      std::set<const VarDecl*> ReadHandles;
+      for (const auto& [V, Ref] : Reads)
         if (C.Model.isStateHandleType(V->getType())) ReadHandles.insert(V);
       for (unsigned I = 0; !Read && I < E->getNumArgs(); ++I)
-        if (auto *Ref = referenceTo(E->getArg(I), ReadHandles)) Read = cast<VarDecl>(Ref->getDecl());
+        if (auto* Ref = referenceTo(E->getArg(I), ReadHandles)) Read = cast<VarDecl>(Ref->getDecl());
       if (!Read || !Seen.insert(E).second) continue;
       std::string Name = Read->getNameAsString();
       auto Message = packMessage(*Call.Root, "trace-update-outside", Name, E->getMethodDecl()->getNameAsString());

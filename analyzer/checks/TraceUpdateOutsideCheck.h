@@ -6,7 +6,7 @@ namespace tracelint {
 // trace-update-outside: see docs/rules/trace-update-outside.md.
 class TraceUpdateOutsideCheck : public Check {
  public:
-  void run(const CheckContext &C) override;
+  void run(const CheckContext& C) override;
 };
 
 }  // namespace tracelint

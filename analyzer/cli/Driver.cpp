@@ -1,10 +1,13 @@
 #include "cli/Driver.h"
 
+#include <sched.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <cstring>
 #include <csignal>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <limits>
@@ -14,8 +17,6 @@
 #include <set>
 #include <sstream>
 #include <thread>
-#include <sched.h>
-#include <unistd.h>
 
 #include "checks/Check.h"
 #include "clang/Basic/Diagnostic.h"
@@ -23,27 +24,27 @@
 #include "clang/Tooling/Tooling.h"
 #include "cli/FileAnalysis.h"
 #include "cli/ResultCache.h"
-#include "llvm/Support/FileSystem.h"
-#include "llvm/Support/FileUtilities.h"
-#include "llvm/Support/Program.h"
 #include "core/Config.h"
 #include "core/Fingerprint.h"
 #include "core/Glob.h"
 #include "core/JsonFile.h"
 #include "core/Nolint.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FileUtilities.h"
+#include "llvm/Support/Program.h"
 #include "model/Summaries.h"
 
 namespace tracelint {
 
 using namespace clang;
 
-std::map<std::string, CheckFactory> &checkRegistry() {
+std::map<std::string, CheckFactory>& checkRegistry() {
   static std::map<std::string, CheckFactory> R;
   return R;
 }
 
 SourcePoint CheckContext::point(SourceLocation Loc) const {
-  const auto &SM = Ctx.getSourceManager();
+  const auto& SM = Ctx.getSourceManager();
   auto FL = SM.getFileLoc(Loc);
   SourcePoint P;
   if (FL.isInvalid()) return P;
@@ -60,7 +61,7 @@ SourcePoint CheckContext::point(SourceLocation Loc) const {
 }
 
 SourcePoint CheckContext::endOf(SourceRange R) const {
-  const auto &SM = Ctx.getSourceManager();
+  const auto& SM = Ctx.getSourceManager();
   auto Last = SM.getFileLoc(R.getEnd());
   auto Begin = point(R.getBegin());
   auto End = point(Lexer::getLocForEndOfToken(Last, 0, SM, Ctx.getLangOpts()));
@@ -68,10 +69,10 @@ SourcePoint CheckContext::endOf(SourceRange R) const {
   return End.File == Begin.File && Begin.Line != 0 && After ? End : SourcePoint{};
 }
 
-std::string resolveResourceDir(const std::string &Flag) {
+std::string resolveResourceDir(const std::string& Flag) {
   namespace fs = std::filesystem;
   if (!Flag.empty()) return Flag;
-  if (const char *Env = std::getenv("TRACELINT_RESOURCE_DIR"); Env && *Env) return Env;
+  if (const char* Env = std::getenv("TRACELINT_RESOURCE_DIR"); Env && *Env) return Env;
   std::error_code EC;
   auto Self = fs::canonical("/proc/self/exe", EC);
   if (!EC) {
@@ -93,10 +94,10 @@ unsigned effectiveJobs(unsigned Requested, std::size_t Files) {
   return static_cast<unsigned>(std::max<std::size_t>(Jobs, 1));
 }
 
-std::vector<std::string> enabledChecks(const std::string &Globs, const Catalogue &Cat) {
+std::vector<std::string> enabledChecks(const std::string& Globs, const Catalogue& Cat) {
   GlobList G(Globs);
   std::vector<std::string> Out;
-  for (const auto &R : Cat.rules())
+  for (const auto& R : Cat.rules())
     if (checkRegistry().count(R.Id) && G.contains(R.Id)) Out.push_back(R.Id);
   return Out;
 }
@@ -105,7 +106,7 @@ namespace {
 
 constexpr std::uint64_t kMaxLineNumber = std::numeric_limits<unsigned>::max();
 
-std::string readFile(const std::string &Path) {
+std::string readFile(const std::string& Path) {
   std::ifstream In(Path, std::ios::binary);
   std::stringstream SS;
   SS << In.rdbuf();
@@ -126,9 +127,9 @@ struct PerFileSetup {
 struct LineFilter {
   bool Active = false;
   std::vector<std::pair<std::string, std::vector<std::pair<unsigned, unsigned>>>> Files;
-  bool keeps(const SourcePoint &P) const {
+  bool keeps(const SourcePoint& P) const {
     if (!Active) return true;
-    for (const auto &[Name, Ranges] : Files) {
+    for (const auto& [Name, Ranges] : Files) {
       if (!(P.File == Name || P.File.ends_with("/" + Name))) continue;
       if (Ranges.empty()) return true;
       for (auto [A, B] : Ranges)
@@ -141,11 +142,12 @@ struct LineFilter {
 // Configuration and packs are resolved up front, so a configuration error stops the run before
 // any file is analyzed (exit code 2), as clang-tidy does.
 // An option no check reads would be ignored silently, so it is an error that points at it.
-bool checkOptionsKnown(const Config &C, const Catalogue &Cat, std::string &Error) {
-  for (const auto &[Key, Value] : C.CheckOptions) {
+bool checkOptionsKnown(const Config& C, const Catalogue& Cat, std::string& Error) {
+  for (const auto& [Key, Value] : C.CheckOptions) {
     auto Dot = Key.rfind('.');
-    const auto *Rule = Dot == std::string::npos ? nullptr : Cat.find(Key.substr(0, Dot));
-    if (Rule && std::find(Rule->Options.begin(), Rule->Options.end(), Key.substr(Dot + 1)) != Rule->Options.end()) continue;
+    const auto* Rule = Dot == std::string::npos ? nullptr : Cat.find(Key.substr(0, Dot));
+    if (Rule && std::find(Rule->Options.begin(), Rule->Options.end(), Key.substr(Dot + 1)) != Rule->Options.end())
+      continue;
     auto Site = C.CheckOptionSites.count(Key) ? C.CheckOptionSites.at(Key) + ": " : std::string();
     Error = Site + "unknown check option '" + Key + "'";
     if (!Rule) {
@@ -153,7 +155,7 @@ bool checkOptionsKnown(const Config &C, const Catalogue &Cat, std::string &Error
                (Dot == std::string::npos ? Key : Key.substr(0, Dot)) + "')";
     } else {
       std::string Known;
-      for (const auto &O : Rule->Options) Known += (Known.empty() ? "" : ", ") + O;
+      for (const auto& O : Rule->Options) Known += (Known.empty() ? "" : ", ") + O;
       Error += Known.empty() ? " (" + Rule->Id + " has no options)" : " (" + Rule->Id + " has: " + Known + ")";
     }
     return false;
@@ -163,23 +165,24 @@ bool checkOptionsKnown(const Config &C, const Catalogue &Cat, std::string &Error
 
 // The packs that ship (rules/packs/*.json), the project's own first: without configuration all are
 // on, and each acts only in translation units that declare its API (its detect names).
-std::vector<std::string> shippedPacks(const std::string &RulesDir) {
+std::vector<std::string> shippedPacks(const std::string& RulesDir) {
   std::vector<std::string> Names;
   std::error_code EC;
-  for (const auto &E : std::filesystem::directory_iterator(RulesDir + "/packs", EC))
+  for (const auto& E : std::filesystem::directory_iterator(RulesDir + "/packs", EC))
     if (E.path().extension() == ".json") Names.push_back(E.path().stem().string());
-  std::sort(Names.begin(), Names.end(), [](const std::string &A, const std::string &B) {
+  std::sort(Names.begin(), Names.end(), [](const std::string& A, const std::string& B) {
     return std::make_pair(A != "tl", A) < std::make_pair(B != "tl", B);
   });
   return Names;
 }
 
 // "Packs": names or paths select exactly those; "-name" entries alone turn shipped packs off.
-bool selectPacks(const std::vector<std::string> &Configured, const std::string &RulesDir, std::vector<std::string> &Out,
-                 std::string &Error) {
-  bool OnlyRemovals = std::all_of(Configured.begin(), Configured.end(), [](const std::string &N) { return N.rfind('-', 0) == 0; });
+bool selectPacks(const std::vector<std::string>& Configured, const std::string& RulesDir, std::vector<std::string>& Out,
+                 std::string& Error) {
+  bool OnlyRemovals =
+      std::all_of(Configured.begin(), Configured.end(), [](const std::string& N) { return N.rfind('-', 0) == 0; });
   if (OnlyRemovals) Out = shippedPacks(RulesDir);
-  for (const auto &Name : Configured) {
+  for (const auto& Name : Configured) {
     if (Name.rfind('-', 0) != 0) {
       Out.push_back(Name);
       continue;
@@ -199,8 +202,8 @@ bool selectPacks(const std::vector<std::string> &Configured, const std::string &
   return true;
 }
 
-bool prepareSetups(const std::vector<std::string> &Files, const DriverOptions &Opts, const Catalogue &Cat,
-                   std::vector<PerFileSetup> &Setups, std::string &Error) {
+bool prepareSetups(const std::vector<std::string>& Files, const DriverOptions& Opts, const Catalogue& Cat,
+                   std::vector<PerFileSetup>& Setups, std::string& Error) {
   std::optional<Config> Fixed;
   if (!Opts.ConfigText.empty()) {
     Fixed = parseConfigText(Opts.ConfigText, "--config", Error);
@@ -210,7 +213,7 @@ bool prepareSetups(const std::vector<std::string> &Files, const DriverOptions &O
     if (!Fixed) return false;
   }
   std::map<std::string, Pack> PackCache;
-  for (const auto &File : Files) {
+  for (const auto& File : Files) {
     auto C = Fixed ? Fixed : configForFile(File, Error);
     if (!C) return false;
     PerFileSetup S;
@@ -228,13 +231,13 @@ bool prepareSetups(const std::vector<std::string> &Files, const DriverOptions &O
     S.HeaderFilter = !Opts.HeaderFilter.empty() ? Opts.HeaderFilter : C->HeaderFilterRegex.value_or("");
     try {
       S.HeaderRegex = std::regex(S.HeaderFilter);
-    } catch (const std::regex_error &E) {
+    } catch (const std::regex_error& E) {
       Error = "header filter '" + S.HeaderFilter + "' is not a valid regular expression: " + E.what();
       return false;
     }
     std::vector<std::string> PackNames;
     if (!selectPacks(C->Packs, Opts.RulesDir, PackNames, Error)) return false;
-    for (const auto &Name : PackNames) {
+    for (const auto& Name : PackNames) {
       auto Path = resolvePackPath(Name, Opts.RulesDir);
       auto It = PackCache.find(Path);
       if (It == PackCache.end()) {
@@ -264,7 +267,7 @@ constexpr int kStopSignals[] = {SIGINT, SIGTERM, SIGHUP};
 struct sigaction SavedActions[std::size(kStopSignals)];
 
 extern "C" void stopWorkersAndDie(int Sig) {
-  for (auto &S : Slots) {
+  for (auto& S : Slots) {
     if (pid_t P = S.Pid.load()) ::kill(P, SIGKILL);
     if (S.HasPath.load()) ::unlink(S.Path);
   }
@@ -277,7 +280,7 @@ extern "C" void stopWorkersAndDie(int Sig) {
 class StopSignalGuard {
  public:
   StopSignalGuard() {
-    struct sigaction SA {};
+    struct sigaction SA{};
     SA.sa_handler = stopWorkersAndDie;
     sigemptyset(&SA.sa_mask);
     for (std::size_t I = 0; I < std::size(kStopSignals); ++I) {
@@ -294,7 +297,7 @@ class StopSignalGuard {
 // Publishes a worker's result file in its slot for as long as it exists.
 class SlotPath {
  public:
-  SlotPath(WorkerSlot &S, llvm::StringRef Path) : S(S) {
+  SlotPath(WorkerSlot& S, llvm::StringRef Path) : S(S) {
     if (Path.size() >= sizeof S.Path) return;  // too long to publish; the worker still dies with us
     std::memcpy(S.Path, Path.data(), Path.size());
     S.Path[Path.size()] = 0;
@@ -303,13 +306,13 @@ class SlotPath {
   ~SlotPath() { S.HasPath.store(false); }
 
  private:
-  WorkerSlot &S;
+  WorkerSlot& S;
 };
 
 // Runs one file's analysis in a child process (this binary, in worker mode): a crash or a hang
 // there costs that file's findings only. The child writes its FileResult as JSON to a temporary file.
-FileResult analyzeInWorkerProcess(std::size_t Index, const DriverOptions &Opts, WorkerSlot &Slot, std::string &Failure,
-                                  const std::string &CaptureWrappersFile = "") {
+FileResult analyzeInWorkerProcess(std::size_t Index, const DriverOptions& Opts, WorkerSlot& Slot, std::string& Failure,
+                                  const std::string& CaptureWrappersFile = "") {
   FileResult FR;
   llvm::SmallString<128> ResultPath;
   if (auto EC = llvm::sys::fs::createTemporaryFile("tracelint-worker", "json", ResultPath)) {
@@ -362,7 +365,8 @@ FileResult analyzeInWorkerProcess(std::size_t Index, const DriverOptions &Opts, 
     std::string ParseError;
     auto Parsed = fileResultFromJson(readFile(ResultPath.str().str()), ParseError);
     if (!Parsed)
-      Failure = "the worker process ended (exit code " + std::to_string(RC) + ") without a readable result: " + ParseError;
+      Failure =
+          "the worker process ended (exit code " + std::to_string(RC) + ") without a readable result: " + ParseError;
     else {
       FR = std::move(*Parsed);
       Failure = failureReason(FR);
@@ -373,9 +377,9 @@ FileResult analyzeInWorkerProcess(std::size_t Index, const DriverOptions &Opts, 
 
 }  // namespace
 
-bool runAnalysis(const std::vector<std::string> &Files, const tooling::CompilationDatabase &DB, const DriverOptions &Opts,
-                 const Catalogue &Cat, DriverOutput &Out, std::string &Error) {
-  for (const auto &[Id, Factory] : checkRegistry()) {
+bool runAnalysis(const std::vector<std::string>& Files, const tooling::CompilationDatabase& DB,
+                 const DriverOptions& Opts, const Catalogue& Cat, DriverOutput& Out, std::string& Error) {
+  for (const auto& [Id, Factory] : checkRegistry()) {
     if (!Cat.find(Id)) {
       Error = "internal error: check '" + Id + "' is registered but not in the rule catalogue";
       return false;
@@ -386,13 +390,14 @@ bool runAnalysis(const std::vector<std::string> &Files, const tooling::Compilati
     try {
       auto J = nlohmann::json::parse(Opts.LineFilterJson);
       LF.Active = true;
-      for (const auto &F : J) {
+      for (const auto& F : J) {
         std::vector<std::pair<unsigned, unsigned>> Ranges;
-        for (const auto &R : F.value("lines", nlohmann::json::array())) Ranges.emplace_back(static_cast<unsigned>(boundedInteger(R.at(0), kMaxLineNumber, "a line")),
-                                                                                        static_cast<unsigned>(boundedInteger(R.at(1), kMaxLineNumber, "a line")));
+        for (const auto& R : F.value("lines", nlohmann::json::array()))
+          Ranges.emplace_back(static_cast<unsigned>(boundedInteger(R.at(0), kMaxLineNumber, "a line")),
+                              static_cast<unsigned>(boundedInteger(R.at(1), kMaxLineNumber, "a line")));
         LF.Files.emplace_back(F.at("name").get<std::string>(), Ranges);
       }
-    } catch (const std::exception &E) {
+    } catch (const std::exception& E) {
       Error = std::string("--line-filter: malformed JSON: ") + E.what();
       return false;
     }
@@ -405,12 +410,12 @@ bool runAnalysis(const std::vector<std::string> &Files, const tooling::Compilati
   std::map<std::string, NolintIndex> Nolints;  // one parse of each file's suppression comments
   std::mutex Mu;
   std::map<std::string, FunctionSummary> AllSummaries;
-  std::vector<std::pair<OpenCall, std::size_t>> OpenCalls;  // with the index of the file they come from
-  std::map<std::string, std::string> CaptureBegins, CaptureEnds;  // wrappers of all files, by USR
+  std::vector<std::pair<OpenCall, std::size_t>> OpenCalls;          // with the index of the file they come from
+  std::map<std::string, std::string> CaptureBegins, CaptureEnds;    // wrappers of all files, by USR
   std::map<std::size_t, std::vector<std::string>> ExternalCallees;  // per file index
   std::set<std::string> Analyzed(Files.begin(), Files.end());
   // The suppression comments of a file, parsed once; called under Mu.
-  auto NolintOf = [&](const std::string &File) -> const NolintIndex & {
+  auto NolintOf = [&](const std::string& File) -> const NolintIndex& {
     auto It = Nolints.find(File);
     if (It == Nolints.end()) {
       if (!Texts.count(File)) Texts[File] = readFile(File);
@@ -419,19 +424,19 @@ bool runAnalysis(const std::vector<std::string> &Files, const tooling::Compilati
     return It->second;
   };
   // Filters a finding (header filter, line filter, NOLINT) and grades it; called under Mu.
-  auto Accept = [&](Finding &F, const PerFileSetup &S, const std::string &File) {
+  auto Accept = [&](Finding& F, const PerFileSetup& S, const std::string& File) {
     std::error_code EC;
     bool MainFile = std::filesystem::equivalent(F.Where.File, File, EC) || Analyzed.count(F.Where.File);
     if (!MainFile && (S.HeaderFilter.empty() || !std::regex_search(F.Where.File, S.HeaderRegex))) return;
     if (!LF.keeps(F.Where)) return;
     if (!Texts.count(F.Where.File)) Texts[F.Where.File] = readFile(F.Where.File);
-    for (const auto &N : F.Notes)
+    for (const auto& N : F.Notes)
       if (!Texts.count(N.Where.File)) Texts[N.Where.File] = readFile(N.Where.File);
     if (NolintOf(F.Where.File).suppresses(F.Where.Line, F.CheckId)) {
       ++Out.Result.Suppressed;
       return;
     }
-    const auto *Rule = Cat.find(F.CheckId);
+    const auto* Rule = Cat.find(F.CheckId);
     F.Level = Rule ? Rule->DefaultSeverity : Severity::Warning;
     if (F.Level == Severity::Warning && S.WarningsAsErrorsGlobs.contains(F.CheckId)) F.Level = Severity::Error;
     Out.Result.Findings.push_back(std::move(F));
@@ -442,26 +447,27 @@ bool runAnalysis(const std::vector<std::string> &Files, const tooling::Compilati
   if (Cache.enabled()) {
     std::error_code EC;
     std::vector<std::string> RuleFiles;
-    for (auto It = std::filesystem::recursive_directory_iterator(Opts.RulesDir, EC); !EC && It != std::filesystem::recursive_directory_iterator(); It.increment(EC))
+    for (auto It = std::filesystem::recursive_directory_iterator(Opts.RulesDir, EC);
+         !EC && It != std::filesystem::recursive_directory_iterator(); It.increment(EC))
       if (It->is_regular_file(EC)) RuleFiles.push_back(It->path().string());
     std::sort(RuleFiles.begin(), RuleFiles.end());
-    for (const auto &F : RuleFiles) RulesHash += F + "=" + ResultCache::hashFile(F) + "\n";
+    for (const auto& F : RuleFiles) RulesHash += F + "=" + ResultCache::hashFile(F) + "\n";
   }
   auto cacheKey = [&](std::size_t I) {
-    const auto &File = Files[I];
-    const auto &S = Setups[I];
+    const auto& File = Files[I];
+    const auto& S = Setups[I];
     std::vector<std::string> Parts{std::filesystem::absolute(File).string(), RulesHash, Adj.ResourceDir};
-    for (const auto &C : DB.getCompileCommands(File)) {
+    for (const auto& C : DB.getCompileCommands(File)) {
       Parts.push_back(C.Directory);
-      for (const auto &A : C.CommandLine) Parts.push_back(A);
+      for (const auto& A : C.CommandLine) Parts.push_back(A);
     }
     Parts.push_back("--extra-arg-before");
     Parts.insert(Parts.end(), Adj.ExtraArgsBefore.begin(), Adj.ExtraArgsBefore.end());
     Parts.push_back("--extra-arg");
     Parts.insert(Parts.end(), Adj.ExtraArgs.begin(), Adj.ExtraArgs.end());
     Parts.push_back("--checks");
-    for (const auto &C : enabledChecks(S.Checks, Cat)) Parts.push_back(C);
-    for (const auto &P : S.PackPaths) Parts.push_back(P + "=" + ResultCache::hashFile(P));
+    for (const auto& C : enabledChecks(S.Checks, Cat)) Parts.push_back(C);
+    for (const auto& P : S.PackPaths) Parts.push_back(P + "=" + ResultCache::hashFile(P));
     return Cache.key(Parts);
   };
   std::size_t Next = 0;
@@ -473,8 +479,8 @@ bool runAnalysis(const std::vector<std::string> &Files, const tooling::Compilati
         if (Next >= Files.size()) return;
         I = Next++;
       }
-      const auto &File = Files[I];
-      const auto &S = Setups[I];
+      const auto& File = Files[I];
+      const auto& S = Setups[I];
       FileResult FR;
       std::optional<FileResult> Cached;
       std::string Failure;
@@ -501,15 +507,15 @@ bool runAnalysis(const std::vector<std::string> &Files, const tooling::Compilati
       std::lock_guard<std::mutex> L(Mu);
       Out.Result.FilesAnalyzed.push_back(File);
       if (!Failure.empty()) Out.Result.Failures.push_back({File, Failure});
-      for (auto &F : FR.Findings) Accept(F, S, File);
-      for (auto &[Usr, Summary] : FR.Summaries.Functions) AllSummaries.emplace(Usr, std::move(Summary));
-      for (auto &O : FR.Summaries.OpenCalls) OpenCalls.emplace_back(std::move(O), I);
+      for (auto& F : FR.Findings) Accept(F, S, File);
+      for (auto& [Usr, Summary] : FR.Summaries.Functions) AllSummaries.emplace(Usr, std::move(Summary));
+      for (auto& O : FR.Summaries.OpenCalls) OpenCalls.emplace_back(std::move(O), I);
       CaptureBegins.insert(FR.Summaries.CaptureBegins.begin(), FR.Summaries.CaptureBegins.end());
       CaptureEnds.insert(FR.Summaries.CaptureEnds.begin(), FR.Summaries.CaptureEnds.end());
       if (!FR.Summaries.ExternalCallees.empty()) ExternalCallees[I] = std::move(FR.Summaries.ExternalCallees);
       // Unmatched NOLINTBEGIN/END in the main file are errors, as in clang-tidy.
       if (std::filesystem::is_regular_file(File, EC)) {
-        for (const auto &E : NolintOf(File).errors()) {
+        for (const auto& E : NolintOf(File).errors()) {
           Finding F;
           F.CheckId = "tracelint-nolint";
           F.Level = Severity::Error;
@@ -527,7 +533,7 @@ bool runAnalysis(const std::vector<std::string> &Files, const tooling::Compilati
   std::vector<std::thread> Threads;
   for (unsigned J = 1; J < Jobs; ++J) Threads.emplace_back(Worker, J);
   Worker(0);
-  for (auto &T : Threads) T.join();
+  for (auto& T : Threads) T.join();
 
   // A capture that begins or ends in a function of another file: the files that call such functions
   // are analyzed again, one after the other, with those functions known as capture wrappers. What
@@ -535,9 +541,9 @@ bool runAnalysis(const std::vector<std::string> &Files, const tooling::Compilati
   if (!CaptureBegins.empty() || !CaptureEnds.empty()) {
     llvm::SmallString<128> WrappersPath;
     std::optional<llvm::FileRemover> RemoveWrappers;
-    for (const auto &[I, Callees] : ExternalCallees) {
+    for (const auto& [I, Callees] : ExternalCallees) {
       bool Calls = std::any_of(Callees.begin(), Callees.end(),
-                               [&](const std::string &U) { return CaptureBegins.count(U) || CaptureEnds.count(U); });
+                               [&](const std::string& U) { return CaptureBegins.count(U) || CaptureEnds.count(U); });
       if (!Calls) continue;
       FileResult FR;
       std::string Failure;
@@ -545,7 +551,8 @@ bool runAnalysis(const std::vector<std::string> &Files, const tooling::Compilati
         if (WrappersPath.empty()) {
           if (llvm::sys::fs::createTemporaryFile("tracelint-wrappers", "json", WrappersPath)) break;
           RemoveWrappers.emplace(WrappersPath);
-          std::ofstream(WrappersPath.str().str()) << nlohmann::json{{"begins", CaptureBegins}, {"ends", CaptureEnds}}.dump();
+          std::ofstream(WrappersPath.str().str())
+              << nlohmann::json{{"begins", CaptureBegins}, {"ends", CaptureEnds}}.dump();
         }
         FR = analyzeInWorkerProcess(I, Opts, Slots[0], Failure, WrappersPath.str().str());
       } else {
@@ -555,41 +562,45 @@ bool runAnalysis(const std::vector<std::string> &Files, const tooling::Compilati
         Failure = failureReason(FR);
       }
       if (!Failure.empty()) continue;  // the first pass's result stands
-      for (auto &F : FR.Findings) Accept(F, Setups[I], Files[I]);
-      for (auto &O : FR.Summaries.OpenCalls) OpenCalls.emplace_back(std::move(O), I);
+      for (auto& F : FR.Findings) Accept(F, Setups[I], Files[I]);
+      for (auto& O : FR.Summaries.OpenCalls) OpenCalls.emplace_back(std::move(O), I);
     }
   }
   StopWorkersOnSignal.reset();
 
   // Calls from traced regions into functions defined in other analyzed files.
-  for (auto &[Open, Index] : OpenCalls)
-    for (auto &F : resolveOpenCalls({Open}, AllSummaries)) Accept(F, Setups[Index], Files[Index]);
+  for (auto& [Open, Index] : OpenCalls)
+    for (auto& F : resolveOpenCalls({Open}, AllSummaries)) Accept(F, Setups[Index], Files[Index]);
 
-  for (const auto &[F, T] : Texts) Out.Sources.add(F, T);
-  auto &Fs = Out.Result.Findings;
-  auto Key = [](const Finding &F) { return std::tie(F.Where.File, F.Where.Line, F.Where.Column, F.CheckId, F.Message); };
-  std::sort(Fs.begin(), Fs.end(), [&](const Finding &A, const Finding &B) { return Key(A) < Key(B); });
-  Fs.erase(std::unique(Fs.begin(), Fs.end(), [&](const Finding &A, const Finding &B) { return Key(A) == Key(B); }), Fs.end());
+  for (const auto& [F, T] : Texts) Out.Sources.add(F, T);
+  auto& Fs = Out.Result.Findings;
+  auto Key = [](const Finding& F) {
+    return std::tie(F.Where.File, F.Where.Line, F.Where.Column, F.CheckId, F.Message);
+  };
+  std::sort(Fs.begin(), Fs.end(), [&](const Finding& A, const Finding& B) { return Key(A) < Key(B); });
+  Fs.erase(std::unique(Fs.begin(), Fs.end(), [&](const Finding& A, const Finding& B) { return Key(A) == Key(B); }),
+           Fs.end());
   // A statement spread over a few lines is fingerprinted whole.
-  assignFingerprints(Fs, [&](const SourcePoint &P) { return Out.Sources.textFrom(P, 8); });
+  assignFingerprints(Fs, [&](const SourcePoint& P) { return Out.Sources.textFrom(P, 8); });
   std::sort(Out.Result.FilesAnalyzed.begin(), Out.Result.FilesAnalyzed.end());
-  std::sort(Out.Result.Failures.begin(), Out.Result.Failures.end(), [](const auto &A, const auto &B) { return A.File < B.File; });
+  std::sort(Out.Result.Failures.begin(), Out.Result.Failures.end(),
+            [](const auto& A, const auto& B) { return A.File < B.File; });
   return true;
 }
 
-int runWorker(const std::vector<std::string> &Files, std::size_t Index, const tooling::CompilationDatabase &DB,
-              const DriverOptions &Opts, const Catalogue &Cat, const std::string &ResultPath) {
+int runWorker(const std::vector<std::string>& Files, std::size_t Index, const tooling::CompilationDatabase& DB,
+              const DriverOptions& Opts, const Catalogue& Cat, const std::string& ResultPath) {
   std::string Error;
   std::vector<PerFileSetup> Setups;
   if (Index >= Files.size() || !prepareSetups(Files, Opts, Cat, Setups, Error)) return 2;
   CompileAdjustments Adj{Opts.ExtraArgs, Opts.ExtraArgsBefore, resolveResourceDir(Opts.ResourceDir)};
-  auto &S = Setups[Index];
+  auto& S = Setups[Index];
   if (!Opts.CaptureWrappersFile.empty()) {
     try {
       auto J = nlohmann::json::parse(readFile(Opts.CaptureWrappersFile));
       S.ThePack.addCaptureWrappers(J.at("begins").get<std::map<std::string, std::string>>(),
                                    J.at("ends").get<std::map<std::string, std::string>>());
-    } catch (const std::exception &) {
+    } catch (const std::exception&) {
       return 2;
     }
   }

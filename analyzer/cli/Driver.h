@@ -15,14 +15,14 @@
 namespace tracelint {
 
 struct DriverOptions {
-  std::string Checks;              // from --checks, appended to the configuration's
+  std::string Checks;  // from --checks, appended to the configuration's
   std::string WarningsAsErrors;
-  std::string HeaderFilter;        // regex; empty: only the main files
+  std::string HeaderFilter;  // regex; empty: only the main files
   std::string LineFilterJson;
   std::vector<std::string> ExtraArgs, ExtraArgsBefore;
   std::string ResourceDir;
-  std::string ConfigText;          // --config
-  std::string ConfigFile;          // --config-file
+  std::string ConfigText;  // --config
+  std::string ConfigFile;  // --config-file
   std::string RulesDir;
   unsigned Jobs = 1;
   // Crash isolation: each file is analyzed by a worker process (this binary run as SelfCommand
@@ -42,20 +42,20 @@ struct DriverOutput {
 };
 
 // Returns false and sets Error for usage or configuration errors (exit code 2).
-bool runAnalysis(const std::vector<std::string> &Files, const clang::tooling::CompilationDatabase &DB,
-                 const DriverOptions &Opts, const Catalogue &Cat, DriverOutput &Out, std::string &Error);
+bool runAnalysis(const std::vector<std::string>& Files, const clang::tooling::CompilationDatabase& DB,
+                 const DriverOptions& Opts, const Catalogue& Cat, DriverOutput& Out, std::string& Error);
 
 // Worker mode: analyzes Files[Index] alone and writes its raw result (before filters) as JSON to
 // ResultPath. Returns the process exit code.
-int runWorker(const std::vector<std::string> &Files, std::size_t Index, const clang::tooling::CompilationDatabase &DB,
-              const DriverOptions &Opts, const Catalogue &Cat, const std::string &ResultPath);
+int runWorker(const std::vector<std::string>& Files, std::size_t Index, const clang::tooling::CompilationDatabase& DB,
+              const DriverOptions& Opts, const Catalogue& Cat, const std::string& ResultPath);
 
 // Resource dir for Clang's builtin headers: --resource-dir, $TRACELINT_RESOURCE_DIR,
 // <bin>/../lib/clang/<major> when it holds stddef.h, then the one recorded at configure time.
-std::string resolveResourceDir(const std::string &Flag);
+std::string resolveResourceDir(const std::string& Flag);
 
 // The checks the analyzer implements, enabled by the glob list.
-std::vector<std::string> enabledChecks(const std::string &Globs, const Catalogue &Cat);
+std::vector<std::string> enabledChecks(const std::string& Globs, const Catalogue& Cat);
 // Parallel jobs for -j Requested over Files files: no more than the files, the CPUs this process may
 // run on (sched_getaffinity) and kMaxJobs; at least 1.
 constexpr std::size_t kMaxJobs = 256;
@@ -63,6 +63,6 @@ unsigned availableCpus();
 unsigned effectiveJobs(unsigned Requested, std::size_t Files);
 
 // Default when neither configuration nor --checks says anything: every implemented check.
-constexpr const char *kDefaultChecks = "trace-*";
+constexpr const char* kDefaultChecks = "trace-*";
 
 }  // namespace tracelint

@@ -23,15 +23,15 @@ namespace {
 
 // g++ compile databases carry flags clang does not know; drop them with clang's own option table.
 tooling::ArgumentsAdjuster dropUnknownArguments() {
-  return [](const tooling::CommandLineArguments &Args, StringRef) {
+  return [](const tooling::CommandLineArguments& Args, StringRef) {
     if (Args.empty()) return Args;
-    const auto &Table = driver::getDriverOptTable();
-    std::vector<const char *> Argv;
+    const auto& Table = driver::getDriverOptTable();
+    std::vector<const char*> Argv;
     for (std::size_t I = 1; I < Args.size(); ++I) Argv.push_back(Args[I].c_str());
     unsigned MissingIndex = 0, MissingCount = 0;
     auto Parsed = Table.ParseArgs(Argv, MissingIndex, MissingCount);
     std::set<std::string> Unknown;
-    for (const auto *A : Parsed.filtered(driver::options::OPT_UNKNOWN)) Unknown.insert(A->getAsString(Parsed));
+    for (const auto* A : Parsed.filtered(driver::options::OPT_UNKNOWN)) Unknown.insert(A->getAsString(Parsed));
     tooling::CommandLineArguments Out{Args[0]};
     for (std::size_t I = 1; I < Args.size(); ++I)
       if (!Unknown.count(Args[I])) Out.push_back(Args[I]);
@@ -39,11 +39,10 @@ tooling::ArgumentsAdjuster dropUnknownArguments() {
   };
 }
 
-
 class ErrorCollector : public DiagnosticConsumer {
  public:
-  explicit ErrorCollector(FileResult &R) : R(R) {}
-  void HandleDiagnostic(DiagnosticsEngine::Level Level, const Diagnostic &Info) override {
+  explicit ErrorCollector(FileResult& R) : R(R) {}
+  void HandleDiagnostic(DiagnosticsEngine::Level Level, const Diagnostic& Info) override {
     DiagnosticConsumer::HandleDiagnostic(Level, Info);
     if (Level < DiagnosticsEngine::Error) return;
     SmallString<256> Msg;
@@ -51,20 +50,22 @@ class ErrorCollector : public DiagnosticConsumer {
     std::string Where;
     if (Info.hasSourceManager() && Info.getLocation().isValid()) {
       auto PL = Info.getSourceManager().getPresumedLoc(Info.getLocation());
-      if (PL.isValid()) Where = std::string(PL.getFilename()) + ":" + std::to_string(PL.getLine()) + ":" + std::to_string(PL.getColumn()) + ": ";
+      if (PL.isValid())
+        Where = std::string(PL.getFilename()) + ":" + std::to_string(PL.getLine()) + ":" +
+                std::to_string(PL.getColumn()) + ": ";
     }
     if (R.Errors.size() < 20) R.Errors.push_back(Where + Msg.str().str());
   }
 
  private:
-  FileResult &R;
+  FileResult& R;
 };
 
 class TraceConsumer : public ASTConsumer {
  public:
-  TraceConsumer(const Pack &P, const std::vector<std::string> &Checks, FileResult &R) : P(P), Checks(Checks), R(R) {}
-  void HandleTranslationUnit(ASTContext &Ctx) override {
-    auto &SM = Ctx.getSourceManager();
+  TraceConsumer(const Pack& P, const std::vector<std::string>& Checks, FileResult& R) : P(P), Checks(Checks), R(R) {}
+  void HandleTranslationUnit(ASTContext& Ctx) override {
+    auto& SM = Ctx.getSourceManager();
     for (auto It = SM.fileinfo_begin(); It != SM.fileinfo_end(); ++It)
       R.Dependencies.push_back(SM.getFileManager().getCanonicalName(It->first).str());
     // No C++ exception may cross Clang's frames: everything a check throws ends here.
@@ -73,12 +74,12 @@ class TraceConsumer : public ASTConsumer {
       TracedRegionModel Model(Ctx, Used);
       bool Writes = std::find(Checks.begin(), Checks.end(), "trace-host-mutation") != Checks.end();
       if (Writes || !Used.CaptureRegions.empty()) summarizeFile(Ctx, Model, R.Summaries, Writes);
-      for (const auto &Id : Checks) {
+      for (const auto& Id : Checks) {
         auto C = checkRegistry().at(Id)();
         CheckContext CC{Ctx, Model, [&](Finding F) { R.Findings.push_back(std::move(F)); }};
         C->run(CC);
       }
-    } catch (const std::exception &E) {
+    } catch (const std::exception& E) {
       R.CheckFailure = std::string("a check failed: ") + E.what();
     } catch (...) {
       R.CheckFailure = "a check failed with an unknown exception";
@@ -86,59 +87,61 @@ class TraceConsumer : public ASTConsumer {
   }
 
  private:
-  const Pack &P;
-  const std::vector<std::string> &Checks;
-  FileResult &R;
+  const Pack& P;
+  const std::vector<std::string>& Checks;
+  FileResult& R;
 };
 
 class TraceAction : public ASTFrontendAction {
  public:
   // OwnErrors: for code held in memory there is no ClangTool to take a diagnostic consumer, so the
   // action installs the error collector itself.
-  TraceAction(const Pack &P, const std::vector<std::string> &Checks, FileResult &R, bool OwnErrors = false)
+  TraceAction(const Pack& P, const std::vector<std::string>& Checks, FileResult& R, bool OwnErrors = false)
       : P(P), Checks(Checks), R(R), OwnErrors(OwnErrors) {}
-  bool BeginSourceFileAction(CompilerInstance &CI) override {
+  bool BeginSourceFileAction(CompilerInstance& CI) override {
     if (OwnErrors) CI.getDiagnostics().setClient(new ErrorCollector(R), /*ShouldOwnClient=*/true);
     return ASTFrontendAction::BeginSourceFileAction(CI);
   }
-  std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &, StringRef) override {
+  std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance&, StringRef) override {
     return std::make_unique<TraceConsumer>(P, Checks, R);
   }
 
  private:
-  const Pack &P;
-  const std::vector<std::string> &Checks;
-  FileResult &R;
+  const Pack& P;
+  const std::vector<std::string>& Checks;
+  FileResult& R;
   bool OwnErrors;
 };
 
 class TraceActionFactory : public tooling::FrontendActionFactory {
  public:
-  TraceActionFactory(const Pack &P, const std::vector<std::string> &Checks, FileResult &R) : P(P), Checks(Checks), R(R) {}
+  TraceActionFactory(const Pack& P, const std::vector<std::string>& Checks, FileResult& R)
+      : P(P), Checks(Checks), R(R) {}
   std::unique_ptr<FrontendAction> create() override { return std::make_unique<TraceAction>(P, Checks, R); }
 
  private:
-  const Pack &P;
-  const std::vector<std::string> &Checks;
-  FileResult &R;
+  const Pack& P;
+  const std::vector<std::string>& Checks;
+  FileResult& R;
 };
 
 }  // namespace
 
-FileResult analyzeFile(const std::string &File, const tooling::CompilationDatabase &DB, const CompileAdjustments &Adj,
-                       const Pack &P, const std::vector<std::string> &Checks) {
+FileResult analyzeFile(const std::string& File, const tooling::CompilationDatabase& DB, const CompileAdjustments& Adj,
+                       const Pack& P, const std::vector<std::string>& Checks) {
   FileResult FR;
   tooling::ClangTool Tool(DB, {File});
   Tool.appendArgumentsAdjuster(dropUnknownArguments());
   Tool.appendArgumentsAdjuster(tooling::getClangStripOutputAdjuster());
   Tool.appendArgumentsAdjuster(tooling::getClangSyntaxOnlyAdjuster());
-  Tool.appendArgumentsAdjuster(tooling::getInsertArgumentAdjuster(Adj.ExtraArgsBefore, tooling::ArgumentInsertPosition::BEGIN));
+  Tool.appendArgumentsAdjuster(
+      tooling::getInsertArgumentAdjuster(Adj.ExtraArgsBefore, tooling::ArgumentInsertPosition::BEGIN));
   std::vector<std::string> After = Adj.ExtraArgs;
   After.push_back("-Wno-unknown-warning-option");
   After.push_back("-Qunused-arguments");
   Tool.appendArgumentsAdjuster(tooling::getInsertArgumentAdjuster(After, tooling::ArgumentInsertPosition::END));
-  Tool.appendArgumentsAdjuster([ResourceDir = Adj.ResourceDir](const tooling::CommandLineArguments &Args, StringRef) {
-    for (const auto &A : Args)
+  Tool.appendArgumentsAdjuster([ResourceDir = Adj.ResourceDir](const tooling::CommandLineArguments& Args, StringRef) {
+    for (const auto& A : Args)
       if (A.rfind("-resource-dir", 0) == 0) return Args;
     auto Out = Args;
     Out.insert(Out.begin() + (Out.empty() ? 0 : 1), "-resource-dir=" + ResourceDir);
@@ -151,18 +154,18 @@ FileResult analyzeFile(const std::string &File, const tooling::CompilationDataba
   return FR;
 }
 
-FileResult analyzeCode(const std::string &Code, const std::string &FileName, const std::vector<std::string> &Args,
-                       const Pack &P, const std::vector<std::string> &Checks, const VirtualFiles &Headers) {
+FileResult analyzeCode(const std::string& Code, const std::string& FileName, const std::vector<std::string>& Args,
+                       const Pack& P, const std::vector<std::string>& Checks, const VirtualFiles& Headers) {
   FileResult FR;
   std::vector<std::string> All = Args;
   All.push_back("-fsyntax-only");
-  bool Ok = tooling::runToolOnCodeWithArgs(std::make_unique<TraceAction>(P, Checks, FR, /*OwnErrors=*/true), Code, All, FileName,
-                                           "tracelint", std::make_shared<PCHContainerOperations>(), Headers);
+  bool Ok = tooling::runToolOnCodeWithArgs(std::make_unique<TraceAction>(P, Checks, FR, /*OwnErrors=*/true), Code, All,
+                                           FileName, "tracelint", std::make_shared<PCHContainerOperations>(), Headers);
   FR.ToolStatus = Ok ? 0 : 1;
   return FR;
 }
 
-std::string failureReason(const FileResult &R) {
+std::string failureReason(const FileResult& R) {
   if (!R.CheckFailure.empty()) return R.CheckFailure;
   if (!R.Errors.empty())
     return "did not parse: " + R.Errors.front() +
@@ -176,24 +179,26 @@ std::string failureReason(const FileResult &R) {
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(SourcePoint, File, Line, Column)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(FindingNote, Where, Message)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(FixIt, Begin, FileOffset, Length, Replacement, Original)
-NLOHMANN_JSON_SERIALIZE_ENUM(Severity, {{Severity::Note, "note"}, {Severity::Warning, "warning"}, {Severity::Error, "error"}})
+NLOHMANN_JSON_SERIALIZE_ENUM(Severity,
+                             {{Severity::Note, "note"}, {Severity::Warning, "warning"}, {Severity::Error, "error"}})
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Finding, CheckId, Level, Where, End, Message, Notes, Fixes, TracedFunction,
                                    TracedFunctionLocation, Entity)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(SummaryWrite, Where, Entity, Shown, How)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(FunctionSummary, Name, Writes, Callees)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(OpenCall, CalleeUsr, CalleeName, TracedFunction, TracedFunctionLocation, Message, Notes)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(OpenCall, CalleeUsr, CalleeName, TracedFunction, TracedFunctionLocation, Message,
+                                   Notes)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(FileSummaries, Functions, OpenCalls, CaptureBegins, CaptureEnds, ExternalCallees)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(FileResult, Findings, Summaries, Errors, CheckFailure, ToolStatus, Dependencies)
 
-std::string toJson(const FileResult &R) {
+std::string toJson(const FileResult& R) {
   // Source text may hold bytes that are not UTF-8 (a message quotes code); replace, never throw.
   return nlohmann::json(R).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-std::optional<FileResult> fileResultFromJson(const std::string &Text, std::string &Error) {
+std::optional<FileResult> fileResultFromJson(const std::string& Text, std::string& Error) {
   try {
     return nlohmann::json::parse(Text).get<FileResult>();
-  } catch (const std::exception &E) {
+  } catch (const std::exception& E) {
     Error = E.what();
     return std::nullopt;
   }

@@ -5,8 +5,8 @@
 // JSON (toJson/fileResultFromJson): the raw findings, before any filter, because the filters
 // (NOLINT, header and line filters, severity) are the driver's.
 #include <optional>
-#include <utility>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "clang/Tooling/CompilationDatabase.h"
@@ -34,19 +34,19 @@ struct CompileAdjustments {
 
 // Parses File with its command from DB (adjusted: unknown g++ flags dropped, syntax only, extra
 // arguments, resource dir) and runs Checks on it.
-FileResult analyzeFile(const std::string &File, const clang::tooling::CompilationDatabase &DB, const CompileAdjustments &Adj,
-                       const Pack &P, const std::vector<std::string> &Checks);
+FileResult analyzeFile(const std::string& File, const clang::tooling::CompilationDatabase& DB,
+                       const CompileAdjustments& Adj, const Pack& P, const std::vector<std::string>& Checks);
 
 // The same analysis on source text held in memory (Args are compiler arguments, no program name),
 // with Headers as extra files (path, contents) visible to #include.
 using VirtualFiles = std::vector<std::pair<std::string, std::string>>;
-FileResult analyzeCode(const std::string &Code, const std::string &FileName, const std::vector<std::string> &Args,
-                       const Pack &P, const std::vector<std::string> &Checks, const VirtualFiles &Headers = {});
+FileResult analyzeCode(const std::string& Code, const std::string& FileName, const std::vector<std::string>& Args,
+                       const Pack& P, const std::vector<std::string>& Checks, const VirtualFiles& Headers = {});
 
 // "" when the file was analyzed; otherwise why not, as the "analysis failed: ..." record says it.
-std::string failureReason(const FileResult &R);
+std::string failureReason(const FileResult& R);
 
-std::string toJson(const FileResult &R);
-std::optional<FileResult> fileResultFromJson(const std::string &Text, std::string &Error);
+std::string toJson(const FileResult& R);
+std::optional<FileResult> fileResultFromJson(const std::string& Text, std::string& Error);
 
 }  // namespace tracelint

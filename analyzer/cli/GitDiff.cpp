@@ -16,7 +16,7 @@ std::string slurp(llvm::StringRef Path) {
 }
 
 // Runs git with Args; its standard output in Out. False with Error holding git's message.
-bool runGit(const std::string &Git, const std::vector<std::string> &Args, std::string &Out, std::string &Error) {
+bool runGit(const std::string& Git, const std::vector<std::string>& Args, std::string& Out, std::string& Error) {
   llvm::SmallString<128> OutPath, ErrPath;
   if (auto EC = llvm::sys::fs::createTemporaryFile("tracelint-git", "out", OutPath)) {
     Error = "cannot create a temporary file: " + EC.message();
@@ -29,8 +29,9 @@ bool runGit(const std::string &Git, const std::vector<std::string> &Args, std::s
   }
   llvm::FileRemover RemoveErr(ErrPath);
   std::vector<llvm::StringRef> Argv{Git};
-  for (const auto &A : Args) Argv.push_back(A);
-  std::optional<llvm::StringRef> Redirects[] = {llvm::StringRef(""), llvm::StringRef(OutPath), llvm::StringRef(ErrPath)};
+  for (const auto& A : Args) Argv.push_back(A);
+  std::optional<llvm::StringRef> Redirects[] = {llvm::StringRef(""), llvm::StringRef(OutPath),
+                                                llvm::StringRef(ErrPath)};
   std::string ExecError;
   int RC = llvm::sys::ExecuteAndWait(Git, Argv, std::nullopt, Redirects, 0, 0, &ExecError);
   Out = slurp(OutPath);
@@ -38,7 +39,7 @@ bool runGit(const std::string &Git, const std::vector<std::string> &Args, std::s
   auto Message = slurp(ErrPath);
   while (!Message.empty() && (Message.back() == '\n' || Message.back() == '\r')) Message.pop_back();
   std::string Command = "git";
-  for (const auto &A : Args) Command += " " + A;
+  for (const auto& A : Args) Command += " " + A;
   Error = "'" + Command + "' failed" + (RC < 0 ? " to run: " + ExecError : " (exit code " + std::to_string(RC) + ")") +
           (Message.empty() ? "" : ": " + Message);
   return false;
@@ -46,7 +47,7 @@ bool runGit(const std::string &Git, const std::vector<std::string> &Args, std::s
 
 }  // namespace
 
-std::optional<GitChange> changedLines(const std::string &Rev, std::string &Error) {
+std::optional<GitChange> changedLines(const std::string& Rev, std::string& Error) {
   auto Git = llvm::sys::findProgramByName("git");
   if (!Git) {
     Error = "git is not on PATH; --diff needs it";
@@ -66,7 +67,9 @@ std::optional<GitChange> changedLines(const std::string &Rev, std::string &Error
     return std::nullopt;
   }
   std::string Diff;
-  if (!runGit(*Git, {"-C", Change.Root, "diff", "-U0", "--no-color", "--no-ext-diff", "--src-prefix=a/", "--dst-prefix=b/", Rev, "--"},
+  if (!runGit(*Git,
+              {"-C", Change.Root, "diff", "-U0", "--no-color", "--no-ext-diff", "--src-prefix=a/", "--dst-prefix=b/",
+               Rev, "--"},
               Diff, Error))
     return std::nullopt;
   auto Files = parseUnifiedDiff(Diff, Error);

@@ -16,6 +16,6 @@ struct GitChange {
 
 // Returns nullopt and sets Error (git's own message included) when git is missing, the current
 // directory is not in a repository, or Rev names no commit.
-std::optional<GitChange> changedLines(const std::string &Rev, std::string &Error);
+std::optional<GitChange> changedLines(const std::string& Rev, std::string& Error);
 
 }  // namespace tracelint

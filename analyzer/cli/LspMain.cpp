@@ -8,12 +8,14 @@ namespace tracelint {
 
 namespace {
 
-LspAnalysis analyze(const LspSetup &Setup, const Catalogue &Cat, const std::string &Path) {
+LspAnalysis analyze(const LspSetup& Setup, const Catalogue& Cat, const std::string& Path) {
   LspAnalysis Result;
   std::string Error;
   std::shared_ptr<clang::tooling::CompilationDatabase> DB = Setup.Fixed;
-  if (!DB && !Setup.BuildPath.empty()) DB = clang::tooling::CompilationDatabase::loadFromDirectory(Setup.BuildPath, Error);
-  else if (!DB) DB = clang::tooling::CompilationDatabase::autoDetectFromSource(Path, Error);
+  if (!DB && !Setup.BuildPath.empty())
+    DB = clang::tooling::CompilationDatabase::loadFromDirectory(Setup.BuildPath, Error);
+  else if (!DB)
+    DB = clang::tooling::CompilationDatabase::autoDetectFromSource(Path, Error);
   if (!DB) {
     Result.Problems.push_back(Path + ": no compilation database (" + Error +
                               "); start the server with -p <build dir> or compiler arguments after --");
@@ -28,7 +30,7 @@ LspAnalysis analyze(const LspSetup &Setup, const Catalogue &Cat, const std::stri
     return Result;
   }
   if (Setup.Accepted) Out.Result.Baselined = static_cast<unsigned>(Setup.Accepted->filter(Out.Result.Findings));
-  for (const auto &F : Out.Result.Failures) Result.Problems.push_back(F.File + ": analysis failed: " + F.Reason);
+  for (const auto& F : Out.Result.Failures) Result.Problems.push_back(F.File + ": analysis failed: " + F.Reason);
   // The CLI's JSON report, so the editor sees exactly the CLI's findings.
   Result.Files = nlohmann::json::parse(emitJson(Out.Result, Cat, Out.Sources, Setup.Emit))["files"];
   return Result;
@@ -36,12 +38,12 @@ LspAnalysis analyze(const LspSetup &Setup, const Catalogue &Cat, const std::stri
 
 }  // namespace
 
-int runLanguageServer(const LspSetup &Setup, const Catalogue &Cat) {
+int runLanguageServer(const LspSetup& Setup, const Catalogue& Cat) {
   LspTransport Transport(STDIN_FILENO, STDOUT_FILENO);
   LspHooks Hooks;
   Hooks.Version = Setup.Emit.ToolVersion;
-  Hooks.Analyze = [&](const std::string &Path) { return analyze(Setup, Cat, Path); };
-  Hooks.RuleMarkdown = [&](const std::string &Id) { return Cat.find(Id) ? Setup.RulePage(Id) : std::string(); };
+  Hooks.Analyze = [&](const std::string& Path) { return analyze(Setup, Cat, Path); };
+  Hooks.RuleMarkdown = [&](const std::string& Id) { return Cat.find(Id) ? Setup.RulePage(Id) : std::string(); };
   LspServer Server(Transport, std::move(Hooks));
   return Server.run();
 }

@@ -14,14 +14,14 @@ namespace tracelint {
 struct LspSetup {
   DriverOptions Options;  // as the CLI's, for one file at a time
   // The worker command that analyzes one file (the CLI's own arguments, with the file).
-  std::function<std::vector<std::string>(const std::string &File)> WorkerCommand;
-  std::string BuildPath;  // -p; else the database is found above each file
+  std::function<std::vector<std::string>(const std::string& File)> WorkerCommand;
+  std::string BuildPath;                                       // -p; else the database is found above each file
   std::shared_ptr<clang::tooling::CompilationDatabase> Fixed;  // compiler arguments after --
   std::optional<Baseline> Accepted;
   EmitOptions Emit;
-  std::function<std::string(const std::string &RuleId)> RulePage;  // the page --explain prints
+  std::function<std::string(const std::string& RuleId)> RulePage;  // the page --explain prints
 };
 
-int runLanguageServer(const LspSetup &Setup, const Catalogue &Cat);
+int runLanguageServer(const LspSetup& Setup, const Catalogue& Cat);
 
 }  // namespace tracelint

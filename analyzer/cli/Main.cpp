@@ -1,4 +1,7 @@
 // tracelint's command line: clang-tidy's contract where it applies.
+#include <sys/prctl.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <csignal>
 #include <cstring>
@@ -7,21 +10,19 @@
 #include <iostream>
 #include <set>
 #include <sstream>
-#include <sys/prctl.h>
-#include <unistd.h>
 
+#include "clang/Tooling/CompilationDatabase.h"
+#include "clang/Tooling/JSONCompilationDatabase.h"
 #include "cli/Driver.h"
 #include "cli/GitDiff.h"
 #include "cli/LspMain.h"
-#include "core/Baseline.h"
 #include "confirm/Confirm.h"
-#include "output/FixApplier.h"
-#include "output/OutputFile.h"
-#include "clang/Tooling/CompilationDatabase.h"
-#include "clang/Tooling/JSONCompilationDatabase.h"
+#include "core/Baseline.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Process.h"
+#include "output/FixApplier.h"
+#include "output/OutputFile.h"
 
 using namespace tracelint;
 namespace cl = llvm::cl;
@@ -30,7 +31,7 @@ namespace {
 
 cl::OptionCategory Category("tracelint options");
 
-const char *const Overview = R"(tracelint: finds state bugs in traced functions (tl::function and other
+const char* const Overview = R"(tracelint: finds state bugs in traced functions (tl::function and other
 tracing APIs described by packs) of C++ code.
 
   tracelint [options] <files...> [-- <compiler args>]
@@ -48,41 +49,90 @@ Exit codes:
 )";
 
 cl::list<std::string> Sources(cl::Positional, cl::desc("<source files>"), cl::cat(Category));
-cl::opt<std::string> BuildPath("p", cl::desc("Build directory holding compile_commands.json (searched upward from the first file when omitted)"), cl::cat(Category));
-cl::opt<std::string> Checks("checks", cl::desc("Comma-separated check globs; '-' removes. Appended to the configuration's Checks"), cl::cat(Category));
-cl::opt<std::string> WarningsAsErrors("warnings-as-errors", cl::desc("Check globs whose warnings become errors"), cl::cat(Category));
-cl::opt<std::string> HeaderFilter("header-filter", cl::desc("Regex of headers whose findings are shown (main files always are)"), cl::cat(Category));
-cl::opt<std::string> LineFilter("line-filter", cl::desc("JSON: [{\"name\":\"file.cpp\",\"lines\":[[first,last]]}]"), cl::cat(Category));
+cl::opt<std::string> BuildPath(
+    "p", cl::desc("Build directory holding compile_commands.json (searched upward from the first file when omitted)"),
+    cl::cat(Category));
+cl::opt<std::string> Checks(
+    "checks", cl::desc("Comma-separated check globs; '-' removes. Appended to the configuration's Checks"),
+    cl::cat(Category));
+cl::opt<std::string> WarningsAsErrors("warnings-as-errors", cl::desc("Check globs whose warnings become errors"),
+                                      cl::cat(Category));
+cl::opt<std::string> HeaderFilter("header-filter",
+                                  cl::desc("Regex of headers whose findings are shown (main files always are)"),
+                                  cl::cat(Category));
+cl::opt<std::string> LineFilter("line-filter", cl::desc("JSON: [{\"name\":\"file.cpp\",\"lines\":[[first,last]]}]"),
+                                cl::cat(Category));
 cl::list<std::string> ExtraArg("extra-arg", cl::desc("Compiler argument appended to each command"), cl::cat(Category));
-cl::list<std::string> ExtraArgBefore("extra-arg-before", cl::desc("Compiler argument prepended to each command"), cl::cat(Category));
-cl::opt<std::string> ConfigText("config", cl::desc("Configuration as JSON text (instead of .tracelint.json lookup; not with --config-file)"), cl::cat(Category));
-cl::opt<std::string> ConfigFile("config-file", cl::desc("Configuration file to use instead of .tracelint.json lookup (not with --config)"), cl::cat(Category));
+cl::list<std::string> ExtraArgBefore("extra-arg-before", cl::desc("Compiler argument prepended to each command"),
+                                     cl::cat(Category));
+cl::opt<std::string> ConfigText(
+    "config", cl::desc("Configuration as JSON text (instead of .tracelint.json lookup; not with --config-file)"),
+    cl::cat(Category));
+cl::opt<std::string> ConfigFile(
+    "config-file", cl::desc("Configuration file to use instead of .tracelint.json lookup (not with --config)"),
+    cl::cat(Category));
 cl::opt<bool> ListChecks("list-checks", cl::desc("List the enabled checks and exit"), cl::cat(Category));
 cl::opt<std::string> Explain("explain", cl::desc("Print the documentation of a check and exit"), cl::cat(Category));
 cl::opt<bool> Quiet("quiet", cl::desc("Print no summary lines (suppressed counts)"), cl::cat(Category));
-cl::opt<std::string> UseColor("use-color", cl::desc("Color output: auto (default), true (also --use-color alone), false"), cl::init("auto"), cl::ValueOptional, cl::cat(Category));
-cl::opt<unsigned> Jobs("j", cl::desc("Files analyzed in parallel (-j N or -jN); at most the number of files and of CPUs available (more is reduced, with a note)"), cl::init(1), cl::Prefix, cl::cat(Category));
-cl::opt<std::string> Format("format", cl::desc("Output format: text (default), json (LSP-shaped), sarif"), cl::init("text"), cl::cat(Category));
+cl::opt<std::string> UseColor("use-color",
+                              cl::desc("Color output: auto (default), true (also --use-color alone), false"),
+                              cl::init("auto"), cl::ValueOptional, cl::cat(Category));
+cl::opt<unsigned> Jobs("j",
+                       cl::desc("Files analyzed in parallel (-j N or -jN); at most the number of files and of CPUs "
+                                "available (more is reduced, with a note)"),
+                       cl::init(1), cl::Prefix, cl::cat(Category));
+cl::opt<std::string> Format("format", cl::desc("Output format: text (default), json (LSP-shaped), sarif"),
+                            cl::init("text"), cl::cat(Category));
 cl::opt<std::string> Output("output", cl::desc("Write the report to this file instead of stdout"), cl::cat(Category));
-cl::opt<bool> Fix("fix", cl::desc("Apply the fixes of the findings to the files (all-or-nothing per finding; conflicting fixes are reported and skipped)"), cl::cat(Category));
-cl::opt<std::string> ExportFixes("export-fixes", cl::desc("Write fixes as clang-tidy YAML (clang-apply-replacements reads it)"), cl::cat(Category));
-cl::opt<std::string> ResourceDir("resource-dir", cl::desc("Clang resource directory (builtin headers)"), cl::cat(Category));
-cl::opt<bool> PrintResourceDir("print-resource-dir", cl::desc("Print the resource directory tracelint uses and exit"), cl::cat(Category));
-cl::opt<bool> Isolate("isolate", cl::desc("Analyze each file in a worker process, so a crash or a hang costs that file only (default: when more than one file is given)"), cl::init(true), cl::cat(Category));
-cl::opt<unsigned> FileTimeout("file-timeout", cl::desc("Seconds a file's analysis may take before it is stopped and reported as failed (default 300; 0: no limit; needs --isolate)"), cl::init(300), cl::cat(Category));
+cl::opt<bool> Fix("fix",
+                  cl::desc("Apply the fixes of the findings to the files (all-or-nothing per finding; conflicting "
+                           "fixes are reported and skipped)"),
+                  cl::cat(Category));
+cl::opt<std::string> ExportFixes("export-fixes",
+                                 cl::desc("Write fixes as clang-tidy YAML (clang-apply-replacements reads it)"),
+                                 cl::cat(Category));
+cl::opt<std::string> ResourceDir("resource-dir", cl::desc("Clang resource directory (builtin headers)"),
+                                 cl::cat(Category));
+cl::opt<bool> PrintResourceDir("print-resource-dir", cl::desc("Print the resource directory tracelint uses and exit"),
+                               cl::cat(Category));
+cl::opt<bool> Isolate("isolate",
+                      cl::desc("Analyze each file in a worker process, so a crash or a hang costs that file only "
+                               "(default: when more than one file is given)"),
+                      cl::init(true), cl::cat(Category));
+cl::opt<unsigned> FileTimeout("file-timeout",
+                              cl::desc("Seconds a file's analysis may take before it is stopped and reported as failed "
+                                       "(default 300; 0: no limit; needs --isolate)"),
+                              cl::init(300), cl::cat(Category));
 // Worker mode, used by --isolate: analyze one of the files and write its result for the parent.
 cl::opt<int> WorkerFile("internal-worker-file", cl::Hidden, cl::init(-1));
 cl::opt<std::string> WorkerResult("internal-worker-result", cl::Hidden);
 cl::opt<int> WorkerParent("internal-worker-parent", cl::Hidden, cl::init(0));
-cl::opt<std::string> DocsUrl("docs-url", cl::desc("Base URL of the documentation: rule pages are <url>/rules/<id>.md (default: $TRACELINT_DOCS_URL, else the installed docs as a file URI)"), cl::cat(Category));
-cl::opt<std::string> BaselineFile("baseline", cl::desc("Leave out the findings this baseline holds (written by --write-baseline); matched by fingerprint, not by line"), cl::cat(Category));
-cl::opt<std::string> WriteBaseline("write-baseline", cl::desc("Write this run's findings as a baseline to this file"), cl::cat(Category));
-cl::opt<std::string> DiffRev("diff", cl::desc("Report only findings on the lines changed since this git revision (working tree against it); with no files given, analyze every changed source file in the compilation database"), cl::cat(Category));
-cl::opt<std::string> CacheDir("cache-dir", cl::desc("Keep each file's result here and reuse it while the file, its headers, its compile command, the checks, the packs and tracelint are unchanged (default: $TRACELINT_CACHE_DIR; none when unset)"), cl::cat(Category));
+cl::opt<std::string> DocsUrl("docs-url",
+                             cl::desc("Base URL of the documentation: rule pages are <url>/rules/<id>.md (default: "
+                                      "$TRACELINT_DOCS_URL, else the installed docs as a file URI)"),
+                             cl::cat(Category));
+cl::opt<std::string> BaselineFile("baseline",
+                                  cl::desc("Leave out the findings this baseline holds (written by --write-baseline); "
+                                           "matched by fingerprint, not by line"),
+                                  cl::cat(Category));
+cl::opt<std::string> WriteBaseline("write-baseline", cl::desc("Write this run's findings as a baseline to this file"),
+                                   cl::cat(Category));
+cl::opt<std::string> DiffRev(
+    "diff",
+    cl::desc("Report only findings on the lines changed since this git revision (working tree against it); with no "
+             "files given, analyze every changed source file in the compilation database"),
+    cl::cat(Category));
+cl::opt<std::string> CacheDir(
+    "cache-dir",
+    cl::desc("Keep each file's result here and reuse it while the file, its headers, its compile command, the checks, "
+             "the packs and tracelint are unchanged (default: $TRACELINT_CACHE_DIR; none when unset)"),
+    cl::cat(Category));
 cl::opt<std::string> WorkerCaptureWrappers("internal-capture-wrappers", cl::Hidden);
-cl::opt<std::string> RepoRoot("repo-root", cl::desc("Root that SARIF URIs are relative to (default: current directory)"), cl::cat(Category));
+cl::opt<std::string> RepoRoot("repo-root",
+                              cl::desc("Root that SARIF URIs are relative to (default: current directory)"),
+                              cl::cat(Category));
 
-std::string readAll(const std::string &Path) {
+std::string readAll(const std::string& Path) {
   std::ifstream In(Path);
   std::stringstream SS;
   SS << In.rdbuf();
@@ -90,12 +140,12 @@ std::string readAll(const std::string &Path) {
 }
 
 // A rule's page: docs/rules/<id>.md beside the rules directory (installed or the source tree).
-std::string rulePage(const std::string &RulesDir, const std::string &Id) {
+std::string rulePage(const std::string& RulesDir, const std::string& Id) {
   auto Doc = readAll(RulesDir + "/../docs/rules/" + Id + ".md");
   return Doc.empty() ? readAll(RulesDir + "/docs/" + Id + ".md") : Doc;
 }
 
-bool writeOutput(const std::string &Path, const std::string &Text) {
+bool writeOutput(const std::string& Path, const std::string& Text) {
   if (Path.empty()) {
     // Through the descriptor, so that a full disk or a closed pipe is reported with its errno.
     std::cout.flush();
@@ -111,28 +161,28 @@ bool writeOutput(const std::string &Path, const std::string &Text) {
 }
 
 // --fix. Files that failed to analyze get no fix: their findings may come from a broken AST.
-bool applyFixes(const RunResult &R, bool Quiet) {
+bool applyFixes(const RunResult& R, bool Quiet) {
   std::set<std::string> Failed;
-  for (const auto &F : R.Failures) Failed.insert(F.File);
+  for (const auto& F : R.Failures) Failed.insert(F.File);
   std::vector<Finding> Fixable;
-  for (const auto &F : R.Findings)
+  for (const auto& F : R.Findings)
     if (!F.Fixes.empty() && !Failed.count(F.Where.File)) Fixable.push_back(F);
   if (Fixable.empty()) return true;
-  auto Plan = planFixes(Fixable, [](const std::string &Path) -> std::optional<std::string> {
+  auto Plan = planFixes(Fixable, [](const std::string& Path) -> std::optional<std::string> {
     std::ifstream In(Path, std::ios::binary);
     if (!In) return std::nullopt;
     std::stringstream SS;
     SS << In.rdbuf();
     return SS.str();
   });
-  for (const auto &P : Plan.Problems) std::cerr << "tracelint: error: --fix: " << P << "\n";
+  for (const auto& P : Plan.Problems) std::cerr << "tracelint: error: --fix: " << P << "\n";
   std::string Error;
   if (!Plan.Edits.empty() && !applyFixPlan(Plan, Error)) {
     std::cerr << "tracelint: error: --fix: " << Error << "\n";
     return false;
   }
   unsigned Units = 0;
-  for (const auto &E : Plan.Edits) Units += E.Units;
+  for (const auto& E : Plan.Edits) Units += E.Units;
   if (!Quiet)
     std::cerr << "tracelint: applied the fixes of " << Units << " finding" << (Units == 1 ? "" : "s") << " in "
               << Plan.Edits.size() << " file" << (Plan.Edits.size() == 1 ? "" : "s") << ".\n";
@@ -141,11 +191,11 @@ bool applyFixes(const RunResult &R, bool Quiet) {
 
 // The inputs of --diff: the files given (a change to a header is checked through the sources
 // named), or, with none given, every changed C, C++ or CUDA source.
-std::vector<std::string> diffInputs(const GitChange &Change, const std::vector<std::string> &Given) {
+std::vector<std::string> diffInputs(const GitChange& Change, const std::vector<std::string>& Given) {
   if (!Given.empty()) return Given;
   static const std::set<std::string> SourceExtensions{".c", ".cc", ".cpp", ".cxx", ".c++", ".C", ".cu"};
   std::vector<std::string> Candidates;
-  for (const auto &F : Change.Files) {
+  for (const auto& F : Change.Files) {
     auto Path = (std::filesystem::path(Change.Root) / F.Path).lexically_normal();
     if (SourceExtensions.count(Path.extension().string())) Candidates.push_back(Path.string());
   }
@@ -154,29 +204,30 @@ std::vector<std::string> diffInputs(const GitChange &Change, const std::vector<s
 
 // Files the database has a command for. A database that lists no files (compiler arguments after
 // --) has one for every file.
-std::vector<std::string> inDatabase(const std::vector<std::string> &Files, const clang::tooling::CompilationDatabase &DB) {
+std::vector<std::string> inDatabase(const std::vector<std::string>& Files,
+                                    const clang::tooling::CompilationDatabase& DB) {
   auto Known = DB.getAllFiles();
   if (Known.empty()) return Files;
   std::set<std::string> Real;
-  for (const auto &K : Known) {
+  for (const auto& K : Known) {
     std::error_code EC;
     auto R = std::filesystem::weakly_canonical(K, EC);
     Real.insert(EC ? K : R.string());
   }
   std::vector<std::string> Out;
-  for (const auto &F : Files)
+  for (const auto& F : Files)
     if (Real.count(F)) Out.push_back(F);
   return Out;
 }
 
 // This run's command for the workers: --diff and the files given removed, the chosen files named
 // instead, before the compiler arguments (--diff and `tracelint lsp` choose the files themselves).
-std::vector<std::string> workerCommand(const std::vector<std::string> &Self, const std::vector<std::string> &Files) {
+std::vector<std::string> workerCommand(const std::vector<std::string>& Self, const std::vector<std::string>& Files) {
   std::set<std::string> Given(Sources.begin(), Sources.end());
   std::vector<std::string> Out{Self.front()};
   bool Inserted = false;
   for (std::size_t I = 1; I < Self.size(); ++I) {
-    const auto &A = Self[I];
+    const auto& A = Self[I];
     if (!Inserted && A == "--") {
       Out.insert(Out.end(), Files.begin(), Files.end());
       Inserted = true;
@@ -192,7 +243,7 @@ std::vector<std::string> workerCommand(const std::vector<std::string> &Self, con
   return Out;
 }
 
-DriverOptions driverOptions(const std::string &RulesDir, const std::vector<std::string> &SelfCommand) {
+DriverOptions driverOptions(const std::string& RulesDir, const std::vector<std::string>& SelfCommand) {
   DriverOptions Opts;
   Opts.Checks = Checks;
   Opts.WarningsAsErrors = WarningsAsErrors;
@@ -210,7 +261,7 @@ DriverOptions driverOptions(const std::string &RulesDir, const std::vector<std::
   Opts.CaptureWrappersFile = WorkerCaptureWrappers;
   if (!CacheDir.empty()) {
     Opts.CacheDir = CacheDir;
-  } else if (const char *Env = std::getenv("TRACELINT_CACHE_DIR")) {
+  } else if (const char* Env = std::getenv("TRACELINT_CACHE_DIR")) {
     Opts.CacheDir = Env;
   }
   return Opts;
@@ -218,13 +269,14 @@ DriverOptions driverOptions(const std::string &RulesDir, const std::vector<std::
 
 }  // namespace
 
-int main(int argc, const char **argv) {
+int main(int argc, const char** argv) {
   // The worker processes get this run's arguments as given (before the fixed compilation
   // database takes the ones after "--").
-  std::vector<std::string> SelfCommand{llvm::sys::fs::getMainExecutable(argv[0], reinterpret_cast<void *>(&main))};
-  if (argc > 1 && std::string(argv[1]) == "confirm") return runConfirm(std::vector<std::string>(argv + 2, argv + argc), TRACELINT_VERSION);
+  std::vector<std::string> SelfCommand{llvm::sys::fs::getMainExecutable(argv[0], reinterpret_cast<void*>(&main))};
+  if (argc > 1 && std::string(argv[1]) == "confirm")
+    return runConfirm(std::vector<std::string>(argv + 2, argv + argc), TRACELINT_VERSION);
   // `tracelint lsp [options] [-- compiler args]`: the options are the CLI's, read without "lsp".
-  std::vector<const char *> ArgvStorage(argv, argv + argc);
+  std::vector<const char*> ArgvStorage(argv, argv + argc);
   const bool LspMode = argc > 1 && std::string(argv[1]) == "lsp";
   if (LspMode) {
     ArgvStorage.erase(ArgvStorage.begin() + 1);
@@ -232,12 +284,13 @@ int main(int argc, const char **argv) {
     argv = ArgvStorage.data();
   }
   SelfCommand.insert(SelfCommand.end(), argv + 1, argv + argc);
-  cl::SetVersionPrinter([](llvm::raw_ostream &OS) { OS << "tracelint " TRACELINT_VERSION " (LLVM " TRACELINT_LLVM_VERSION ")\n"; });
+  cl::SetVersionPrinter(
+      [](llvm::raw_ostream& OS) { OS << "tracelint " TRACELINT_VERSION " (LLVM " TRACELINT_LLVM_VERSION ")\n"; });
   cl::HideUnrelatedOptions(Category);
   std::string FixedError;
   // Taken before loadFromCommandLine, which cuts argc at the "--".
-  const char *const *ArgsEnd = argv + argc;
-  const char *const *DoubleDash = std::find(static_cast<const char *const *>(argv), ArgsEnd, llvm::StringRef("--"));
+  const char* const* ArgsEnd = argv + argc;
+  const char* const* DoubleDash = std::find(static_cast<const char* const*>(argv), ArgsEnd, llvm::StringRef("--"));
   bool HasCompilerArgs = DoubleDash != ArgsEnd;
   std::vector<std::string> CompilerArgs(HasCompilerArgs ? DoubleDash + 1 : ArgsEnd, ArgsEnd);
   auto Fixed = clang::tooling::FixedCompilationDatabase::loadFromCommandLine(argc, argv, FixedError);
@@ -269,14 +322,15 @@ int main(int argc, const char **argv) {
     return 2;
   }
   if (!Explain.empty()) {
-    const auto *R = Cat->find(Explain);
+    const auto* R = Cat->find(Explain);
     if (!R) {
       std::cerr << "tracelint: error: no check named '" << Explain << "'; see --list-checks\n";
       return 2;
     }
     auto Doc = rulePage(RulesDir, R->Id);
     std::cout << R->Id << " (" << severityName(R->DefaultSeverity) << ", precision: " << R->Precision << ")\n\n"
-              << R->Summary << "\n\n" << R->Description << "\n";
+              << R->Summary << "\n\n"
+              << R->Description << "\n";
     if (!Doc.empty()) std::cout << "\n" << Doc;
     return 0;
   }
@@ -289,7 +343,7 @@ int main(int argc, const char **argv) {
       return 2;
     }
     std::cout << "Enabled checks:\n";
-    for (const auto &Id : Ids) std::cout << "    " << Id << "\n";
+    for (const auto& Id : Ids) std::cout << "    " << Id << "\n";
     return 0;
   }
   if (LspMode) {
@@ -304,7 +358,7 @@ int main(int argc, const char **argv) {
     }
     LspSetup Setup;
     Setup.Options = driverOptions(RulesDir, SelfCommand);
-    Setup.WorkerCommand = [&](const std::string &File) { return workerCommand(SelfCommand, {File}); };
+    Setup.WorkerCommand = [&](const std::string& File) { return workerCommand(SelfCommand, {File}); };
     Setup.BuildPath = BuildPath;
     Setup.Fixed = std::move(Fixed);
     if (!BaselineFile.empty()) {
@@ -316,7 +370,7 @@ int main(int argc, const char **argv) {
     }
     Setup.Emit.ToolVersion = TRACELINT_VERSION;
     Setup.Emit.DocsBase = resolveDocsBase(DocsUrl, RulesDir);
-    Setup.RulePage = [&](const std::string &Id) { return rulePage(RulesDir, Id); };
+    Setup.RulePage = [&](const std::string& Id) { return rulePage(RulesDir, Id); };
     return runLanguageServer(Setup, *Cat);
   }
   if (Format != "text" && Format != "json" && Format != "sarif") {
@@ -327,7 +381,8 @@ int main(int argc, const char **argv) {
   std::optional<GitChange> Change;
   if (!DiffRev.empty()) {
     if (!LineFilter.empty()) {
-      std::cerr << "tracelint: error: --diff and --line-filter cannot be used together: --diff sets the line filter to the changed lines\n";
+      std::cerr << "tracelint: error: --diff and --line-filter cannot be used together: --diff sets the line filter to "
+                   "the changed lines\n";
       return 2;
     }
     Change = changedLines(DiffRev, Error);
@@ -344,11 +399,11 @@ int main(int argc, const char **argv) {
   if (HasCompilerArgs && !Fixed) {
     // Without this, the run would go on to look for a compile_commands.json and blame its absence.
     std::cerr << "tracelint: error: the compiler arguments after -- give no compile job to analyze";
-    auto Stop = std::find_if(CompilerArgs.begin(), CompilerArgs.end(), [](const std::string &A) {
-      return A == "-E" || A == "-M" || A == "-MM";
-    });
+    auto Stop = std::find_if(CompilerArgs.begin(), CompilerArgs.end(),
+                             [](const std::string& A) { return A == "-E" || A == "-M" || A == "-MM"; });
     if (Stop != CompilerArgs.end())
-      std::cerr << ": '" << *Stop << "' stops the compiler before it compiles, so there is no AST to analyze; remove it";
+      std::cerr << ": '" << *Stop
+                << "' stops the compiler before it compiles, so there is no AST to analyze; remove it";
     else if (!FixedError.empty())
       std::cerr << " (" << llvm::StringRef(FixedError).trim().str() << ")";
     std::cerr << "\n";
@@ -379,7 +434,7 @@ int main(int argc, const char **argv) {
   std::vector<std::string> Files;
   std::set<std::string> RealPaths;
   if (Change && Sources.empty()) Inputs = inDatabase(Inputs, *DB);
-  for (const auto &S : Inputs) {
+  for (const auto& S : Inputs) {
     std::error_code EC;
     auto Abs = std::filesystem::absolute(S, EC).lexically_normal().string();
     auto Real = std::filesystem::canonical(Abs, EC);
@@ -389,7 +444,8 @@ int main(int argc, const char **argv) {
     Opts.LineFilterJson = lineFilterJson(Change->Files, Change->Root);
     // Workers analyze the files chosen here, not a second reading of a tree that may have moved on.
     Opts.SelfCommand = workerCommand(SelfCommand, Files);
-    if (Files.empty() && !Quiet) std::cerr << "tracelint: note: --diff=" << DiffRev << " changes no source file in the compilation database\n";
+    if (Files.empty() && !Quiet)
+      std::cerr << "tracelint: note: --diff=" << DiffRev << " changes no source file in the compilation database\n";
   }
   // One file has no other file's findings to lose: it runs in-process unless --isolate says so.
   Opts.Isolate = Isolate.getNumOccurrences() ? bool(Isolate) : Files.size() > 1;
@@ -404,7 +460,8 @@ int main(int argc, const char **argv) {
   std::optional<Baseline> Accepted;
   if (!BaselineFile.empty()) {
     if (!WriteBaseline.empty()) {
-      std::cerr << "tracelint: error: --baseline and --write-baseline cannot be used together; write the baseline from a run without one\n";
+      std::cerr << "tracelint: error: --baseline and --write-baseline cannot be used together; write the baseline from "
+                   "a run without one\n";
       return 2;
     }
     Accepted = Baseline::load(BaselineFile, Error);
@@ -424,18 +481,21 @@ int main(int argc, const char **argv) {
   EO.ToolVersion = TRACELINT_VERSION;
   EO.DocsBase = resolveDocsBase(DocsUrl, RulesDir);
   EO.RepoRoot = RepoRoot.empty() ? std::filesystem::current_path().string() : std::string(RepoRoot);
-  bool Color = UseColor == "true" || UseColor.empty() || (UseColor == "auto" && Output.empty() && llvm::sys::Process::StandardOutIsDisplayed());
+  bool Color = UseColor == "true" || UseColor.empty() ||
+               (UseColor == "auto" && Output.empty() && llvm::sys::Process::StandardOutIsDisplayed());
   EO.Color = Color && Format == "text";
   std::string Text = Format == "json"    ? emitJson(Out.Result, *Cat, Out.Sources, EO)
                      : Format == "sarif" ? emitSarif(Out.Result, *Cat, Out.Sources, EO)
                                          : emitText(Out.Result, *Cat, Out.Sources, EO);
   bool Wrote = writeOutput(Output, Text);
   if (!WriteBaseline.empty()) Wrote &= writeOutput(WriteBaseline, Baseline::render(Out.Result.Findings, WriteBaseline));
-  if (!ExportFixes.empty()) Wrote &= writeOutput(ExportFixes, emitFixesYaml(Out.Result, Out.Sources, Files.empty() ? std::string() : Files.front()));
-  for (const auto &F : Out.Result.Failures) std::cerr << F.File << ": error: analysis failed: " << F.Reason << "\n";
+  if (!ExportFixes.empty())
+    Wrote &=
+        writeOutput(ExportFixes, emitFixesYaml(Out.Result, Out.Sources, Files.empty() ? std::string() : Files.front()));
+  for (const auto& F : Out.Result.Failures) std::cerr << F.File << ": error: analysis failed: " << F.Reason << "\n";
   bool FixesIncomplete = Fix && !applyFixes(Out.Result, Quiet);
   std::size_t Errors = 0, Warnings = 0;
-  for (const auto &F : Out.Result.Findings) (F.Level == Severity::Error ? Errors : Warnings) += 1;
+  for (const auto& F : Out.Result.Findings) (F.Level == Severity::Error ? Errors : Warnings) += 1;
   if (!Quiet) {
     std::cerr << Warnings << " warning" << (Warnings == 1 ? "" : "s") << " and " << Errors << " error"
               << (Errors == 1 ? "" : "s") << " in " << Out.Result.FilesAnalyzed.size() << " file"
@@ -443,7 +503,8 @@ int main(int argc, const char **argv) {
     if (Out.Result.Suppressed) std::cerr << "; " << Out.Result.Suppressed << " suppressed by NOLINT";
     if (Out.Result.Baselined) std::cerr << "; " << Out.Result.Baselined << " in the baseline";
     if (!Opts.CacheDir.empty()) std::cerr << "; " << Out.CachedFiles << " from the result cache";
-    if (!WriteBaseline.empty()) std::cerr << "; baseline of " << Out.Result.Findings.size() << " written to " << WriteBaseline;
+    if (!WriteBaseline.empty())
+      std::cerr << "; baseline of " << Out.Result.Findings.size() << " written to " << WriteBaseline;
     std::cerr << ".\n";
   }
   if (!Wrote) return 2;

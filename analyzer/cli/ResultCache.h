@@ -24,19 +24,19 @@ class ResultCache {
 
   // The key of a result: a hash over the parts given (the caller lists what the result depends on
   // besides the files the translation unit reads) and the running tracelint binary.
-  std::string key(const std::vector<std::string> &Parts) const;
-  std::optional<FileResult> lookup(const std::string &Key) const;
+  std::string key(const std::vector<std::string>& Parts) const;
+  std::optional<FileResult> lookup(const std::string& Key) const;
   // Stores R under Key when it is a clean result with its dependencies; a failure to write is silent
   // (the cache only saves time). Written to a temporary file and renamed, so readers never see a
   // partial entry.
-  void store(const std::string &Key, const FileResult &R) const;
+  void store(const std::string& Key, const FileResult& R) const;
 
   // Hex hash of a file's contents; "" when it cannot be read.
-  static std::string hashFile(const std::string &Path);
+  static std::string hashFile(const std::string& Path);
 
  private:
   // hashFile, once per file per run: the translation units of a run share most of their headers.
-  std::string dependencyHash(const std::string &Path) const;
+  std::string dependencyHash(const std::string& Path) const;
 
   std::string Dir;
   std::string BinaryIdentity;  // the running binary's path, size and modification time

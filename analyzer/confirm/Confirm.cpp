@@ -20,11 +20,11 @@ namespace {
 // Line numbers are unsigned everywhere; a report's larger ones are errors, not wrapped values.
 constexpr std::uint64_t kMaxLine = std::numeric_limits<unsigned>::max();
 
-bool readJson(const std::string &Path, nlohmann::json &J, std::string &Error) {
+bool readJson(const std::string& Path, nlohmann::json& J, std::string& Error) {
   return readJsonFile(Path, "report (not valid JSON)", J, Error);
 }
 
-std::string uriToPath(const std::string &Uri, const std::string &Base) {
+std::string uriToPath(const std::string& Uri, const std::string& Base) {
   std::string P = Uri;
   if (P.rfind("file://", 0) == 0) P = P.substr(7);
   std::string Out;
@@ -40,7 +40,7 @@ std::string uriToPath(const std::string &Uri, const std::string &Base) {
   return Out;
 }
 
-std::string str(const nlohmann::json &J, const char *Key) {
+std::string str(const nlohmann::json& J, const char* Key) {
   auto It = J.find(Key);
   return It != J.end() && It->is_string() ? It->get<std::string>() : "";
 }
@@ -51,7 +51,7 @@ struct Site {
 };
 
 // "path:line" or "path:first-last" -> normalized absolute path and line range.
-Site splitLocation(const std::string &Loc) {
+Site splitLocation(const std::string& Loc) {
   auto Colon = Loc.rfind(':');
   if (Colon == std::string::npos) return {Loc, 0, 0};
   std::error_code EC;
@@ -68,15 +68,15 @@ Site splitLocation(const std::string &Loc) {
   return S;
 }
 
-bool samePath(const std::string &PA, const std::string &PB) {
+bool samePath(const std::string& PA, const std::string& PB) {
   if (PA == PB) return true;
   // One side may be relative (a SARIF URI under %SRCROOT%): compare as path suffixes.
-  auto Tail = [](const std::string &P) { return P.substr(P.find_last_of('/') + 1); };
-  return Tail(PA) == Tail(PB) && (PA.ends_with("/" + PB) || PB.ends_with("/" + PA) || PA.find('/') == std::string::npos ||
-                                  PB.find('/') == std::string::npos);
+  auto Tail = [](const std::string& P) { return P.substr(P.find_last_of('/') + 1); };
+  return Tail(PA) == Tail(PB) && (PA.ends_with("/" + PB) || PB.ends_with("/" + PA) ||
+                                  PA.find('/') == std::string::npos || PB.find('/') == std::string::npos);
 }
 
-bool sameSite(const std::string &A, const std::string &B) {
+bool sameSite(const std::string& A, const std::string& B) {
   if (A.empty() || B.empty()) return false;
   auto SA = splitLocation(A), SB = splitLocation(B);
   if (SA.Last < SB.First || SB.Last < SA.First) return false;  // line ranges do not overlap
@@ -86,18 +86,18 @@ bool sameSite(const std::string &A, const std::string &B) {
 // Can a finding and an observation be about the same code? Files first: the traced function's
 // creation site, else the statement; a function of the same name in another file never joins.
 // Then the same creation site, or the same function name within that file.
-bool sameTracedFunction(const StaticItem &SI, const RuntimeItem &RI) {
+bool sameTracedFunction(const StaticItem& SI, const RuntimeItem& RI) {
   if (sameSite(SI.FunctionLocation, RI.FunctionLocation)) return true;
   if (SI.Function.empty() || SI.Function != RI.Function) return false;
   std::string StaticAt = !SI.FunctionLocation.empty() ? SI.FunctionLocation : SI.File.empty() ? "" : SI.File + ":0";
-  const std::string &RuntimeAt = !RI.FunctionLocation.empty() ? RI.FunctionLocation : RI.Location;
+  const std::string& RuntimeAt = !RI.FunctionLocation.empty() ? RI.FunctionLocation : RI.Location;
   if (StaticAt.empty() || RuntimeAt.empty()) return true;  // nothing to tell the files apart
   return samePath(splitLocation(StaticAt).Path, splitLocation(RuntimeAt).Path);
 }
 
 // Names compared without parameter lists and template arguments: the runtime demangles
 // "bump(int)::calls", the analyzer writes "bump()::calls".
-std::string bareName(const std::string &N) {
+std::string bareName(const std::string& N) {
   std::string Out;
   int Depth = 0;
   for (char C : N) {
@@ -108,23 +108,24 @@ std::string bareName(const std::string &N) {
   return Out;
 }
 
-bool runtimeEntityIsNamed(const std::string &E) {
-  return !(E.empty() || E.rfind("a variable of a caller's frame", 0) == 0 || E.find("captured by reference #") != std::string::npos ||
-           E.rfind("<", 0) == 0);
+bool runtimeEntityIsNamed(const std::string& E) {
+  return !(E.empty() || E.rfind("a variable of a caller's frame", 0) == 0 ||
+           E.find("captured by reference #") != std::string::npos || E.rfind("<", 0) == 0);
 }
 
-bool looksLikeLocation(const std::string &E) {
+bool looksLikeLocation(const std::string& E) {
   auto Colon = E.rfind(':');
   return Colon != std::string::npos && Colon + 1 < E.size() &&
          E.find_first_not_of("0123456789", Colon + 1) == std::string::npos;
 }
 
-bool entitiesCompatible(const StaticItem &SI, const std::string &Runtime) {
-  const std::string &Static = SI.Entity;
+bool entitiesCompatible(const StaticItem& SI, const std::string& Runtime) {
+  const std::string& Static = SI.Entity;
   if (Static.empty() || !runtimeEntityIsNamed(Runtime)) return true;
   if (looksLikeLocation(Static) || looksLikeLocation(Runtime)) {
     if (sameSite(Static, Runtime)) return true;
-    return std::any_of(SI.Related.begin(), SI.Related.end(), [&](const std::string &R) { return sameSite(R, Runtime); });
+    return std::any_of(SI.Related.begin(), SI.Related.end(),
+                       [&](const std::string& R) { return sameSite(R, Runtime); });
   }
   auto S = bareName(Static), R = bareName(Runtime);
   return S == R || R.ends_with("::" + S) || S.ends_with("::" + R);
@@ -146,34 +147,36 @@ unsigned ConfirmResult::missed() const {
 
 namespace {
 // The keys tracelint writes for joining: SARIF `properties` and JSON `data` carry the same ones.
-void readJoinKeys(const nlohmann::json &From, StaticItem &S) {
+void readJoinKeys(const nlohmann::json& From, StaticItem& S) {
   S.Function = str(From, "tracedFunction");
   S.FunctionLocation = str(From, "tracedFunctionLocation");
   S.Entity = str(From, "entity");
 }
 }  // namespace
 
-bool loadStaticReport(const std::string &Path, std::vector<StaticItem> &Out, std::string &Error) {
+bool loadStaticReport(const std::string& Path, std::vector<StaticItem>& Out, std::string& Error) {
   nlohmann::json J;
   if (!readJson(Path, J, Error)) return false;
   try {
     if (J.contains("runs")) {  // SARIF
-      for (const auto &Run : J.at("runs")) {
+      for (const auto& Run : J.at("runs")) {
         std::string Base;
         if (Run.contains("originalUriBaseIds") && Run["originalUriBaseIds"].contains("%SRCROOT%"))
           Base = uriToPath(str(Run["originalUriBaseIds"]["%SRCROOT%"], "uri"), "");
         while (!Base.empty() && Base.back() == '/') Base.pop_back();
-        for (const auto &Res : Run.value("results", nlohmann::json::array())) {
+        for (const auto& Res : Run.value("results", nlohmann::json::array())) {
           StaticItem S;
           S.Rule = str(Res, "ruleId");
           S.Message = str(Res.value("message", nlohmann::json::object()), "text");
-          const auto &Loc = Res.at("locations").at(0).at("physicalLocation");
+          const auto& Loc = Res.at("locations").at(0).at("physicalLocation");
           S.File = uriToPath(str(Loc.at("artifactLocation"), "uri"), Base);
           auto Region = Loc.value("region", nlohmann::json::object());
-          S.Line = Region.contains("startLine") ? static_cast<unsigned>(boundedInteger(Region["startLine"], kMaxLine, "startLine")) : 0;
+          S.Line = Region.contains("startLine")
+                       ? static_cast<unsigned>(boundedInteger(Region["startLine"], kMaxLine, "startLine"))
+                       : 0;
           readJoinKeys(Res.value("properties", nlohmann::json::object()), S);
-          for (const auto &Rel : Res.value("relatedLocations", nlohmann::json::array())) {
-            const auto &P = Rel.value("physicalLocation", nlohmann::json::object());
+          for (const auto& Rel : Res.value("relatedLocations", nlohmann::json::array())) {
+            const auto& P = Rel.value("physicalLocation", nlohmann::json::object());
             auto RelRegion = P.value("region", nlohmann::json::object());
             if (!P.contains("artifactLocation") || !RelRegion.contains("startLine")) continue;
             S.Related.push_back(uriToPath(str(P.at("artifactLocation"), "uri"), Base) + ":" +
@@ -185,26 +188,30 @@ bool loadStaticReport(const std::string &Path, std::vector<StaticItem> &Out, std
       return true;
     }
     if (J.contains("files")) {  // tracelint's LSP-shaped JSON
-      for (const auto &F : J.at("files")) {
+      for (const auto& F : J.at("files")) {
         auto File = uriToPath(str(F, "uri"), "");
-        for (const auto &D : F.at("diagnostics")) {
+        for (const auto& D : F.at("diagnostics")) {
           StaticItem S;
           S.Rule = str(D, "code");
           S.File = File;
-          S.Line = static_cast<unsigned>(boundedInteger(D.at("range").at("start").at("line"), kMaxLine - 1, "range.start.line")) + 1;
+          S.Line = static_cast<unsigned>(
+                       boundedInteger(D.at("range").at("start").at("line"), kMaxLine - 1, "range.start.line")) +
+                   1;
           S.Message = str(D, "message");
           readJoinKeys(D.value("data", nlohmann::json::object()), S);
-          for (const auto &Rel : D.value("relatedInformation", nlohmann::json::array())) {
-            const auto &L = Rel.at("location");
-            S.Related.push_back(uriToPath(str(L, "uri"), "") + ":" +
-                                std::to_string(boundedInteger(L.at("range").at("start").at("line"), kMaxLine - 1, "range.start.line") + 1));
+          for (const auto& Rel : D.value("relatedInformation", nlohmann::json::array())) {
+            const auto& L = Rel.at("location");
+            S.Related.push_back(
+                uriToPath(str(L, "uri"), "") + ":" +
+                std::to_string(boundedInteger(L.at("range").at("start").at("line"), kMaxLine - 1, "range.start.line") +
+                               1));
           }
           Out.push_back(std::move(S));
         }
       }
       return true;
     }
-  } catch (const std::exception &E) {
+  } catch (const std::exception& E) {
     Error = Path + ": not a tracelint report: " + E.what();
     return false;
   }
@@ -212,7 +219,7 @@ bool loadStaticReport(const std::string &Path, std::vector<StaticItem> &Out, std
   return false;
 }
 
-bool loadRuntimeReport(const std::string &Path, std::vector<RuntimeItem> &Out, std::string &Error) {
+bool loadRuntimeReport(const std::string& Path, std::vector<RuntimeItem>& Out, std::string& Error) {
   nlohmann::json J;
   if (!readJson(Path, J, Error)) return false;
   try {
@@ -227,7 +234,7 @@ bool loadRuntimeReport(const std::string &Path, std::vector<RuntimeItem> &Out, s
               " is not supported (expected the integer 1)";
       return false;
     }
-    for (const auto &O : J.at("observations")) {
+    for (const auto& O : J.at("observations")) {
       RuntimeItem R;
       R.Rule = str(O, "rule");
       R.Function = str(O, "function");
@@ -242,7 +249,7 @@ bool loadRuntimeReport(const std::string &Path, std::vector<RuntimeItem> &Out, s
         R.Details.emplace_back(It.key(), It.value().is_string() ? It.value().get<std::string>() : It.value().dump());
       Out.push_back(std::move(R));
     }
-  } catch (const std::exception &E) {
+  } catch (const std::exception& E) {
     Error = Path + ": malformed runtime report: " + E.what();
     return false;
   }
@@ -256,10 +263,10 @@ ConfirmResult joinReports(std::vector<StaticItem> Static, std::vector<RuntimeIte
   R.StaticMatch.assign(R.Static.size(), -1);
   R.RuntimeMatched.assign(R.Runtime.size(), false);
   for (std::size_t S = 0; S < R.Static.size(); ++S) {
-    const auto &SI = R.Static[S];
+    const auto& SI = R.Static[S];
     int Best = -1, BestScore = -1;
     for (std::size_t I = 0; I < R.Runtime.size(); ++I) {
-      const auto &RI = R.Runtime[I];
+      const auto& RI = R.Runtime[I];
       if (RI.Rule != SI.Rule) continue;
       if (!sameTracedFunction(SI, RI)) continue;
       bool Site = sameSite(SI.FunctionLocation, RI.FunctionLocation);
@@ -279,8 +286,8 @@ ConfirmResult joinReports(std::vector<StaticItem> Static, std::vector<RuntimeIte
   // and rule, even when another runtime item took that finding.
   for (std::size_t I = 0; I < R.Runtime.size(); ++I) {
     if (R.RuntimeMatched[I]) continue;
-    for (const auto &SI : R.Static) {
-      const auto &RI = R.Runtime[I];
+    for (const auto& SI : R.Static) {
+      const auto& RI = R.Runtime[I];
       if (SI.Rule == RI.Rule && sameTracedFunction(SI, RI) && entitiesCompatible(SI, RI.Entity)) {
         R.RuntimeMatched[I] = true;
         break;
@@ -291,35 +298,38 @@ ConfirmResult joinReports(std::vector<StaticItem> Static, std::vector<RuntimeIte
 }
 
 namespace {
-std::string evidence(const RuntimeItem &R) {
+std::string evidence(const RuntimeItem& R) {
   std::string E = R.Message;
-  for (const auto &[K, V] : R.Details)
-    if (K == "replays_skipped" || K == "traced_value" || K == "current_value" || K == "diff" || K == "eager_update_episodes")
+  for (const auto& [K, V] : R.Details)
+    if (K == "replays_skipped" || K == "traced_value" || K == "current_value" || K == "diff" ||
+        K == "eager_update_episodes")
       E += "; " + K + "=" + V;
   return E;
 }
-std::string shortPath(const std::string &P) {
+std::string shortPath(const std::string& P) {
   std::error_code EC;
   auto Rel = std::filesystem::relative(P, std::filesystem::current_path(), EC).string();
   return EC || Rel.empty() || Rel.rfind("..", 0) == 0 ? P : Rel;
 }
 }  // namespace
 
-std::string confirmText(const ConfirmResult &R) {
+std::string confirmText(const ConfirmResult& R) {
   std::ostringstream OS;
   OS << "Static findings (" << R.Static.size() << "):\n";
   for (std::size_t S = 0; S < R.Static.size(); ++S) {
-    const auto &SI = R.Static[S];
-    OS << "  " << (R.StaticMatch[S] >= 0 ? "confirmed    " : "not observed ") << SI.Rule << "  " << shortPath(SI.File) << ":"
-       << SI.Line << "  in '" << SI.Function << "'" << (SI.Entity.empty() ? "" : " about '" + SI.Entity + "'") << "\n";
+    const auto& SI = R.Static[S];
+    OS << "  " << (R.StaticMatch[S] >= 0 ? "confirmed    " : "not observed ") << SI.Rule << "  " << shortPath(SI.File)
+       << ":" << SI.Line << "  in '" << SI.Function << "'" << (SI.Entity.empty() ? "" : " about '" + SI.Entity + "'")
+       << "\n";
     if (R.StaticMatch[S] >= 0)
       OS << "      runtime: " << evidence(R.Runtime[static_cast<std::size_t>(R.StaticMatch[S])]) << "\n";
   }
   OS << "Runtime observations (" << R.Runtime.size() << "):\n";
   for (std::size_t I = 0; I < R.Runtime.size(); ++I) {
-    const auto &RI = R.Runtime[I];
-    OS << "  " << (R.RuntimeMatched[I] ? "matched      " : "missed       ") << RI.Rule << "  in '" << RI.Function << "' ("
-       << shortPath(RI.FunctionLocation) << ")" << (RI.Entity.empty() ? "" : " about '" + RI.Entity + "'") << "\n";
+    const auto& RI = R.Runtime[I];
+    OS << "  " << (R.RuntimeMatched[I] ? "matched      " : "missed       ") << RI.Rule << "  in '" << RI.Function
+       << "' (" << shortPath(RI.FunctionLocation) << ")" << (RI.Entity.empty() ? "" : " about '" + RI.Entity + "'")
+       << "\n";
     if (!R.RuntimeMatched[I]) OS << "      " << RI.Message << "\n";
   }
   std::size_t N = R.Static.size(), C = R.confirmed();
@@ -330,18 +340,19 @@ std::string confirmText(const ConfirmResult &R) {
   return OS.str();
 }
 
-std::string confirmJson(const ConfirmResult &R) {
+std::string confirmJson(const ConfirmResult& R) {
   nlohmann::json J = {{"tool", "tracelint confirm"}, {"version", 1}};
   nlohmann::json S = nlohmann::json::array(), RT = nlohmann::json::array();
   for (std::size_t I = 0; I < R.Static.size(); ++I) {
-    const auto &SI = R.Static[I];
-    nlohmann::json Item = {{"rule", SI.Rule},         {"file", SI.File},     {"line", SI.Line},
-                           {"function", SI.Function}, {"entity", SI.Entity}, {"status", R.StaticMatch[I] >= 0 ? "confirmed" : "not_observed"}};
+    const auto& SI = R.Static[I];
+    nlohmann::json Item = {{"rule", SI.Rule},     {"file", SI.File},
+                           {"line", SI.Line},     {"function", SI.Function},
+                           {"entity", SI.Entity}, {"status", R.StaticMatch[I] >= 0 ? "confirmed" : "not_observed"}};
     if (R.StaticMatch[I] >= 0) Item["evidence"] = evidence(R.Runtime[static_cast<std::size_t>(R.StaticMatch[I])]);
     S.push_back(Item);
   }
   for (std::size_t I = 0; I < R.Runtime.size(); ++I) {
-    const auto &RI = R.Runtime[I];
+    const auto& RI = R.Runtime[I];
     RT.push_back({{"rule", RI.Rule},
                   {"function", RI.Function},
                   {"function_location", RI.FunctionLocation},
@@ -361,26 +372,32 @@ std::string confirmJson(const ConfirmResult &R) {
   return J.dump(2) + "\n";
 }
 
-std::string confirmSarif(const ConfirmResult &R, const std::string &ToolVersion) {
+std::string confirmSarif(const ConfirmResult& R, const std::string& ToolVersion) {
   nlohmann::json Results = nlohmann::json::array();
   for (std::size_t I = 0; I < R.Static.size(); ++I) {
-    const auto &SI = R.Static[I];
+    const auto& SI = R.Static[I];
     bool Confirmed = R.StaticMatch[I] >= 0;
     nlohmann::json Res = {
         {"ruleId", SI.Rule},
         {"level", Confirmed ? "error" : "warning"},
         {"message", {{"text", SI.Message + (Confirmed ? " [confirmed at run time]" : " [not observed at run time]")}}},
         {"locations",
-         {{{"physicalLocation", {{"artifactLocation", {{"uri", "file://" + percentEncodePath(SI.File)}}}, {"region", {{"startLine", std::max(1u, SI.Line)}}}}}}}},
+         {{{"physicalLocation",
+            {{"artifactLocation", {{"uri", "file://" + percentEncodePath(SI.File)}}},
+             {"region", {{"startLine", std::max(1u, SI.Line)}}}}}}}},
         {"properties", {{"confirmed", Confirmed}}}};
     if (Confirmed) Res["properties"]["evidence"] = evidence(R.Runtime[static_cast<std::size_t>(R.StaticMatch[I])]);
     Results.push_back(Res);
   }
-  nlohmann::json Run = {{"tool", {{"driver", {{"name", "tracelint confirm"}, {"version", ToolVersion}}}}}, {"results", Results}};
-  return nlohmann::json({{"version", "2.1.0"}, {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"}, {"runs", {Run}}}).dump(2) + "\n";
+  nlohmann::json Run = {{"tool", {{"driver", {{"name", "tracelint confirm"}, {"version", ToolVersion}}}}},
+                        {"results", Results}};
+  return nlohmann::json(
+             {{"version", "2.1.0"}, {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"}, {"runs", {Run}}})
+             .dump(2) +
+         "\n";
 }
 
-int runConfirm(const std::vector<std::string> &Args, const std::string &ToolVersion) {
+int runConfirm(const std::vector<std::string>& Args, const std::string& ToolVersion) {
   std::string StaticPath, Format = "text", Output;
   std::vector<std::string> Dynamic;
   bool FailOnMissed = false;
@@ -392,26 +409,33 @@ int runConfirm(const std::vector<std::string> &Args, const std::string &ToolVers
     return 2;
   };
   for (std::size_t I = 0; I < Args.size(); ++I) {
-    const auto &A = Args[I];
-    auto Value = [&](const std::string &Flag) -> std::optional<std::string> {
+    const auto& A = Args[I];
+    auto Value = [&](const std::string& Flag) -> std::optional<std::string> {
       if (A.rfind(Flag + "=", 0) == 0) return A.substr(Flag.size() + 1);
       if (A == Flag && I + 1 < Args.size()) return Args[++I];
       return std::nullopt;
     };
-    if (auto V = Value("--static")) StaticPath = *V;
+    if (auto V = Value("--static"))
+      StaticPath = *V;
     else if (A == "--dynamic") {
       while (I + 1 < Args.size() && Args[I + 1].rfind("--", 0) != 0) Dynamic.push_back(Args[++I]);
-    } else if (auto V2 = Value("--dynamic")) Dynamic.push_back(*V2);
-    else if (auto V3 = Value("--format")) Format = *V3;
-    else if (auto V4 = Value("--output")) Output = *V4;
-    else if (A == "--fail-on-missed") FailOnMissed = true;
-    else if (A == "--help" || A == "-h") return Usage(), 0;
+    } else if (auto V2 = Value("--dynamic"))
+      Dynamic.push_back(*V2);
+    else if (auto V3 = Value("--format"))
+      Format = *V3;
+    else if (auto V4 = Value("--output"))
+      Output = *V4;
+    else if (A == "--fail-on-missed")
+      FailOnMissed = true;
+    else if (A == "--help" || A == "-h")
+      return Usage(), 0;
     else {
       std::cerr << "tracelint confirm: error: unknown argument '" << A << "'\n";
       return Usage();
     }
   }
-  if (StaticPath.empty() || Dynamic.empty() || (Format != "text" && Format != "json" && Format != "sarif")) return Usage();
+  if (StaticPath.empty() || Dynamic.empty() || (Format != "text" && Format != "json" && Format != "sarif"))
+    return Usage();
   std::vector<StaticItem> S;
   std::vector<RuntimeItem> RT;
   std::string Error;
@@ -419,14 +443,16 @@ int runConfirm(const std::vector<std::string> &Args, const std::string &ToolVers
     std::cerr << "tracelint confirm: error: " << Error << "\n";
     return 2;
   }
-  for (const auto &D : Dynamic) {
+  for (const auto& D : Dynamic) {
     if (!loadRuntimeReport(D, RT, Error)) {
       std::cerr << "tracelint confirm: error: " << Error << "\n";
       return 2;
     }
   }
   auto R = joinReports(std::move(S), std::move(RT));
-  std::string Text = Format == "json" ? confirmJson(R) : Format == "sarif" ? confirmSarif(R, ToolVersion) : confirmText(R);
+  std::string Text = Format == "json"    ? confirmJson(R)
+                     : Format == "sarif" ? confirmSarif(R, ToolVersion)
+                                         : confirmText(R);
   if (Output.empty()) {
     std::cout << Text;
   } else if (std::string WriteError; !writeOutputFile(Output, Text, WriteError)) {

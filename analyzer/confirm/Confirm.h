@@ -29,23 +29,23 @@ struct RuntimeItem {
 struct ConfirmResult {
   std::vector<StaticItem> Static;
   std::vector<RuntimeItem> Runtime;
-  std::vector<int> StaticMatch;   // per static finding: index of the confirming runtime item, or -1
+  std::vector<int> StaticMatch;  // per static finding: index of the confirming runtime item, or -1
   std::vector<bool> RuntimeMatched;
   unsigned confirmed() const;
   unsigned missed() const;
 };
 
 // Each returns false with Error naming the file and the problem.
-bool loadStaticReport(const std::string &Path, std::vector<StaticItem> &Out, std::string &Error);
-bool loadRuntimeReport(const std::string &Path, std::vector<RuntimeItem> &Out, std::string &Error);
+bool loadStaticReport(const std::string& Path, std::vector<StaticItem>& Out, std::string& Error);
+bool loadRuntimeReport(const std::string& Path, std::vector<RuntimeItem>& Out, std::string& Error);
 
 ConfirmResult joinReports(std::vector<StaticItem> Static, std::vector<RuntimeItem> Runtime);
 
-std::string confirmText(const ConfirmResult &R);
-std::string confirmJson(const ConfirmResult &R);
-std::string confirmSarif(const ConfirmResult &R, const std::string &ToolVersion);
+std::string confirmText(const ConfirmResult& R);
+std::string confirmJson(const ConfirmResult& R);
+std::string confirmSarif(const ConfirmResult& R, const std::string& ToolVersion);
 
 // The whole subcommand: argv after "confirm". Returns the exit code.
-int runConfirm(const std::vector<std::string> &Args, const std::string &ToolVersion);
+int runConfirm(const std::vector<std::string>& Args, const std::string& ToolVersion);
 
 }  // namespace tracelint

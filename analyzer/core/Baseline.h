@@ -17,17 +17,17 @@ class Baseline {
  public:
   // Reads a baseline written by render(). Errors name the file, and where possible the line and
   // column, and say what is wrong.
-  static std::optional<Baseline> load(const std::string &Path, std::string &Error);
+  static std::optional<Baseline> load(const std::string& Path, std::string& Error);
 
   // The baseline of Findings (their Fingerprint set), to be written at Path.
-  static std::string render(const std::vector<Finding> &Findings, const std::string &Path);
+  static std::string render(const std::vector<Finding>& Findings, const std::string& Path);
 
   // Removes the findings the baseline holds from Findings; returns how many.
-  std::size_t filter(std::vector<Finding> &Findings) const;
+  std::size_t filter(std::vector<Finding>& Findings) const;
   std::size_t size() const { return Entries.size(); }
 
  private:
-  std::string Dir;  // absolute: what the entries' files are relative to
+  std::string Dir;                                        // absolute: what the entries' files are relative to
   std::set<std::pair<std::string, std::string>> Entries;  // (file as stored, fingerprint)
 };
 

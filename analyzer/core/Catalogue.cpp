@@ -1,28 +1,28 @@
 #include "core/Catalogue.h"
 
-#include "core/JsonFile.h"
-
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "core/JsonFile.h"
+
 namespace tracelint {
 
-const char *severityName(Severity S) {
+const char* severityName(Severity S) {
   switch (S) {
-  case Severity::Note:
-    return "note";
-  case Severity::Warning:
-    return "warning";
-  case Severity::Error:
-    return "error";
+    case Severity::Note:
+      return "note";
+    case Severity::Warning:
+      return "warning";
+    case Severity::Error:
+      return "error";
   }
   return "warning";
 }
 
-std::pair<unsigned, unsigned> lineColumnOf(const std::string &Text, std::size_t Offset) {
+std::pair<unsigned, unsigned> lineColumnOf(const std::string& Text, std::size_t Offset) {
   unsigned Line = 1, Col = 1;
   for (std::size_t I = 0; I < Offset && I < Text.size(); ++I) {
     if (Text[I] == '\n') {
@@ -35,12 +35,12 @@ std::pair<unsigned, unsigned> lineColumnOf(const std::string &Text, std::size_t 
   return {Line, Col};
 }
 
-std::optional<Catalogue> Catalogue::load(const std::string &Path, std::string &Error) {
+std::optional<Catalogue> Catalogue::load(const std::string& Path, std::string& Error) {
   nlohmann::json J;
   if (!readJsonFile(Path, "rule catalogue", J, Error)) return std::nullopt;
   Catalogue C;
   try {
-    for (const auto &R : J.at("rules")) {
+    for (const auto& R : J.at("rules")) {
       RuleInfo Info;
       Info.Id = R.at("id").get<std::string>();
       Info.Summary = R.at("summary").get<std::string>();
@@ -55,26 +55,26 @@ std::optional<Catalogue> Catalogue::load(const std::string &Path, std::string &E
       else
         throw std::runtime_error("rule '" + Info.Id + "' has unknown severity '" + Sev + "'");
       Info.Precision = R.at("precision").get<std::string>();
-      for (const auto &O : R.value("options", nlohmann::json::array()))
+      for (const auto& O : R.value("options", nlohmann::json::array()))
         Info.Options.push_back(O.is_object() ? O.at("name").get<std::string>() : O.get<std::string>());
       C.Rules.push_back(std::move(Info));
     }
-  } catch (const std::exception &E) {
+  } catch (const std::exception& E) {
     Error = Path + ": malformed rule catalogue: " + E.what();
     return std::nullopt;
   }
   return C;
 }
 
-const RuleInfo *Catalogue::find(const std::string &Id) const {
-  for (const auto &R : Rules)
+const RuleInfo* Catalogue::find(const std::string& Id) const {
+  for (const auto& R : Rules)
     if (R.Id == Id) return &R;
   return nullptr;
 }
 
-std::string findRulesDir(const std::string &Argv0) {
+std::string findRulesDir(const std::string& Argv0) {
   namespace fs = std::filesystem;
-  if (const char *Env = std::getenv("TRACELINT_RULES_DIR"); Env && *Env) return Env;
+  if (const char* Env = std::getenv("TRACELINT_RULES_DIR"); Env && *Env) return Env;
   std::error_code EC;
   fs::path Self = fs::canonical("/proc/self/exe", EC);
   if (EC) Self = fs::absolute(Argv0, EC);

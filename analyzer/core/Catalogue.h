@@ -22,9 +22,9 @@ struct RuleInfo {
 class Catalogue {
  public:
   // Returns std::nullopt and sets Error (naming the path) when the file is missing or malformed.
-  static std::optional<Catalogue> load(const std::string &Path, std::string &Error);
-  const RuleInfo *find(const std::string &Id) const;
-  const std::vector<RuleInfo> &rules() const { return Rules; }
+  static std::optional<Catalogue> load(const std::string& Path, std::string& Error);
+  const RuleInfo* find(const std::string& Id) const;
+  const std::vector<RuleInfo>& rules() const { return Rules; }
 
  private:
   std::vector<RuleInfo> Rules;
@@ -32,9 +32,9 @@ class Catalogue {
 
 // Where rules/ lives: $TRACELINT_RULES_DIR, then <bin>/../share/tracelint/rules (an install), then
 // the source tree the binary was built from.
-std::string findRulesDir(const std::string &Argv0);
+std::string findRulesDir(const std::string& Argv0);
 
 // Line and column (1-based) of a byte offset in a text, for error messages about JSON files.
-std::pair<unsigned, unsigned> lineColumnOf(const std::string &Text, std::size_t Offset);
+std::pair<unsigned, unsigned> lineColumnOf(const std::string& Text, std::size_t Offset);
 
 }  // namespace tracelint

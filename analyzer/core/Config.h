@@ -21,14 +21,14 @@ struct Config {
   std::vector<std::string> Sources;  // files that contributed, nearest first
 
   // Values of `Child` win; Checks and WarningsAsErrors are appended as clang-tidy does.
-  static Config merge(const Config &Parent, const Config &Child);
+  static Config merge(const Config& Parent, const Config& Child);
 };
 
 // Parses one configuration file; on error, Error names path, line and column.
-std::optional<Config> parseConfigFile(const std::string &Path, std::string &Error);
-std::optional<Config> parseConfigText(const std::string &Text, const std::string &Path, std::string &Error);
+std::optional<Config> parseConfigFile(const std::string& Path, std::string& Error);
+std::optional<Config> parseConfigText(const std::string& Text, const std::string& Path, std::string& Error);
 
 // The effective configuration for a source file (nearest .tracelint.json, with inherited parents).
-std::optional<Config> configForFile(const std::string &File, std::string &Error);
+std::optional<Config> configForFile(const std::string& File, std::string& Error);
 
 }  // namespace tracelint

@@ -9,7 +9,7 @@ namespace tracelint {
 namespace {
 
 // git quotes a path holding special bytes as a C string: "b/caf\303\251.cpp".
-std::string unquoteGitPath(const std::string &S) {
+std::string unquoteGitPath(const std::string& S) {
   if (S.size() < 2 || S.front() != '"' || S.back() != '"') return S;
   std::string Out;
   for (std::size_t I = 1; I + 1 < S.size(); ++I) {
@@ -28,7 +28,7 @@ std::string unquoteGitPath(const std::string &S) {
   return Out;
 }
 
-bool readNumber(const std::string &S, std::size_t &I, unsigned &Out) {
+bool readNumber(const std::string& S, std::size_t& I, unsigned& Out) {
   auto [End, Err] = std::from_chars(S.data() + I, S.data() + S.size(), Out);
   if (Err != std::errc() || End == S.data() + I) return false;
   I = static_cast<std::size_t>(End - S.data());
@@ -37,7 +37,7 @@ bool readNumber(const std::string &S, std::size_t &I, unsigned &Out) {
 
 }  // namespace
 
-std::optional<std::vector<ChangedFile>> parseUnifiedDiff(const std::string &Text, std::string &Error) {
+std::optional<std::vector<ChangedFile>> parseUnifiedDiff(const std::string& Text, std::string& Error) {
   std::vector<ChangedFile> Files;
   bool InFile = false;  // after a "+++" naming a file of the new side
   bool SawFileHeader = false;
@@ -77,13 +77,13 @@ std::optional<std::vector<ChangedFile>> parseUnifiedDiff(const std::string &Text
     if (!InFile) continue;  // a deleted file's hunk
     if (Count > 0) Files.back().Lines.emplace_back(Start, Start + Count - 1);
   }
-  std::erase_if(Files, [](const ChangedFile &F) { return F.Lines.empty(); });
+  std::erase_if(Files, [](const ChangedFile& F) { return F.Lines.empty(); });
   return Files;
 }
 
-std::string lineFilterJson(const std::vector<ChangedFile> &Files, const std::string &Root) {
+std::string lineFilterJson(const std::vector<ChangedFile>& Files, const std::string& Root) {
   nlohmann::json J = nlohmann::json::array();
-  for (const auto &F : Files) {
+  for (const auto& F : Files) {
     nlohmann::json Lines = nlohmann::json::array();
     for (auto [A, B] : F.Lines) Lines.push_back({A, B});
     J.push_back({{"name", Root + "/" + F.Path}, {"lines", Lines}});

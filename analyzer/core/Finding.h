@@ -7,7 +7,7 @@
 namespace tracelint {
 
 enum class Severity { Note, Warning, Error };
-const char *severityName(Severity S);
+const char* severityName(Severity S);
 
 // Lines are 1-based; Column is a 1-based byte offset into the line (clang's convention). Other
 // conventions are derived in output/Columns.h, nowhere else.

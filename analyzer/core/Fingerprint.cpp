@@ -6,7 +6,7 @@
 
 namespace tracelint {
 
-std::string normalizeStatement(const std::string &TextFromFinding) {
+std::string normalizeStatement(const std::string& TextFromFinding) {
   std::string Out;
   bool PendingSpace = false;
   for (char C : TextFromFinding) {
@@ -22,9 +22,10 @@ std::string normalizeStatement(const std::string &TextFromFinding) {
   return Out;
 }
 
-std::string fingerprintBase(const Finding &F, const std::string &TextFromFinding) {
+std::string fingerprintBase(const Finding& F, const std::string& TextFromFinding) {
   // Field separators that cannot occur in identifiers keep "a|bc" and "ab|c" apart.
-  std::string Key = F.CheckId + '\x1f' + F.TracedFunction + '\x1f' + F.Entity + '\x1f' + normalizeStatement(TextFromFinding);
+  std::string Key =
+      F.CheckId + '\x1f' + F.TracedFunction + '\x1f' + F.Entity + '\x1f' + normalizeStatement(TextFromFinding);
   // FNV-1a 64: the same value on every platform and library version, unlike std::hash.
   std::uint64_t H = 1469598103934665603ull;
   for (unsigned char C : Key) {
@@ -36,9 +37,10 @@ std::string fingerprintBase(const Finding &F, const std::string &TextFromFinding
   return Buf;
 }
 
-void assignFingerprints(std::vector<Finding> &Findings, const std::function<std::string(const SourcePoint &)> &TextFrom) {
+void assignFingerprints(std::vector<Finding>& Findings,
+                        const std::function<std::string(const SourcePoint&)>& TextFrom) {
   std::map<std::pair<std::string, std::string>, unsigned> Seen;
-  for (auto &F : Findings) {
+  for (auto& F : Findings) {
     auto Base = fingerprintBase(F, TextFrom(F.Where));
     F.Fingerprint = Base + ":" + std::to_string(++Seen[{F.Where.File, Base}]);
   }

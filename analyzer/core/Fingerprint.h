@@ -17,14 +17,14 @@ namespace tracelint {
 // whitespace dropped and every run of whitespace inside collapsed to one space, so re-indenting,
 // re-aligning or re-flowing code over lines keeps the fingerprint, and so does other code on the
 // same line.
-std::string normalizeStatement(const std::string &TextFromFinding);
+std::string normalizeStatement(const std::string& TextFromFinding);
 
 // "<16 hex digits>" from rule, traced function, entity and the normalized statement.
-std::string fingerprintBase(const Finding &F, const std::string &TextFromFinding);
+std::string fingerprintBase(const Finding& F, const std::string& TextFromFinding);
 
 // Sets every finding's Fingerprint to "<base>:<n>", n counting the findings of the same file with
 // the same base in the order given (1 for the first), so that two identical statements stay two
 // findings. TextFrom gives the source text from a point on (a few lines are enough).
-void assignFingerprints(std::vector<Finding> &Findings, const std::function<std::string(const SourcePoint &)> &TextFrom);
+void assignFingerprints(std::vector<Finding>& Findings, const std::function<std::string(const SourcePoint&)>& TextFrom);
 
 }  // namespace tracelint

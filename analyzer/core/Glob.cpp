@@ -2,7 +2,7 @@
 
 namespace tracelint {
 
-bool globMatch(const std::string &Pattern, const std::string &Name) {
+bool globMatch(const std::string& Pattern, const std::string& Name) {
   // Iterative wildcard match with backtracking to the last '*'.
   std::size_t P = 0, N = 0, Star = std::string::npos, Mark = 0;
   while (N < Name.size()) {
@@ -23,7 +23,7 @@ bool globMatch(const std::string &Pattern, const std::string &Name) {
   return P == Pattern.size();
 }
 
-GlobList::GlobList(const std::string &List) {
+GlobList::GlobList(const std::string& List) {
   std::size_t Start = 0;
   while (Start <= List.size()) {
     auto End = List.find(',', Start);
@@ -41,9 +41,9 @@ GlobList::GlobList(const std::string &List) {
   }
 }
 
-bool GlobList::contains(const std::string &Name) const {
+bool GlobList::contains(const std::string& Name) const {
   bool Result = false;
-  for (const auto &I : Items)
+  for (const auto& I : Items)
     if (globMatch(I.Pattern, Name)) Result = I.Positive;
   return Result;
 }

@@ -8,8 +8,8 @@ namespace tracelint {
 // removes; later globs override earlier ones.
 class GlobList {
  public:
-  explicit GlobList(const std::string &List = "");
-  bool contains(const std::string &Name) const;
+  explicit GlobList(const std::string& List = "");
+  bool contains(const std::string& Name) const;
   bool empty() const { return Items.empty(); }
 
  private:
@@ -20,6 +20,6 @@ class GlobList {
   std::vector<Item> Items;
 };
 
-bool globMatch(const std::string &Pattern, const std::string &Name);
+bool globMatch(const std::string& Pattern, const std::string& Name);
 
 }  // namespace tracelint

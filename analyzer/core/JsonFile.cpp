@@ -2,8 +2,8 @@
 
 #include <fstream>
 #include <set>
-#include <stdexcept>
 #include <sstream>
+#include <stdexcept>
 #include <vector>
 
 #include "core/Catalogue.h"
@@ -14,7 +14,7 @@ namespace {
 
 bool isJsonSpace(char C) { return C == ' ' || C == '\t' || C == '\n' || C == '\r'; }
 
-std::string escapePointerToken(const std::string &Key) {
+std::string escapePointerToken(const std::string& Key) {
   std::string Out;
   for (char C : Key) Out += C == '~' ? "~0" : C == '/' ? "~1" : std::string(1, C);
   return Out;
@@ -22,7 +22,7 @@ std::string escapePointerToken(const std::string &Key) {
 
 }  // namespace
 
-JsonPositions::JsonPositions(const std::string &Text) : Text(Text) {
+JsonPositions::JsonPositions(const std::string& Text) : Text(Text) {
   struct Frame {
     bool Object;
     std::string Pointer;
@@ -45,7 +45,7 @@ JsonPositions::JsonPositions(const std::string &Text) : Text(Text) {
   };
   std::string ValuePointer;
   // Reads a member's key: records where it starts and whether the object already has it.
-  auto ReadKey = [&](Frame &F) {
+  auto ReadKey = [&](Frame& F) {
     SkipSpace();
     std::size_t Start = I;
     SkipString();
@@ -57,7 +57,7 @@ JsonPositions::JsonPositions(const std::string &Text) : Text(Text) {
     std::string Key;
     try {
       Key = nlohmann::json::parse(Text.substr(Start, I - Start)).get<std::string>();  // decodes escapes
-    } catch (const nlohmann::json::exception &) {
+    } catch (const nlohmann::json::exception&) {
       Key = Text.substr(Start, I - Start);
     }
     ValuePointer = F.Pointer + "/" + escapePointerToken(Key);
@@ -69,7 +69,7 @@ JsonPositions::JsonPositions(const std::string &Text) : Text(Text) {
     SkipSpace();
     ++I;  // ':'
   };
-  auto StartElement = [&](Frame &F) {
+  auto StartElement = [&](Frame& F) {
     SkipSpace();
     if (!F.Tracked) return;
     ValuePointer = F.Pointer + "/" + std::to_string(F.Count);
@@ -108,7 +108,7 @@ JsonPositions::JsonPositions(const std::string &Text) : Text(Text) {
     if (Stack.empty()) break;
     char C = Text[I++];
     if (C == ',') {
-      auto &F = Stack.back();
+      auto& F = Stack.back();
       ++F.Count;
       if (F.Object)
         ReadKey(F);
@@ -121,17 +121,17 @@ JsonPositions::JsonPositions(const std::string &Text) : Text(Text) {
   }
 }
 
-std::size_t JsonPositions::offsetOf(const std::string &Pointer) const {
+std::size_t JsonPositions::offsetOf(const std::string& Pointer) const {
   auto It = Offsets.find(Pointer);
   return It == Offsets.end() ? 0 : It->second;
 }
 
-std::string JsonPositions::site(const std::string &Path, const std::string &Pointer) const {
+std::string JsonPositions::site(const std::string& Path, const std::string& Pointer) const {
   auto [L, C] = lineColumnOf(Text, offsetOf(Pointer));
   return Path + ":" + std::to_string(L) + ":" + std::to_string(C);
 }
 
-std::uint64_t boundedInteger(const nlohmann::json &J, std::uint64_t Max, const std::string &What) {
+std::uint64_t boundedInteger(const nlohmann::json& J, std::uint64_t Max, const std::string& What) {
   // Parsed text holds non-negative integers as unsigned, values built in code as signed.
   bool NonNegative = J.is_number_unsigned() || (J.is_number_integer() && J.get<std::int64_t>() >= 0);
   if (!NonNegative || J.get<std::uint64_t>() > Max)
@@ -139,7 +139,7 @@ std::uint64_t boundedInteger(const nlohmann::json &J, std::uint64_t Max, const s
   return J.get<std::uint64_t>();
 }
 
-std::string readablePointer(const std::string &Pointer) {
+std::string readablePointer(const std::string& Pointer) {
   std::string Out;
   std::size_t I = 0;
   while (I < Pointer.size()) {
@@ -148,8 +148,10 @@ std::string readablePointer(const std::string &Pointer) {
     bool Index = !Token.empty() && Token.find_first_not_of("0123456789") == std::string::npos;
     std::string Key;
     for (std::size_t K = 0; K < Token.size(); ++K) {
-      if (Token[K] == '~' && K + 1 < Token.size()) Key += Token[++K] == '0' ? '~' : '/';
-      else Key += Token[K];
+      if (Token[K] == '~' && K + 1 < Token.size())
+        Key += Token[++K] == '0' ? '~' : '/';
+      else
+        Key += Token[K];
     }
     Out += Index ? "[" + Key + "]" : (Out.empty() ? "" : ".") + Key;
     if (End == std::string::npos) break;
@@ -158,15 +160,15 @@ std::string readablePointer(const std::string &Pointer) {
   return Out;
 }
 
-bool parseJsonText(const std::string &Text, const std::string &Path, const std::string &What, nlohmann::json &Out,
-                   std::string &Error, bool RejectDuplicateKeys) {
+bool parseJsonText(const std::string& Text, const std::string& Path, const std::string& What, nlohmann::json& Out,
+                   std::string& Error, bool RejectDuplicateKeys) {
   try {
     Out = nlohmann::json::parse(Text);
-  } catch (const nlohmann::json::parse_error &E) {
+  } catch (const nlohmann::json::parse_error& E) {
     auto [L, C] = lineColumnOf(Text, E.byte == 0 ? 0 : E.byte - 1);
     Error = Path + ":" + std::to_string(L) + ":" + std::to_string(C) + ": malformed " + What + ": " + E.what();
     return false;
-  } catch (const nlohmann::json::exception &E) {
+  } catch (const nlohmann::json::exception& E) {
     // Not a syntax error but still unreadable, e.g. a number too large for a double (found by fuzzing).
     Error = Path + ": malformed " + What + ": " + E.what();
     return false;
@@ -182,8 +184,8 @@ bool parseJsonText(const std::string &Text, const std::string &Path, const std::
   return true;
 }
 
-bool readJsonFile(const std::string &Path, const std::string &What, nlohmann::json &Out, std::string &Error,
-                  std::string *Text, bool RejectDuplicateKeys) {
+bool readJsonFile(const std::string& Path, const std::string& What, nlohmann::json& Out, std::string& Error,
+                  std::string* Text, bool RejectDuplicateKeys) {
   std::ifstream In(Path, std::ios::binary);
   if (!In) {
     Error = Path + ": cannot read the " + What;

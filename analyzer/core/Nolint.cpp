@@ -8,7 +8,7 @@ namespace tracelint {
 
 namespace {
 // Parses "NOLINT<kind>(globs)" starting at Pos; returns the glob text ("" = all checks).
-std::string globsAfter(const std::string &Line, std::size_t Pos) {
+std::string globsAfter(const std::string& Line, std::size_t Pos) {
   if (Pos < Line.size() && Line[Pos] == '(') {
     auto Close = Line.find(')', Pos);
     if (Close != std::string::npos) return Line.substr(Pos + 1, Close - Pos - 1);
@@ -16,14 +16,14 @@ std::string globsAfter(const std::string &Line, std::size_t Pos) {
   return "";
 }
 
-bool isMarker(const std::string &Line, std::size_t At, const std::string &Word) {
+bool isMarker(const std::string& Line, std::size_t At, const std::string& Word) {
   if (Line.compare(At, Word.size(), Word) != 0) return false;
   auto After = At + Word.size();
   return After >= Line.size() || !(std::isalnum(static_cast<unsigned char>(Line[After])) || Line[After] == '_');
 }
 }  // namespace
 
-NolintIndex::NolintIndex(const std::string &FileText) {
+NolintIndex::NolintIndex(const std::string& FileText) {
   std::istringstream In(FileText);
   std::string Line;
   unsigned N = 0;
@@ -52,11 +52,12 @@ NolintIndex::NolintIndex(const std::string &FileText) {
       }
     }
   }
-  for (const auto &[L, G] : Open) Errors.push_back("line " + std::to_string(L) + ": NOLINTBEGIN without a matching NOLINTEND");
+  for (const auto& [L, G] : Open)
+    Errors.push_back("line " + std::to_string(L) + ": NOLINTBEGIN without a matching NOLINTEND");
 }
 
-bool NolintIndex::suppresses(unsigned Line, const std::string &CheckId) const {
-  for (const auto &R : Ranges) {
+bool NolintIndex::suppresses(unsigned Line, const std::string& CheckId) const {
+  for (const auto& R : Ranges) {
     if (Line < R.First || Line > R.Last) continue;
     if (R.Globs.empty() || GlobList(R.Globs).contains(CheckId)) return true;
   }

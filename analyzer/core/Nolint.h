@@ -8,10 +8,10 @@ namespace tracelint {
 
 class NolintIndex {
  public:
-  explicit NolintIndex(const std::string &FileText);
-  bool suppresses(unsigned Line, const std::string &CheckId) const;
+  explicit NolintIndex(const std::string& FileText);
+  bool suppresses(unsigned Line, const std::string& CheckId) const;
   // Unmatched NOLINTBEGIN / NOLINTEND, as "line N: message".
-  const std::vector<std::string> &errors() const { return Errors; }
+  const std::vector<std::string>& errors() const { return Errors; }
 
  private:
   struct Range {

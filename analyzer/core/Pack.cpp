@@ -8,72 +8,86 @@
 
 namespace tracelint {
 
-const std::map<std::string, MessageKey> &knownMessageKeys() {
+const std::map<std::string, MessageKey>& knownMessageKeys() {
   // The defaults name no API: they serve packs that write no "messages" of their own.
   static const std::map<std::string, MessageKey> Keys = {
       {"trace-host-mutation",
        {{"subject", "function"},
-        "{subject} while tracing '{function}': host code runs once per trace, so replays of the recorded graph skip this "
+        "{subject} while tracing '{function}': host code runs once per trace, so replays of the recorded graph skip "
+        "this "
         "write; keep the state in one of the API's state handles or move the write out of the traced function"}},
       {"trace-host-io",
-       {{"subject", "function"}, "'{subject}' does host I/O while tracing '{function}', not on every call; use the API's print op"}},
+       {{"subject", "function"},
+        "'{subject}' does host I/O while tracing '{function}', not on every call; use the API's print op"}},
       {"trace-host-random",
        {{"subject", "function"},
-        "'{subject}' draws a host random number or reads a clock while tracing '{function}', not on every call; the value is "
+        "'{subject}' draws a host random number or reads a clock while tracing '{function}', not on every call; the "
+        "value is "
         "frozen into the graph. Use the API's random ops, or pass the value as an input"}},
       {"trace-host-read",
        {{"subject", "function"},
-        "'{subject}' reads the value of a tensor computed while tracing '{function}': it has no value until the graph runs. "
+        "'{subject}' reads the value of a tensor computed while tracing '{function}': it has no value until the graph "
+        "runs. "
         "Keep the computation in the API's ops"}},
       {"trace-host-read.call",
        {{"subject", "function"},
         "'{subject}' waits for values computed while tracing '{function}': they do not exist until the graph runs"}},
       {"trace-stale-capture",
        {{"subject", "function"},
-        "'{subject}' is changed here, but '{function}' baked its value into the graph when it was traced; later calls keep the "
+        "'{subject}' is changed here, but '{function}' baked its value into the graph when it was traced; later calls "
+        "keep the "
         "old value. Pass it as an input"}},
       {"trace-stale-capture.by-copy",
        {{"subject", "function"},
-        "'{subject}' is changed here, but '{function}' captured it by value, and its graph uses that copy. Pass the value as "
+        "'{subject}' is changed here, but '{function}' captured it by value, and its graph uses that copy. Pass the "
+        "value as "
         "an argument instead"}},
       {"trace-stale-capture.tensor",
        {{"subject", "function"},
-        "tensor '{subject}' is rebound here after '{function}' traced it; later calls replay the graph with the tensor it saw "
+        "tensor '{subject}' is rebound here after '{function}' traced it; later calls replay the graph with the tensor "
+        "it saw "
         "while tracing. Pass it as an argument"}},
       {"trace-shape-retrace",
        {{"subject", "function", "source"},
-        "{subject} of '{function}' changes shape from iteration to iteration (its shape uses '{source}'), so each new shape "
+        "{subject} of '{function}' changes shape from iteration to iteration (its shape uses '{source}'), so each new "
+        "shape "
         "traces the function again"}},
       {"trace-scalar-retrace",
        {{"subject", "function", "source"},
-        "{subject} of '{function}' is a host scalar that takes a new value on every iteration (from '{source}'), so every new "
+        "{subject} of '{function}' is a host scalar that takes a new value on every iteration (from '{source}'), so "
+        "every new "
         "value traces the function again. Pass it as a tensor instead"}},
       {"trace-function-in-loop",
        {{"function"},
         "'{function}' is created inside a loop and called there: every iteration starts with an empty cache and traces "
         "again. Create it once, before the loop"}},
       {"trace-function-in-loop.capture",
-       {{"function"}, "the capture on '{function}' is recorded and instantiated again on every iteration of the loop that launches it"}},
+       {{"function"},
+        "the capture on '{function}' is recorded and instantiated again on every iteration of the loop that launches "
+        "it"}},
       {"trace-variable-creation",
        {{"subject", "function"},
-        "a {subject} is created while tracing '{function}': variables may be created on the first trace only. Create it "
+        "a {subject} is created while tracing '{function}': variables may be created on the first trace only. Create "
+        "it "
         "once outside '{function}', or guard its creation so that it happens once"}},
       {"trace-variable-creation.call",
        {{"subject", "function"}, "'{subject}' allocates while recording '{function}': the allocation is not recorded"}},
       {"trace-tensor-leak",
        {{"subject", "function"},
-        "a tensor computed while tracing '{function}' is stored into {subject}, which outlives the trace: it is symbolic and "
+        "a tensor computed while tracing '{function}' is stored into {subject}, which outlives the trace: it is "
+        "symbolic and "
         "unusable after the trace ends. Return it from the traced function"}},
       {"trace-update-outside",
        {{"subject", "function", "source"},
-        "'{subject}', which '{function}' reads, is updated here by '{source}' outside the traced function, in the loop that "
+        "'{subject}', which '{function}' reads, is updated here by '{source}' outside the traced function, in the loop "
+        "that "
         "calls it: the update runs op by op on the host; move it into '{function}'"}},
   };
   return Keys;
 }
 
-std::string fillMessage(const std::string &Template, const std::string &Subject, const std::string &Function,
-                        const std::string &Source) {
+std::string fillMessage(const std::string& Template, const std::string& Subject, const std::string& Function,
+                        const std::string& Source) {
   std::string Out;
   for (std::size_t I = 0; I < Template.size();) {
     auto Close = Template[I] == '{' ? Template.find('}', I) : std::string::npos;
@@ -82,17 +96,22 @@ std::string fillMessage(const std::string &Template, const std::string &Subject,
       continue;
     }
     auto Name = Template.substr(I + 1, Close - I - 1);
-    Out += Name == "subject" ? Subject : Name == "function" ? Function : Name == "source" ? Source : Template.substr(I, Close - I + 1);
+    Out += Name == "subject"    ? Subject
+           : Name == "function" ? Function
+           : Name == "source"   ? Source
+                                : Template.substr(I, Close - I + 1);
     I = Close + 1;
   }
   return Out;
 }
 
-void Pack::add(const Pack &O) {
+void Pack::add(const Pack& O) {
   Name = Name.empty() ? O.Name : Name + "+" + O.Name;
-  auto Cat = [](auto &A, const auto &B) { A.insert(A.end(), B.begin(), B.end()); };
-  if (O.Parts.empty()) Parts.push_back(O);
-  else Cat(Parts, O.Parts);
+  auto Cat = [](auto& A, const auto& B) { A.insert(A.end(), B.begin(), B.end()); };
+  if (O.Parts.empty())
+    Parts.push_back(O);
+  else
+    Cat(Parts, O.Parts);
   Cat(EntryPoints, O.EntryPoints);
   Cat(CaptureRegions, O.CaptureRegions);
   Cat(Detect, O.Detect);
@@ -113,20 +132,21 @@ void Pack::add(const Pack &O) {
   Cat(HostClockFunctions, O.HostClockFunctions);
 }
 
-void Pack::addCaptureWrappers(const std::map<std::string, std::string> &Begins, const std::map<std::string, std::string> &Ends) {
-  auto AddTo = [&](std::vector<CaptureRegion> &Regions) {
-    for (auto &R : Regions) {
-      for (const auto &[Usr, Kind] : Begins)
+void Pack::addCaptureWrappers(const std::map<std::string, std::string>& Begins,
+                              const std::map<std::string, std::string>& Ends) {
+  auto AddTo = [&](std::vector<CaptureRegion>& Regions) {
+    for (auto& R : Regions) {
+      for (const auto& [Usr, Kind] : Begins)
         if (Kind == R.Begin) R.BeginWrapperUsrs.insert(Usr);
-      for (const auto &[Usr, Kind] : Ends)
+      for (const auto& [Usr, Kind] : Ends)
         if (Kind == R.Begin) R.EndWrapperUsrs.insert(Usr);
     }
   };
   AddTo(CaptureRegions);
-  for (auto &Part : Parts) AddTo(Part.CaptureRegions);
+  for (auto& Part : Parts) AddTo(Part.CaptureRegions);
 }
 
-std::string resolvePackPath(const std::string &NameOrPath, const std::string &RulesDir) {
+std::string resolvePackPath(const std::string& NameOrPath, const std::string& RulesDir) {
   if (NameOrPath.find('/') != std::string::npos || NameOrPath.ends_with(".json")) return NameOrPath;
   return RulesDir + "/packs/" + NameOrPath + ".json";
 }
@@ -143,14 +163,14 @@ struct PackError {
 
 // Qualified names are written without a leading "::" (the matcher compares qualified names), but
 // "::tl::function" means the same and is accepted as such.
-std::string qualifiedName(const nlohmann::json &J, const Pointer &Where) {
+std::string qualifiedName(const nlohmann::json& J, const Pointer& Where) {
   if (!J.is_string() || J.get<std::string>().empty())
     throw PackError{Where, "'" + readablePointer(Where.to_string()) + "' must be a non-empty string"};
   std::string Name = J.get<std::string>();
   return Name.rfind("::", 0) == 0 ? Name.substr(2) : Name;
 }
 
-void names(const nlohmann::json &J, const Pointer &Where, std::vector<std::string> &Out, bool Qualified = true) {
+void names(const nlohmann::json& J, const Pointer& Where, std::vector<std::string>& Out, bool Qualified = true) {
   if (!J.is_array()) throw PackError{Where, "'" + readablePointer(Where.to_string()) + "' must be an array of names"};
   for (std::size_t I = 0; I < J.size(); ++I) {
     if (Qualified) {
@@ -165,13 +185,14 @@ void names(const nlohmann::json &J, const Pointer &Where, std::vector<std::strin
 
 // Every key of Object must be one of Known: a misspelt key would otherwise be ignored and the
 // pack would silently describe less than its author wrote.
-void onlyKnownKeys(const nlohmann::json &Object, const Pointer &Where, const std::vector<std::string> &Known) {
+void onlyKnownKeys(const nlohmann::json& Object, const Pointer& Where, const std::vector<std::string>& Known) {
   if (!Object.is_object())
-    throw PackError{Where, "'" + (Where.empty() ? std::string("the pack") : readablePointer(Where.to_string())) + "' must be an object"};
+    throw PackError{Where, "'" + (Where.empty() ? std::string("the pack") : readablePointer(Where.to_string())) +
+                               "' must be an object"};
   for (auto It = Object.begin(); It != Object.end(); ++It) {
     if (std::find(Known.begin(), Known.end(), It.key()) != Known.end()) continue;
     std::string List;
-    for (const auto &K : Known) List += (List.empty() ? "" : ", ") + K;
+    for (const auto& K : Known) List += (List.empty() ? "" : ", ") + K;
     throw PackError{Where / It.key(), "unknown key '" + It.key() + "' (known here: " + List + ")"};
   }
 }
@@ -180,21 +201,21 @@ void onlyKnownKeys(const nlohmann::json &Object, const Pointer &Where, const std
 // so anything larger is a typo, not a wrapped-around value to accept.
 constexpr std::uint64_t kMaxArgument = 255;
 
-unsigned argumentIndex(const nlohmann::json &J, const Pointer &Where, bool AllowNone) {
+unsigned argumentIndex(const nlohmann::json& J, const Pointer& Where, bool AllowNone) {
   if (AllowNone && J.is_number_integer() && !J.is_number_unsigned() && J.get<std::int64_t>() == -1) return ~0u;
   try {
     return static_cast<unsigned>(boundedInteger(J, kMaxArgument, "'" + readablePointer(Where.to_string()) + "'"));
-  } catch (const std::out_of_range &E) {
+  } catch (const std::out_of_range& E) {
     throw PackError{Where, E.what() + std::string(AllowNone ? " (-1: none)" : "")};
   }
 }
 
 // Templates are checked here, not when a check fills them in: an unknown key or placeholder is a
 // typo that would otherwise silently turn a rule off or print "{subjct}" to users.
-MessageTemplates messages(const nlohmann::json &J, const Pointer &Where) {
-  const auto &Known = knownMessageKeys();
+MessageTemplates messages(const nlohmann::json& J, const Pointer& Where) {
+  const auto& Known = knownMessageKeys();
   std::vector<std::string> KeyNames;
-  for (const auto &[Key, Unused] : Known) KeyNames.push_back(Key);
+  for (const auto& [Key, Unused] : Known) KeyNames.push_back(Key);
   onlyKnownKeys(J, Where, KeyNames);
   MessageTemplates Out;
   for (auto It = J.begin(); It != J.end(); ++It) {
@@ -202,14 +223,15 @@ MessageTemplates messages(const nlohmann::json &J, const Pointer &Where) {
     if (!It.value().is_string() || It.value().get<std::string>().empty())
       throw PackError{At, "'" + readablePointer(At.to_string()) + "' must be a non-empty string"};
     const std::string Text = It.value().get<std::string>();
-    const auto &Allowed = Known.at(It.key()).Placeholders;
+    const auto& Allowed = Known.at(It.key()).Placeholders;
     for (std::size_t Open = Text.find('{'); Open != std::string::npos; Open = Text.find('{', Open + 1)) {
       auto Close = Text.find('}', Open);
       std::string Name = Close == std::string::npos ? Text.substr(Open) : Text.substr(Open + 1, Close - Open - 1);
       if (Close == std::string::npos || std::find(Allowed.begin(), Allowed.end(), Name) == Allowed.end()) {
         std::string List;
-        for (const auto &A : Allowed) List += (List.empty() ? "{" : ", {") + A + "}";
-        throw PackError{At, "unknown placeholder '{" + Name + (Close == std::string::npos ? "" : "}") + "' (known here: " + List + ")"};
+        for (const auto& A : Allowed) List += (List.empty() ? "{" : ", {") + A + "}";
+        throw PackError{At, "unknown placeholder '{" + Name + (Close == std::string::npos ? "" : "}") +
+                                "' (known here: " + List + ")"};
       }
     }
     Out[It.key()] = Text;
@@ -217,11 +239,14 @@ MessageTemplates messages(const nlohmann::json &J, const Pointer &Where) {
   return Out;
 }
 
-CaptureRegion captureRegion(const nlohmann::json &J, const Pointer &At, std::shared_ptr<const MessageTemplates> Messages) {
-  onlyKnownKeys(J, At, {"begin", "end", "handle_arg", "replay", "instantiate", "update", "capturing_values", "not_capturing_values"});
+CaptureRegion captureRegion(const nlohmann::json& J, const Pointer& At,
+                            std::shared_ptr<const MessageTemplates> Messages) {
+  onlyKnownKeys(
+      J, At,
+      {"begin", "end", "handle_arg", "replay", "instantiate", "update", "capturing_values", "not_capturing_values"});
   CaptureRegion R;
   R.Messages = std::move(Messages);
-  for (const char *Key : {"begin", "end"})
+  for (const char* Key : {"begin", "end"})
     if (!J.contains(Key)) throw PackError{At, std::string("a capture region needs '") + Key + "'"};
   R.Begin = qualifiedName(J["begin"], At / "begin");
   R.End = qualifiedName(J["end"], At / "end");
@@ -233,18 +258,28 @@ CaptureRegion captureRegion(const nlohmann::json &J, const Pointer &At, std::sha
   if (J.contains("instantiate")) names(J["instantiate"], At / "instantiate", R.Instantiate);
   if (J.contains("update")) names(J["update"], At / "update", R.Update);
   if (J.contains("capturing_values")) names(J["capturing_values"], At / "capturing_values", R.CapturingValues);
-  if (J.contains("not_capturing_values")) names(J["not_capturing_values"], At / "not_capturing_values", R.NotCapturingValues);
+  if (J.contains("not_capturing_values"))
+    names(J["not_capturing_values"], At / "not_capturing_values", R.NotCapturingValues);
   return R;
 }
 
-Pack readPack(const nlohmann::json &J) {
-  static const std::vector<std::string> NameLists = {
-      "library_namespaces",     "state_handle_types", "variable_creating_types", "shape_functions",
-      "shape_from_scalar_args", "state_update_methods", "graph_effects",       "host_io_functions",
-      "host_random_functions",  "host_clock_functions", "detect",              "host_read_functions",
-      "variable_creating_functions"};
-  std::vector<std::string> Known = {"pack", "version", "description", "entry_points", "capture_regions",
-                                    "symbolic_tensor_types", "print_function", "messages"};
+Pack readPack(const nlohmann::json& J) {
+  static const std::vector<std::string> NameLists = {"library_namespaces",
+                                                     "state_handle_types",
+                                                     "variable_creating_types",
+                                                     "shape_functions",
+                                                     "shape_from_scalar_args",
+                                                     "state_update_methods",
+                                                     "graph_effects",
+                                                     "host_io_functions",
+                                                     "host_random_functions",
+                                                     "host_clock_functions",
+                                                     "detect",
+                                                     "host_read_functions",
+                                                     "variable_creating_functions"};
+  std::vector<std::string> Known = {"pack",           "version",         "description",
+                                    "entry_points",   "capture_regions", "symbolic_tensor_types",
+                                    "print_function", "messages"};
   Known.insert(Known.end(), NameLists.begin(), NameLists.end());
   Pointer Root;
   onlyKnownKeys(J, Root, Known);
@@ -253,46 +288,59 @@ Pack readPack(const nlohmann::json &J) {
     throw PackError{J.contains("pack") ? Root / "pack" : Root, "'pack' (the pack's name) must be a non-empty string"};
   P.Name = J["pack"].get<std::string>();
   if (J.contains("version") && J["version"] != nlohmann::json(1))
-    throw PackError{Root / "version", "version " + J["version"].dump() + " is not supported (this tracelint reads version 1)"};
+    throw PackError{Root / "version",
+                    "version " + J["version"].dump() + " is not supported (this tracelint reads version 1)"};
   if (J.contains("description") && !J["description"].is_string())
     throw PackError{Root / "description", "'description' must be a string"};
   auto Messages = std::make_shared<MessageTemplates>();
   if (J.contains("messages")) {
     *Messages = messages(J["messages"], Root / "messages");
   } else {
-    for (const auto &[Key, Known] : knownMessageKeys()) (*Messages)[Key] = Known.Default;
+    for (const auto& [Key, Known] : knownMessageKeys()) (*Messages)[Key] = Known.Default;
   }
-  std::vector<std::string> *Lists[] = {&P.LibraryNamespaces,  &P.StateHandleTypes,  &P.VariableCreatingTypes,
-                                       &P.ShapeFunctions,     &P.ShapeFromScalarArgs, &P.StateUpdateMethods,
-                                       &P.GraphEffects,       &P.HostIoFunctions,   &P.HostRandomFunctions,
-                                       &P.HostClockFunctions, &P.Detect,            &P.HostReadFunctions,
+  std::vector<std::string>* Lists[] = {&P.LibraryNamespaces,
+                                       &P.StateHandleTypes,
+                                       &P.VariableCreatingTypes,
+                                       &P.ShapeFunctions,
+                                       &P.ShapeFromScalarArgs,
+                                       &P.StateUpdateMethods,
+                                       &P.GraphEffects,
+                                       &P.HostIoFunctions,
+                                       &P.HostRandomFunctions,
+                                       &P.HostClockFunctions,
+                                       &P.Detect,
+                                       &P.HostReadFunctions,
                                        &P.VariableCreatingFunctions};
   for (std::size_t K = 0; K < NameLists.size(); ++K)
     if (J.contains(NameLists[K])) names(J[NameLists[K]], Root / NameLists[K], *Lists[K]);
   if (J.contains("print_function")) P.PrintFunction = qualifiedName(J["print_function"], Root / "print_function");
 
   if (J.contains("entry_points")) {
-    const auto &EPs = J["entry_points"];
+    const auto& EPs = J["entry_points"];
     if (!EPs.is_array()) throw PackError{Root / "entry_points", "'entry_points' must be an array of objects"};
     for (std::size_t I = 0; I < EPs.size(); ++I) {
-      const auto &E = EPs[I];
+      const auto& E = EPs[I];
       Pointer At = Root / "entry_points" / I;
-      onlyKnownKeys(E, At, {"kind", "class", "function", "callable_arg", "options_arg", "name_field", "retrace_options",
-                            "retrace_off_arg", "cache_by_function"});
+      onlyKnownKeys(E, At,
+                    {"kind", "class", "function", "callable_arg", "options_arg", "name_field", "retrace_options",
+                     "retrace_off_arg", "cache_by_function"});
       EntryPoint EP;
       EP.Messages = Messages;
       if (E.contains("cache_by_function")) {
-        if (!E["cache_by_function"].is_boolean()) throw PackError{At / "cache_by_function", "'cache_by_function' must be true or false"};
+        if (!E["cache_by_function"].is_boolean())
+          throw PackError{At / "cache_by_function", "'cache_by_function' must be true or false"};
         EP.CacheByFunction = E["cache_by_function"].get<bool>();
       }
       EP.Kind = E.contains("kind") && E["kind"].is_string() ? E["kind"].get<std::string>() : "";
       if (EP.Kind != "construct" && EP.Kind != "call")
         throw PackError{E.contains("kind") ? At / "kind" : At, "entry point kind must be \"construct\" or \"call\""};
-      const char *NameKey = EP.Kind == "construct" ? "class" : "function";
-      const char *OtherKey = EP.Kind == "construct" ? "function" : "class";
+      const char* NameKey = EP.Kind == "construct" ? "class" : "function";
+      const char* OtherKey = EP.Kind == "construct" ? "function" : "class";
       if (E.contains(OtherKey))
-        throw PackError{At / OtherKey, std::string("a \"") + EP.Kind + "\" entry point names its " + NameKey + ", not a " + OtherKey};
-      if (!E.contains(NameKey)) throw PackError{At, std::string("a \"") + EP.Kind + "\" entry point needs '" + NameKey + "'"};
+        throw PackError{At / OtherKey,
+                        std::string("a \"") + EP.Kind + "\" entry point names its " + NameKey + ", not a " + OtherKey};
+      if (!E.contains(NameKey))
+        throw PackError{At, std::string("a \"") + EP.Kind + "\" entry point needs '" + NameKey + "'"};
       EP.Name = qualifiedName(E[NameKey], At / NameKey);
       if (E.contains("callable_arg")) EP.CallableArg = argumentIndex(E["callable_arg"], At / "callable_arg", false);
       if (E.contains("options_arg")) {
@@ -312,14 +360,15 @@ Pack readPack(const nlohmann::json &J) {
     }
   }
   if (J.contains("capture_regions")) {
-    const auto &Regions = J["capture_regions"];
+    const auto& Regions = J["capture_regions"];
     if (!Regions.is_array()) throw PackError{Root / "capture_regions", "'capture_regions' must be an array of objects"};
     for (std::size_t I = 0; I < Regions.size(); ++I)
       P.CaptureRegions.push_back(captureRegion(Regions[I], Root / "capture_regions" / I, Messages));
   }
   if (J.contains("symbolic_tensor_types")) {
-    const auto &Types = J["symbolic_tensor_types"];
-    if (!Types.is_array()) throw PackError{Root / "symbolic_tensor_types", "'symbolic_tensor_types' must be an array of objects"};
+    const auto& Types = J["symbolic_tensor_types"];
+    if (!Types.is_array())
+      throw PackError{Root / "symbolic_tensor_types", "'symbolic_tensor_types' must be an array of objects"};
     for (std::size_t I = 0; I < Types.size(); ++I) {
       Pointer At = Root / "symbolic_tensor_types" / I;
       onlyKnownKeys(Types[I], At, {"type", "host_read_methods"});
@@ -334,15 +383,15 @@ Pack readPack(const nlohmann::json &J) {
 
 }  // namespace
 
-std::optional<Pack> loadPack(const std::string &Path, std::string &Error) {
+std::optional<Pack> loadPack(const std::string& Path, std::string& Error) {
   nlohmann::json J;
   std::string Text;
   if (!readJsonFile(Path, "API pack", J, Error, &Text, /*RejectDuplicateKeys=*/true)) return std::nullopt;
   try {
     return readPack(J);
-  } catch (const PackError &E) {
+  } catch (const PackError& E) {
     Error = JsonPositions(Text).site(Path, E.Where.to_string()) + ": malformed API pack: " + E.Message;
-  } catch (const std::exception &E) {
+  } catch (const std::exception& E) {
     Error = Path + ": malformed API pack: " + E.what();
   }
   return std::nullopt;

@@ -23,10 +23,10 @@ struct MessageKey {
   std::vector<std::string> Placeholders;
   std::string Default;
 };
-const std::map<std::string, MessageKey> &knownMessageKeys();
+const std::map<std::string, MessageKey>& knownMessageKeys();
 // Template with its placeholders filled in.
-std::string fillMessage(const std::string &Template, const std::string &Subject, const std::string &Function,
-                        const std::string &Source = "");
+std::string fillMessage(const std::string& Template, const std::string& Subject, const std::string& Function,
+                        const std::string& Source = "");
 
 struct EntryPoint {
   std::string Kind;  // "construct" (a class whose constructor takes the callable) or "call"
@@ -47,8 +47,8 @@ struct EntryPoint {
 // A capture region: the code that runs between a begin call and an end call on the same handle
 // (CUDA stream capture, a graph object's capture_begin/capture_end).
 struct CaptureRegion {
-  std::string Begin, End;  // qualified function or method names
-  int HandleArg = 0;       // the argument naming the handle; -1: the object of a method call
+  std::string Begin, End;                // qualified function or method names
+  int HandleArg = 0;                     // the argument naming the handle; -1: the object of a method call
   std::vector<std::string> Replay;       // calls that run the recorded graph
   std::vector<std::string> Instantiate;  // calls that turn a recorded graph into a runnable one
   std::vector<std::string> Update;       // calls that change a runnable graph in place
@@ -70,7 +70,7 @@ struct Pack {
   std::vector<std::string> Detect;
   std::vector<std::string> HostReadFunctions;          // free functions that wait for device values
   std::vector<std::string> VariableCreatingFunctions;  // calls that allocate what a region must not
-  std::vector<std::string> LibraryNamespaces;  // the API's own code: not analyzed as user code
+  std::vector<std::string> LibraryNamespaces;          // the API's own code: not analyzed as user code
   std::vector<std::string> StateHandleTypes;
   std::vector<std::string> VariableCreatingTypes;  // constructing one creates graph variables
   std::vector<std::string> ShapeFunctions;         // create or reshape tensors from host shapes (container arguments)
@@ -88,13 +88,14 @@ struct Pack {
   std::vector<Pack> Parts;
 
   // Several packs act as one: their lists are concatenated.
-  void add(const Pack &Other);
+  void add(const Pack& Other);
   // Adds wrappers (USR -> the begin name of their region kind) to the matching capture regions.
-  void addCaptureWrappers(const std::map<std::string, std::string> &Begins, const std::map<std::string, std::string> &Ends);
+  void addCaptureWrappers(const std::map<std::string, std::string>& Begins,
+                          const std::map<std::string, std::string>& Ends);
 };
 
-std::optional<Pack> loadPack(const std::string &Path, std::string &Error);
+std::optional<Pack> loadPack(const std::string& Path, std::string& Error);
 // A pack named by name (rules/packs/<name>.json) or by path.
-std::string resolvePackPath(const std::string &NameOrPath, const std::string &RulesDir);
+std::string resolvePackPath(const std::string& NameOrPath, const std::string& RulesDir);
 
 }  // namespace tracelint

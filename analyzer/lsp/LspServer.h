@@ -20,34 +20,34 @@ struct LspAnalysis {
 };
 
 struct LspHooks {
-  std::function<LspAnalysis(const std::string &Path)> Analyze;
-  std::function<std::string(const std::string &RuleId)> RuleMarkdown;  // "" for an unknown rule
+  std::function<LspAnalysis(const std::string& Path)> Analyze;
+  std::function<std::string(const std::string& RuleId)> RuleMarkdown;  // "" for an unknown rule
   std::string Version;
 };
 
 class LspServer {
  public:
-  LspServer(LspTransport &T, LspHooks Hooks) : T(T), Hooks(std::move(Hooks)) {}
+  LspServer(LspTransport& T, LspHooks Hooks) : T(T), Hooks(std::move(Hooks)) {}
   // Serves until the client sends exit or the input ends; returns the process exit code (0 after
   // shutdown and exit, 1 otherwise, as the protocol asks).
   int run();
 
  private:
-  void handle(const nlohmann::json &Message);
-  void reply(const nlohmann::json &Id, nlohmann::json Result);
-  void replyError(const nlohmann::json &Id, int Code, const std::string &Message);
-  void notify(const std::string &Method, nlohmann::json Params);
-  void analyzeAndPublish(const std::string &Uri);
-  nlohmann::json codeActions(const std::string &Uri, const nlohmann::json &Range);
-  nlohmann::json hover(const std::string &Uri, const nlohmann::json &Position);
+  void handle(const nlohmann::json& Message);
+  void reply(const nlohmann::json& Id, nlohmann::json Result);
+  void replyError(const nlohmann::json& Id, int Code, const std::string& Message);
+  void notify(const std::string& Method, nlohmann::json Params);
+  void analyzeAndPublish(const std::string& Uri);
+  nlohmann::json codeActions(const std::string& Uri, const nlohmann::json& Range);
+  nlohmann::json hover(const std::string& Uri, const nlohmann::json& Position);
 
-  LspTransport &T;
+  LspTransport& T;
   LspHooks Hooks;
   bool Initialized = false, ShutDown = false, Exit = false;
   std::map<std::string, nlohmann::json> Published;  // the diagnostics last published, by URI
 };
 
 // The path of a file:// URI (percent-decoded); "" for any other URI.
-std::string pathFromFileUri(const std::string &Uri);
+std::string pathFromFileUri(const std::string& Uri);
 
 }  // namespace tracelint

@@ -1,9 +1,10 @@
 #include "lsp/Transport.h"
 
+#include <unistd.h>
+
 #include <cctype>
 #include <cerrno>
 #include <charconv>
-#include <unistd.h>
 
 #include "output/OutputFile.h"
 
@@ -26,7 +27,7 @@ bool LspTransport::fill() {
   }
 }
 
-LspTransport::ReadStatus LspTransport::read(std::string &Body, std::string &Error) {
+LspTransport::ReadStatus LspTransport::read(std::string& Body, std::string& Error) {
   std::size_t Length = 0;
   bool HaveLength = false, AnyHeader = false;
   for (;;) {
@@ -57,7 +58,7 @@ LspTransport::ReadStatus LspTransport::read(std::string &Body, std::string &Erro
       return ReadStatus::Broken;
     }
     std::string Name = Line.substr(0, Colon);
-    for (auto &C : Name) C = static_cast<char>(std::tolower(static_cast<unsigned char>(C)));
+    for (auto& C : Name) C = static_cast<char>(std::tolower(static_cast<unsigned char>(C)));
     if (Name != "content-length") continue;  // Content-Type and others carry nothing we need
     auto Value = Line.substr(Colon + 1);
     auto First = Value.find_first_not_of(" \t");
@@ -89,7 +90,7 @@ LspTransport::ReadStatus LspTransport::read(std::string &Body, std::string &Erro
   return ReadStatus::Message;
 }
 
-bool LspTransport::write(const std::string &Body) {
+bool LspTransport::write(const std::string& Body) {
   return writeAllToFd(OutFd, "Content-Length: " + std::to_string(Body.size()) + "\r\n\r\n" + Body) == 0;
 }
 

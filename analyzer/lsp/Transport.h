@@ -13,9 +13,9 @@ class LspTransport {
   // Reads the next message's body. EndOfInput: the stream ended between messages. Broken: the
   // framing is wrong (no Content-Length, a length over kMaxBody, the stream ended inside a
   // message); Error says how. After Broken the stream cannot be re-synchronized.
-  ReadStatus read(std::string &Body, std::string &Error);
+  ReadStatus read(std::string& Body, std::string& Error);
   // Writes one message; false when the output is gone.
-  bool write(const std::string &Body);
+  bool write(const std::string& Body);
 
   static constexpr std::size_t kMaxBody = 64u << 20;
   static constexpr std::size_t kMaxHeaderLine = 8192;

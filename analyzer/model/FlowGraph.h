@@ -14,18 +14,18 @@ namespace tracelint {
 
 class FlowGraph {
  public:
-  FlowGraph(const clang::FunctionDecl *Fn, clang::ASTContext &Ctx);
+  FlowGraph(const clang::FunctionDecl* Fn, clang::ASTContext& Ctx);
   // Can To run after From, on some path through the function (around a loop, From's own
   // statement again)? Unknown statements (no CFG, code the CFG leaves out) answer Unknown.
   enum class Answer { No, Yes, Unknown };
-  Answer reaches(const clang::Stmt *From, const clang::Stmt *To);
+  Answer reaches(const clang::Stmt* From, const clang::Stmt* To);
 
  private:
-  std::pair<const clang::CFGBlock *, unsigned> position(const clang::Stmt *S) const;
+  std::pair<const clang::CFGBlock*, unsigned> position(const clang::Stmt* S) const;
   std::unique_ptr<clang::CFG> Graph;
   std::unique_ptr<clang::ParentMap> Parents;
   std::unique_ptr<clang::CFGReverseBlockReachabilityAnalysis> Reach;
-  std::map<const clang::Stmt *, std::pair<const clang::CFGBlock *, unsigned>> Positions;
+  std::map<const clang::Stmt*, std::pair<const clang::CFGBlock*, unsigned>> Positions;
 };
 
 }  // namespace tracelint

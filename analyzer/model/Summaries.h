@@ -35,7 +35,7 @@ struct FunctionSummary {
 struct OpenCall {
   std::string CalleeUsr, CalleeName;
   std::string TracedFunction, TracedFunctionLocation;
-  std::string Message;  // the root pack's trace-host-mutation template, {function} filled in
+  std::string Message;             // the root pack's trace-host-mutation template, {function} filled in
   std::vector<FindingNote> Notes;  // the call path inside the calling file, ending at the call
 };
 
@@ -51,10 +51,12 @@ struct FileSummaries {
 
 // Summarizes the functions defined in the main file and the open calls of the model's traced
 // regions; WithFunctions false records only the capture wrappers and external callees.
-void summarizeFile(clang::ASTContext &Ctx, const TracedRegionModel &Model, FileSummaries &Out, bool WithFunctions = true);
+void summarizeFile(clang::ASTContext& Ctx, const TracedRegionModel& Model, FileSummaries& Out,
+                   bool WithFunctions = true);
 
 // Findings for open calls whose callees (transitively) write static storage, using the summaries
 // of every analyzed file.
-std::vector<Finding> resolveOpenCalls(const std::vector<OpenCall> &Open, const std::map<std::string, FunctionSummary> &All);
+std::vector<Finding> resolveOpenCalls(const std::vector<OpenCall>& Open,
+                                      const std::map<std::string, FunctionSummary>& All);
 
 }  // namespace tracelint

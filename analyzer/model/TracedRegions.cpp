@@ -14,7 +14,7 @@ namespace tracelint {
 
 using namespace clang;
 
-std::string qualifiedNameOf(const NamedDecl *D) {
+std::string qualifiedNameOf(const NamedDecl* D) {
   if (!D) return "";
   std::string Out;
   llvm::raw_string_ostream OS(Out);
@@ -25,44 +25,45 @@ std::string qualifiedNameOf(const NamedDecl *D) {
   return OS.str();
 }
 
-bool nameMatches(const NamedDecl *D, const std::vector<std::string> &Names) {
+bool nameMatches(const NamedDecl* D, const std::vector<std::string>& Names) {
   if (!D) return false;
   auto Q = qualifiedNameOf(D);
-  for (const auto &N : Names)
+  for (const auto& N : Names)
     if (Q == N) return true;
   return false;
 }
 
 namespace {
 
-bool inLibrary(const NamedDecl *D, const Pack &P) {
+bool inLibrary(const NamedDecl* D, const Pack& P) {
   auto Q = qualifiedNameOf(D);
-  for (const auto &NS : P.LibraryNamespaces)
+  for (const auto& NS : P.LibraryNamespaces)
     if (Q.rfind(NS + "::", 0) == 0) return true;
   return false;
 }
 
 // A lambda, or a function named directly or through a pointer.
-bool isCallableValue(const Expr *E) {
+bool isCallableValue(const Expr* E) {
   E = E->IgnoreParenImpCasts();
-  if (auto *M = dyn_cast<MaterializeTemporaryExpr>(E)) E = M->getSubExpr()->IgnoreParenImpCasts();
+  if (auto* M = dyn_cast<MaterializeTemporaryExpr>(E)) E = M->getSubExpr()->IgnoreParenImpCasts();
   if (isa<LambdaExpr>(E)) return true;
-  if (auto *U = dyn_cast<UnaryOperator>(E); U && U->getOpcode() == UO_AddrOf) E = U->getSubExpr()->IgnoreParenImpCasts();
-  if (auto *D = dyn_cast<DeclRefExpr>(E)) return isa<FunctionDecl>(D->getDecl());
+  if (auto* U = dyn_cast<UnaryOperator>(E); U && U->getOpcode() == UO_AddrOf)
+    E = U->getSubExpr()->IgnoreParenImpCasts();
+  if (auto* D = dyn_cast<DeclRefExpr>(E)) return isa<FunctionDecl>(D->getDecl());
   return false;
 }
 
 // Device code (CUDA/HIP __global__ and __device__ functions) is not host code: a kernel launch
 // records the kernel, it does not run its body on the host.
-bool isDeviceCode(const FunctionDecl *FD) {
+bool isDeviceCode(const FunctionDecl* FD) {
   return FD->hasAttr<CUDAGlobalAttr>() || (FD->hasAttr<CUDADeviceAttr>() && !FD->hasAttr<CUDAHostAttr>());
 }
 
 // The text of an expression as written (macro arguments as the user wrote them), without spaces:
 // two calls name the same handle when they spell it the same way.
-std::string spelling(const Expr *E, const ASTContext &Ctx) {
+std::string spelling(const Expr* E, const ASTContext& Ctx) {
   if (!E) return "";
-  const auto &SM = Ctx.getSourceManager();
+  const auto& SM = Ctx.getSourceManager();
   // A handle written as a macro argument (CUDA_CHECK(cudaStreamBeginCapture(s, ...))) is spelled in
   // the file; getFileLoc finds it there instead of at the macro's name.
   E = E->IgnoreParenImpCasts();
@@ -73,25 +74,25 @@ std::string spelling(const Expr *E, const ASTContext &Ctx) {
   return Text;
 }
 
-const Expr *stripToCallable(const Expr *E) {
+const Expr* stripToCallable(const Expr* E) {
   for (int Guard = 0; E && Guard < 16; ++Guard) {
     E = E->IgnoreParenImpCasts();
-    if (auto *M = dyn_cast<MaterializeTemporaryExpr>(E)) {
+    if (auto* M = dyn_cast<MaterializeTemporaryExpr>(E)) {
       E = M->getSubExpr();
-    } else if (auto *B = dyn_cast<CXXBindTemporaryExpr>(E)) {
+    } else if (auto* B = dyn_cast<CXXBindTemporaryExpr>(E)) {
       E = B->getSubExpr();
-    } else if (auto *C = dyn_cast<CXXConstructExpr>(E); C && C->getNumArgs() == 1 && !isa<CXXTemporaryObjectExpr>(C) &&
-                                                         C->getConstructor()->isCopyOrMoveConstructor()) {
+    } else if (auto* C = dyn_cast<CXXConstructExpr>(E); C && C->getNumArgs() == 1 && !isa<CXXTemporaryObjectExpr>(C) &&
+                                                        C->getConstructor()->isCopyOrMoveConstructor()) {
       E = C->getArg(0);
-    } else if (auto *C = dyn_cast<CXXConstructExpr>(E); C && C->getNumArgs() == 1 && !isa<CXXTemporaryObjectExpr>(C) &&
-                                                         isCallableValue(C->getArg(0))) {
+    } else if (auto* C = dyn_cast<CXXConstructExpr>(E);
+               C && C->getNumArgs() == 1 && !isa<CXXTemporaryObjectExpr>(C) && isCallableValue(C->getArg(0))) {
       // A type-erasing wrapper (std::function) built from the callable: the callable is what runs.
       E = C->getArg(0);
-    } else if (auto *F = dyn_cast<CXXFunctionalCastExpr>(E)) {
+    } else if (auto* F = dyn_cast<CXXFunctionalCastExpr>(E)) {
       E = F->getSubExpr();
-    } else if (auto *U = dyn_cast<UnaryOperator>(E); U && U->getOpcode() == UO_AddrOf) {
+    } else if (auto* U = dyn_cast<UnaryOperator>(E); U && U->getOpcode() == UO_AddrOf) {
       E = U->getSubExpr();
-    } else if (auto *W = dyn_cast<ExprWithCleanups>(E)) {
+    } else if (auto* W = dyn_cast<ExprWithCleanups>(E)) {
       E = W->getSubExpr();
     } else {
       break;
@@ -100,49 +101,49 @@ const Expr *stripToCallable(const Expr *E) {
   return E;
 }
 
-const FunctionDecl *callOperatorOf(QualType T) {
-  const auto *RD = T.getNonReferenceType()->getAsCXXRecordDecl();
+const FunctionDecl* callOperatorOf(QualType T) {
+  const auto* RD = T.getNonReferenceType()->getAsCXXRecordDecl();
   if (!RD || !RD->hasDefinition()) return nullptr;
-  for (const auto *M : RD->getDefinition()->methods())
+  for (const auto* M : RD->getDefinition()->methods())
     if (M->getOverloadedOperator() == OO_Call) return M;
   return nullptr;
 }
 
-const FunctionDecl *withBody(const FunctionDecl *FD) {
+const FunctionDecl* withBody(const FunctionDecl* FD) {
   if (!FD) return nullptr;
-  const FunctionDecl *Def = nullptr;
+  const FunctionDecl* Def = nullptr;
   if (FD->hasBody(Def)) return Def;
-  if (auto *Pattern = FD->getTemplateInstantiationPattern(); Pattern && Pattern->hasBody(Def)) return FD;
+  if (auto* Pattern = FD->getTemplateInstantiationPattern(); Pattern && Pattern->hasBody(Def)) return FD;
   return nullptr;
 }
 
 class RootFinder : public RecursiveASTVisitor<RootFinder> {
  public:
-  RootFinder(ASTContext &Ctx, const Pack &P, std::vector<TracedRoot> &Out) : Ctx(Ctx), P(P), Out(Out) {}
+  RootFinder(ASTContext& Ctx, const Pack& P, std::vector<TracedRoot>& Out) : Ctx(Ctx), P(P), Out(Out) {}
   bool shouldVisitTemplateInstantiations() const { return true; }
   bool shouldVisitLambdaBodies() const { return true; }
 
   // System headers hold no user code to trace; skipping them keeps the walk close to free.
-  bool TraverseDecl(Decl *D) {
+  bool TraverseDecl(Decl* D) {
     if (D && !isa<TranslationUnitDecl>(D) && Ctx.getSourceManager().isInSystemHeader(D->getLocation())) return true;
     return RecursiveASTVisitor::TraverseDecl(D);
   }
 
   // The variable being initialized names the traced function (`auto step = tl::function(...)`).
   // A stack instead of Clang's parent map: building that map walks the whole TU.
-  bool TraverseVarDecl(VarDecl *D) {
+  bool TraverseVarDecl(VarDecl* D) {
     Vars.push_back(D);
     bool Result = RecursiveASTVisitor::TraverseVarDecl(D);
     Vars.pop_back();
     return Result;
   }
 
-  bool VisitCXXConstructExpr(CXXConstructExpr *E) {
-    const auto *Class = E->getConstructor()->getParent();
-    for (const auto &EP : P.EntryPoints) {
+  bool VisitCXXConstructExpr(CXXConstructExpr* E) {
+    const auto* Class = E->getConstructor()->getParent();
+    for (const auto& EP : P.EntryPoints) {
       if (EP.Kind != "construct" || EP.CallableArg >= E->getNumArgs()) continue;
-      const NamedDecl *Named = Class;
-      if (auto *Spec = dyn_cast<ClassTemplateSpecializationDecl>(Class)) Named = Spec->getSpecializedTemplate();
+      const NamedDecl* Named = Class;
+      if (auto* Spec = dyn_cast<ClassTemplateSpecializationDecl>(Class)) Named = Spec->getSpecializedTemplate();
       if (qualifiedNameOf(Named) != EP.Name) continue;
       addRoot(E->getArg(EP.CallableArg), E, E->getBeginLoc(), nameOption(E, EP), hasRetraceOptions(E, EP), EP);
     }
@@ -150,38 +151,42 @@ class RootFinder : public RecursiveASTVisitor<RootFinder> {
   }
 
   // The options aggregate handed to the entry point (`{.name = "train_step", ...}`), semantic form.
-  static const InitListExpr *optionsOf(const CXXConstructExpr *E, const EntryPoint &EP) {
+  static const InitListExpr* optionsOf(const CXXConstructExpr* E, const EntryPoint& EP) {
     if (EP.OptionsArg < 0 || static_cast<unsigned>(EP.OptionsArg) >= E->getNumArgs()) return nullptr;
-    const Expr *O = E->getArg(static_cast<unsigned>(EP.OptionsArg))->IgnoreImplicit();
+    const Expr* O = E->getArg(static_cast<unsigned>(EP.OptionsArg))->IgnoreImplicit();
     for (int Guard = 0; O && Guard < 8; ++Guard) {
-      if (auto *M = dyn_cast<MaterializeTemporaryExpr>(O)) O = M->getSubExpr()->IgnoreImplicit();
-      else if (auto *B = dyn_cast<CXXBindTemporaryExpr>(O)) O = B->getSubExpr()->IgnoreImplicit();
-      else if (auto *C = dyn_cast<CXXConstructExpr>(O); C && C->getNumArgs() == 1) O = C->getArg(0)->IgnoreImplicit();
-      else break;
+      if (auto* M = dyn_cast<MaterializeTemporaryExpr>(O))
+        O = M->getSubExpr()->IgnoreImplicit();
+      else if (auto* B = dyn_cast<CXXBindTemporaryExpr>(O))
+        O = B->getSubExpr()->IgnoreImplicit();
+      else if (auto* C = dyn_cast<CXXConstructExpr>(O); C && C->getNumArgs() == 1)
+        O = C->getArg(0)->IgnoreImplicit();
+      else
+        break;
     }
-    const auto *IL = dyn_cast_or_null<InitListExpr>(O);
+    const auto* IL = dyn_cast_or_null<InitListExpr>(O);
     if (IL && IL->isSyntacticForm() && IL->getSemanticForm()) IL = IL->getSemanticForm();
     return IL;
   }
 
   // The initializer the code writes for a field (designated `.name = ...` or positional); fields it
   // leaves out are nullptr even though the semantic form value-initializes them.
-  static const Expr *optionField(const InitListExpr *IL, const std::string &Field) {
+  static const Expr* optionField(const InitListExpr* IL, const std::string& Field) {
     if (!IL) return nullptr;
-    const auto *RD = IL->getType()->getAsRecordDecl();
+    const auto* RD = IL->getType()->getAsRecordDecl();
     if (!RD) return nullptr;
-    const InitListExpr *Syn = IL->isSemanticForm() && IL->getSyntacticForm() ? IL->getSyntacticForm() : IL;
+    const InitListExpr* Syn = IL->isSemanticForm() && IL->getSyntacticForm() ? IL->getSyntacticForm() : IL;
     unsigned FieldIndex = 0, Wanted = ~0u;
-    for (const auto *F : RD->fields()) {
+    for (const auto* F : RD->fields()) {
       if (F->getName() == Field) Wanted = FieldIndex;
       ++FieldIndex;
     }
     if (Wanted == ~0u) return nullptr;
     unsigned Position = 0;
     for (unsigned I = 0; I < Syn->getNumInits(); ++I) {
-      const Expr *Init = Syn->getInit(I);
-      if (const auto *D = dyn_cast<DesignatedInitExpr>(Init)) {
-        const auto *Des = D->getDesignator(0);
+      const Expr* Init = Syn->getInit(I);
+      if (const auto* D = dyn_cast<DesignatedInitExpr>(Init)) {
+        const auto* Des = D->getDesignator(0);
         if (Des && Des->isFieldDesignator() && Des->getFieldName() && Des->getFieldName()->getName() == Field)
           return D->getInit();
         if (Des && Des->isFieldDesignator() && Des->getFieldDecl()) Position = Des->getFieldDecl()->getFieldIndex() + 1;
@@ -194,31 +199,35 @@ class RootFinder : public RecursiveASTVisitor<RootFinder> {
   }
 
   // The name the API gives the traced function; the runtime reports that name.
-  static std::string nameOption(const CXXConstructExpr *E, const EntryPoint &EP) {
+  static std::string nameOption(const CXXConstructExpr* E, const EntryPoint& EP) {
     if (EP.NameField.empty()) return "";
-    const Expr *Init = optionField(optionsOf(E, EP), EP.NameField);
+    const Expr* Init = optionField(optionsOf(E, EP), EP.NameField);
     for (int Guard = 0; Init && Guard < 8; ++Guard) {
       Init = Init->IgnoreImplicit();
-      if (auto *S = dyn_cast<StringLiteral>(Init)) return S->getString().str();
-      if (auto *C = dyn_cast<CXXConstructExpr>(Init); C && C->getNumArgs() >= 1) Init = C->getArg(0);
-      else if (auto *B = dyn_cast<CXXBindTemporaryExpr>(Init)) Init = B->getSubExpr();
-      else if (auto *M = dyn_cast<MaterializeTemporaryExpr>(Init)) Init = M->getSubExpr();
-      else break;
+      if (auto* S = dyn_cast<StringLiteral>(Init)) return S->getString().str();
+      if (auto* C = dyn_cast<CXXConstructExpr>(Init); C && C->getNumArgs() >= 1)
+        Init = C->getArg(0);
+      else if (auto* B = dyn_cast<CXXBindTemporaryExpr>(Init))
+        Init = B->getSubExpr();
+      else if (auto* M = dyn_cast<MaterializeTemporaryExpr>(Init))
+        Init = M->getSubExpr();
+      else
+        break;
     }
     return "";
   }
 
-  static bool hasRetraceOptions(const CXXConstructExpr *E, const EntryPoint &EP) {
-    const auto *IL = optionsOf(E, EP);
-    for (const auto &F : EP.RetraceOptions)
+  static bool hasRetraceOptions(const CXXConstructExpr* E, const EntryPoint& EP) {
+    const auto* IL = optionsOf(E, EP);
+    for (const auto& F : EP.RetraceOptions)
       if (optionField(IL, F)) return true;
     return false;
   }
 
-  bool VisitCallExpr(CallExpr *E) {
-    const auto *Callee = E->getDirectCallee();
+  bool VisitCallExpr(CallExpr* E) {
+    const auto* Callee = E->getDirectCallee();
     if (!Callee) return true;
-    for (const auto &EP : P.EntryPoints) {
+    for (const auto& EP : P.EntryPoints) {
       if (EP.Kind != "call" || EP.CallableArg >= E->getNumArgs()) continue;
       if (qualifiedNameOf(Callee) != EP.Name) continue;
       // `compile(fun, /*shapeless=*/true)`: a bool argument the code sets to true stops shape retracing.
@@ -226,7 +235,8 @@ class RootFinder : public RecursiveASTVisitor<RootFinder> {
       if (EP.RetraceOffArg >= 0 && static_cast<unsigned>(EP.RetraceOffArg) < E->getNumArgs() &&
           !isa<CXXDefaultArgExpr>(E->getArg(static_cast<unsigned>(EP.RetraceOffArg)))) {
         bool Value = false;
-        RetraceOff = !E->getArg(static_cast<unsigned>(EP.RetraceOffArg))->EvaluateAsBooleanCondition(Value, Ctx) || Value;
+        RetraceOff =
+            !E->getArg(static_cast<unsigned>(EP.RetraceOffArg))->EvaluateAsBooleanCondition(Value, Ctx) || Value;
       }
       addRoot(E->getArg(EP.CallableArg), E, E->getBeginLoc(), "", RetraceOff, EP);
     }
@@ -234,9 +244,9 @@ class RootFinder : public RecursiveASTVisitor<RootFinder> {
   }
 
  private:
-  void addRoot(const Expr *Arg, const Expr *Entry, SourceLocation Loc, const std::string &GivenName, bool RetraceOptions,
-               const EntryPoint &EP) {
-    const Expr *E = stripToCallable(Arg);
+  void addRoot(const Expr* Arg, const Expr* Entry, SourceLocation Loc, const std::string& GivenName,
+               bool RetraceOptions, const EntryPoint& EP) {
+    const Expr* E = stripToCallable(Arg);
     TracedRoot R;
     R.Entry = &EP;
     R.Messages = EP.Messages;
@@ -244,15 +254,15 @@ class RootFinder : public RecursiveASTVisitor<RootFinder> {
     R.EntryEndLoc = Entry->getEndLoc();
     R.HasRetraceOptions = RetraceOptions;
     for (int Guard = 0; E && Guard < 4 && !R.Callable; ++Guard) {
-      if (auto *L = dyn_cast<LambdaExpr>(E)) {
+      if (auto* L = dyn_cast<LambdaExpr>(E)) {
         R.Lambda = L;
         R.Callable = L->getCallOperator();
-      } else if (auto *DRE = dyn_cast<DeclRefExpr>(E)) {
-        if (auto *FD = dyn_cast<FunctionDecl>(DRE->getDecl())) {
+      } else if (auto* DRE = dyn_cast<DeclRefExpr>(E)) {
+        if (auto* FD = dyn_cast<FunctionDecl>(DRE->getDecl())) {
           R.Callable = withBody(FD);
           if (!R.Callable) return;
           R.Name = FD->getNameAsString();
-        } else if (auto *VD = dyn_cast<VarDecl>(DRE->getDecl())) {
+        } else if (auto* VD = dyn_cast<VarDecl>(DRE->getDecl())) {
           if (VD->getInit() && !VD->getType()->isReferenceType()) {
             E = stripToCallable(VD->getInit());
             continue;
@@ -275,33 +285,33 @@ class RootFinder : public RecursiveASTVisitor<RootFinder> {
       auto PL = Ctx.getSourceManager().getPresumedLoc(Ctx.getSourceManager().getFileLoc(Loc));
       R.Name = PL.isValid() ? "lambda at line " + std::to_string(PL.getLine()) : "traced lambda";
     }
-    for (const auto &Existing : Out)
+    for (const auto& Existing : Out)
       if (Existing.Callable == R.Callable && Existing.EntryLoc == R.EntryLoc) return;
     Out.push_back(R);
   }
 
-  ASTContext &Ctx;
-  const Pack &P;
-  std::vector<TracedRoot> &Out;
-  std::vector<const VarDecl *> Vars;
+  ASTContext& Ctx;
+  const Pack& P;
+  std::vector<TracedRoot>& Out;
+  std::vector<const VarDecl*> Vars;
 };
 
 // Calls in one function body; nested lambda bodies are separate functions, reached when called.
 class CallCollector : public RecursiveASTVisitor<CallCollector> {
  public:
-  std::vector<const DeclRefExpr *> VarRefs;
-  bool VisitDeclRefExpr(DeclRefExpr *E) {
+  std::vector<const DeclRefExpr*> VarRefs;
+  bool VisitDeclRefExpr(DeclRefExpr* E) {
     if (isa<VarDecl>(E->getDecl())) VarRefs.push_back(E);
     return true;
   }
-  std::vector<std::pair<const CallExpr *, const FunctionDecl *>> Calls;
-  std::vector<std::pair<const CXXConstructExpr *, const FunctionDecl *>> Constructs;
-  bool TraverseLambdaExpr(LambdaExpr *) { return true; }
-  bool VisitCallExpr(CallExpr *E) {
-    if (auto *FD = E->getDirectCallee()) Calls.emplace_back(E, FD);
+  std::vector<std::pair<const CallExpr*, const FunctionDecl*>> Calls;
+  std::vector<std::pair<const CXXConstructExpr*, const FunctionDecl*>> Constructs;
+  bool TraverseLambdaExpr(LambdaExpr*) { return true; }
+  bool VisitCallExpr(CallExpr* E) {
+    if (auto* FD = E->getDirectCallee()) Calls.emplace_back(E, FD);
     return true;
   }
-  bool VisitCXXConstructExpr(CXXConstructExpr *E) {
+  bool VisitCXXConstructExpr(CXXConstructExpr* E) {
     Constructs.emplace_back(E, E->getConstructor());
     return true;
   }
@@ -309,10 +319,10 @@ class CallCollector : public RecursiveASTVisitor<CallCollector> {
 
 }  // namespace
 
-TracedRegionModel::TracedRegionModel(ASTContext &C, const Pack &P) : Ctx(C), ThePack(P) {
-  for (const auto &Entry : P.ShapeFunctions) {
+TracedRegionModel::TracedRegionModel(ASTContext& C, const Pack& P) : Ctx(C), ThePack(P) {
+  for (const auto& Entry : P.ShapeFunctions) {
     auto Open = Entry.find('(');
-    auto &Params = ShapeParams[Entry.substr(0, Open)];
+    auto& Params = ShapeParams[Entry.substr(0, Open)];
     if (Open == std::string::npos) continue;
     std::string List = Entry.substr(Open + 1, Entry.rfind(')') - Open - 1);
     for (std::size_t Begin = 0; Begin <= List.size();) {
@@ -332,17 +342,17 @@ TracedRegionModel::TracedRegionModel(ASTContext &C, const Pack &P) : Ctx(C), The
   Roots.reserve(Roots.size() + GuardedBranches.size());
   propagate(0);
   if (!GuardedBranches.empty()) {
-    std::set<const FunctionDecl *> Reached;
-    for (const auto &R : Reach) Reached.insert(R.Fn->getCanonicalDecl());
+    std::set<const FunctionDecl*> Reached;
+    for (const auto& R : Reach) Reached.insert(R.Fn->getCanonicalDecl());
     std::size_t First = Roots.size();
-    for (auto &B : GuardedBranches)
+    for (auto& B : GuardedBranches)
       if (!Reached.count(B.Callable->getCanonicalDecl())) Roots.push_back(std::move(B));
     propagate(First);
   }
-  for (const auto &R : Reach) ReachableSet.insert(R.Fn->getCanonicalDecl());
+  for (const auto& R : Reach) ReachableSet.insert(R.Fn->getCanonicalDecl());
   // Reach is complete, so pointers into it are stable from here on.
-  for (const auto &[Index, Call, Callee] : PendingOpen) Open.push_back({&Reach[Index], Call, Callee});
-  for (const auto &[Index, Call, Callee] : PendingSites)
+  for (const auto& [Index, Call, Callee] : PendingOpen) Open.push_back({&Reach[Index], Call, Callee});
+  for (const auto& [Index, Call, Callee] : PendingSites)
     Sites[{Callee->getCanonicalDecl(), Reach[Index].Root}].push_back({Call, &Reach[Index]});
   findCalls();
 }
@@ -353,33 +363,33 @@ void TracedRegionModel::findRoots() {
 }
 
 void TracedRegionModel::propagate(std::size_t FirstRoot) {
-  const auto &SM = Ctx.getSourceManager();
-  std::set<std::pair<const FunctionDecl *, const TracedRoot *>> Seen;
+  const auto& SM = Ctx.getSourceManager();
+  std::set<std::pair<const FunctionDecl*, const TracedRoot*>> Seen;
   for (std::size_t RootIndex = FirstRoot; RootIndex < Roots.size(); ++RootIndex) {
-    const TracedRoot &R = Roots[RootIndex];
+    const TracedRoot& R = Roots[RootIndex];
     std::vector<Reachable> Work{{R.Callable, &R, {}}};
     while (!Work.empty()) {
       Reachable Cur = std::move(Work.back());
       Work.pop_back();
       if (!Seen.insert({Cur.Fn, Cur.Root}).second) continue;
       Reach.push_back(Cur);
-      const FunctionDecl *Def = nullptr;
+      const FunctionDecl* Def = nullptr;
       if (!Cur.Fn->hasBody(Def) || !Def->getBody()) continue;
       CallCollector C;
       C.TraverseStmt(Def->getBody());
-      auto &RootReads = Reads[Cur.Root];
-      for (const auto *Ref : C.VarRefs)
+      auto& RootReads = Reads[Cur.Root];
+      for (const auto* Ref : C.VarRefs)
         if (inRegion(Cur, Ref)) RootReads.emplace(cast<VarDecl>(Ref->getDecl()), Ref);
       // A lambda's captures are read where the closure is created; they belong to its body too.
-      if (const auto *M = dyn_cast<CXXMethodDecl>(Cur.Fn); M && M->getParent()->isLambda() && Cur.Root->Lambda &&
-                                                           Cur.Root->Callable == Cur.Fn) {
-        for (const auto &Cap : Cur.Root->Lambda->captures())
+      if (const auto* M = dyn_cast<CXXMethodDecl>(Cur.Fn);
+          M && M->getParent()->isLambda() && Cur.Root->Lambda && Cur.Root->Callable == Cur.Fn) {
+        for (const auto& Cap : Cur.Root->Lambda->captures())
           if (Cap.capturesVariable())
-            if (auto *VD = dyn_cast<VarDecl>(Cap.getCapturedVar())) RootReads.emplace(VD, nullptr);
+            if (auto* VD = dyn_cast<VarDecl>(Cap.getCapturedVar())) RootReads.emplace(VD, nullptr);
       }
       std::size_t FromIndex = Reach.size() - 1;
-      auto Visit = [&](const FunctionDecl *Callee, const Expr *Call) {
-        const FunctionDecl *Declared = Callee;
+      auto Visit = [&](const FunctionDecl* Callee, const Expr* Call) {
+        const FunctionDecl* Declared = Callee;
         Callee = withBody(Callee);
         if (!Declared || SM.isInSystemHeader(Declared->getLocation()) || inLibrary(Declared, ThePack) ||
             isDeviceCode(Declared) || !inRegion(Cur, Call))
@@ -404,15 +414,15 @@ void TracedRegionModel::propagate(std::size_t FirstRoot) {
   }
 }
 
-bool TracedRegionModel::derivesFrom(QualType T, const std::vector<std::string> &Names) const {
+bool TracedRegionModel::derivesFrom(QualType T, const std::vector<std::string>& Names) const {
   T = T.getNonReferenceType();
   while (T->isPointerType()) T = T->getPointeeType();
-  const auto *RD = T->getAsCXXRecordDecl();
+  const auto* RD = T->getAsCXXRecordDecl();
   if (!RD) return false;
   if (nameMatches(RD, Names)) return true;
   if (!RD->hasDefinition()) return false;
   bool Derived = false;
-  RD->getDefinition()->forallBases([&](const CXXRecordDecl *Base) {
+  RD->getDefinition()->forallBases([&](const CXXRecordDecl* Base) {
     Derived |= nameMatches(Base, Names);
     return true;
   });
@@ -424,22 +434,26 @@ bool TracedRegionModel::derivesFrom(QualType T, const std::vector<std::string> &
 bool TracedRegionModel::isStateHandleType(QualType T) const {
   if (derivesFrom(T, ThePack.StateHandleTypes)) return true;
   T = T.getNonReferenceType();
-  if (const auto *Spec = dyn_cast_or_null<ClassTemplateSpecializationDecl>(T->getAsCXXRecordDecl())) {
+  if (const auto* Spec = dyn_cast_or_null<ClassTemplateSpecializationDecl>(T->getAsCXXRecordDecl())) {
     auto Name = qualifiedNameOf(Spec->getSpecializedTemplate());
-    if ((Name == "std::optional" || Name == "std::unique_ptr" || Name == "std::shared_ptr") && Spec->getTemplateArgs().size() > 0 &&
-        Spec->getTemplateArgs()[0].getKind() == TemplateArgument::Type)
+    if ((Name == "std::optional" || Name == "std::unique_ptr" || Name == "std::shared_ptr") &&
+        Spec->getTemplateArgs().size() > 0 && Spec->getTemplateArgs()[0].getKind() == TemplateArgument::Type)
       return derivesFrom(Spec->getTemplateArgs()[0].getAsType(), ThePack.StateHandleTypes);
   }
   return false;
 }
-bool TracedRegionModel::isVariableCreatingType(QualType T) const { return derivesFrom(T, ThePack.VariableCreatingTypes); }
+bool TracedRegionModel::isVariableCreatingType(QualType T) const {
+  return derivesFrom(T, ThePack.VariableCreatingTypes);
+}
 bool TracedRegionModel::isSymbolicTensorType(QualType T) const { return derivesFrom(T, ThePack.SymbolicTensorTypes); }
-bool TracedRegionModel::isShapeFunction(const FunctionDecl *FD) const { return FD && ShapeParams.count(qualifiedNameOf(FD)); }
+bool TracedRegionModel::isShapeFunction(const FunctionDecl* FD) const {
+  return FD && ShapeParams.count(qualifiedNameOf(FD));
+}
 
-bool TracedRegionModel::isShapeParameter(const FunctionDecl *FD, unsigned Index) const {
+bool TracedRegionModel::isShapeParameter(const FunctionDecl* FD, unsigned Index) const {
   auto It = FD ? ShapeParams.find(qualifiedNameOf(FD)) : ShapeParams.end();
   if (It == ShapeParams.end() || Index >= FD->getNumParams()) return false;
-  const auto *P = FD->getParamDecl(Index);
+  const auto* P = FD->getParamDecl(Index);
   if (!It->second.empty()) return It->second.count(P->getNameAsString()) != 0;
   QualType T = P->getType().getNonReferenceType();
   if (isSymbolicTensorType(T)) return false;
@@ -448,18 +462,18 @@ bool TracedRegionModel::isShapeParameter(const FunctionDecl *FD, unsigned Index)
   return !(T->isArithmeticType() || T->isEnumeralType()) || nameMatches(FD, ThePack.ShapeFromScalarArgs);
 }
 
-const std::vector<CallSite> &TracedRegionModel::callSitesOf(const FunctionDecl *Fn, const TracedRoot *Root) const {
+const std::vector<CallSite>& TracedRegionModel::callSitesOf(const FunctionDecl* Fn, const TracedRoot* Root) const {
   static const std::vector<CallSite> None;
   auto It = Sites.find({Fn->getCanonicalDecl(), Root});
   return It == Sites.end() ? None : It->second;
 }
 
-bool TracedRegionModel::isTraceReachable(const FunctionDecl *FD) const {
+bool TracedRegionModel::isTraceReachable(const FunctionDecl* FD) const {
   return FD && ReachableSet.count(FD->getCanonicalDecl()) != 0;
 }
 
-const std::map<const VarDecl *, const DeclRefExpr *> &TracedRegionModel::readsOf(const TracedRoot *R) const {
-  static const std::map<const VarDecl *, const DeclRefExpr *> Empty;
+const std::map<const VarDecl*, const DeclRefExpr*>& TracedRegionModel::readsOf(const TracedRoot* R) const {
+  static const std::map<const VarDecl*, const DeclRefExpr*> Empty;
   auto It = Reads.find(R);
   return It == Reads.end() ? Empty : It->second;
 }
@@ -468,52 +482,64 @@ namespace {
 // Calls of traced function objects in host code, with the innermost loop around each.
 class HostCallFinder : public RecursiveASTVisitor<HostCallFinder> {
  public:
-  HostCallFinder(ASTContext &Ctx, const std::vector<TracedRoot> &Roots, const TracedRegionModel &M, std::vector<TracedCall> &Out)
+  HostCallFinder(ASTContext& Ctx, const std::vector<TracedRoot>& Roots, const TracedRegionModel& M,
+                 std::vector<TracedCall>& Out)
       : Ctx(Ctx), Roots(Roots), M(M), Out(Out) {}
   bool shouldVisitTemplateInstantiations() const { return true; }
-  bool TraverseDecl(Decl *D) {
+  bool TraverseDecl(Decl* D) {
     if (D && !isa<TranslationUnitDecl>(D) && Ctx.getSourceManager().isInSystemHeader(D->getLocation())) return true;
     return RecursiveASTVisitor::TraverseDecl(D);
   }
-  bool TraverseFunctionDecl(FunctionDecl *FD) { return withFunction(FD, [&] { return RecursiveASTVisitor::TraverseFunctionDecl(FD); }); }
-  bool TraverseCXXMethodDecl(CXXMethodDecl *FD) { return withFunction(FD, [&] { return RecursiveASTVisitor::TraverseCXXMethodDecl(FD); }); }
-  bool TraverseLambdaExpr(LambdaExpr *L) {
+  bool TraverseFunctionDecl(FunctionDecl* FD) {
+    return withFunction(FD, [&] { return RecursiveASTVisitor::TraverseFunctionDecl(FD); });
+  }
+  bool TraverseCXXMethodDecl(CXXMethodDecl* FD) {
+    return withFunction(FD, [&] { return RecursiveASTVisitor::TraverseCXXMethodDecl(FD); });
+  }
+  bool TraverseLambdaExpr(LambdaExpr* L) {
     return withFunction(L->getCallOperator(), [&] { return RecursiveASTVisitor::TraverseLambdaExpr(L); });
   }
-  bool TraverseForStmt(ForStmt *S) { return withLoop(S, [&] { return RecursiveASTVisitor::TraverseForStmt(S); }); }
-  bool TraverseWhileStmt(WhileStmt *S) { return withLoop(S, [&] { return RecursiveASTVisitor::TraverseWhileStmt(S); }); }
-  bool TraverseDoStmt(DoStmt *S) { return withLoop(S, [&] { return RecursiveASTVisitor::TraverseDoStmt(S); }); }
-  bool TraverseCXXForRangeStmt(CXXForRangeStmt *S) {
+  bool TraverseForStmt(ForStmt* S) {
+    return withLoop(S, [&] { return RecursiveASTVisitor::TraverseForStmt(S); });
+  }
+  bool TraverseWhileStmt(WhileStmt* S) {
+    return withLoop(S, [&] { return RecursiveASTVisitor::TraverseWhileStmt(S); });
+  }
+  bool TraverseDoStmt(DoStmt* S) {
+    return withLoop(S, [&] { return RecursiveASTVisitor::TraverseDoStmt(S); });
+  }
+  bool TraverseCXXForRangeStmt(CXXForRangeStmt* S) {
     return withLoop(S, [&] { return RecursiveASTVisitor::TraverseCXXForRangeStmt(S); });
   }
   // A replay of a captured graph plays the role of a call: of every capture of that kind, or, for
   // a handle that is an object (graph.replay()), of the captures on that object.
-  bool VisitCallExpr(CallExpr *E) {
-    const auto *Callee = E->getDirectCallee();
+  bool VisitCallExpr(CallExpr* E) {
+    const auto* Callee = E->getDirectCallee();
     if (!Callee || Functions.empty() || isa<CXXOperatorCallExpr>(E)) return true;
-    const auto *Caller = Functions.back();
-    const Stmt *Loop = Loops.empty() ? nullptr : Loops.back().second;
+    const auto* Caller = Functions.back();
+    const Stmt* Loop = Loops.empty() ? nullptr : Loops.back().second;
     std::string Name;
-    for (const auto &R : Roots) {
+    for (const auto& R : Roots) {
       if (!R.isCapture() || !nameMatches(Callee, R.Capture->Replay)) continue;
       if (R.Capture->HandleArg < 0 && R.BeginCall) {
-        const auto *Member = dyn_cast<CXXMemberCallExpr>(E);
-        const auto *Begin = dyn_cast<CXXMemberCallExpr>(R.BeginCall);
-        if (Member && Begin && spelling(Member->getImplicitObjectArgument(), Ctx) != spelling(Begin->getImplicitObjectArgument(), Ctx))
+        const auto* Member = dyn_cast<CXXMemberCallExpr>(E);
+        const auto* Begin = dyn_cast<CXXMemberCallExpr>(R.BeginCall);
+        if (Member && Begin &&
+            spelling(Member->getImplicitObjectArgument(), Ctx) != spelling(Begin->getImplicitObjectArgument(), Ctx))
           continue;
       }
       Out.push_back({TracedCall::CallKind::Replay, E, &R, Caller, Loop});
     }
     return true;
   }
-  bool VisitCXXOperatorCallExpr(CXXOperatorCallExpr *E) {
+  bool VisitCXXOperatorCallExpr(CXXOperatorCallExpr* E) {
     if (E->getOperator() != OO_Call || E->getNumArgs() == 0 || Functions.empty()) return true;
-    const auto *Caller = Functions.back();
+    const auto* Caller = Functions.back();
     if (M.isTraceReachable(Caller)) return true;  // a call inside traced code is inlined, not a host call
-    const Stmt *Loop = Loops.empty() ? nullptr : Loops.back().second;
-    const auto *Ref = dyn_cast<DeclRefExpr>(E->getArg(0)->IgnoreImplicit());
+    const Stmt* Loop = Loops.empty() ? nullptr : Loops.back().second;
+    const auto* Ref = dyn_cast<DeclRefExpr>(E->getArg(0)->IgnoreImplicit());
     if (Ref) {
-      for (const auto &R : Roots)
+      for (const auto& R : Roots)
         if (R.Holder && R.Holder == Ref->getDecl()) {
           Out.push_back({TracedCall::CallKind::Call, E, &R, Caller, Loop});
           return true;
@@ -521,11 +547,12 @@ class HostCallFinder : public RecursiveASTVisitor<HostCallFinder> {
     }
     // A function object reached through a reference (a parameter, a template): its type says which
     // callable it traces, when that callable is a lambda of its own type.
-    const auto *Spec = dyn_cast_or_null<ClassTemplateSpecializationDecl>(E->getArg(0)->getType()->getAsCXXRecordDecl());
-    if (!Spec || Spec->getTemplateArgs().size() == 0 || Spec->getTemplateArgs()[0].getKind() != TemplateArgument::Type) return true;
-    const auto *Closure = Spec->getTemplateArgs()[0].getAsType()->getAsCXXRecordDecl();
+    const auto* Spec = dyn_cast_or_null<ClassTemplateSpecializationDecl>(E->getArg(0)->getType()->getAsCXXRecordDecl());
+    if (!Spec || Spec->getTemplateArgs().size() == 0 || Spec->getTemplateArgs()[0].getKind() != TemplateArgument::Type)
+      return true;
+    const auto* Closure = Spec->getTemplateArgs()[0].getAsType()->getAsCXXRecordDecl();
     if (!Closure) return true;
-    for (const auto &R : Roots)
+    for (const auto& R : Roots)
       if (R.Lambda && R.Lambda->getLambdaClass() == Closure) {
         Out.push_back({TracedCall::CallKind::Call, E, &R, Caller, Loop});
         break;
@@ -535,7 +562,7 @@ class HostCallFinder : public RecursiveASTVisitor<HostCallFinder> {
 
  private:
   template <class F>
-  bool withFunction(const FunctionDecl *FD, F Body) {
+  bool withFunction(const FunctionDecl* FD, F Body) {
     Functions.push_back(FD);
     auto Saved = std::move(Loops);
     Loops.clear();
@@ -545,18 +572,18 @@ class HostCallFinder : public RecursiveASTVisitor<HostCallFinder> {
     return R;
   }
   template <class F>
-  bool withLoop(const Stmt *S, F Body) {
+  bool withLoop(const Stmt* S, F Body) {
     Loops.emplace_back(Functions.empty() ? nullptr : Functions.back(), S);
     bool R = Body();
     Loops.pop_back();
     return R;
   }
-  ASTContext &Ctx;
-  const std::vector<TracedRoot> &Roots;
-  const TracedRegionModel &M;
-  std::vector<TracedCall> &Out;
-  std::vector<const FunctionDecl *> Functions;
-  std::vector<std::pair<const FunctionDecl *, const Stmt *>> Loops;
+  ASTContext& Ctx;
+  const std::vector<TracedRoot>& Roots;
+  const TracedRegionModel& M;
+  std::vector<TracedCall>& Out;
+  std::vector<const FunctionDecl*> Functions;
+  std::vector<std::pair<const FunctionDecl*, const Stmt*>> Loops;
 };
 }  // namespace
 
@@ -568,23 +595,23 @@ void TracedRegionModel::findCalls() {
 
 namespace {
 
-std::string usrOf(const Decl *D) {
+std::string usrOf(const Decl* D) {
   llvm::SmallString<128> Buf;
   if (index::generateUSRForDecl(D, Buf)) return "";
   return std::string(Buf);
 }
 
 struct CaptureCall {
-  const CallExpr *Call;
-  const FunctionDecl *In;
-  const CaptureRegion *Kind;
+  const CallExpr* Call;
+  const FunctionDecl* In;
+  const CaptureRegion* Kind;
   std::string Handle;  // "" for a call of a wrapper: matches any handle
   std::string Shown;   // how messages name the capture
 };
 
 struct FlagWrite {
-  const ValueDecl *Flag;
-  const FunctionDecl *In;
+  const ValueDecl* Flag;
+  const FunctionDecl* In;
   SourceLocation Loc;
   bool Value;
 };
@@ -592,45 +619,45 @@ struct FlagWrite {
 // Begin and end calls, bool flags set to a constant, and `if` statements, per function.
 class CaptureScanner : public RecursiveASTVisitor<CaptureScanner> {
  public:
-  CaptureScanner(ASTContext &Ctx, const Pack &P) : Ctx(Ctx), P(P) {}
+  CaptureScanner(ASTContext& Ctx, const Pack& P) : Ctx(Ctx), P(P) {}
   bool shouldVisitTemplateInstantiations() const { return true; }
   bool shouldVisitLambdaBodies() const { return false; }
-  bool TraverseDecl(Decl *D) {
+  bool TraverseDecl(Decl* D) {
     if (D && !isa<TranslationUnitDecl>(D) && Ctx.getSourceManager().isInSystemHeader(D->getLocation())) return true;
-    if (auto *ND = dyn_cast_or_null<NamedDecl>(D); ND && inLibrary(ND, P)) return true;
-    auto *FD = dyn_cast_or_null<FunctionDecl>(D);
+    if (auto* ND = dyn_cast_or_null<NamedDecl>(D); ND && inLibrary(ND, P)) return true;
+    auto* FD = dyn_cast_or_null<FunctionDecl>(D);
     if (FD && (isDeviceCode(FD) || !FD->doesThisDeclarationHaveABody())) FD = nullptr;
     if (FD) Functions.push_back(FD);
     bool R = RecursiveASTVisitor::TraverseDecl(D);
     if (FD) Functions.pop_back();
     return R;
   }
-  bool TraverseLambdaExpr(LambdaExpr *L) {
+  bool TraverseLambdaExpr(LambdaExpr* L) {
     Functions.push_back(L->getCallOperator());
     bool R = TraverseStmt(L->getBody());
     Functions.pop_back();
     return R;
   }
-  bool VisitCallExpr(CallExpr *E) {
-    const auto *Callee = E->getDirectCallee();
+  bool VisitCallExpr(CallExpr* E) {
+    const auto* Callee = E->getDirectCallee();
     if (!Callee || Functions.empty()) return true;
     auto Name = qualifiedNameOf(Callee);
     // A wrapper defined in another file (known from its summary) begins or ends a capture of any handle.
     if (!Callee->hasBody()) {
       std::string Usr;
-      for (const auto &Kind : P.CaptureRegions) {
+      for (const auto& Kind : P.CaptureRegions) {
         if (Kind.BeginWrapperUsrs.empty() && Kind.EndWrapperUsrs.empty()) continue;
         if (Usr.empty()) Usr = usrOf(Callee);
         if (Kind.BeginWrapperUsrs.count(Usr)) Begins.push_back({E, Functions.back(), &Kind, "", Name});
         if (Kind.EndWrapperUsrs.count(Usr)) Ends.push_back({E, Functions.back(), &Kind, "", Name});
       }
     }
-    for (const auto &Kind : P.CaptureRegions) {
+    for (const auto& Kind : P.CaptureRegions) {
       bool Begin = Name == Kind.Begin, End = Name == Kind.End;
       if (!Begin && !End) continue;
-      const Expr *Handle = nullptr;
+      const Expr* Handle = nullptr;
       if (Kind.HandleArg < 0) {
-        if (auto *M = dyn_cast<CXXMemberCallExpr>(E)) Handle = M->getImplicitObjectArgument();
+        if (auto* M = dyn_cast<CXXMemberCallExpr>(E)) Handle = M->getImplicitObjectArgument();
       } else if (static_cast<unsigned>(Kind.HandleArg) < E->getNumArgs()) {
         Handle = E->getArg(static_cast<unsigned>(Kind.HandleArg));
       }
@@ -640,43 +667,45 @@ class CaptureScanner : public RecursiveASTVisitor<CaptureScanner> {
     Calls.emplace_back(E, Functions.back());
     return true;
   }
-  bool VisitBinaryOperator(BinaryOperator *B) {
+  bool VisitBinaryOperator(BinaryOperator* B) {
     if (B->getOpcode() != BO_Assign || Functions.empty()) return true;
-    if (const auto *Value = dyn_cast<CXXBoolLiteralExpr>(B->getRHS()->IgnoreParenImpCasts()))
-      if (const auto *Flag = baseFlag(B->getLHS())) Flags.push_back({Flag, Functions.back(), B->getBeginLoc(), Value->getValue()});
+    if (const auto* Value = dyn_cast<CXXBoolLiteralExpr>(B->getRHS()->IgnoreParenImpCasts()))
+      if (const auto* Flag = baseFlag(B->getLHS()))
+        Flags.push_back({Flag, Functions.back(), B->getBeginLoc(), Value->getValue()});
     return true;
   }
-  bool VisitIfStmt(IfStmt *S) {
+  bool VisitIfStmt(IfStmt* S) {
     if (!Functions.empty() && S->getCond()) Ifs.emplace_back(S, Functions.back());
     return true;
   }
 
-  static const ValueDecl *baseFlag(const Expr *E) {
+  static const ValueDecl* baseFlag(const Expr* E) {
     E = E->IgnoreParenImpCasts();
-    if (auto *D = dyn_cast<DeclRefExpr>(E)) return D->getType()->isBooleanType() ? D->getDecl() : nullptr;
-    if (auto *M = dyn_cast<MemberExpr>(E)) return M->getType()->isBooleanType() ? M->getMemberDecl() : nullptr;
+    if (auto* D = dyn_cast<DeclRefExpr>(E)) return D->getType()->isBooleanType() ? D->getDecl() : nullptr;
+    if (auto* M = dyn_cast<MemberExpr>(E)) return M->getType()->isBooleanType() ? M->getMemberDecl() : nullptr;
     return nullptr;
   }
 
   std::vector<CaptureCall> Begins, Ends;
-  std::vector<std::pair<const CallExpr *, const FunctionDecl *>> Calls;
+  std::vector<std::pair<const CallExpr*, const FunctionDecl*>> Calls;
   std::vector<FlagWrite> Flags;
-  std::vector<std::pair<const IfStmt *, const FunctionDecl *>> Ifs;
+  std::vector<std::pair<const IfStmt*, const FunctionDecl*>> Ifs;
 
  private:
-  ASTContext &Ctx;
-  const Pack &P;
-  std::vector<const FunctionDecl *> Functions;
+  ASTContext& Ctx;
+  const Pack& P;
+  std::vector<const FunctionDecl*> Functions;
 };
 
 // Does a condition hold while capturing (+1), while not capturing (-1), or say nothing about it (0)?
 // A capture status compared with the pack's enumerators, or a flag set where capture begins. Kind
 // is set to the region kind the test is about: its pack's messages describe what the branch does.
-using CaptureFlags = std::map<const ValueDecl *, const CaptureRegion *>;
-int captureSense(const Expr *Cond, const Pack &P, const CaptureFlags &Flags, const CaptureRegion *&Kind) {
+using CaptureFlags = std::map<const ValueDecl*, const CaptureRegion*>;
+int captureSense(const Expr* Cond, const Pack& P, const CaptureFlags& Flags, const CaptureRegion*& Kind) {
   Cond = Cond->IgnoreParenImpCasts();
-  if (auto *U = dyn_cast<UnaryOperator>(Cond); U && U->getOpcode() == UO_LNot) return -captureSense(U->getSubExpr(), P, Flags, Kind);
-  if (auto *B = dyn_cast<BinaryOperator>(Cond)) {
+  if (auto* U = dyn_cast<UnaryOperator>(Cond); U && U->getOpcode() == UO_LNot)
+    return -captureSense(U->getSubExpr(), P, Flags, Kind);
+  if (auto* B = dyn_cast<BinaryOperator>(Cond)) {
     if (B->getOpcode() == BO_LAnd) {
       // `a && b` holds only when both do: either side that implies capturing makes the whole imply it.
       const CaptureRegion *LeftKind = nullptr, *RightKind = nullptr;
@@ -686,9 +715,9 @@ int captureSense(const Expr *Cond, const Pack &P, const CaptureFlags &Flags, con
     }
     if (B->getOpcode() == BO_EQ || B->getOpcode() == BO_NE) {
       int Sense = 0;
-      for (const Expr *Side : {B->getLHS(), B->getRHS()})
-        if (auto *D = dyn_cast<DeclRefExpr>(Side->IgnoreParenImpCasts()); D && isa<EnumConstantDecl>(D->getDecl()))
-          for (const auto &Region : P.CaptureRegions) {
+      for (const Expr* Side : {B->getLHS(), B->getRHS()})
+        if (auto* D = dyn_cast<DeclRefExpr>(Side->IgnoreParenImpCasts()); D && isa<EnumConstantDecl>(D->getDecl()))
+          for (const auto& Region : P.CaptureRegions) {
             if (nameMatches(D->getDecl(), Region.CapturingValues)) Sense = 1, Kind = &Region;
             if (nameMatches(D->getDecl(), Region.NotCapturingValues)) Sense = -1, Kind = &Region;
           }
@@ -696,69 +725,75 @@ int captureSense(const Expr *Cond, const Pack &P, const CaptureFlags &Flags, con
     }
     return 0;
   }
-  if (const auto *Flag = CaptureScanner::baseFlag(Cond); Flag && Flags.count(Flag)) {
+  if (const auto* Flag = CaptureScanner::baseFlag(Cond); Flag && Flags.count(Flag)) {
     Kind = Flags.at(Flag);
     return 1;
   }
   return 0;
 }
 
-SourceLocation fileLoc(const SourceManager &SM, SourceLocation L) { return SM.getExpansionLoc(L); }
+SourceLocation fileLoc(const SourceManager& SM, SourceLocation L) { return SM.getExpansionLoc(L); }
 // The last file location L occupies: a statement that ends inside a macro ends where the macro's
 // invocation does.
-SourceLocation fileEnd(const SourceManager &SM, SourceLocation L) { return SM.getExpansionRange(L).getEnd(); }
+SourceLocation fileEnd(const SourceManager& SM, SourceLocation L) { return SM.getExpansionRange(L).getEnd(); }
 
-bool before(const SourceManager &SM, SourceLocation A, SourceLocation B) { return SM.isBeforeInTranslationUnit(A, B); }
+bool before(const SourceManager& SM, SourceLocation A, SourceLocation B) { return SM.isBeforeInTranslationUnit(A, B); }
 
 }  // namespace
 
 void TracedRegionModel::findCaptureRoots() {
-  const auto &SM = Ctx.getSourceManager();
+  const auto& SM = Ctx.getSourceManager();
   CaptureScanner Scan(Ctx, ThePack);
   Scan.TraverseDecl(Ctx.getTranslationUnitDecl());
 
   // Wrappers: a function that begins a capture it does not end begins it for its callers (and one
   // that ends a capture it did not begin ends it for them). Their calls count as begin and end
   // calls of any handle; a few rounds cover wrappers of wrappers.
-  auto Unmatched = [&](const CaptureCall &C, bool IsBegin) {
-    for (const auto &O : IsBegin ? Scan.Ends : Scan.Begins) {
-      if (O.In != C.In || O.Kind != C.Kind || (!O.Handle.empty() && !C.Handle.empty() && O.Handle != C.Handle)) continue;
-      if (IsBegin ? before(SM, C.Call->getBeginLoc(), O.Call->getBeginLoc()) : before(SM, O.Call->getBeginLoc(), C.Call->getBeginLoc()))
+  auto Unmatched = [&](const CaptureCall& C, bool IsBegin) {
+    for (const auto& O : IsBegin ? Scan.Ends : Scan.Begins) {
+      if (O.In != C.In || O.Kind != C.Kind || (!O.Handle.empty() && !C.Handle.empty() && O.Handle != C.Handle))
+        continue;
+      if (IsBegin ? before(SM, C.Call->getBeginLoc(), O.Call->getBeginLoc())
+                  : before(SM, O.Call->getBeginLoc(), C.Call->getBeginLoc()))
         return false;
     }
     return true;
   };
   for (int Round = 0; Round < 3; ++Round) {
-    std::map<const FunctionDecl *, const CaptureRegion *> BeginWrappers, EndWrappers;
-    for (const auto &B : Scan.Begins)
+    std::map<const FunctionDecl*, const CaptureRegion*> BeginWrappers, EndWrappers;
+    for (const auto& B : Scan.Begins)
       if (Unmatched(B, true)) BeginWrappers.emplace(B.In->getCanonicalDecl(), B.Kind);
-    for (const auto &E : Scan.Ends)
+    for (const auto& E : Scan.Ends)
       if (Unmatched(E, false)) EndWrappers.emplace(E.In->getCanonicalDecl(), E.Kind);
     bool Added = false;
-    for (const auto &[Call, In] : Scan.Calls) {
-      const auto *Callee = Call->getDirectCallee()->getCanonicalDecl();
-      auto Known = [&](const std::vector<CaptureCall> &List) {
-        for (const auto &C : List)
+    for (const auto& [Call, In] : Scan.Calls) {
+      const auto* Callee = Call->getDirectCallee()->getCanonicalDecl();
+      auto Known = [&](const std::vector<CaptureCall>& List) {
+        for (const auto& C : List)
           if (C.Call == Call) return true;
         return false;
       };
-      if (auto It = BeginWrappers.find(Callee); It != BeginWrappers.end() && Callee != In->getCanonicalDecl() && !Known(Scan.Begins)) {
+      if (auto It = BeginWrappers.find(Callee);
+          It != BeginWrappers.end() && Callee != In->getCanonicalDecl() && !Known(Scan.Begins)) {
         Scan.Begins.push_back({Call, In, It->second, "", qualifiedNameOf(Callee)});
         Added = true;
       }
-      if (auto It = EndWrappers.find(Callee); It != EndWrappers.end() && Callee != In->getCanonicalDecl() && !Known(Scan.Ends)) {
+      if (auto It = EndWrappers.find(Callee);
+          It != EndWrappers.end() && Callee != In->getCanonicalDecl() && !Known(Scan.Ends)) {
         Scan.Ends.push_back({Call, In, It->second, "", qualifiedNameOf(Callee)});
         Added = true;
       }
     }
     if (!Added) break;
   }
-  std::set<std::pair<const FunctionDecl *, bool>> Listed;
-  for (const auto &B : Scan.Begins)
-    if (Unmatched(B, true) && Listed.insert({B.In->getCanonicalDecl(), true}).second) Wrappers.push_back({B.In, true, B.Kind});
-  for (const auto &E : Scan.Ends)
-    if (Unmatched(E, false) && Listed.insert({E.In->getCanonicalDecl(), false}).second) Wrappers.push_back({E.In, false, E.Kind});
-  for (const auto &E : Scan.Ends)
+  std::set<std::pair<const FunctionDecl*, bool>> Listed;
+  for (const auto& B : Scan.Begins)
+    if (Unmatched(B, true) && Listed.insert({B.In->getCanonicalDecl(), true}).second)
+      Wrappers.push_back({B.In, true, B.Kind});
+  for (const auto& E : Scan.Ends)
+    if (Unmatched(E, false) && Listed.insert({E.In->getCanonicalDecl(), false}).second)
+      Wrappers.push_back({E.In, false, E.Kind});
+  for (const auto& E : Scan.Ends)
     if (Unmatched(E, false)) {
       auto Loc = fileLoc(SM, E.Call->getBeginLoc());
       auto [It, Fresh] = EndsCapture.emplace(E.In->getCanonicalDecl(), Loc);
@@ -767,27 +802,27 @@ void TracedRegionModel::findCaptureRoots() {
 
   // Flags: bools set true where capture begins (before its end there, if any) and false where it ends.
   CaptureFlags SetTrue;
-  std::set<const ValueDecl *> SetFalse;
-  for (const auto &F : Scan.Flags) {
-    for (const auto &B : Scan.Begins) {
+  std::set<const ValueDecl*> SetFalse;
+  for (const auto& F : Scan.Flags) {
+    for (const auto& B : Scan.Begins) {
       if (B.In != F.In || !F.Value) continue;
       bool BeforeEnd = true;
-      for (const auto &E : Scan.Ends)
+      for (const auto& E : Scan.Ends)
         if (E.In == F.In && before(SM, E.Call->getBeginLoc(), F.Loc)) BeforeEnd = false;
       if (BeforeEnd) SetTrue.emplace(F.Flag, B.Kind);
     }
-    for (const auto &E : Scan.Ends)
+    for (const auto& E : Scan.Ends)
       if (E.In == F.In && !F.Value) SetFalse.insert(F.Flag);
   }
   CaptureFlags Flags;
-  for (const auto &[F, Kind] : SetTrue)
+  for (const auto& [F, Kind] : SetTrue)
     if (SetFalse.count(F)) Flags.emplace(F, Kind);
 
   // Regions: each begin call up to the first end call after it on the same handle in the same
   // function, or to the function's end (a wrapper that begins and returns).
-  for (const auto &B : Scan.Begins) {
-    const CaptureCall *End = nullptr;
-    for (const auto &E : Scan.Ends)
+  for (const auto& B : Scan.Begins) {
+    const CaptureCall* End = nullptr;
+    for (const auto& E : Scan.Ends)
       if (E.In == B.In && E.Kind == B.Kind && (E.Handle.empty() || B.Handle.empty() || E.Handle == B.Handle) &&
           before(SM, B.Call->getBeginLoc(), E.Call->getBeginLoc()) &&
           (!End || before(SM, E.Call->getBeginLoc(), End->Call->getBeginLoc())))
@@ -801,7 +836,7 @@ void TracedRegionModel::findCaptureRoots() {
     R.EndCall = End ? End->Call : nullptr;
     R.EntryLoc = B.Call->getBeginLoc();
     R.EntryEndLoc = End ? End->Call->getEndLoc() : B.Call->getEndLoc();
-    const Stmt *Body = B.In->getBody();
+    const Stmt* Body = B.In->getBody();
     R.Region = SourceRange(SM.getExpansionRange(B.Call->getEndLoc()).getEnd(),
                            End ? fileLoc(SM, End->Call->getBeginLoc()) : fileEnd(SM, Body->getEndLoc()));
     R.RegionEndIncluded = !End;
@@ -809,12 +844,13 @@ void TracedRegionModel::findCaptureRoots() {
   }
 
   // Branches guarded by "is capturing" tests: capture-time code wherever they are.
-  for (const auto &[If, In] : Scan.Ifs) {
-    const CaptureRegion *Kind = nullptr;
+  for (const auto& [If, In] : Scan.Ifs) {
+    const CaptureRegion* Kind = nullptr;
     int Sense = captureSense(If->getCond(), ThePack, Flags, Kind);
-    const Stmt *Branch = Sense > 0 ? If->getThen() : Sense < 0 ? If->getElse() : nullptr;
-    if (Sense < 0) NotCapturing[In->getCanonicalDecl()].push_back(
-        SourceRange(fileLoc(SM, If->getThen()->getBeginLoc()), fileEnd(SM, If->getThen()->getEndLoc())));
+    const Stmt* Branch = Sense > 0 ? If->getThen() : Sense < 0 ? If->getElse() : nullptr;
+    if (Sense < 0)
+      NotCapturing[In->getCanonicalDecl()].push_back(
+          SourceRange(fileLoc(SM, If->getThen()->getBeginLoc()), fileEnd(SM, If->getThen()->getEndLoc())));
     if (Sense > 0 && If->getElse())
       NotCapturing[In->getCanonicalDecl()].push_back(
           SourceRange(fileLoc(SM, If->getElse()->getBeginLoc()), fileEnd(SM, If->getElse()->getEndLoc())));
@@ -834,32 +870,33 @@ void TracedRegionModel::findCaptureRoots() {
   }
 }
 
-const std::vector<SourceRange> &TracedRegionModel::notCapturingIn(const FunctionDecl *FD) const {
+const std::vector<SourceRange>& TracedRegionModel::notCapturingIn(const FunctionDecl* FD) const {
   static const std::vector<SourceRange> None;
   auto It = NotCapturing.find(FD->getCanonicalDecl());
   return It == NotCapturing.end() ? None : It->second;
 }
 
-bool TracedRegionModel::inRegion(const Reachable &R, const Stmt *S) const {
+bool TracedRegionModel::inRegion(const Reachable& R, const Stmt* S) const {
   if (!R.Root->isCapture() || !S) return true;
-  const auto &SM = Ctx.getSourceManager();
+  const auto& SM = Ctx.getSourceManager();
   SourceLocation L = fileLoc(SM, S->getBeginLoc());
   if (R.Fn->getCanonicalDecl() == R.Root->Callable->getCanonicalDecl() && R.Root->Region.isValid()) {
-    const auto &Region = R.Root->Region;
+    const auto& Region = R.Root->Region;
     if (before(SM, L, Region.getBegin())) return false;
     if (R.Root->RegionEndIncluded ? before(SM, Region.getEnd(), L) : !before(SM, L, Region.getEnd())) return false;
-  } else if (auto It = EndsCapture.find(R.Fn->getCanonicalDecl()); It != EndsCapture.end() && !before(SM, L, It->second)) {
+  } else if (auto It = EndsCapture.find(R.Fn->getCanonicalDecl());
+             It != EndsCapture.end() && !before(SM, L, It->second)) {
     return false;  // a helper that ends the capture: what follows its end call is not recorded
   }
-  for (const auto &Range : notCapturingIn(R.Fn))
+  for (const auto& Range : notCapturingIn(R.Fn))
     if (!before(SM, L, Range.getBegin()) && !before(SM, Range.getEnd(), L)) return false;
   return true;
 }
 
 namespace {
 // Is the qualified Name ("ns::Class", "cudaStreamBeginCapture") declared in this translation unit?
-bool declares(ASTContext &Ctx, const std::string &Name) {
-  const DeclContext *DC = Ctx.getTranslationUnitDecl();
+bool declares(ASTContext& Ctx, const std::string& Name) {
+  const DeclContext* DC = Ctx.getTranslationUnitDecl();
   for (std::size_t Begin = 0;;) {
     auto End = Name.find("::", Begin);
     auto Part = Name.substr(Begin, End == std::string::npos ? std::string::npos : End - Begin);
@@ -873,17 +910,17 @@ bool declares(ASTContext &Ctx, const std::string &Name) {
 }
 }  // namespace
 
-Pack packsUsedIn(ASTContext &Ctx, const Pack &Configured) {
+Pack packsUsedIn(ASTContext& Ctx, const Pack& Configured) {
   if (Configured.Parts.empty()) return Configured;
   Pack Out;
-  for (const auto &Part : Configured.Parts) {
+  for (const auto& Part : Configured.Parts) {
     bool Used = Part.Detect.empty();
-    for (const auto &Name : Part.Detect) Used = Used || declares(Ctx, Name);
+    for (const auto& Name : Part.Detect) Used = Used || declares(Ctx, Name);
     if (Used) Out.add(Part);
   }
   return Out;
 }
 
-bool TracedRegionModel::isGraphEffect(const FunctionDecl *FD) const { return nameMatches(FD, ThePack.GraphEffects); }
+bool TracedRegionModel::isGraphEffect(const FunctionDecl* FD) const { return nameMatches(FD, ThePack.GraphEffects); }
 
 }  // namespace tracelint

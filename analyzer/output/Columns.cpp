@@ -4,11 +4,11 @@
 
 namespace tracelint {
 
-unsigned byteOrderMarkBytes(const std::string &Line, unsigned LineNumber) {
+unsigned byteOrderMarkBytes(const std::string& Line, unsigned LineNumber) {
   return LineNumber == 1 && Line.rfind("\xEF\xBB\xBF", 0) == 0 ? 3 : 0;
 }
 
-unsigned utf16UnitsBefore(const std::string &Line, unsigned LineNumber, unsigned ByteColumn1) {
+unsigned utf16UnitsBefore(const std::string& Line, unsigned LineNumber, unsigned ByteColumn1) {
   std::size_t End = ByteColumn1 == 0 ? 0 : std::min<std::size_t>(ByteColumn1 - 1, Line.size());
   unsigned Units = 0;
   std::size_t I = std::min<std::size_t>(byteOrderMarkBytes(Line, LineNumber), End);
@@ -26,7 +26,7 @@ unsigned utf16UnitsBefore(const std::string &Line, unsigned LineNumber, unsigned
   return Units;
 }
 
-unsigned wordEndColumn(const std::string &Line, unsigned ByteColumn1) {
+unsigned wordEndColumn(const std::string& Line, unsigned ByteColumn1) {
   std::size_t I = ByteColumn1 == 0 ? 0 : ByteColumn1 - 1;
   if (I >= Line.size()) return ByteColumn1 + 1;
   auto Word = [](unsigned char C) { return std::isalnum(C) || C == '_' || C >= 0x80; };
@@ -39,7 +39,7 @@ unsigned wordEndColumn(const std::string &Line, unsigned ByteColumn1) {
   return static_cast<unsigned>(E + 1);
 }
 
-std::string caretPadding(const std::string &Line, unsigned LineNumber, unsigned ByteColumn1) {
+std::string caretPadding(const std::string& Line, unsigned LineNumber, unsigned ByteColumn1) {
   std::string Pad;
   for (unsigned I = byteOrderMarkBytes(Line, LineNumber); I + 1 < ByteColumn1 && I < Line.size(); ++I) {
     if ((static_cast<unsigned char>(Line[I]) & 0xC0) == 0x80) continue;

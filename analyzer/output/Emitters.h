@@ -12,11 +12,11 @@ namespace tracelint {
 // Source lines by file, for carets and column conversion. A missing line is "".
 class SourceText {
  public:
-  const std::string &line(const std::string &File, unsigned Line) const;
-  void add(const std::string &File, const std::string &Text);
-  bool has(const std::string &File) const { return Lines.count(File) != 0; }
+  const std::string& line(const std::string& File, unsigned Line) const;
+  void add(const std::string& File, const std::string& Text);
+  bool has(const std::string& File) const { return Lines.count(File) != 0; }
   // The text from P to the end of the MaxLines-th line (lines joined by '\n').
-  std::string textFrom(const SourcePoint &P, unsigned MaxLines) const;
+  std::string textFrom(const SourcePoint& P, unsigned MaxLines) const;
 
  private:
   std::map<std::string, std::vector<std::string>> Lines;
@@ -31,29 +31,29 @@ struct EmitOptions {
   std::string DocsBase;
 };
 
-std::string emitText(const RunResult &R, const Catalogue &C, const SourceText &S, const EmitOptions &O);
-std::string emitJson(const RunResult &R, const Catalogue &C, const SourceText &S, const EmitOptions &O);
-std::string emitSarif(const RunResult &R, const Catalogue &C, const SourceText &S, const EmitOptions &O);
+std::string emitText(const RunResult& R, const Catalogue& C, const SourceText& S, const EmitOptions& O);
+std::string emitJson(const RunResult& R, const Catalogue& C, const SourceText& S, const EmitOptions& O);
+std::string emitSarif(const RunResult& R, const Catalogue& C, const SourceText& S, const EmitOptions& O);
 // clang-tidy's --export-fixes YAML (clang-apply-replacements reads it).
-std::string emitFixesYaml(const RunResult &R, const SourceText &S, const std::string &MainSourceFile);
+std::string emitFixesYaml(const RunResult& R, const SourceText& S, const std::string& MainSourceFile);
 
 // The rule pages: --docs-url, else $TRACELINT_DOCS_URL, else the docs beside the rules directory
 // in use (share/tracelint/docs when installed, the source tree's docs/ in a build tree) as a
 // file URI. A trailing '/' is dropped.
-std::string resolveDocsBase(const std::string &Flag, const std::string &RulesDir);
-std::string ruleHelpUri(const std::string &DocsBase, const std::string &Id);
+std::string resolveDocsBase(const std::string& Flag, const std::string& RulesDir);
+std::string ruleHelpUri(const std::string& DocsBase, const std::string& Id);
 // An absolute file URI for Path (made absolute and normalized).
-std::string fileUri(const std::string &Path);
+std::string fileUri(const std::string& Path);
 
 // Where F's range ends: the end its check gave, else the end of the word at its start.
-SourcePoint findingEnd(const Finding &F, const SourceText &S);
+SourcePoint findingEnd(const Finding& F, const SourceText& S);
 // The end of the word at P (a note's range).
-SourcePoint wordEnd(const SourcePoint &P, const SourceText &S);
+SourcePoint wordEnd(const SourcePoint& P, const SourceText& S);
 // The byte offset of P in its file, from the lines held (each counted with its newline).
-unsigned fileOffset(const SourcePoint &P, const SourceText &S);
+unsigned fileOffset(const SourcePoint& P, const SourceText& S);
 
 // A path as the path part of a URI (RFC 3986): every byte but the unreserved characters and '/' is
 // percent-encoded, so '#', '%', '?', spaces and non-ASCII names survive the trip.
-std::string percentEncodePath(const std::string &Path);
+std::string percentEncodePath(const std::string& Path);
 
 }  // namespace tracelint

@@ -1,12 +1,13 @@
 #include "output/FixApplier.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <map>
 #include <set>
-#include <sys/stat.h>
 
 #include "output/OutputFile.h"
 
@@ -20,52 +21,54 @@ struct Replacement {
   std::size_t Unit;  // index of the finding
 };
 
-std::string describe(const Finding &F) {
+std::string describe(const Finding& F) {
   return F.CheckId + " at " + std::to_string(F.Where.Line) + ":" + std::to_string(F.Where.Column);
 }
 
-bool sameEdit(const Replacement &A, const Replacement &B) {
+bool sameEdit(const Replacement& A, const Replacement& B) {
   return A.Offset == B.Offset && A.Length == B.Length && *A.Text == *B.Text;
 }
 
 // Overlapping ranges, or two different edits at one offset (their order would be a guess).
-bool collide(const Replacement &A, const Replacement &B) {
+bool collide(const Replacement& A, const Replacement& B) {
   if (sameEdit(A, B)) return false;
   if (A.Offset == B.Offset) return true;
-  const auto &First = A.Offset < B.Offset ? A : B;
-  const auto &Second = A.Offset < B.Offset ? B : A;
+  const auto& First = A.Offset < B.Offset ? A : B;
+  const auto& Second = A.Offset < B.Offset ? B : A;
   return Second.Offset < First.Offset + First.Length;
 }
 
 }  // namespace
 
-FixPlan planFixes(const std::vector<Finding> &Findings,
-                  const std::function<std::optional<std::string>(const std::string &)> &CurrentText) {
+FixPlan planFixes(const std::vector<Finding>& Findings,
+                  const std::function<std::optional<std::string>(const std::string&)>& CurrentText) {
   FixPlan Plan;
   std::map<std::string, std::vector<Replacement>> ByFile;
   for (std::size_t K = 0; K < Findings.size(); ++K)
-    for (const auto &X : Findings[K].Fixes) ByFile[X.Begin.File].push_back({X.FileOffset, X.Length, &X.Replacement, &X.Original, K});
+    for (const auto& X : Findings[K].Fixes)
+      ByFile[X.Begin.File].push_back({X.FileOffset, X.Length, &X.Replacement, &X.Original, K});
 
   // Units that cannot be applied, for any reason in any of their files.
   std::set<std::size_t> Dropped;
   std::map<std::string, std::string> Texts;
-  for (auto &[File, Reps] : ByFile) {
+  for (auto& [File, Reps] : ByFile) {
     auto Now = CurrentText(File);
     if (!Now) {
       Plan.Problems.push_back(File + ": cannot read the file; its fixes were not applied");
-      for (const auto &R : Reps) Dropped.insert(R.Unit);
+      for (const auto& R : Reps) Dropped.insert(R.Unit);
       continue;
     }
     bool Changed = false;
-    for (const auto &R : Reps)
+    for (const auto& R : Reps)
       Changed |= static_cast<std::size_t>(R.Offset) + R.Length > Now->size() ||
                  (R.Length && Now->compare(R.Offset, R.Length, *R.Original) != 0);
     if (Changed) {
-      Plan.Problems.push_back(File + ": changed since it was analyzed; its fixes were not applied (run tracelint again)");
-      for (const auto &R : Reps) Dropped.insert(R.Unit);
+      Plan.Problems.push_back(File +
+                              ": changed since it was analyzed; its fixes were not applied (run tracelint again)");
+      for (const auto& R : Reps) Dropped.insert(R.Unit);
       continue;
     }
-    std::stable_sort(Reps.begin(), Reps.end(), [](const Replacement &A, const Replacement &B) {
+    std::stable_sort(Reps.begin(), Reps.end(), [](const Replacement& A, const Replacement& B) {
       return A.Offset != B.Offset ? A.Offset < B.Offset : A.Length < B.Length;
     });
     // Replacements are sorted by offset, so each one can only collide with the ones before it
@@ -86,12 +89,12 @@ FixPlan planFixes(const std::vector<Finding> &Findings,
     Texts[File] = std::move(*Now);
   }
 
-  for (auto &[File, Reps] : ByFile) {
+  for (auto& [File, Reps] : ByFile) {
     auto It = Texts.find(File);
     if (It == Texts.end()) continue;
     std::vector<Replacement> Kept;
     std::set<std::size_t> Units;
-    for (const auto &R : Reps) {
+    for (const auto& R : Reps) {
       if (Dropped.count(R.Unit)) continue;
       Units.insert(R.Unit);
       if (!Kept.empty() && sameEdit(Kept.back(), R)) continue;  // one macro, several findings: once
@@ -106,18 +109,18 @@ FixPlan planFixes(const std::vector<Finding> &Findings,
   return Plan;
 }
 
-bool applyFixPlan(const FixPlan &Plan, std::string &Error) {
+bool applyFixPlan(const FixPlan& Plan, std::string& Error) {
   std::vector<std::pair<std::string, std::string>> Staged;  // temporary, target
   auto Abandon = [&] {
-    for (const auto &[Tmp, Target] : Staged) std::remove(Tmp.c_str());
+    for (const auto& [Tmp, Target] : Staged) std::remove(Tmp.c_str());
     return false;
   };
-  for (const auto &E : Plan.Edits) {
+  for (const auto& E : Plan.Edits) {
     // A symlinked source is fixed where it really lives; renaming over the link would turn it into
     // a regular file and leave the real source unfixed.
     std::string Why;
     std::string Target = resolveOutputPath(E.File, Why);
-    struct stat St {};
+    struct stat St{};
     if (Target.empty() || ::stat(Target.c_str(), &St) != 0) {
       Error = E.File + ": " + (Target.empty() ? Why : std::string(std::strerror(errno))) + "; no fix was applied";
       return Abandon();

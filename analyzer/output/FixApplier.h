@@ -31,11 +31,11 @@ struct FixPlan {
 };
 
 // CurrentText: a file's text now (nullopt when it cannot be read). Pure: nothing is written.
-FixPlan planFixes(const std::vector<Finding> &Findings,
-                  const std::function<std::optional<std::string>(const std::string &)> &CurrentText);
+FixPlan planFixes(const std::vector<Finding>& Findings,
+                  const std::function<std::optional<std::string>(const std::string&)>& CurrentText);
 
 // Writes the plan's edits as described above. Returns false and sets Error when nothing was changed
 // because some file could not be written.
-bool applyFixPlan(const FixPlan &Plan, std::string &Error);
+bool applyFixPlan(const FixPlan& Plan, std::string& Error);
 
 }  // namespace tracelint

@@ -9,18 +9,18 @@
 namespace tracelint {
 
 namespace {
-nlohmann::json position(const SourcePoint &P, const SourceText &S) {
-  const auto &L = S.line(P.File, P.Line);
+nlohmann::json position(const SourcePoint& P, const SourceText& S) {
+  const auto& L = S.line(P.File, P.Line);
   return {{"line", P.Line == 0 ? 0 : P.Line - 1}, {"character", lspCharacter(L, P.Line, P.Column)}};
 }
 
 int lspSeverity(Severity S) { return S == Severity::Error ? 1 : S == Severity::Warning ? 2 : 3; }
 }  // namespace
 
-std::string emitJson(const RunResult &R, const Catalogue &, const SourceText &S, const EmitOptions &O) {
+std::string emitJson(const RunResult& R, const Catalogue&, const SourceText& S, const EmitOptions& O) {
   std::map<std::string, nlohmann::json> ByFile;
-  for (const auto &F : R.FilesAnalyzed) ByFile[F] = nlohmann::json::array();
-  for (const auto &F : R.Findings) {
+  for (const auto& F : R.FilesAnalyzed) ByFile[F] = nlohmann::json::array();
+  for (const auto& F : R.Findings) {
     nlohmann::json D;
     D["range"] = {{"start", position(F.Where, S)}, {"end", position(findingEnd(F, S), S)}};
     D["severity"] = lspSeverity(F.Level);
@@ -29,12 +29,13 @@ std::string emitJson(const RunResult &R, const Catalogue &, const SourceText &S,
     D["source"] = "tracelint";
     D["message"] = F.Message;
     D["relatedInformation"] = nlohmann::json::array();
-    for (const auto &N : F.Notes) {
+    for (const auto& N : F.Notes) {
       nlohmann::json Range = {{"start", position(N.Where, S)}, {"end", position(wordEnd(N.Where, S), S)}};
-      D["relatedInformation"].push_back({{"location", {{"uri", fileUri(N.Where.File)}, {"range", Range}}}, {"message", N.Message}});
+      D["relatedInformation"].push_back(
+          {{"location", {{"uri", fileUri(N.Where.File)}, {"range", Range}}}, {"message", N.Message}});
     }
     nlohmann::json Fixes = nlohmann::json::array();
-    for (const auto &X : F.Fixes) {
+    for (const auto& X : F.Fixes) {
       auto B = position(X.Begin, S);
       SourcePoint EndP = X.Begin;
       EndP.Column += X.Length;
@@ -42,15 +43,18 @@ std::string emitJson(const RunResult &R, const Catalogue &, const SourceText &S,
                        {"range", {{"start", B}, {"end", position(EndP, S)}}},
                        {"newText", X.Replacement}});
     }
-    D["data"] = {{"fixes", Fixes}, {"tracedFunction", F.TracedFunction},
-                 {"tracedFunctionLocation", F.TracedFunctionLocation}, {"entity", F.Entity}, {"fingerprint", F.Fingerprint}};
+    D["data"] = {{"fixes", Fixes},
+                 {"tracedFunction", F.TracedFunction},
+                 {"tracedFunctionLocation", F.TracedFunctionLocation},
+                 {"entity", F.Entity},
+                 {"fingerprint", F.Fingerprint}};
     ByFile[F.Where.File].push_back(D);
   }
   nlohmann::json Out = nlohmann::json::array();
-  for (auto &[File, Diags] : ByFile) Out.push_back({{"uri", fileUri(File)}, {"diagnostics", Diags}});
+  for (auto& [File, Diags] : ByFile) Out.push_back({{"uri", fileUri(File)}, {"diagnostics", Diags}});
   nlohmann::json Doc = {{"version", 1}, {"tool", "tracelint"}, {"toolVersion", O.ToolVersion}, {"files", Out}};
   nlohmann::json Failed = nlohmann::json::array();
-  for (const auto &F : R.Failures) Failed.push_back({{"uri", fileUri(F.File)}, {"reason", F.Reason}});
+  for (const auto& F : R.Failures) Failed.push_back({{"uri", fileUri(F.File)}, {"reason", F.Reason}});
   Doc["failures"] = Failed;
   Doc["suppressed"] = R.Suppressed;
   Doc["baselined"] = R.Baselined;

@@ -1,22 +1,22 @@
 #include "output/OutputFile.h"
 
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <vector>
 
 namespace tracelint {
 
-std::string resolveOutputPath(const std::string &Path, std::string &Error) {
+std::string resolveOutputPath(const std::string& Path, std::string& Error) {
   std::string Cur = Path;
   // The kernel's own limit on nested links (MAXSYMLINKS): a loop is an error, not a hang.
   for (int Hops = 0; Hops < 40; ++Hops) {
-    struct stat St {};
+    struct stat St{};
     if (::lstat(Cur.c_str(), &St) != 0 || !S_ISLNK(St.st_mode)) return Cur;
     std::vector<char> Buf(static_cast<std::size_t>(St.st_size > 0 ? St.st_size : 255) + 1);
     auto N = ::readlink(Cur.c_str(), Buf.data(), Buf.size());
@@ -32,8 +32,8 @@ std::string resolveOutputPath(const std::string &Path, std::string &Error) {
   return "";
 }
 
-int writeAllToFd(int Fd, const std::string &Text) {
-  const char *P = Text.data();
+int writeAllToFd(int Fd, const std::string& Text) {
+  const char* P = Text.data();
   std::size_t Left = Text.size();
   while (Left) {
     auto N = ::write(Fd, P, Left);
@@ -46,7 +46,7 @@ int writeAllToFd(int Fd, const std::string &Text) {
   return 0;
 }
 
-std::string stageBeside(const std::string &Target, const std::string &Text, unsigned Mode, std::string &Error) {
+std::string stageBeside(const std::string& Target, const std::string& Text, unsigned Mode, std::string& Error) {
   std::string Tmp = Target + ".tracelint-XXXXXX";
   int Fd = ::mkstemp(Tmp.data());
   if (Fd < 0) {
@@ -70,7 +70,7 @@ namespace {
 
 // /dev/stdout, /dev/fd/N and /proc/self/fd/N name descriptors someone else opened, maybe a file
 // opened for appending (`>> log`): they are written through, never replaced by a rename.
-bool namesAnOpenDescriptor(const std::string &Path) {
+bool namesAnOpenDescriptor(const std::string& Path) {
   std::error_code EC;
   auto Abs = std::filesystem::absolute(Path, EC).lexically_normal().string();
   return Abs.rfind("/dev/", 0) == 0 || Abs.rfind("/proc/", 0) == 0;
@@ -78,12 +78,12 @@ bool namesAnOpenDescriptor(const std::string &Path) {
 
 }  // namespace
 
-bool writeOutputFile(const std::string &Path, const std::string &Text, std::string &Error) {
-  auto Fail = [&](const std::string &Why) {
+bool writeOutputFile(const std::string& Path, const std::string& Text, std::string& Error) {
+  auto Fail = [&](const std::string& Why) {
     Error = "cannot write '" + Path + "': " + Why;
     return false;
   };
-  struct stat St {};
+  struct stat St{};
   bool Exists = ::stat(Path.c_str(), &St) == 0;
   if (Exists && S_ISDIR(St.st_mode)) return Fail("it is a directory");
   if (Exists && (!S_ISREG(St.st_mode) || namesAnOpenDescriptor(Path))) {

@@ -14,17 +14,17 @@ namespace tracelint {
 
 // The path a write to Path ends up in: symbolic links resolved, also when the final target does
 // not exist yet (a dangling link is written through, as a shell redirection would).
-std::string resolveOutputPath(const std::string &Path, std::string &Error);
+std::string resolveOutputPath(const std::string& Path, std::string& Error);
 
 // Writes all of Text to the open descriptor, retrying short writes and EINTR. Returns 0 or errno.
-int writeAllToFd(int Fd, const std::string &Text);
+int writeAllToFd(int Fd, const std::string& Text);
 
 // A temporary file beside Target (same directory, so the rename is atomic), holding Text, with
 // the permission bits Mode, synced to disk. Returns its path, or "" with Error set.
-std::string stageBeside(const std::string &Target, const std::string &Text, unsigned Mode, std::string &Error);
+std::string stageBeside(const std::string& Target, const std::string& Text, unsigned Mode, std::string& Error);
 
 // Writes Text to Path as described above. On failure returns false, sets Error to
 // "cannot write '<Path>': <reason>" and leaves whatever was at Path as it was.
-bool writeOutputFile(const std::string &Path, const std::string &Text, std::string &Error);
+bool writeOutputFile(const std::string& Path, const std::string& Text, std::string& Error);
 
 }  // namespace tracelint

@@ -12,7 +12,7 @@
 namespace tracelint {
 
 namespace {
-std::string relativeUri(const std::string &File, const std::string &Root) {
+std::string relativeUri(const std::string& File, const std::string& Root) {
   namespace fs = std::filesystem;
   std::error_code EC;
   auto Abs = fs::absolute(File, EC).lexically_normal();
@@ -23,8 +23,8 @@ std::string relativeUri(const std::string &File, const std::string &Root) {
   return "file://" + percentEncodePath(Abs.generic_string());
 }
 
-nlohmann::json location(const SourcePoint &P, const SourcePoint &End, const SourceText &S, const std::string &Root) {
-  const auto &L = S.line(P.File, P.Line);
+nlohmann::json location(const SourcePoint& P, const SourcePoint& End, const SourceText& S, const std::string& Root) {
+  const auto& L = S.line(P.File, P.Line);
   nlohmann::json Region = {{"startLine", std::max(1u, P.Line)}, {"startColumn", sarifColumn(L, P.Line, P.Column)}};
   if (End.Line >= P.Line && End.Line != 0) {
     Region["endLine"] = End.Line;
@@ -38,7 +38,7 @@ nlohmann::json location(const SourcePoint &P, const SourcePoint &End, const Sour
 
 // SARIF wants a rule's name to differ from its id (SARIF1001): trace-host-mutation is
 // TraceHostMutation.
-std::string pascalCase(const std::string &Id) {
+std::string pascalCase(const std::string& Id) {
   std::string Out;
   bool Upper = true;
   for (char C : Id) {
@@ -52,14 +52,14 @@ std::string pascalCase(const std::string &Id) {
   return Out;
 }
 
-const char *level(Severity S) { return S == Severity::Error ? "error" : S == Severity::Warning ? "warning" : "note"; }
+const char* level(Severity S) { return S == Severity::Error ? "error" : S == Severity::Warning ? "warning" : "note"; }
 
 }  // namespace
 
-std::string emitSarif(const RunResult &R, const Catalogue &C, const SourceText &S, const EmitOptions &O) {
+std::string emitSarif(const RunResult& R, const Catalogue& C, const SourceText& S, const EmitOptions& O) {
   nlohmann::json Rules = nlohmann::json::array();
   std::map<std::string, int> RuleIndex;
-  for (const auto &Rule : C.rules()) {
+  for (const auto& Rule : C.rules()) {
     RuleIndex[Rule.Id] = static_cast<int>(Rules.size());
     Rules.push_back({{"id", Rule.Id},
                      {"name", pascalCase(Rule.Id)},
@@ -71,7 +71,7 @@ std::string emitSarif(const RunResult &R, const Catalogue &C, const SourceText &
                      {"properties", {{"precision", Rule.Precision}, {"tags", {"tracelint", "traced-functions"}}}}});
   }
   nlohmann::json Results = nlohmann::json::array();
-  for (const auto &F : R.Findings) {
+  for (const auto& F : R.Findings) {
     nlohmann::json Res = {{"ruleId", F.CheckId},
                           {"level", level(F.Level)},
                           {"message", {{"text", F.Message}}},
@@ -84,7 +84,7 @@ std::string emitSarif(const RunResult &R, const Catalogue &C, const SourceText &
     if (!F.Notes.empty()) {
       nlohmann::json Related = nlohmann::json::array();
       int Id = 0;
-      for (const auto &N : F.Notes) {
+      for (const auto& N : F.Notes) {
         auto L = location(N.Where, wordEnd(N.Where, S), S, O.RepoRoot);
         L["id"] = Id++;
         L["message"] = {{"text", N.Message}};
@@ -95,15 +95,19 @@ std::string emitSarif(const RunResult &R, const Catalogue &C, const SourceText &
     Results.push_back(Res);
   }
   nlohmann::json Notifications = nlohmann::json::array();
-  for (const auto &F : R.Failures) {
-    Notifications.push_back({{"level", "error"},
-                             {"message", {{"text", F.Reason}}},
-                             {"locations", {{{"physicalLocation", {{"artifactLocation", {{"uri", relativeUri(F.File, O.RepoRoot)}}}}}}}}});
+  for (const auto& F : R.Failures) {
+    Notifications.push_back(
+        {{"level", "error"},
+         {"message", {{"text", F.Reason}}},
+         {"locations", {{{"physicalLocation", {{"artifactLocation", {{"uri", relativeUri(F.File, O.RepoRoot)}}}}}}}}});
   }
   nlohmann::json Run = {
       {"tool",
        {{"driver",
-         {{"name", "tracelint"}, {"version", O.ToolVersion}, {"informationUri", O.DocsBase + "/rules/README.md"}, {"rules", Rules}}}}},
+         {{"name", "tracelint"},
+          {"version", O.ToolVersion},
+          {"informationUri", O.DocsBase + "/rules/README.md"},
+          {"rules", Rules}}}}},
       {"results", Results},
       {"invocations", {{{"executionSuccessful", R.Failures.empty()}, {"toolExecutionNotifications", Notifications}}}}};
   if (!O.RepoRoot.empty()) {
@@ -112,27 +116,29 @@ std::string emitSarif(const RunResult &R, const Catalogue &C, const SourceText &
     if (!Root.ends_with("/")) Root += "/";
     Run["originalUriBaseIds"] = {{"%SRCROOT%", {{"uri", "file://" + percentEncodePath(Root)}}}};
   }
-  nlohmann::json Doc = {{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"}, {"version", "2.1.0"}, {"runs", {Run}}};
+  nlohmann::json Doc = {
+      {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"}, {"version", "2.1.0"}, {"runs", {Run}}};
   return Doc.dump(2) + "\n";
 }
 
-std::string emitFixesYaml(const RunResult &R, const SourceText &S, const std::string &MainSourceFile) {
-  auto Quote = [](const std::string &S) {
+std::string emitFixesYaml(const RunResult& R, const SourceText& S, const std::string& MainSourceFile) {
+  auto Quote = [](const std::string& S) {
     std::string Out = "'";
     for (char C : S) Out += C == '\'' ? std::string("''") : std::string(1, C);
     return Out + "'";
   };
   std::string Y = "---\nMainSourceFile: " + Quote(MainSourceFile) + "\nDiagnostics:\n";
   bool Any = false;
-  for (const auto &F : R.Findings) {
+  for (const auto& F : R.Findings) {
     if (F.Fixes.empty()) continue;
     Any = true;
     Y += "  - DiagnosticName:  " + F.CheckId + "\n    DiagnosticMessage:\n      Message:         " + Quote(F.Message) +
          "\n      FilePath:        " + Quote(F.Where.File) +
          "\n      FileOffset:      " + std::to_string(fileOffset(F.Where, S)) + "\n      Replacements:\n";
-    for (const auto &X : F.Fixes) {
-      Y += "        - FilePath:        " + Quote(X.Begin.File) + "\n          Offset:          " +
-           std::to_string(X.FileOffset) + "\n          Length:          " + std::to_string(X.Length) +
+    for (const auto& X : F.Fixes) {
+      Y += "        - FilePath:        " + Quote(X.Begin.File) +
+           "\n          Offset:          " + std::to_string(X.FileOffset) +
+           "\n          Length:          " + std::to_string(X.Length) +
            "\n          ReplacementText: " + Quote(X.Replacement) + "\n";
     }
     Y += "    Level:           Warning\n";

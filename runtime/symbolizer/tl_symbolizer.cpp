@@ -6,8 +6,8 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
-#include <string>
 #include <mutex>
+#include <string>
 
 namespace {
 llvm::symbolize::LLVMSymbolizer& symbolizer() {
@@ -66,14 +66,12 @@ int symbolize(const char* module, std::uint64_t offset, const char* library_pref
 }  // namespace
 
 extern "C" __attribute__((visibility("default"))) int tl_symbolize_code(const char* module, std::uint64_t offset,
-                                                                      const char* library_prefixes, int* in_library,
-                                                                      char* out, int size) {
+                                                                        const char* library_prefixes, int* in_library,
+                                                                        char* out, int size) {
   return symbolize(module, offset, library_prefixes, in_library, out, size, false);
 }
 
-extern "C" __attribute__((visibility("default"))) int tl_symbolize_code_outermost(const char* module,
-                                                                                std::uint64_t offset,
-                                                                                const char* library_prefixes,
-                                                                                int* in_library, char* out, int size) {
+extern "C" __attribute__((visibility("default"))) int tl_symbolize_code_outermost(
+    const char* module, std::uint64_t offset, const char* library_prefixes, int* in_library, char* out, int size) {
   return symbolize(module, offset, library_prefixes, in_library, out, size, true);
 }

@@ -1,14 +1,15 @@
 // libFuzzer: configuration and API-pack parsing never crash; malformed input is an error message.
+#include <unistd.h>
+
 #include <cstdint>
 #include <cstdio>
 #include <string>
-#include <unistd.h>
 
 #include "core/Config.h"
 #include "core/Pack.h"
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *Data, std::size_t Size) {
-  std::string Text(reinterpret_cast<const char *>(Data), Size);
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* Data, std::size_t Size) {
+  std::string Text(reinterpret_cast<const char*>(Data), Size);
   std::string Error;
   auto C = tracelint::parseConfigText(Text, "fuzz.json", Error);
   if (!C && Error.empty()) __builtin_trap();  // a rejection must say why

@@ -22,10 +22,14 @@ struct choices {
 
 tl::dtype pick_dtype(choices& c) {
   switch (c.small(4)) {
-    case 0: return tl::dtype::float32;
-    case 1: return tl::dtype::int64;
-    case 2: return tl::dtype::bool_;
-    default: return tl::dtype::float32;
+    case 0:
+      return tl::dtype::float32;
+    case 1:
+      return tl::dtype::int64;
+    case 2:
+      return tl::dtype::bool_;
+    default:
+      return tl::dtype::float32;
   }
 }
 
@@ -52,36 +56,66 @@ std::vector<std::int64_t> pick_ints(choices& c, int max_len, int mod) {
 
 tl::tensor apply(choices& c, const tl::tensor& a, const tl::tensor& b) {
   switch (c.small(30)) {
-    case 0: return a + b;
-    case 1: return a - b;
-    case 2: return a * b;
-    case 3: return a / b;
-    case 4: return tl::pow(a, b);
-    case 5: return tl::maximum(a, b);
-    case 6: return tl::less(a, b);
-    case 7: return tl::where(tl::greater(a, b), a, b);
-    case 8: return tl::exp(a);
-    case 9: return tl::relu(a);
-    case 10: return tl::sqrt(a);
-    case 11: return tl::matmul(a, b, c.small(2), c.small(2));
-    case 12: return tl::sum(a, pick_ints(c, 3, 8), c.small(2));
-    case 13: return tl::mean(a, pick_ints(c, 3, 8), c.small(2));
-    case 14: return tl::max(a, pick_ints(c, 3, 8), c.small(2));
-    case 15: return tl::argmax(a, c.signed_small(8), c.small(2));
-    case 16: return tl::reshape(a, pick_ints(c, 4, 10));
-    case 17: return tl::transpose(a, pick_ints(c, 4, 8));
-    case 18: return tl::slice(a, pick_ints(c, 4, 8), pick_ints(c, 4, 8));
-    case 19: return tl::concat({a, b}, c.signed_small(8));
-    case 20: return tl::gather(a, tl::cast(b, tl::dtype::int64), c.signed_small(8));
-    case 21: return tl::one_hot(a, c.signed_small(8));
-    case 22: return tl::cast(a, pick_dtype(c));
-    case 23: return tl::broadcast_to(a, pick_shape(c));
-    case 24: return tl::softmax(a, c.signed_small(8));
-    case 25: return tl::log_softmax(a, c.signed_small(8));
-    case 26: return tl::sparse_softmax_cross_entropy(a, b);
-    case 27: return tl::softmax_cross_entropy(a, b);
-    case 28: return tl::equal(a, b);
-    default: return tl::square(a) - tl::abs(b);
+    case 0:
+      return a + b;
+    case 1:
+      return a - b;
+    case 2:
+      return a * b;
+    case 3:
+      return a / b;
+    case 4:
+      return tl::pow(a, b);
+    case 5:
+      return tl::maximum(a, b);
+    case 6:
+      return tl::less(a, b);
+    case 7:
+      return tl::where(tl::greater(a, b), a, b);
+    case 8:
+      return tl::exp(a);
+    case 9:
+      return tl::relu(a);
+    case 10:
+      return tl::sqrt(a);
+    case 11:
+      return tl::matmul(a, b, c.small(2), c.small(2));
+    case 12:
+      return tl::sum(a, pick_ints(c, 3, 8), c.small(2));
+    case 13:
+      return tl::mean(a, pick_ints(c, 3, 8), c.small(2));
+    case 14:
+      return tl::max(a, pick_ints(c, 3, 8), c.small(2));
+    case 15:
+      return tl::argmax(a, c.signed_small(8), c.small(2));
+    case 16:
+      return tl::reshape(a, pick_ints(c, 4, 10));
+    case 17:
+      return tl::transpose(a, pick_ints(c, 4, 8));
+    case 18:
+      return tl::slice(a, pick_ints(c, 4, 8), pick_ints(c, 4, 8));
+    case 19:
+      return tl::concat({a, b}, c.signed_small(8));
+    case 20:
+      return tl::gather(a, tl::cast(b, tl::dtype::int64), c.signed_small(8));
+    case 21:
+      return tl::one_hot(a, c.signed_small(8));
+    case 22:
+      return tl::cast(a, pick_dtype(c));
+    case 23:
+      return tl::broadcast_to(a, pick_shape(c));
+    case 24:
+      return tl::softmax(a, c.signed_small(8));
+    case 25:
+      return tl::log_softmax(a, c.signed_small(8));
+    case 26:
+      return tl::sparse_softmax_cross_entropy(a, b);
+    case 27:
+      return tl::softmax_cross_entropy(a, b);
+    case 28:
+      return tl::equal(a, b);
+    default:
+      return tl::square(a) - tl::abs(b);
   }
 }
 

@@ -1,12 +1,13 @@
 // libFuzzer: the report parsers used by `tracelint confirm` (runtime JSON, tracelint JSON, SARIF)
 // never crash, and joining whatever they accept never crashes either.
+#include <unistd.h>
+
 #include <cstdint>
 #include <string>
-#include <unistd.h>
 
 #include "confirm/Confirm.h"
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *Data, std::size_t Size) {
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* Data, std::size_t Size) {
   char Path[] = "/tmp/tracelint-fuzz-report-XXXXXX";
   int Fd = mkstemp(Path);
   if (Fd < 0) return 0;

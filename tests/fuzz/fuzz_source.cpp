@@ -40,11 +40,12 @@ struct Setup {
 };
 }  // namespace
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *Data, std::size_t Size) {
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* Data, std::size_t Size) {
   static Setup S;
-  std::string Code(reinterpret_cast<const char *>(Data), Size);
-  auto R = tracelint::analyzeCode(Code, "/fuzz/input.cpp", {"-std=c++20", "-nostdinc", "-I/fuzz/include", "-ferror-limit=5"},
-                                  S.ThePack, S.Checks, S.Headers);
+  std::string Code(reinterpret_cast<const char*>(Data), Size);
+  auto R =
+      tracelint::analyzeCode(Code, "/fuzz/input.cpp", {"-std=c++20", "-nostdinc", "-I/fuzz/include", "-ferror-limit=5"},
+                             S.ThePack, S.Checks, S.Headers);
   // A file that did not parse must say so: a failure reason, never silence with no findings.
   if (R.ToolStatus != 0 && tracelint::failureReason(R).empty()) std::abort();
   return 0;

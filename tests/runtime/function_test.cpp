@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
-#include <tl/tl.h>
 #include <tl/checks.h>
+#include <tl/tl.h>
 
 #include <atomic>
 #include <iostream>
@@ -41,8 +41,9 @@ TEST(Function, RetracesOnShapeDtypeAndHostScalar) {
 }
 
 TEST(Function, InputSignatureServesAllBatchSizesAndRejectsMismatch) {
-  auto f = tl::function([](const tl::tensor& x) { return tl::sum(x, {1}); },
-                        {.name = "rows", .input_signature = std::vector<tl::tensor_spec>{{{-1, 2}, tl::dtype::float32}}});
+  auto f =
+      tl::function([](const tl::tensor& x) { return tl::sum(x, {1}); },
+                   {.name = "rows", .input_signature = std::vector<tl::tensor_spec>{{{-1, 2}, tl::dtype::float32}}});
   EXPECT_EQ(f(vec({1, 2, 3, 4}, {2, 2})).to_vector<float>(), (std::vector<float>{3, 7}));
   EXPECT_EQ(f(vec({1, 2, 3, 4, 5, 6}, {3, 2})).to_vector<float>(), (std::vector<float>{3, 7, 11}));
   EXPECT_EQ(f.tracing_count(), 1);
@@ -107,7 +108,7 @@ TEST(Function, ConstantFoldingAndDeadNodesKeepSemantics) {
   int host_calls = 0;
   auto f = tl::function([&](const tl::tensor& x) {
     ++host_calls;
-    auto folded = tl::exp(tl::constant(0.0)) * 3.0;      // all-constant: folded at trace time
+    auto folded = tl::exp(tl::constant(0.0)) * 3.0;                    // all-constant: folded at trace time
     auto unused = tl::matmul(tl::ones({64, 64}), tl::ones({64, 64}));  // dead: never computed on replay
     (void)unused;
     return x * folded;
@@ -127,10 +128,12 @@ TEST(Function, NestedFunctionsAreInlined) {
 
 TEST(Function, RunEagerlySwitches) {
   int calls = 0;
-  auto f = tl::function([&](const tl::tensor& x) {
-    ++calls;
-    return x;
-  }, {.run_eagerly = true});
+  auto f = tl::function(
+      [&](const tl::tensor& x) {
+        ++calls;
+        return x;
+      },
+      {.run_eagerly = true});
   f(vec({1}, {1}));
   f(vec({1}, {1}));
   EXPECT_EQ(calls, 2);
@@ -231,11 +234,13 @@ TEST(TraceSemantics, TensorStoredOutsideTheTraceIsALeakWhenTheTraceEnds) {
   tl::clear_observations();
   std::vector<tl::tensor> kept;
   int line = 0;
-  auto f = tl::function([&](const tl::tensor& x) {
-    line = __LINE__ + 1;
-    kept.push_back(x * 3.0);
-    return x;
-  }, {.name = "stores_tensor"});
+  auto f = tl::function(
+      [&](const tl::tensor& x) {
+        line = __LINE__ + 1;
+        kept.push_back(x * 3.0);
+        return x;
+      },
+      {.name = "stores_tensor"});
   f(vec({1}, {1}));  // never used afterwards: still a leak, seen when the trace ends
   bool seen = false;
   for (const auto& o : tl::observations())
@@ -261,18 +266,21 @@ TEST(TraceSemantics, LeakIsPlacedWhereTheTensorWasStoredNotWhereItWasMade) {
   tl::scoped_check_mode warn(tl::check_mode::warn);
   tl::clear_observations();
   const int made = __LINE__ + 2;
-  auto f = tl::function([&](const tl::tensor& x) {
-    auto t = x * 3.0;
-    g_kept_tensors.push_back(t);
-    g_holder.field = t;
-    return x;
-  }, {.name = "stores_twice"});
+  auto f = tl::function(
+      [&](const tl::tensor& x) {
+        auto t = x * 3.0;
+        g_kept_tensors.push_back(t);
+        g_holder.field = t;
+        return x;
+      },
+      {.name = "stores_twice"});
   f(vec({1}, {1}));
   std::set<std::string> places;
   for (const auto& o : tl::observations())
     if (o.rule == "trace-tensor-leak" && o.function == "stores_twice") {
       places.insert(o.location.substr(o.location.rfind(':') + 1));
-      EXPECT_NE(o.details.at("created_at").find(":" + std::to_string(made)), std::string::npos) << o.details.at("created_at");
+      EXPECT_NE(o.details.at("created_at").find(":" + std::to_string(made)), std::string::npos)
+          << o.details.at("created_at");
     }
   EXPECT_EQ(places, (std::set<std::string>{std::to_string(made + 1), std::to_string(made + 2)}));
   g_kept_tensors.clear();
@@ -360,15 +368,19 @@ TEST(Variables, CreatedAndHeldOnlyByTheGraphIsObservedOnTheFirstTrace) {
   tl::scoped_check_mode warn(tl::check_mode::warn);
   tl::clear_observations();
   const int line = __LINE__ + 2;
-  auto f = tl::function([](const tl::tensor& x) {
-    tl::variable fresh(tl::ones({1}));
-    return x + fresh.value();
-  }, {.name = "graph_only"});
+  auto f = tl::function(
+      [](const tl::tensor& x) {
+        tl::variable fresh(tl::ones({1}));
+        return x + fresh.value();
+      },
+      {.name = "graph_only"});
   std::unique_ptr<tl::variable> kept;
-  auto g = tl::function([&](const tl::tensor& x) {
-    if (!kept) kept = std::make_unique<tl::variable>(tl::ones({1}));
-    return x + kept->value();
-  }, {.name = "host_held"});
+  auto g = tl::function(
+      [&](const tl::tensor& x) {
+        if (!kept) kept = std::make_unique<tl::variable>(tl::ones({1}));
+        return x + kept->value();
+      },
+      {.name = "host_held"});
   f(vec({1}, {1}));
   g(vec({1}, {1}));
   int graph_only = 0, host_held = 0;
@@ -394,10 +406,12 @@ TEST(Variables, MadeByAMemberInitializerIsPlacedAtTheTracedStatement) {
   tl::scoped_check_mode warn(tl::check_mode::warn);
   tl::clear_observations();
   const int line = __LINE__ + 2;
-  auto f = tl::function([](const tl::tensor& x) {
-    layer_made_per_trace layer;
-    return x * layer.w.value();
-  }, {.name = "member_initializer"});
+  auto f = tl::function(
+      [](const tl::tensor& x) {
+        layer_made_per_trace layer;
+        return x * layer.w.value();
+      },
+      {.name = "member_initializer"});
   f(vec({1}, {1}));
   int seen = 0;
   for (const auto& o : tl::observations()) {
@@ -418,8 +432,10 @@ TEST(Optimizers, SgdMomentumAndAdamMatchEagerAndTraced) {
       tl::gradient_tape tape;
       auto loss = tl::sum(tl::square(w.value() - 3.0));
       auto g = tape.gradient(loss, std::vector<tl::variable>{w});
-      if (which == 2) adam.apply_gradients(g, {w});
-      else sgd.apply_gradients(g, {w});
+      if (which == 2)
+        adam.apply_gradients(g, {w});
+      else
+        sgd.apply_gradients(g, {w});
       return loss;
     };
     auto f = tl::function(step, {.run_eagerly = !traced});
@@ -444,7 +460,8 @@ TEST(Metrics, MeanSumAccuracyInsideTracedFunction) {
   auto f = tl::function([&](const tl::tensor& x) {
     m.update_state(x);
     s.update_state(x);
-    acc.update_state(tl::tensor::from_vector<std::int32_t>({1, 2, 3}, {3}), tl::tensor::from_vector<std::int32_t>({1, 0, 3}, {3}));
+    acc.update_state(tl::tensor::from_vector<std::int32_t>({1, 2, 3}, {3}),
+                     tl::tensor::from_vector<std::int32_t>({1, 0, 3}, {3}));
     sca.update_state(tl::tensor::from_vector<std::int64_t>({1, 0}, {2}), vec({0.1f, 0.9f, 0.2f, 0.8f}, {2, 2}));
   });
   f(vec({1, 2, 3}, {3}));

@@ -1,9 +1,8 @@
 #include <gtest/gtest-spi.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <tl/testing.h>
 #include <tl/tl.h>
-
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -12,11 +11,11 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <set>
 #include <memory>
-#include <thread>
 #include <optional>
+#include <set>
 #include <sstream>
+#include <thread>
 #include <vector>
 
 // One-letter C symbols: __cxa_demangle reads "g" as the type code of __float128 and "i" as int.
@@ -46,11 +45,13 @@ class Hazards : public ::testing::Test {
 };
 
 TEST_F(Hazards, GlobalWrittenWhileTracingIsNamedAndCountsSkippedReplays) {
-  auto f = tl::function([](const tl::tensor& x) {
-    ++g_counter;
-    g_history.push_back(1);
-    return x;
-  }, {.name = "bumps_global"});
+  auto f = tl::function(
+      [](const tl::tensor& x) {
+        ++g_counter;
+        g_history.push_back(1);
+        return x;
+      },
+      {.name = "bumps_global"});
   TL_EXPECT_HAZARD(f(one()), "trace-host-mutation");
   f(one());
   f(one());
@@ -80,13 +81,15 @@ std::vector<int> g_located_history;
 TEST_F(Hazards, StaticWriteNamesTheWritingStatement) {
   if (kSanitized) GTEST_SKIP() << "write-protection is off under sanitizers (they handle faults themselves)";
   int counter_line = 0, push_line = 0;
-  auto f = tl::function([&](const tl::tensor& x) {
-    counter_line = __LINE__ + 1;
-    g_located += 2;
-    push_line = __LINE__ + 1;
-    g_located_history.push_back(3);  // the store itself is inside <vector>
-    return x;
-  }, {.name = "located"});
+  auto f = tl::function(
+      [&](const tl::tensor& x) {
+        counter_line = __LINE__ + 1;
+        g_located += 2;
+        push_line = __LINE__ + 1;
+        g_located_history.push_back(3);  // the store itself is inside <vector>
+        return x;
+      },
+      {.name = "located"});
   f(one());
   auto all = tl::observations();
   std::map<std::string, std::string> where;
@@ -118,11 +121,13 @@ namespace {
 TEST_F(Hazards, WarnModePrintsTheLocationLikeACompiler) {
   if (kSanitized) GTEST_SKIP() << "write-protection is off under sanitizers (they handle faults themselves)";
   int line = 0;
-  auto f = tl::function([&](const tl::tensor& x) {
-    line = __LINE__ + 1;
-    g_warned += 1;
-    return x;
-  }, {.name = "warned"});
+  auto f = tl::function(
+      [&](const tl::tensor& x) {
+        line = __LINE__ + 1;
+        g_warned += 1;
+        return x;
+      },
+      {.name = "warned"});
   ::testing::internal::CaptureStderr();
   f(one());
   auto err = ::testing::internal::GetCapturedStderr();
@@ -139,17 +144,20 @@ TEST(HazardWarningLine, WithoutAFileLineTheLocationStaysInTheText) {
   o.rule = "trace-host-io";
   o.message = "m";
   o.location = "f in libx.so (no line: no debug information)";
-  EXPECT_EQ(tl::detail::warning_line(o), "tl: warning: m (at f in libx.so (no line: no debug information)) [trace-host-io]");
+  EXPECT_EQ(tl::detail::warning_line(o),
+            "tl: warning: m (at f in libx.so (no line: no debug information)) [trace-host-io]");
   o.location = "/src/a b.cpp:12";
   EXPECT_EQ(tl::detail::warning_line(o), "/src/a b.cpp:12: warning: m [trace-host-io]");
 }
 
 TEST_F(Hazards, CapturedLocalWrittenWhileTracing) {
   int calls = 0;
-  auto f = tl::function([&](const tl::tensor& x) {
-    ++calls;
-    return x;
-  }, {.name = "bumps_local"});
+  auto f = tl::function(
+      [&](const tl::tensor& x) {
+        ++calls;
+        return x;
+      },
+      {.name = "bumps_local"});
   TL_EXPECT_HAZARD(f(one()), "trace-host-mutation");
 }
 
@@ -170,10 +178,12 @@ TEST_F(Hazards, CapturedLocalWriteNamesTheWritingStatement) {
   if (kSanitized) GTEST_SKIP() << "write-protection is off under sanitizers (they handle faults themselves)";
   int calls = 0;
   const int line = __LINE__ + 2;
-  auto f = tl::function([&](const tl::tensor& x) {
-    ++calls;
-    return x;
-  }, {.name = "frame_write"});
+  auto f = tl::function(
+      [&](const tl::tensor& x) {
+        ++calls;
+        return x;
+      },
+      {.name = "frame_write"});
   f(one());
   EXPECT_NE(frame_write_location("frame_write").find("hazards_test.cpp:" + std::to_string(line)), std::string::npos)
       << frame_write_location("frame_write");
@@ -183,12 +193,15 @@ TEST_F(Hazards, CapturedLocalWriteNamesTheWritingStatement) {
 TEST_F(Hazards, CapturedLocalWrittenByAHelperNamesTheHelpersStatement) {
   if (kSanitized) GTEST_SKIP() << "write-protection is off under sanitizers (they handle faults themselves)";
   int bumped = 0;
-  auto f = tl::function([&](const tl::tensor& x) {
-    bump_through_reference(bumped);
-    return x;
-  }, {.name = "helper_write"});
+  auto f = tl::function(
+      [&](const tl::tensor& x) {
+        bump_through_reference(bumped);
+        return x;
+      },
+      {.name = "helper_write"});
   f(one());
-  EXPECT_NE(frame_write_location("helper_write").find("hazards_test.cpp:" + std::to_string(g_bump_line)), std::string::npos)
+  EXPECT_NE(frame_write_location("helper_write").find("hazards_test.cpp:" + std::to_string(g_bump_line)),
+            std::string::npos)
       << frame_write_location("helper_write");
   EXPECT_EQ(bumped, 3);
 }
@@ -205,25 +218,31 @@ TEST_F(Hazards, FrameWritesAreOneObservationPerStatement) {
   two_counters c;
   std::optional<std::pair<double, long>> built;
   const int line = __LINE__ + 2;
-  auto f = tl::function([&](const tl::tensor& x) {
-    ++c.calls;
-    bump_through_reference(c.steps);  // a store of its own (the compiler may merge adjacent stores of one function)
-    built.emplace(0.5, 7L);
-    return x;
-  }, {.name = "statements"});
+  auto f = tl::function(
+      [&](const tl::tensor& x) {
+        ++c.calls;
+        bump_through_reference(c.steps);  // a store of its own (the compiler may merge adjacent stores of one function)
+        built.emplace(0.5, 7L);
+        return x;
+      },
+      {.name = "statements"});
   f(one());
   std::multiset<std::string> lines;
   for (const auto& o : tl::observations())
-    if (o.function == "statements" && o.rule == "trace-host-mutation") lines.insert(o.location.substr(o.location.rfind(':') + 1));
-  EXPECT_EQ(lines, (std::multiset<std::string>{std::to_string(line), std::to_string(g_bump_line), std::to_string(line + 2)}));
+    if (o.function == "statements" && o.rule == "trace-host-mutation")
+      lines.insert(o.location.substr(o.location.rfind(':') + 1));
+  EXPECT_EQ(lines,
+            (std::multiset<std::string>{std::to_string(line), std::to_string(g_bump_line), std::to_string(line + 2)}));
 }
 
 TEST_F(Hazards, AnExceptionFromATraceOnItsOwnStackReachesTheCaller) {
   int frame_value = 1;
-  auto f = tl::function([&](const tl::tensor& x) -> tl::tensor {
-    frame_value = 2;
-    throw std::runtime_error("from the traced body");
-  }, {.name = "throws"});
+  auto f = tl::function(
+      [&](const tl::tensor& x) -> tl::tensor {
+        frame_value = 2;
+        throw std::runtime_error("from the traced body");
+      },
+      {.name = "throws"});
   EXPECT_THROW(
       {
         try {
@@ -244,28 +263,32 @@ TEST_F(Hazards, AnExceptionFromATraceOnItsOwnStackReachesTheCaller) {
 TEST_F(Hazards, NoMutationForLocalsVariablesAndHeapOwnedByTheTrace) {
   tl::variable v(tl::zeros({1}));
   tl::metrics::mean m;
-  auto f = tl::function([&](const tl::tensor& x) {
-    int local = 0;
-    ++local;
-    std::vector<float> scratch(100, 1.f);  // heap memory owned by the trace
-    scratch[3] = 2.f;
-    v.assign_add(x);
-    m.update_state(x);
-    return x * static_cast<double>(local + static_cast<int>(scratch[3]));
-  }, {.name = "clean"});
+  auto f = tl::function(
+      [&](const tl::tensor& x) {
+        int local = 0;
+        ++local;
+        std::vector<float> scratch(100, 1.f);  // heap memory owned by the trace
+        scratch[3] = 2.f;
+        v.assign_add(x);
+        m.update_state(x);
+        return x * static_cast<double>(local + static_cast<int>(scratch[3]));
+      },
+      {.name = "clean"});
   TL_EXPECT_NO_HAZARD(f(one()); f(one()));
 }
 
 TEST_F(Hazards, CreateOnceGuardIsNotAHostMutation) {
   tl::variable lazily;
   std::optional<tl::metrics::mean> metric;
-  auto f = tl::function([&](const tl::tensor& x) {
-    if (!lazily.defined()) lazily = tl::variable(tl::zeros({1}));
-    if (!metric) metric.emplace();
-    metric->update_state(x);
-    lazily.assign_add(x);
-    return lazily.value();
-  }, {.name = "create_once"});
+  auto f = tl::function(
+      [&](const tl::tensor& x) {
+        if (!lazily.defined()) lazily = tl::variable(tl::zeros({1}));
+        if (!metric) metric.emplace();
+        metric->update_state(x);
+        lazily.assign_add(x);
+        return lazily.value();
+      },
+      {.name = "create_once"});
   TL_EXPECT_NO_HAZARD(f(one()); f(one()));
   EXPECT_FLOAT_EQ(lazily.value().to_vector<float>()[0], 2.f);
 }
@@ -282,22 +305,26 @@ TEST_F(Hazards, CreateOnceFormsAreNotHostMutationsButACounterIs) {
   std::vector<tl::variable> slots;
   std::unique_ptr<dense> layer;
   std::optional<tl::optimizers::adam> opt;
-  auto f = tl::function([&](const tl::tensor& x) {
-    if (slots.empty()) slots.emplace_back(tl::zeros({2}));
-    if (!layer) layer = std::make_unique<dense>();
-    if (!opt) opt.emplace(0.1);
-    if (!g_built) g_built = true;
-    tl::gradient_tape tape;
-    auto loss = tl::sum(x * layer->w + layer->b + slots[0]);
-    opt->apply_gradients(tape.gradient(loss, std::vector<tl::variable>{layer->w}), {layer->w});
-    return loss;
-  }, {.name = "create_once_forms"});
+  auto f = tl::function(
+      [&](const tl::tensor& x) {
+        if (slots.empty()) slots.emplace_back(tl::zeros({2}));
+        if (!layer) layer = std::make_unique<dense>();
+        if (!opt) opt.emplace(0.1);
+        if (!g_built) g_built = true;
+        tl::gradient_tape tape;
+        auto loss = tl::sum(x * layer->w + layer->b + slots[0]);
+        opt->apply_gradients(tape.gradient(loss, std::vector<tl::variable>{layer->w}), {layer->w});
+        return loss;
+      },
+      {.name = "create_once_forms"});
   TL_EXPECT_NO_HAZARD(f(tl::ones({2})); f(tl::ones({2})));
-  auto counting = tl::function([&](const tl::tensor& x) {
-    if (slots.size() < 2) slots.emplace_back(tl::zeros({2}));
-    ++g_create_once_calls;
-    return x + slots[1];
-  }, {.name = "counts_too"});
+  auto counting = tl::function(
+      [&](const tl::tensor& x) {
+        if (slots.size() < 2) slots.emplace_back(tl::zeros({2}));
+        ++g_create_once_calls;
+        return x + slots[1];
+      },
+      {.name = "counts_too"});
   TL_EXPECT_HAZARD(counting(tl::ones({2})), "trace-host-mutation");
   bool counter_named = false;
   for (const auto& o : tl::observations())
@@ -372,21 +399,25 @@ TEST_F(Hazards, ACallSiteThatTracesASecondSignatureIsReportedThereAtOnce) {
 }
 
 TEST_F(Hazards, InputSignatureMeansNoRetrace) {
-  auto f = tl::function([](const tl::tensor& x) { return tl::sum(x); },
-                        {.name = "signed", .input_signature = std::vector<tl::tensor_spec>{{{-1}, tl::dtype::float32}}});
+  auto f =
+      tl::function([](const tl::tensor& x) { return tl::sum(x); },
+                   {.name = "signed", .input_signature = std::vector<tl::tensor_spec>{{{-1}, tl::dtype::float32}}});
   TL_EXPECT_TRACES(f, 1, TL_EXPECT_NO_HAZARD(for (int n = 1; n < 12; ++n) f(tl::ones({n}))));
 }
 
 TEST_F(Hazards, ScalarRetrace) {
-  auto f = tl::function([](const tl::tensor& x, int step) { return x * static_cast<double>(step); }, {.name = "scalar"});
+  auto f =
+      tl::function([](const tl::tensor& x, int step) { return x * static_cast<double>(step); }, {.name = "scalar"});
   TL_EXPECT_HAZARD(for (int i = 0; i < 8; ++i) f(one(), i), "trace-scalar-retrace");
 }
 
 TEST_F(Hazards, FunctionCreatedInLoop) {
-  TL_EXPECT_HAZARD(for (int i = 0; i < 4; ++i) {
-    auto f = tl::function([](const tl::tensor& x) { return x + 1.0; }, {.name = "in_loop"});
-    f(one());
-  }, "trace-function-in-loop");
+  TL_EXPECT_HAZARD(
+      for (int i = 0; i < 4; ++i) {
+        auto f = tl::function([](const tl::tensor& x) { return x + 1.0; }, {.name = "in_loop"});
+        f(one());
+      },
+      "trace-function-in-loop");
   tl::clear_observations();
   const int created_line = __LINE__ + 2;
   for (int i = 0; i < 4; ++i) {
@@ -413,10 +444,12 @@ TEST_F(Hazards, FunctionObjectsAFactoryMakesAndKeepsAreNotTheLoopHazard) {
 }
 
 TEST_F(Hazards, VariableCreatedOnRetraceIsAnErrorAndAnObservation) {
-  auto f = tl::function([](const tl::tensor& x) {
-    tl::variable v(tl::zeros({1}));
-    return x + v.value();
-  }, {.name = "creates"});
+  auto f = tl::function(
+      [](const tl::tensor& x) {
+        tl::variable v(tl::zeros({1}));
+        return x + v.value();
+      },
+      {.name = "creates"});
   f(one());
   EXPECT_THROW(f(tl::ones({1, 1})), tl::hazard_error);
   EXPECT_NE(find(tl::observations(), "trace-variable-creation", "creates"), nullptr);
@@ -426,10 +459,12 @@ TEST_F(Hazards, UpdateOutside) {
   tl::variable w(tl::ones({1}));
   auto f = tl::function([&](const tl::tensor& x) { return x * w; }, {.name = "reads_w"});
   int update_line = __LINE__ + 1;  // g++ gives statements in a macro's arguments the macro's line
-  TL_EXPECT_HAZARD(for (int i = 0; i < 5; ++i) {
-    f(one());
-    w.assign_sub(tl::fill({1}, 0.1));
-  }, "trace-update-outside");
+  TL_EXPECT_HAZARD(
+      for (int i = 0; i < 5; ++i) {
+        f(one());
+        w.assign_sub(tl::fill({1}, 0.1));
+      },
+      "trace-update-outside");
   {
     auto all = tl::observations();
     auto* o = find(all, "trace-update-outside", "reads_w");
@@ -437,26 +472,32 @@ TEST_F(Hazards, UpdateOutside) {
     EXPECT_NE(o->location.find("hazards_test.cpp:" + std::to_string(update_line)), std::string::npos) << o->location;
   }
   tl::variable u(tl::ones({1}));
-  auto g = tl::function([&](const tl::tensor& x) {
-    u.assign_sub(x * 0.1);
-    return u.value();
-  }, {.name = "updates_inside"});
+  auto g = tl::function(
+      [&](const tl::tensor& x) {
+        u.assign_sub(x * 0.1);
+        return u.value();
+      },
+      {.name = "updates_inside"});
   TL_EXPECT_NO_HAZARD(for (int i = 0; i < 5; ++i) g(one()));
 }
 
 TEST_F(Hazards, AssertModeThrowsWhereObservedAndOffModeObservesNothing) {
-  auto f = tl::function([](const tl::tensor& x) {
-    g_counter += 1;
-    return x;
-  }, {.name = "assert_mode"});
+  auto f = tl::function(
+      [](const tl::tensor& x) {
+        g_counter += 1;
+        return x;
+      },
+      {.name = "assert_mode"});
   {
     tl::scoped_check_mode m(tl::check_mode::assert_);
     EXPECT_THROW(f(one()), tl::hazard_error);
   }
-  auto g = tl::function([](const tl::tensor& x) {
-    g_counter += 1;
-    return x;
-  }, {.name = "off_mode"});
+  auto g = tl::function(
+      [](const tl::tensor& x) {
+        g_counter += 1;
+        return x;
+      },
+      {.name = "off_mode"});
   {
     tl::scoped_check_mode m(tl::check_mode::off);
     g(one());
@@ -465,10 +506,12 @@ TEST_F(Hazards, AssertModeThrowsWhereObservedAndOffModeObservesNothing) {
 }
 
 TEST_F(Hazards, ReportIsJsonWithEveryObservation) {
-  auto f = tl::function([](const tl::tensor& x) {
-    ++g_counter;
-    return x;
-  }, {.name = "reported \"quoted\""});
+  auto f = tl::function(
+      [](const tl::tensor& x) {
+        ++g_counter;
+        return x;
+      },
+      {.name = "reported \"quoted\""});
   f(one());
   std::string path = ::testing::TempDir() + "tl_report_test.json";
   tl::write_report(path);
@@ -483,11 +526,13 @@ TEST_F(Hazards, ReportIsJsonWithEveryObservation) {
 }
 
 TEST_F(Hazards, OneLetterCSymbolsAreNamedAsWrittenNotDemangledAsTypeCodes) {
-  auto f = tl::function([](const tl::tensor& x) {
-    g += 1;
-    i += 1;
-    return x;
-  }, {.name = "one_letter_globals"});
+  auto f = tl::function(
+      [](const tl::tensor& x) {
+        g += 1;
+        i += 1;
+        return x;
+      },
+      {.name = "one_letter_globals"});
   f(one());
   std::vector<std::string> entities;
   for (const auto& o : tl::observations())
@@ -551,11 +596,13 @@ TEST_F(Hazards, UnexpectedHazardFailsTheTestAtTheUsersLine) {
     ::testing::ScopedFakeTestPartResultReporter intercept(
         ::testing::ScopedFakeTestPartResultReporter::INTERCEPT_ONLY_CURRENT_THREAD, &failures);
     int listener = tl::testing::fail_tests_on_hazards();
-    auto f = tl::function([&](const tl::tensor& x) {
-      read_line = __LINE__ + 1;
-      float v = x.item<float>();
-      return x * static_cast<double>(v);
-    }, {.name = "reads_on_host"});
+    auto f = tl::function(
+        [&](const tl::tensor& x) {
+          read_line = __LINE__ + 1;
+          float v = x.item<float>();
+          return x * static_cast<double>(v);
+        },
+        {.name = "reads_on_host"});
     EXPECT_THROW(f(one()), tl::hazard_error);
     tl::remove_hazard_listener(listener);
   }
@@ -593,20 +640,24 @@ TEST_F(Hazards, EachCallSiteThatRetracesIsItsOwnObservation) {
   for (int n = 3; n < 5; ++n) f(tl::ones({n, 2}));
   std::set<std::string> sites;
   for (const auto& o : tl::observations())
-    if (o.rule == "trace-shape-retrace" && o.function == "two_sites") sites.insert(o.location.substr(o.location.rfind(':') + 1));
+    if (o.rule == "trace-shape-retrace" && o.function == "two_sites")
+      sites.insert(o.location.substr(o.location.rfind(':') + 1));
   EXPECT_EQ(sites, (std::set<std::string>{std::to_string(first_site), std::to_string(second_site)}));
 }
 
 // The guide's patterns that retrace by design: a bool flag (two signatures at most), and
 // reduce_retracing's one generalized trace.
 TEST_F(Hazards, BoolFlagsAndReduceRetracingAreNotCallSiteRetraces) {
-  auto dropout = tl::function([](const tl::tensor& x, bool training) { return training ? x * 0.5 : x; }, {.name = "flag"});
-  auto relaxed = tl::function([](const tl::tensor& x) { return tl::sum(x); }, {.name = "relaxed", .reduce_retracing = true});
+  auto dropout =
+      tl::function([](const tl::tensor& x, bool training) { return training ? x * 0.5 : x; }, {.name = "flag"});
+  auto relaxed =
+      tl::function([](const tl::tensor& x) { return tl::sum(x); }, {.name = "relaxed", .reduce_retracing = true});
   TL_EXPECT_NO_HAZARD(for (int i = 0; i < 6; ++i) dropout(one(), i % 2 == 0));
   TL_EXPECT_NO_HAZARD(for (int n = 1; n < 6; ++n) relaxed(tl::ones({n})));
   EXPECT_EQ(dropout.tracing_count(), 2);
   EXPECT_EQ(relaxed.tracing_count(), 2);
-  auto counted = tl::function([](const tl::tensor& x, int k) { return x * static_cast<double>(k); }, {.name = "int_arg"});
+  auto counted =
+      tl::function([](const tl::tensor& x, int k) { return x * static_cast<double>(k); }, {.name = "int_arg"});
   TL_EXPECT_HAZARD(for (int k = 0; k < 2; ++k) counted(one(), k), "trace-scalar-retrace");
 }
 
@@ -641,7 +692,7 @@ TEST_F(Hazards, WithoutTheSymbolizerACodeAddressIsNamedBySymbolAndSaysWhy) {
     auto f = tl::function([](const tl::tensor& x) { return tl::sum(x); }, {.name = "no_symbolizer"});
     for (int n = 1; n < 8; ++n) f(tl::ones({n}));
     auto all = tl::observations();
-  auto* o = find(all, "trace-shape-retrace", "no_symbolizer");
+    auto* o = find(all, "trace-shape-retrace", "no_symbolizer");
     ASSERT_NE(o, nullptr);
     std::printf("LOCATION=%s\n", o->location.c_str());
     return;
@@ -689,10 +740,12 @@ TEST_F(Hazards, VerifySeesContainerElementsAndValuesBehindPointers) {
   std::vector<float> row{1, 2, 3};
   double a = 1, b = 2;
   const double* chosen = &a;
-  auto f = tl::function([&](const tl::tensor& x) {
-    auto r = tl::tensor::from_vector(row, {3});
-    return x * r * *chosen;
-  }, {.name = "indirect", .verify = true});
+  auto f = tl::function(
+      [&](const tl::tensor& x) {
+        auto r = tl::tensor::from_vector(row, {3});
+        return x * r * *chosen;
+      },
+      {.name = "indirect", .verify = true});
   f(tl::ones({3}));
   TL_EXPECT_NO_HAZARD(f(tl::ones({3})));
   row[1] = 20;
@@ -718,14 +771,15 @@ TEST_F(Hazards, VerifyIsQuietOnRandomOpsCreateOnceGuardsAndUnchangedState) {
   tl::variable w;
   tl::random_generator gen(3);
   std::vector<float> fixed{1, 2};
-  auto f = tl::function([&](const tl::tensor& x) {
-    if (!w.defined()) w = tl::variable(tl::zeros({2}), "w");
-    w.assign_add(x);
-    return x * tl::tensor::from_vector(fixed, {2}) + gen.normal({2}) + tl::random_uniform({2}, 4) + w.value();
-  }, {.name = "quiet", .verify = true});
+  auto f = tl::function(
+      [&](const tl::tensor& x) {
+        if (!w.defined()) w = tl::variable(tl::zeros({2}), "w");
+        w.assign_add(x);
+        return x * tl::tensor::from_vector(fixed, {2}) + gen.normal({2}) + tl::random_uniform({2}, 4) + w.value();
+      },
+      {.name = "quiet", .verify = true});
   TL_EXPECT_NO_HAZARD(for (int i = 0; i < 4; ++i) f(tl::ones({2})));
   EXPECT_EQ(w.value().to_vector<float>(), (std::vector<float>{4, 4}));  // verification runs no graph
 }
 
 }  // namespace
-

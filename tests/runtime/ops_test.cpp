@@ -65,7 +65,8 @@ TEST(Ops, UnaryMath) {
   expect_values(tl::tanh(a), {std::tanh(-1.f), std::tanh(0.5f), std::tanh(2.f)});
   expect_values(tl::sqrt(vec({4, 9}, {2})), {2, 3});
   expect_values(tl::log(vec({1, std::exp(1.f)}, {2})), {0, 1});
-  expect_values(tl::softplus(vec({-1, 0, 2, 30}, {4})), {std::log1p(std::exp(-1.f)), std::log(2.f), std::log1p(std::exp(2.f)), 30});
+  expect_values(tl::softplus(vec({-1, 0, 2, 30}, {4})),
+                {std::log1p(std::exp(-1.f)), std::log(2.f), std::log1p(std::exp(2.f)), 30});
   // Traced and fused with its neighbours, it computes the same.
   auto f = tl::function([](const tl::tensor& x) { return tl::softplus(x * 2.0) + 1.0; });
   expect_values(f(a), {std::log1p(std::exp(-2.f)) + 1, std::log1p(std::exp(1.f)) + 1, std::log1p(std::exp(4.f)) + 1});
@@ -202,13 +203,15 @@ TEST(Gradients, FiniteDifferences) {
   check_gradient([&](auto& a) { return tl::transpose(a) * w; }, x);
   check_gradient([](auto& a) { return tl::square(tl::slice(a, {0, 1}, {2, 2})); }, x);
   check_gradient([](auto& a) { return tl::square(tl::concat({a, a * 2.0}, 1)); }, x);
-  check_gradient([](auto& a) { return tl::square(tl::gather(a, tl::tensor::from_vector<std::int64_t>({2, 2, 0}, {3}), 1)); }, x);
+  check_gradient(
+      [](auto& a) { return tl::square(tl::gather(a, tl::tensor::from_vector<std::int64_t>({2, 2, 0}, {3}), 1)); }, x);
   check_gradient([&](auto& a) { return tl::where(tl::greater(a, row), a * 2.0, a * a); }, x);
   check_gradient([](auto& a) { return tl::square(tl::broadcast_to(tl::sum(a, {0}), {2, 3})); }, x);
   check_gradient([&](auto& a) { return tl::softmax(a) * row; }, x);
   check_gradient([&](auto& a) { return tl::log_softmax(a) * row; }, x);
   check_gradient([&](auto& a) { return tl::sparse_softmax_cross_entropy(a, labels); }, x);
-  check_gradient([&](auto& a) { return tl::softmax_cross_entropy(a, tl::broadcast_to(tl::softmax(row * 3.0), {2, 3})); }, x);
+  check_gradient(
+      [&](auto& a) { return tl::softmax_cross_entropy(a, tl::broadcast_to(tl::softmax(row * 3.0), {2, 3})); }, x);
   check_gradient([](auto& a) { return tl::cast(a, tl::dtype::float32) * 2.0; }, x);
 }
 

@@ -6,10 +6,12 @@
 int g_bumped = 0;
 
 int main() {
-  auto f = tl::function([](const tl::tensor& x) {
-    ++g_bumped;
-    return x;
-  }, {.name = "before_crash"});
+  auto f = tl::function(
+      [](const tl::tensor& x) {
+        ++g_bumped;
+        return x;
+      },
+      {.name = "before_crash"});
   f(tl::ones({1}));
   throw std::runtime_error("the program fails after the hazard");
 }

@@ -78,7 +78,8 @@ TEST(SpecialValues, InfinitiesFollowIeeeRules) {
 TEST(SpecialValues, CastsOfNonFiniteFloatsToIntegersSaturate) {
   // Found by tests/fuzz/fuzz_ops: the plain conversion was undefined behaviour.
   auto r = tl::cast(vec({kNan, kInf, -kInf, 1e30f, -2.5f}), tl::dtype::int64).to_vector<std::int64_t>();
-  EXPECT_EQ(r, (std::vector<std::int64_t>{0, std::numeric_limits<std::int64_t>::max(), std::numeric_limits<std::int64_t>::min(),
+  EXPECT_EQ(r, (std::vector<std::int64_t>{0, std::numeric_limits<std::int64_t>::max(),
+                                          std::numeric_limits<std::int64_t>::min(),
                                           std::numeric_limits<std::int64_t>::max(), -2}));
 }
 
@@ -139,7 +140,9 @@ TEST(SpecialValues, ShapesBeyondSixtyFourBitsAreErrorsNotWrappedCounts) {
   expect_error_naming([&] { return tl::ones({3, kHuge, 4}); }, "tl::fill");
   expect_error_naming([&] { return tl::zeros({k32, k32}); }, "tl::fill");
   expect_error_naming([&] { return tl::arange(0, kHuge); }, "tl::arange");
-  expect_error_naming([&] { return tl::arange(std::numeric_limits<std::int64_t>::min(), std::numeric_limits<std::int64_t>::max()); }, "tl::arange");
+  expect_error_naming(
+      [&] { return tl::arange(std::numeric_limits<std::int64_t>::min(), std::numeric_limits<std::int64_t>::max()); },
+      "tl::arange");
   expect_error_naming([&] { return tl::random_normal({k32, k32}, 1); }, "tl::random_normal");
   expect_error_naming([&] { return tl::reshape(tl::ones({2}), {k32, k32, -1}); }, "tl::reshape");
   expect_error_naming([&] { return tl::broadcast_to(tl::ones({1, 1}), {k32, k32}); }, "tl::broadcast_to");

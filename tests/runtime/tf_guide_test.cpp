@@ -34,13 +34,11 @@ void traced_and_eager(const std::function<void()>& check) {
 // "Basics": a Function gives the same result as the code it wraps; nested Functions too.
 TEST(TfGuide, UsageAddAndDenseLayer) {
   auto add = tl::function([](const tl::tensor& a, const tl::tensor& b) { return a + b; });
-  auto dense_layer = tl::function([&](const tl::tensor& x, const tl::tensor& w, const tl::tensor& b) {
-    return add(tl::matmul(x, w), b);
-  });
+  auto dense_layer = tl::function(
+      [&](const tl::tensor& x, const tl::tensor& w, const tl::tensor& b) { return add(tl::matmul(x, w), b); });
   traced_and_eager([&] {
     EXPECT_EQ(values(add(tl::ones({2, 2}), tl::ones({2, 2}))), (std::vector<float>{2, 2, 2, 2}));
-    EXPECT_EQ(values(dense_layer(tl::ones({3, 2}), tl::ones({2, 2}), tl::ones({2}))),
-              (std::vector<float>(6, 3.f)));
+    EXPECT_EQ(values(dense_layer(tl::ones({3, 2}), tl::ones({2, 2}), tl::ones({2}))), (std::vector<float>(6, 3.f)));
   });
 }
 
@@ -70,8 +68,7 @@ TEST(TfGuide, HostSideEffectsRunOnlyWhileTracing) {
   f(1);
   f(1);
   f(2);
-  EXPECT_EQ(out.lines(),
-            "Traced with 1\nExecuted with: 1\nExecuted with: 1\nTraced with 2\nExecuted with: 2\n");
+  EXPECT_EQ(out.lines(), "Traced with 1\nExecuted with: 1\nExecuted with: 1\nTraced with 2\nExecuted with: 2\n");
 }
 
 // "Pass tensors instead of python literals": a host number per call retraces per value; a tensor
@@ -93,8 +90,9 @@ TEST(TfGuide, NumbersRetraceTensorsDoNot) {
   train_t(tl::tensor::from_vector<std::int32_t>({10}, {}));
   train_t(tl::tensor::from_vector<std::int32_t>({20}, {}));
   EXPECT_EQ(traces, 3);
-  EXPECT_EQ(out.lines(), "Executing with num_steps: 10\nExecuting with num_steps: 20\n"
-                         "Executing with num_steps: 10\nExecuting with num_steps: 20\n");
+  EXPECT_EQ(out.lines(),
+            "Executing with num_steps: 10\nExecuting with num_steps: 20\n"
+            "Executing with num_steps: 10\nExecuting with num_steps: 20\n");
 }
 
 // "Controlling retracing": input_signature makes one trace serve every length, and rejects a call
@@ -175,9 +173,8 @@ TEST(TfGuide, ChangedObjectAttributeIsNotSeenNewObjectRetraces) {
   struct simple_model {
     double weight = 2, bias = 0;
   };
-  auto evaluate = tl::function([](const simple_model& model, const tl::tensor& x) {
-    return x * model.weight + model.bias;
-  });
+  auto evaluate =
+      tl::function([](const simple_model& model, const tl::tensor& x) { return x * model.weight + model.bias; });
   simple_model model;
   auto x = vec({10}, {});
   EXPECT_EQ(evaluate(model, x).item<float>(), 20.f);

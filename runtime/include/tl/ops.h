@@ -66,15 +66,13 @@ tensor max(const tensor& a, axes_t axes = {}, bool keepdims = false, loc_t loc =
 tensor argmax(const tensor& a, std::int64_t axis, bool keepdims = false, loc_t loc = loc_t::current());
 
 // Shape manipulation
-tensor reshape(const tensor& a, shape_t shape, loc_t loc = loc_t::current());  // one -1 is inferred
+tensor reshape(const tensor& a, shape_t shape, loc_t loc = loc_t::current());       // one -1 is inferred
 tensor transpose(const tensor& a, axes_t perm = {}, loc_t loc = loc_t::current());  // empty: reverse
 tensor slice(const tensor& a, std::vector<std::int64_t> begin, std::vector<std::int64_t> size,
              loc_t loc = loc_t::current());  // size -1: to the end
 tensor concat(const std::vector<tensor>& parts, std::int64_t axis, loc_t loc = loc_t::current());
-tensor gather(const tensor& params, const tensor& indices, std::int64_t axis = 0,
-              loc_t loc = loc_t::current());
-tensor one_hot(const tensor& indices, std::int64_t depth, tl::dtype t = dtype::float32,
-               loc_t loc = loc_t::current());
+tensor gather(const tensor& params, const tensor& indices, std::int64_t axis = 0, loc_t loc = loc_t::current());
+tensor one_hot(const tensor& indices, std::int64_t depth, tl::dtype t = dtype::float32, loc_t loc = loc_t::current());
 tensor cast(const tensor& a, tl::dtype t, loc_t loc = loc_t::current());
 tensor broadcast_to(const tensor& a, shape_t shape, loc_t loc = loc_t::current());
 
@@ -82,8 +80,7 @@ tensor broadcast_to(const tensor& a, shape_t shape, loc_t loc = loc_t::current()
 tensor softmax(const tensor& logits, std::int64_t axis = -1, loc_t loc = loc_t::current());
 tensor log_softmax(const tensor& logits, std::int64_t axis = -1, loc_t loc = loc_t::current());
 // Per-example losses [batch]: labels are class indices (int32/int64) of shape [batch]...
-tensor sparse_softmax_cross_entropy(const tensor& logits, const tensor& labels,
-                                    loc_t loc = loc_t::current());
+tensor sparse_softmax_cross_entropy(const tensor& logits, const tensor& labels, loc_t loc = loc_t::current());
 // ...or probabilities with the logits' shape.
 tensor softmax_cross_entropy(const tensor& logits, const tensor& labels, loc_t loc = loc_t::current());
 

@@ -32,8 +32,7 @@ class optimizer {
 
 class sgd : public optimizer {
  public:
-  explicit sgd(double learning_rate = 0.01, double momentum = 0.0)
-      : learning_rate(learning_rate), momentum(momentum) {}
+  explicit sgd(double learning_rate = 0.01, double momentum = 0.0) : learning_rate(learning_rate), momentum(momentum) {}
   // Host values: read while tracing and baked into the graph.
   double learning_rate;
   double momentum;
@@ -44,8 +43,7 @@ class sgd : public optimizer {
 
 class adam : public optimizer {
  public:
-  explicit adam(double learning_rate = 0.001, double beta_1 = 0.9, double beta_2 = 0.999,
-                double epsilon = 1e-7)
+  explicit adam(double learning_rate = 0.001, double beta_1 = 0.9, double beta_2 = 0.999, double epsilon = 1e-7)
       : learning_rate(learning_rate), beta_1(beta_1), beta_2(beta_2), epsilon(epsilon) {}
   double learning_rate, beta_1, beta_2, epsilon;
   tensor iterations() const;

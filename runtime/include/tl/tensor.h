@@ -27,7 +27,9 @@ class tensor {
   static tensor from_vector(const std::vector<T>& values, shape_t shape,
                             std::source_location loc = std::source_location::current());
   template <class T>
-  static tensor scalar(T value) { return from_vector<T>({value}, {}); }
+  static tensor scalar(T value) {
+    return from_vector<T>({value}, {});
+  }
 
   bool defined() const { return impl_ != nullptr; }
   tl::dtype dtype() const;
@@ -37,8 +39,10 @@ class tensor {
   bool is_symbolic() const;   // true for a value of a graph under construction
 
   // Host reads: only on concrete tensors. Inside a trace they throw (the value does not exist yet).
-  template <class T> T item(std::source_location loc = std::source_location::current()) const;
-  template <class T> std::vector<T> to_vector(std::source_location loc = std::source_location::current()) const;
+  template <class T>
+  T item(std::source_location loc = std::source_location::current()) const;
+  template <class T>
+  std::vector<T> to_vector(std::source_location loc = std::source_location::current()) const;
   explicit operator bool() const;  // host branch on a tensor: a host read
 
   const void* raw_data(std::source_location loc = std::source_location::current()) const;

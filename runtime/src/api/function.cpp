@@ -1,26 +1,27 @@
 // The cache, tracing and replay behind tl::function.
+#include "tl/function.h"
+
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <deque>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <set>
-#include <mutex>
 #include <sstream>
 
 #include "autodiff/tape.h"
 #include "core/code_location.h"
+#include "core/observations.h"
 #include "core/tensor_impl.h"
 #include "executor/plan.h"
 #include "hazards/baked_values.h"
-#include "core/observations.h"
 #include "hazards/static_snapshot.h"
 #include "hazards/trace_stack.h"
 #include "hazards/trace_verify.h"
 #include "hazards/write_locator.h"
 #include "tl/error.h"
-#include "tl/function.h"
 #include "tracer/trace.h"
 
 namespace tl {
@@ -69,7 +70,7 @@ struct function_core::impl {
   std::vector<std::unique_ptr<concrete_function>> cache;
   std::atomic<int> traces{0};
   std::atomic<long> served_calls{0};  // calls the cache served, for verify mode's every-Nth
-  std::atomic<bool> served{false};     // has the cache served any call (was the object reused)?
+  std::atomic<bool> served{false};    // has the cache served any call (was the object reused)?
 };
 
 namespace {
@@ -119,11 +120,21 @@ std::string key_string(const call_key& key) {
     if (i) os << ", ";
     const auto& p = key[i];
     switch (p.kind) {
-      case key_kind::tensor: os << dtype_name(p.dtype) << shape_string(p.shape); break;
-      case key_kind::integer: os << p.int_value; break;
-      case key_kind::floating: os << p.float_value; break;
-      case key_kind::boolean: os << (p.int_value ? "true" : "false"); break;
-      case key_kind::object: os << "object@" << p.object; break;
+      case key_kind::tensor:
+        os << dtype_name(p.dtype) << shape_string(p.shape);
+        break;
+      case key_kind::integer:
+        os << p.int_value;
+        break;
+      case key_kind::floating:
+        os << p.float_value;
+        break;
+      case key_kind::boolean:
+        os << (p.int_value ? "true" : "false");
+        break;
+      case key_kind::object:
+        os << "object@" << p.object;
+        break;
     }
   }
   os << ')';
@@ -337,7 +348,8 @@ void function_core::note_call(bool retraced, const call_key& key, const std::vec
     for (std::size_t i = 0; i < key.size() && i < cached[best].size(); ++i) {
       if (part_matches(cached[best][i], key[i])) continue;
       if (!diff.empty()) diff += "; ";
-      diff += "argument " + std::to_string(i) + ": " + part_string(cached[best][i]) + " before, " + part_string(key[i]) + " now";
+      diff += "argument " + std::to_string(i) + ": " + part_string(cached[best][i]) + " before, " +
+              part_string(key[i]) + " now";
       if (key[i].kind != key_kind::tensor) kind = "trace-scalar-retrace";
       only_bools_differ &= key[i].kind == key_kind::boolean && cached[best][i].kind == key_kind::boolean;
     }
@@ -357,8 +369,9 @@ void function_core::note_call(bool retraced, const call_key& key, const std::vec
     if (previous_site) o.details["previous_call_site"] = code_location(previous_site);
     o.message = "'" + display_name() + "' called at " + o.location + " traced a second signature there (" + diff +
                 "): every new signature is a new trace; " +
-                (kind == "trace-shape-retrace" ? "give it an input_signature with unknown dimensions (-1) or set reduce_retracing"
-                                               : "pass the changing host value as a tensor");
+                (kind == "trace-shape-retrace"
+                     ? "give it an input_signature with unknown dimensions (-1) or set reduce_retracing"
+                     : "pass the changing host value as a tensor");
     pending_.push_back(std::move(o));
   }
   impl_->recent_retraces.push_back(retraced);
@@ -495,9 +508,11 @@ std::vector<tensor> function_core::call(call_key key, const std::vector<tensor>&
           }
           o.details["replays_skipped"] = "0";
           // The writing statement, from the faulting instruction of a write-protected page.
-          if (!w.writer.empty()) o.location = code_location_of_stack(w.writer.data(), static_cast<int>(w.writer.size()));
+          if (!w.writer.empty())
+            o.location = code_location_of_stack(w.writer.data(), static_cast<int>(w.writer.size()));
           std::string what = w.caller_frame ? w.symbol
-                                            : "'" + w.symbol + "' (" + (w.module.empty() ? "process" : w.module + " " + w.section) + ")";
+                                            : "'" + w.symbol + "' (" +
+                                                  (w.module.empty() ? "process" : w.module + " " + w.section) + ")";
           o.message = what + " was " + (w.first_initialization ? "first initialized" : "written") + " while tracing '" +
                       display_name() + "': the write happened at trace time only, and replays of the graph skip it";
           int index = observe(o, false);
@@ -506,8 +521,8 @@ std::vector<tensor> function_core::call(call_key key, const std::vector<tensor>&
         }
       }
       for (const auto& n : ts.g.nodes)
-        if (n.kind == op_kind::read_variable &&
-            std::find(fresh->read_variables.begin(), fresh->read_variables.end(), n.attrs.var) == fresh->read_variables.end())
+        if (n.kind == op_kind::read_variable && std::find(fresh->read_variables.begin(), fresh->read_variables.end(),
+                                                          n.attrs.var) == fresh->read_variables.end())
           fresh->read_variables.push_back(n.attrs.var);
       for (const auto& v : fresh->read_variables) v->read_by_graph.store(true);
       fresh->owned_variables = std::move(ts.created_variables);
@@ -534,7 +549,8 @@ std::vector<tensor> function_core::call(call_key key, const std::vector<tensor>&
       }
       if (checking) {
         bool generalized = false;  // reduce_retracing turned dimensions of the call into unknown ones
-        for (std::size_t i = 0; i < key.size() && i < original_key.size(); ++i) generalized |= key[i].shape != original_key[i].shape;
+        for (std::size_t i = 0; i < key.size() && i < original_key.size(); ++i)
+          generalized |= key[i].shape != original_key[i].shape;
         note_call(!first, original_key, cached, call_site, cached_sites, generalized);
         if (first && !impl_->counted_at_site) {
           impl_->counted_at_site = true;
@@ -569,7 +585,8 @@ std::vector<tensor> function_core::call(call_key key, const std::vector<tensor>&
   } else if (checking) {
     note_call(false, key, {});
   }
-  if (!traced_now && !impl_->served.load(std::memory_order_relaxed)) impl_->served.store(true, std::memory_order_relaxed);
+  if (!traced_now && !impl_->served.load(std::memory_order_relaxed))
+    impl_->served.store(true, std::memory_order_relaxed);
   if (checking && !traced_now && verify_this_call()) {
     std::lock_guard<std::mutex> trace_lock(impl_->trace_mu);
     trace_state again;
@@ -602,7 +619,8 @@ std::vector<tensor> function_core::call(call_key key, const std::vector<tensor>&
         }
         o.message = "variable '" + v->name + "', which '" + display_name() +
                     "' reads, is updated eagerly between its calls (3 times so far): correct, but each update runs op "
-                    "by op on the host; move the update into '" + display_name() + "'";
+                    "by op on the host; move the update into '" +
+                    display_name() + "'";
         observe(o, false);
         raised.push_back(std::move(o));
       }
@@ -623,7 +641,7 @@ std::vector<tensor> function_core::call(call_key key, const std::vector<tensor>&
   }
   // Under a tape that needs this call, the graph runs op by op so that gradients flow through it.
   auto result = tapes_need_call(cf->reads_trainable, tensor_args) ? run_call_on_tapes(cf->traced, tensor_args)
-                                                         : plan_for(*cf, tensor_args).run(tensor_args);
+                                                                  : plan_for(*cf, tensor_args).run(tensor_args);
   if (!raised.empty() && get_check_mode() == check_mode::assert_) throw hazard_error(std::move(raised.front()));
   return result;
 }

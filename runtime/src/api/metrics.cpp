@@ -1,8 +1,8 @@
 #include "tl/metrics.h"
 
+#include "autodiff/tape.h"
 #include "tl/error.h"
 #include "tl/ops.h"
-#include "autodiff/tape.h"
 
 namespace tl::metrics {
 

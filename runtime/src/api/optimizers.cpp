@@ -16,7 +16,8 @@ void optimizer::apply_gradients(const std::vector<tensor>& grads, const std::vec
   before_step(loc);
   for (std::size_t i = 0; i < vars.size(); ++i) {
     if (!grads[i].defined()) continue;
-    if (!vars[i].defined()) throw tl::error("tl::optimizers::apply_gradients: empty variable handle at position " + std::to_string(i));
+    if (!vars[i].defined())
+      throw tl::error("tl::optimizers::apply_gradients: empty variable handle at position " + std::to_string(i));
     apply_one(grads[i], vars[i], loc);
   }
 }

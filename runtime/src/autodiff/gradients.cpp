@@ -32,30 +32,36 @@ std::vector<tensor> vjp(const tape_entry& e, const tensor& g) {
   const auto& in = e.inputs;
   const tensor& y = e.output;
   switch (e.kind) {
-    case op_kind::add: return {sum_to_like(g, in[0]), sum_to_like(g, in[1])};
-    case op_kind::sub: return {sum_to_like(g, in[0]), sum_to_like(neg(g), in[1])};
-    case op_kind::mul: return {sum_to_like(g * in[1], in[0]), sum_to_like(g * in[0], in[1])};
+    case op_kind::add:
+      return {sum_to_like(g, in[0]), sum_to_like(g, in[1])};
+    case op_kind::sub:
+      return {sum_to_like(g, in[0]), sum_to_like(neg(g), in[1])};
+    case op_kind::mul:
+      return {sum_to_like(g * in[1], in[0]), sum_to_like(g * in[0], in[1])};
     case op_kind::div:
       return {sum_to_like(g / in[1], in[0]), sum_to_like(neg(g) * in[0] / (in[1] * in[1]), in[1])};
     case op_kind::pow:
-      return {sum_to_like(g * in[1] * pow(in[0], in[1] - 1.0), in[0]),
-              sum_to_like(g * y * log(in[0]), in[1])};
+      return {sum_to_like(g * in[1] * pow(in[0], in[1] - 1.0), in[0]), sum_to_like(g * y * log(in[0]), in[1])};
     case op_kind::maximum:
     case op_kind::minimum: {
       auto pick_a = e.kind == op_kind::maximum ? greater_equal(in[0], in[1]) : less_equal(in[0], in[1]);
       auto zero = internal(op_kind::zeros_like, {g});
       return {sum_to_like(where(pick_a, g, zero), in[0]), sum_to_like(where(pick_a, zero, g), in[1])};
     }
-    case op_kind::neg: return {neg(g)};
+    case op_kind::neg:
+      return {neg(g)};
 #define TL_UNARY_FLOAT_OP(name, value, gradient) \
-  case op_kind::name: {                           \
-    [[maybe_unused]] const tensor& x = in[0];     \
-    return {gradient};                            \
+  case op_kind::name: {                          \
+    [[maybe_unused]] const tensor& x = in[0];    \
+    return {gradient};                           \
   }
 #include "graph/unary_ops.def"
-    case op_kind::relu: return {internal(op_kind::relu_grad, {g, in[0]})};
-    case op_kind::abs: return {where(less(in[0], internal(op_kind::zeros_like, {in[0]})), neg(g), g)};
-    case op_kind::square: return {g * in[0] * 2.0};
+    case op_kind::relu:
+      return {internal(op_kind::relu_grad, {g, in[0]})};
+    case op_kind::abs:
+      return {where(less(in[0], internal(op_kind::zeros_like, {in[0]})), neg(g), g)};
+    case op_kind::square:
+      return {g * in[0] * 2.0};
     case op_kind::where: {
       auto zero = internal(op_kind::zeros_like, {g});
       return {tensor(), sum_to_like(where(in[0], g, zero), in[1]), sum_to_like(where(in[0], zero, g), in[2])};
@@ -86,7 +92,8 @@ std::vector<tensor> vjp(const tape_entry& e, const tensor& g) {
       return {internal(op_kind::reshape_like, {g, in[0]})};
     case op_kind::transpose: {
       std::vector<std::int64_t> inv(e.attrs.ints.size());
-      for (std::size_t i = 0; i < inv.size(); ++i) inv[static_cast<std::size_t>(e.attrs.ints[i])] = static_cast<std::int64_t>(i);
+      for (std::size_t i = 0; i < inv.size(); ++i)
+        inv[static_cast<std::size_t>(e.attrs.ints[i])] = static_cast<std::int64_t>(i);
       return {transpose(g, inv)};
     }
     case op_kind::slice: {
@@ -115,12 +122,14 @@ std::vector<tensor> vjp(const tape_entry& e, const tensor& g) {
       a.axis = e.attrs.axis;
       return {internal(op_kind::gather_grad, {g, in[1], in[0]}, std::move(a)), tensor()};
     }
-    case op_kind::broadcast_to: return {sum_to_like(g, in[0])};
+    case op_kind::broadcast_to:
+      return {sum_to_like(g, in[0])};
     case op_kind::softmax: {
       auto dot = sum(g * y, {e.attrs.axis}, true);
       return {y * (g - dot)};
     }
-    case op_kind::log_softmax: return {g - exp(y) * sum(g, {e.attrs.axis}, true)};
+    case op_kind::log_softmax:
+      return {g - exp(y) * sum(g, {e.attrs.axis}, true)};
     case op_kind::sparse_xent: {
       auto p = softmax(in[0]);
       auto depth = in[0].shape()[1];

@@ -1,7 +1,8 @@
+#include "autodiff/tape.h"
+
 #include <algorithm>
 #include <unordered_map>
 
-#include "autodiff/tape.h"
 #include "tl/error.h"
 #include "tl/gradient_tape.h"
 #include "tl/ops.h"
@@ -45,7 +46,8 @@ void record_variable_read(const variable_state* var, const tensor& value) {
 
 namespace {
 // The tracer reports eager ops and variable reads through these hooks (tracer/trace.h).
-[[maybe_unused]] const bool g_recorders_installed = (set_eager_recorders({record_on_tapes, record_variable_read}), true);
+[[maybe_unused]] const bool g_recorders_installed =
+    (set_eager_recorders({record_on_tapes, record_variable_read}), true);
 }  // namespace
 
 bool reads_trainable_variable(const graph& g) {
@@ -67,8 +69,11 @@ std::vector<tensor> run_call_on_tapes(const graph& g, const std::vector<tensor>&
   for (std::size_t i = 0; i < g.nodes.size(); ++i) {
     const auto& n = g.nodes[i];
     switch (n.kind) {
-      case op_kind::placeholder: break;
-      case op_kind::constant: values[i] = tensor(make_concrete(n.out, n.attrs.data)); break;
+      case op_kind::placeholder:
+        break;
+      case op_kind::constant:
+        values[i] = tensor(make_concrete(n.out, n.attrs.data));
+        break;
       case op_kind::read_variable: {
         std::shared_ptr<tensor_impl> impl;
         {
@@ -108,8 +113,10 @@ std::unordered_map<const tensor_impl*, tensor> backprop(tape_state& tape, const 
       if (!gins[i].defined() || !tape.tracked.count(it->inputs[i].impl())) continue;
       auto* key = it->inputs[i].impl();
       auto found = grads.find(key);
-      if (found == grads.end()) grads.emplace(key, gins[i]);
-      else found->second = found->second + gins[i];
+      if (found == grads.end())
+        grads.emplace(key, gins[i]);
+      else
+        found->second = found->second + gins[i];
     }
   }
   return grads;
@@ -156,10 +163,12 @@ void gradient_tape::watch(const tensor& t) {
 namespace {
 // What both overloads of gradient() start with: the target checked, then backpropagated. The
 // callers pause recording for the whole call: the gradient's own ops are not recorded on the tapes.
-std::unordered_map<const detail::tensor_impl*, tensor> backprop_target(detail::tape_state& state, const tensor& target) {
+std::unordered_map<const detail::tensor_impl*, tensor> backprop_target(detail::tape_state& state,
+                                                                       const tensor& target) {
   detail::check_live(target, "gradient", std::source_location::current());
   if (target.dtype() != dtype::float32) {
-    throw tl::error(std::string("tl::gradient_tape::gradient: target must be float32, got ") + dtype_name(target.dtype()));
+    throw tl::error(std::string("tl::gradient_tape::gradient: target must be float32, got ") +
+                    dtype_name(target.dtype()));
   }
   return detail::backprop(state, target);
 }

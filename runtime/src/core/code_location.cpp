@@ -33,7 +33,7 @@ unsigned long long load_count() {
 }
 
 using symbolize_fn = int (*)(const char* module, std::uint64_t offset, const char* library_prefixes, int* in_library,
-                            char* out, int size);
+                             char* out, int size);
 
 // tl's own sources and installed headers: library code, like the system's, for naming a statement.
 constexpr const char* kLibraryPrefixes = TL_RUNTIME_SOURCE_DIR "/:" TL_RUNTIME_INSTALL_INCLUDE_DIR "/tl/";
@@ -41,7 +41,7 @@ constexpr const char* kLibraryPrefixes = TL_RUNTIME_SOURCE_DIR "/:" TL_RUNTIME_I
 struct symbolizer {
   symbolize_fn fn = nullptr;
   symbolize_fn outermost = nullptr;  // the outermost user frame among those inlined at an address
-  std::string unavailable;  // why there is no plugin, for the degraded message
+  std::string unavailable;           // why there is no plugin, for the degraded message
 };
 
 // The plugin sits next to the runtime's own library (build tree and install prefix alike);

@@ -12,29 +12,49 @@ namespace tl::detail {
 template <class F>
 void dispatch_all(dtype t, F&& f) {
   switch (t) {
-    case dtype::float32: f.template operator()<float>(); return;
-    case dtype::int32: f.template operator()<std::int32_t>(); return;
-    case dtype::int64: f.template operator()<std::int64_t>(); return;
-    case dtype::bool_: f.template operator()<bool>(); return;
+    case dtype::float32:
+      f.template operator()<float>();
+      return;
+    case dtype::int32:
+      f.template operator()<std::int32_t>();
+      return;
+    case dtype::int64:
+      f.template operator()<std::int64_t>();
+      return;
+    case dtype::bool_:
+      f.template operator()<bool>();
+      return;
   }
 }
 
 template <class F>
 void dispatch_numeric(dtype t, F&& f) {
   switch (t) {
-    case dtype::float32: f.template operator()<float>(); return;
-    case dtype::int32: f.template operator()<std::int32_t>(); return;
-    case dtype::int64: f.template operator()<std::int64_t>(); return;
-    case dtype::bool_: throw tl::error("tl: internal: numeric kernel called on bool");
+    case dtype::float32:
+      f.template operator()<float>();
+      return;
+    case dtype::int32:
+      f.template operator()<std::int32_t>();
+      return;
+    case dtype::int64:
+      f.template operator()<std::int64_t>();
+      return;
+    case dtype::bool_:
+      throw tl::error("tl: internal: numeric kernel called on bool");
   }
 }
 
 template <class F>
 void dispatch_integer(dtype t, F&& f) {
   switch (t) {
-    case dtype::int32: f.template operator()<std::int32_t>(); return;
-    case dtype::int64: f.template operator()<std::int64_t>(); return;
-    default: throw tl::error("tl: internal: integer kernel called on a non-integer dtype");
+    case dtype::int32:
+      f.template operator()<std::int32_t>();
+      return;
+    case dtype::int64:
+      f.template operator()<std::int64_t>();
+      return;
+    default:
+      throw tl::error("tl: internal: integer kernel called on a non-integer dtype");
   }
 }
 

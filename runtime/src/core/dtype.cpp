@@ -1,27 +1,36 @@
+#include "tl/dtype.h"
+
 #include <source_location>
 #include <sstream>
 
-#include "tl/dtype.h"
 #include "tl/error.h"
 
 namespace tl {
 
 std::size_t dtype_size(dtype t) {
   switch (t) {
-    case dtype::float32: return 4;
-    case dtype::int32: return 4;
-    case dtype::int64: return 8;
-    case dtype::bool_: return 1;
+    case dtype::float32:
+      return 4;
+    case dtype::int32:
+      return 4;
+    case dtype::int64:
+      return 8;
+    case dtype::bool_:
+      return 1;
   }
   return 0;
 }
 
 const char* dtype_name(dtype t) {
   switch (t) {
-    case dtype::float32: return "float32";
-    case dtype::int32: return "int32";
-    case dtype::int64: return "int64";
-    case dtype::bool_: return "bool";
+    case dtype::float32:
+      return "float32";
+    case dtype::int32:
+      return "int32";
+    case dtype::int64:
+      return "int64";
+    case dtype::bool_:
+      return "bool";
   }
   return "?";
 }
@@ -31,8 +40,10 @@ std::string shape_string(const shape_t& s) {
   os << '[';
   for (std::size_t i = 0; i < s.size(); ++i) {
     if (i) os << ", ";
-    if (s[i] < 0) os << '?';
-    else os << s[i];
+    if (s[i] < 0)
+      os << '?';
+    else
+      os << s[i];
   }
   os << ']';
   return os.str();

@@ -12,8 +12,10 @@ constexpr std::int64_t kSummarizeAbove = 1000;
 
 template <class T>
 void print_scalar(std::ostream& os, T v) {
-  if constexpr (std::is_same_v<T, bool>) os << (v ? "true" : "false");
-  else os << v;
+  if constexpr (std::is_same_v<T, bool>)
+    os << (v ? "true" : "false");
+  else
+    os << v;
 }
 
 template <class T>
@@ -28,8 +30,10 @@ void print_axis(std::ostream& os, const T* data, const shape_t& s, std::size_t a
       i = s[axis] - kEdgeItems;
     }
     if (i) os << (axis + 1 == s.size() ? ", " : ",\n ");
-    if (axis + 1 == s.size()) print_scalar(os, data[offset + i]);
-    else print_axis(os, data, s, axis + 1, offset + i * stride, summarize);
+    if (axis + 1 == s.size())
+      print_scalar(os, data[offset + i]);
+    else
+      print_axis(os, data, s, axis + 1, offset + i * stride, summarize);
   }
   os << ']';
 }
@@ -38,8 +42,10 @@ void print_axis(std::ostream& os, const T* data, const shape_t& s, std::size_t a
 void format_values(std::ostream& os, const void* data, const value_type& t) {
   dispatch_all(t.type, [&]<class T>() {
     const T* p = static_cast<const T*>(data);
-    if (t.shape.empty()) print_scalar(os, p[0]);
-    else print_axis(os, p, t.shape, 0, 0, num_elements(t.shape) > kSummarizeAbove);
+    if (t.shape.empty())
+      print_scalar(os, p[0]);
+    else
+      print_axis(os, p, t.shape, 0, 0, num_elements(t.shape) > kSummarizeAbove);
   });
 }
 

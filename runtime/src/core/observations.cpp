@@ -1,5 +1,7 @@
 #include "core/observations.h"
 
+#include <unistd.h>
+
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
@@ -9,7 +11,6 @@
 #include <iostream>
 #include <mutex>
 #include <sstream>
-#include <unistd.h>
 
 #include "core/output_file.h"
 
@@ -78,11 +79,21 @@ std::string json_escape(const std::string& s) {
   std::string out;
   for (unsigned char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
       default:
         if (c < 0x20) {
           char buf[8];
@@ -98,8 +109,7 @@ std::string json_escape(const std::string& s) {
 
 }  // namespace
 
-hazard_error::hazard_error(observation o)
-    : error("tl: [" + o.rule + "] " + o.message), observation_(std::move(o)) {}
+hazard_error::hazard_error(observation o) : error("tl: [" + o.rule + "] " + o.message), observation_(std::move(o)) {}
 
 void set_check_mode(check_mode m) { reg().mode = m; }
 check_mode get_check_mode() { return reg().mode; }
@@ -136,10 +146,10 @@ void write_report(const std::string& path) {
      << ",\n  \"observations\": [";
   for (std::size_t i = 0; i < items.size(); ++i) {
     const auto& o = items[i];
-    os << (i ? ",\n" : "\n") << "    {\"rule\": \"" << json_escape(o.rule) << "\", \"function\": \"" << json_escape(o.function)
-       << "\", \"function_location\": \"" << json_escape(o.function_location) << "\", \"location\": \""
-       << json_escape(o.location) << "\", \"entity\": \"" << json_escape(o.entity) << "\", \"count\": " << o.count
-       << ", \"message\": \"" << json_escape(o.message) << "\", \"details\": {";
+    os << (i ? ",\n" : "\n") << "    {\"rule\": \"" << json_escape(o.rule) << "\", \"function\": \""
+       << json_escape(o.function) << "\", \"function_location\": \"" << json_escape(o.function_location)
+       << "\", \"location\": \"" << json_escape(o.location) << "\", \"entity\": \"" << json_escape(o.entity)
+       << "\", \"count\": " << o.count << ", \"message\": \"" << json_escape(o.message) << "\", \"details\": {";
     bool first = true;
     for (const auto& [k, v] : o.details) {
       os << (first ? "" : ", ") << "\"" << json_escape(k) << "\": \"" << json_escape(v) << "\"";

@@ -2,9 +2,9 @@
 
 #include <cstdlib>
 #include <mutex>
-#include <unordered_map>
 #include <new>
 #include <string>
+#include <unordered_map>
 
 #include "core/sanitizers.h"
 #include "tl/error.h"

@@ -3,9 +3,9 @@
 #include <memory>
 
 #include "core/tensor_impl.h"
-#include "graph/fused.h"
-#include "executor/plan.h"
 #include "executor/eager.h"
+#include "executor/plan.h"
+#include "graph/fused.h"
 
 namespace tl::detail {
 namespace {
@@ -21,9 +21,8 @@ void fold_constants(graph& g) {
     if (!is_pure(n.kind) || n.kind == op_kind::constant || n.kind == op_kind::fused_elementwise) continue;
     auto elems = num_elements(n.out.shape);
     if (elems < 0 || elems > kMaxFoldElements) continue;
-    bool all_const = std::all_of(n.inputs.begin(), n.inputs.end(), [&](int i) {
-      return g.nodes[static_cast<std::size_t>(i)].kind == op_kind::constant;
-    });
+    bool all_const = std::all_of(n.inputs.begin(), n.inputs.end(),
+                                 [&](int i) { return g.nodes[static_cast<std::size_t>(i)].kind == op_kind::constant; });
     if (!all_const) continue;
     std::vector<std::shared_ptr<tensor_impl>> holders;
     std::vector<const tensor_impl*> ins;
@@ -64,7 +63,8 @@ graph renumbered(const graph& g, Keep keep, Make make) {
 // Keeps what the outputs need and every side effect; renumbers nodes.
 graph eliminate_dead(const graph& g) {
   auto live = live_nodes(g);
-  return renumbered(g, [&](std::size_t i) { return static_cast<bool>(live[i]); }, [&](std::size_t i) { return g.nodes[i]; });
+  return renumbered(
+      g, [&](std::size_t i) { return static_cast<bool>(live[i]); }, [&](std::size_t i) { return g.nodes[i]; });
 }
 
 bool fusible(const node& n) {

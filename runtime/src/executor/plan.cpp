@@ -124,8 +124,12 @@ plan::plan(const graph& g, const std::vector<shape_t>& input_shapes) : g_(g) {
     const auto& n = g.nodes[i];
     step s{static_cast<int>(i), nullptr};
     switch (n.kind) {
-      case op_kind::placeholder: binding_[i] = binding::input; break;
-      case op_kind::constant: binding_[i] = binding::constant; break;
+      case op_kind::placeholder:
+        binding_[i] = binding::input;
+        break;
+      case op_kind::constant:
+        binding_[i] = binding::constant;
+        break;
       case op_kind::read_variable:
         if (read_must_copy[i]) {
           binding_[i] = binding::arena;
@@ -146,7 +150,9 @@ plan::plan(const graph& g, const std::vector<shape_t>& input_shapes) : g_(g) {
     }
     steps_.push_back(s);
     // Free after allocating this step's output, so an output never overlaps its own inputs.
-    for (int d : dies_at[i]) alloc.release(static_cast<std::size_t>(offset_[static_cast<std::size_t>(d)]), byte_size(types_[static_cast<std::size_t>(d)]));
+    for (int d : dies_at[i])
+      alloc.release(static_cast<std::size_t>(offset_[static_cast<std::size_t>(d)]),
+                    byte_size(types_[static_cast<std::size_t>(d)]));
   }
   arena_bytes_ = alloc.size();
 }
@@ -192,15 +198,23 @@ std::vector<tensor> plan::run(const std::vector<tensor>& inputs) {
     const auto& n = g_.nodes[i];
     void*& p = a->ptrs[i];
     switch (binding_[i]) {
-      case binding::input: p = inputs[static_cast<std::size_t>(input_index_[i])].impl()->data->data; break;
-      case binding::constant: p = n.attrs.data->data; break;
+      case binding::input:
+        p = inputs[static_cast<std::size_t>(input_index_[i])].impl()->data->data;
+        break;
+      case binding::constant:
+        p = n.attrs.data->data;
+        break;
       case binding::variable_alias: {
         std::lock_guard<std::mutex> lock(n.attrs.var->mu);
         p = n.attrs.var->data->data;
         break;
       }
-      case binding::alias: p = a->ptrs[static_cast<std::size_t>(n.inputs[0])]; break;
-      case binding::arena: p = base + offset_[i]; break;
+      case binding::alias:
+        p = a->ptrs[static_cast<std::size_t>(n.inputs[0])];
+        break;
+      case binding::arena:
+        p = base + offset_[i];
+        break;
       case binding::output: {
         auto& slot = a->outputs[static_cast<std::size_t>(direct_output_[i])];
         if (!slot.data || slot.in_use->load(std::memory_order_acquire)) {
@@ -210,7 +224,8 @@ std::vector<tensor> plan::run(const std::vector<tensor>& inputs) {
         p = slot.data->data;
         break;
       }
-      case binding::unused: break;
+      case binding::unused:
+        break;
     }
     a->views[i].data = p;
     if (s.copy_variable) {

@@ -26,6 +26,8 @@ struct random_stream {
   std::atomic<std::uint64_t> next_draw{0};
 };
 
+// The op kinds are laid out by family; clang-format would reflow them into one run.
+// clang-format off
 #define TL_OP_KINDS(X)                                                                              \
   X(placeholder) X(constant) X(read_variable) X(fill) X(arange) X(random_normal) X(random_uniform) \
   X(stateless_normal) X(stateless_uniform) X(zeros_like) X(ones_like)                               \
@@ -37,6 +39,7 @@ struct random_stream {
   X(softmax) X(log_softmax) X(sparse_xent) X(dense_xent)                                            \
   X(sum_to_like) X(reshape_like) X(reduce_grad) X(slice_grad) X(gather_grad)                        \
   X(assign_variable) X(print) X(fused_elementwise)
+// clang-format on
 
 // Every op kind: the list above, then the float unary ops of graph/unary_ops.def.
 enum class op_kind : std::uint8_t {

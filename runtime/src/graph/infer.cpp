@@ -17,7 +17,7 @@ const char* op_name(op_kind k) {
     TL_OP_KINDS(TL_NAME)
 #undef TL_NAME
 #define TL_UNARY_FLOAT_OP(name, value, gradient) \
-  case op_kind::name:                             \
+  case op_kind::name:                            \
     return #name;
 #include "graph/unary_ops.def"
   }
@@ -32,9 +32,7 @@ namespace {
   throw tl::error(os.str());
 }
 
-std::string describe(const value_type& v) {
-  return std::string(dtype_name(v.type)) + shape_string(v.shape);
-}
+std::string describe(const value_type& v) { return std::string(dtype_name(v.type)) + shape_string(v.shape); }
 
 void expect_inputs(op_kind k, const std::vector<const value_type*>& in, std::size_t n,
                    const std::source_location& loc) {
@@ -75,8 +73,10 @@ std::vector<bool> reduced_axes(op_kind k, const std::vector<std::int64_t>& axes,
 shape_t reduce_shape(const shape_t& s, const std::vector<bool>& red, bool keepdims) {
   shape_t out;
   for (std::size_t i = 0; i < s.size(); ++i) {
-    if (!red[i]) out.push_back(s[i]);
-    else if (keepdims) out.push_back(1);
+    if (!red[i])
+      out.push_back(s[i]);
+    else if (keepdims)
+      out.push_back(1);
   }
   return out;
 }
@@ -97,18 +97,26 @@ shape_t broadcast_shapes(const shape_t& a, const shape_t& b, op_kind k, const st
   for (std::size_t i = 0; i < r; ++i) {
     std::int64_t da = i < r - a.size() ? 1 : a[i - (r - a.size())];
     std::int64_t db = i < r - b.size() ? 1 : b[i - (r - b.size())];
-    if (da == db) out[i] = da;
-    else if (da == 1) out[i] = db;
-    else if (db == 1) out[i] = da;
-    else if (da == -1 || db == -1) out[i] = std::max(da, db);  // unknown vs known: trust the known one
-    else fail(k, loc, "shapes " + shape_string(a) + " and " + shape_string(b) + " cannot be broadcast");
+    if (da == db)
+      out[i] = da;
+    else if (da == 1)
+      out[i] = db;
+    else if (db == 1)
+      out[i] = da;
+    else if (da == -1 || db == -1)
+      out[i] = std::max(da, db);  // unknown vs known: trust the known one
+    else
+      fail(k, loc, "shapes " + shape_string(a) + " and " + shape_string(b) + " cannot be broadcast");
   }
   return out;
 }
 
 bool is_elementwise_unary(op_kind k) {
   switch (k) {
-    case op_kind::neg: case op_kind::relu: case op_kind::abs: case op_kind::square:
+    case op_kind::neg:
+    case op_kind::relu:
+    case op_kind::abs:
+    case op_kind::square:
 #define TL_UNARY_FLOAT_OP(name, value, gradient) case op_kind::name:
 #include "graph/unary_ops.def"
       return true;
@@ -119,8 +127,14 @@ bool is_elementwise_unary(op_kind k) {
 
 bool is_elementwise_binary(op_kind k) {
   switch (k) {
-    case op_kind::add: case op_kind::sub: case op_kind::mul: case op_kind::div: case op_kind::pow:
-    case op_kind::maximum: case op_kind::minimum: case op_kind::relu_grad:
+    case op_kind::add:
+    case op_kind::sub:
+    case op_kind::mul:
+    case op_kind::div:
+    case op_kind::pow:
+    case op_kind::maximum:
+    case op_kind::minimum:
+    case op_kind::relu_grad:
       return true;
     default:
       return false;
@@ -129,8 +143,12 @@ bool is_elementwise_binary(op_kind k) {
 
 static bool is_comparison(op_kind k) {
   switch (k) {
-    case op_kind::equal: case op_kind::not_equal: case op_kind::less: case op_kind::less_equal:
-    case op_kind::greater: case op_kind::greater_equal:
+    case op_kind::equal:
+    case op_kind::not_equal:
+    case op_kind::less:
+    case op_kind::less_equal:
+    case op_kind::greater:
+    case op_kind::greater_equal:
       return true;
     default:
       return false;
@@ -143,9 +161,15 @@ bool is_stateful(op_kind k) { return k == op_kind::random_normal || k == op_kind
 
 bool is_source(op_kind k) {
   switch (k) {
-    case op_kind::placeholder: case op_kind::constant: case op_kind::read_variable: case op_kind::fill:
-    case op_kind::arange: case op_kind::random_normal: case op_kind::random_uniform:
-    case op_kind::stateless_normal: case op_kind::stateless_uniform:
+    case op_kind::placeholder:
+    case op_kind::constant:
+    case op_kind::read_variable:
+    case op_kind::fill:
+    case op_kind::arange:
+    case op_kind::random_normal:
+    case op_kind::random_uniform:
+    case op_kind::stateless_normal:
+    case op_kind::stateless_uniform:
       return true;
     default:
       return false;
@@ -176,8 +200,8 @@ value_type shape_rule(op_kind k, const op_attrs& a, const std::vector<const valu
     expect_inputs(k, in, 1, loc);
     bool int_ok = k == op_kind::neg || k == op_kind::abs || k == op_kind::square || k == op_kind::relu;
     if (in[0]->type == dtype::bool_ || (!int_ok && !is_float(in[0]->type))) {
-      fail(k, loc, "needs a float32 operand" + std::string(int_ok ? " or an integer one" : "") + ", got " +
-                       describe(*in[0]));
+      fail(k, loc,
+           "needs a float32 operand" + std::string(int_ok ? " or an integer one" : "") + ", got " + describe(*in[0]));
     }
     return *in[0];
   }
@@ -198,7 +222,10 @@ value_type shape_rule(op_kind k, const op_attrs& a, const std::vector<const valu
       if (a.scalar2 == 0) fail(k, loc, "step must not be zero");
       // In double: stop - start overflows int64 for ranges spanning most of it.
       double count = std::ceil((static_cast<double>(a.ints2[0]) - static_cast<double>(a.ints[0])) / a.scalar2);
-      if (!(count < 0x1p62)) fail(k, loc, "the range from " + std::to_string(a.ints[0]) + " to " + std::to_string(a.ints2[0]) + " holds too many values to store");
+      if (!(count < 0x1p62))
+        fail(k, loc,
+             "the range from " + std::to_string(a.ints[0]) + " to " + std::to_string(a.ints2[0]) +
+                 " holds too many values to store");
       auto n = static_cast<std::int64_t>(std::max(0.0, count));
       return {a.to, {n}};
     }
@@ -235,8 +262,9 @@ value_type shape_rule(op_kind k, const op_attrs& a, const std::vector<const valu
       auto ky = a.transpose_b ? y.shape[ry - 1] : y.shape[ry - 2];
       auto n = a.transpose_b ? y.shape[ry - 2] : y.shape[ry - 1];
       if (kx != ky && kx != -1 && ky != -1) {
-        fail(k, loc, "inner dimensions differ: " + describe(x) + (a.transpose_a ? "^T" : "") + " @ " + describe(y) +
-                         (a.transpose_b ? "^T" : ""));
+        fail(k, loc,
+             "inner dimensions differ: " + describe(x) + (a.transpose_a ? "^T" : "") + " @ " + describe(y) +
+                 (a.transpose_b ? "^T" : ""));
       }
       shape_t bx(x.shape.begin(), x.shape.end() - 2), by(y.shape.begin(), y.shape.end() - 2);
       auto batch = broadcast_shapes(bx, by, k, loc);
@@ -271,7 +299,8 @@ value_type shape_rule(op_kind k, const op_attrs& a, const std::vector<const valu
       std::int64_t known = 1;
       int infer_at = -1;
       for (std::size_t i = 0; i < out.size(); ++i) {
-        if (out[i] == -1) infer_at = static_cast<int>(i);
+        if (out[i] == -1)
+          infer_at = static_cast<int>(i);
         else if (__builtin_mul_overflow(known, out[i], &known))
           fail(k, loc, "shape " + shape_string(a.ints) + " has more elements than a 64-bit count can hold");
       }
@@ -282,8 +311,9 @@ value_type shape_rule(op_kind k, const op_attrs& a, const std::vector<const valu
           }
           out[static_cast<std::size_t>(infer_at)] = n / known;
         } else if (known != n) {
-          fail(k, loc, "cannot reshape " + describe(*in[0]) + " (" + std::to_string(n) + " elements) to " +
-                           shape_string(a.ints));
+          fail(k, loc,
+               "cannot reshape " + describe(*in[0]) + " (" + std::to_string(n) + " elements) to " +
+                   shape_string(a.ints));
         }
       }
       return {in[0]->type, out};
@@ -319,8 +349,9 @@ value_type shape_rule(op_kind k, const op_attrs& a, const std::vector<const valu
       expect_inputs(k, in, 1, loc);
       const auto& s = in[0]->shape;
       if (a.ints.size() != s.size() || a.ints2.size() != s.size()) {
-        fail(k, loc, "begin " + shape_string(a.ints) + " and size " + shape_string(a.ints2) + " must have rank " +
-                         std::to_string(s.size()) + " like " + describe(*in[0]));
+        fail(k, loc,
+             "begin " + shape_string(a.ints) + " and size " + shape_string(a.ints2) + " must have rank " +
+                 std::to_string(s.size()) + " like " + describe(*in[0]));
       }
       shape_t out(s.size());
       for (std::size_t i = 0; i < s.size(); ++i) {
@@ -333,8 +364,9 @@ value_type shape_rule(op_kind k, const op_attrs& a, const std::vector<const valu
         }
         if (n == -1) n = s[i] - b;
         if (b + n > s[i] || n < 0) {
-          fail(k, loc, "slice [" + std::to_string(b) + ", " + std::to_string(b + n) + ") of axis " + std::to_string(i) +
-                           " is outside " + describe(*in[0]));
+          fail(k, loc,
+               "slice [" + std::to_string(b) + ", " + std::to_string(b + n) + ") of axis " + std::to_string(i) +
+                   " is outside " + describe(*in[0]));
         }
         out[i] = n;
       }
@@ -355,8 +387,9 @@ value_type shape_rule(op_kind k, const op_attrs& a, const std::vector<const valu
           if (i == ax) {
             out[i] = (out[i] == -1 || s[i] == -1) ? -1 : out[i] + s[i];
           } else if (s[i] != out[i] && s[i] != -1 && out[i] != -1) {
-            fail(k, loc, "operand " + std::to_string(j) + " " + describe(*in[j]) + " does not match " +
-                             describe(*in[0]) + " outside axis " + std::to_string(a.axis));
+            fail(k, loc,
+                 "operand " + std::to_string(j) + " " + describe(*in[j]) + " does not match " + describe(*in[0]) +
+                     " outside axis " + std::to_string(a.axis));
           }
         }
       }

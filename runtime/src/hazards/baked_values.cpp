@@ -1,10 +1,9 @@
 #include "hazards/baked_values.h"
 
-#include "core/code_location.h"
-
 #include <cstring>
 #include <sstream>
 
+#include "core/code_location.h"
 #include "core/observations.h"
 #include "hazards/static_snapshot.h"
 #include "tracer/trace.h"
@@ -17,7 +16,6 @@ bool in_caller_frames(const void* addr, const void* entry_frame) {
   auto a = reinterpret_cast<std::uintptr_t>(addr);
   return entry_frame && a > reinterpret_cast<std::uintptr_t>(entry_frame) && a < thread_stack_top();
 }
-
 
 std::string describe_double(const std::string& bytes) {
   double v;
@@ -72,7 +70,10 @@ std::vector<observation> baked_values::check_replay(const std::string& function,
                   o.details["current_value"] + " now; the graph still uses " + o.details["traced_value"] +
                   ". Pass it as a tensor argument or keep it in a tl::variable";
     } else {
-      std::string tensor_name = !e.symbol.empty() ? "'" + e.symbol + "'" : "captured by reference" + (e.location.empty() ? std::string() : " (used at " + e.location + ")");
+      std::string tensor_name =
+          !e.symbol.empty()
+              ? "'" + e.symbol + "'"
+              : "captured by reference" + (e.location.empty() ? std::string() : " (used at " + e.location + ")");
       o.message = "a tensor " + tensor_name + " was rebound after '" + function +
                   "' was traced; the graph still uses the tensor it saw while tracing. Keep it in a tl::variable "
                   "and assign to it";
@@ -85,8 +86,10 @@ std::vector<observation> baked_values::check_replay(const std::string& function,
 void note_baked(const void* addr, std::size_t size, baked_kind kind, const std::source_location& loc) {
   auto* tr = current_trace();
   if (!tr || !tr->baked || !checks_enabled()) return;
-  if (loc.line() != 0) tr->baked->record(addr, size, kind, format_location(loc), nullptr);
-  else tr->baked->record(addr, size, kind, std::string(), current_operator_site());
+  if (loc.line() != 0)
+    tr->baked->record(addr, size, kind, format_location(loc), nullptr);
+  else
+    tr->baked->record(addr, size, kind, std::string(), current_operator_site());
 }
 
 }  // namespace tl::detail

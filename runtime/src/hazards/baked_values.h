@@ -29,8 +29,7 @@ class baked_values {
   }
   // `location` is the statement's file:line when the op had one; otherwise `call_site` (an
   // operator's return address) is symbolized when a replay reports the value.
-  void record(const void* addr, std::size_t size, baked_kind kind, const std::string& location,
-              const void* call_site);
+  void record(const void* addr, std::size_t size, baked_kind kind, const std::string& location, const void* call_site);
   std::vector<observation> check_replay(const std::string& function, const std::string& function_location,
                                         const void* entry_frame);
   std::size_t size() const { return entries_.size(); }
@@ -53,6 +52,5 @@ class baked_values {
 
 // Called by ops while tracing: the host value at `addr` is being baked into the current graph.
 void note_baked(const void* addr, std::size_t size, baked_kind kind, const std::source_location& loc);
-
 
 }  // namespace tl::detail

@@ -1,6 +1,4 @@
 #include "hazards/static_snapshot.h"
-#include "core/code_location.h"
-#include "hazards/write_locator.h"
 
 #include <cxxabi.h>
 #include <dlfcn.h>
@@ -17,6 +15,9 @@
 #include <map>
 #include <memory>
 #include <mutex>
+
+#include "core/code_location.h"
+#include "hazards/write_locator.h"
 
 namespace tl::detail {
 
@@ -44,8 +45,8 @@ bool skipped_path(const std::string& p) {
   static const char* system_prefixes[] = {"/lib/", "/lib64/", "/usr/lib/", "/usr/lib64/", "linux-vdso", "linux-gate"};
   for (auto* s : system_prefixes)
     if (p.rfind(s, 0) == 0) return true;
-  static const char* deny[] = {"libopenblas", "libblas", "libgomp", "libomp", "libtbb", "libtorch", "libc10", "libcuda",
-                               "libcudart", "libasan", "libubsan", "libtsan", "libclang_rt"};
+  static const char* deny[] = {"libopenblas", "libblas",   "libgomp", "libomp",   "libtbb",  "libtorch",   "libc10",
+                               "libcuda",     "libcudart", "libasan", "libubsan", "libtsan", "libclang_rt"};
   auto base = p.substr(p.find_last_of('/') + 1);
   for (auto* d : deny)
     if (base.rfind(d, 0) == 0) return true;
@@ -89,7 +90,8 @@ bool read_elf(const std::string& path, std::uintptr_t bias, std::uintptr_t relro
     return false;
   std::vector<Elf64_Shdr> sh(eh.e_shnum);
   f.seekg(static_cast<std::streamoff>(eh.e_shoff));
-  if (!f.read(reinterpret_cast<char*>(sh.data()), static_cast<std::streamsize>(sh.size() * sizeof(Elf64_Shdr)))) return false;
+  if (!f.read(reinterpret_cast<char*>(sh.data()), static_cast<std::streamsize>(sh.size() * sizeof(Elf64_Shdr))))
+    return false;
   if (eh.e_shstrndx >= sh.size()) return false;
   auto read_blob = [&](const Elf64_Shdr& s) {
     std::string blob(s.sh_size, '\0');
@@ -98,16 +100,19 @@ bool read_elf(const std::string& path, std::uintptr_t bias, std::uintptr_t relro
     return blob;
   };
   std::string shstr = read_blob(sh[eh.e_shstrndx]);
-  static const char* excluded[] = {".got", ".got.plt", ".init_array", ".fini_array", ".preinit_array", ".dynamic",
-                                   ".data.rel.ro", ".tm_clone_table"};
+  static const char* excluded[] = {".got",           ".got.plt", ".init_array",  ".fini_array",
+                                   ".preinit_array", ".dynamic", ".data.rel.ro", ".tm_clone_table"};
   const Elf64_Shdr* symtab = nullptr;
   const Elf64_Shdr* dynsym = nullptr;
   for (const auto& s : sh) {
     std::string name = s.sh_name < shstr.size() ? std::string(shstr.c_str() + s.sh_name) : "";
     if (s.sh_type == SHT_SYMTAB) symtab = &s;
     if (s.sh_type == SHT_DYNSYM) dynsym = &s;
-    if ((s.sh_flags & (SHF_ALLOC | SHF_WRITE)) != (SHF_ALLOC | SHF_WRITE) || (s.sh_flags & SHF_TLS) || s.sh_size == 0) continue;
-    if (std::find_if(std::begin(excluded), std::end(excluded), [&](const char* e) { return name == e; }) != std::end(excluded)) continue;
+    if ((s.sh_flags & (SHF_ALLOC | SHF_WRITE)) != (SHF_ALLOC | SHF_WRITE) || (s.sh_flags & SHF_TLS) || s.sh_size == 0)
+      continue;
+    if (std::find_if(std::begin(excluded), std::end(excluded), [&](const char* e) { return name == e; }) !=
+        std::end(excluded))
+      continue;
     std::uintptr_t b = bias + s.sh_addr, e = b + s.sh_size;
     // Anything inside RELRO is read-only after relocation: never a user write.
     if (relro_end > relro_begin) {
@@ -126,14 +131,15 @@ bool read_elf(const std::string& path, std::uintptr_t bias, std::uintptr_t relro
       if (ELF64_ST_TYPE(s.st_info) != STT_OBJECT || s.st_size == 0 || s.st_name >= strs.size()) continue;
       out.symbols.push_back({s.st_value, s.st_size, std::string(strs.c_str() + s.st_name)});
     }
-    std::sort(out.symbols.begin(), out.symbols.end(), [](const symbol& a, const symbol& b) { return a.value < b.value; });
+    std::sort(out.symbols.begin(), out.symbols.end(),
+              [](const symbol& a, const symbol& b) { return a.value < b.value; });
   }
   return true;
 }
 
 bool is_instrumentation(const std::string& name) {
-  static const char* prefixes[] = {"__ubsan", "__asan", "__tsan", "__msan", "__sancov", "__llvm_", "__gcov", "__odr_asan",
-                                   "__profc_", "__profd_"};
+  static const char* prefixes[] = {"__ubsan", "__asan", "__tsan",     "__msan",   "__sancov",
+                                   "__llvm_", "__gcov", "__odr_asan", "__profc_", "__profd_"};
   for (auto* p : prefixes)
     if (name.rfind(p, 0) == 0) return true;
   return false;
@@ -163,7 +169,8 @@ int collect(struct dl_phdr_info* info, size_t, void* data) {
     if (ph.p_type == PT_LOAD && runtime_anchor() >= b && runtime_anchor() < b + ph.p_memsz) holds_runtime = true;
   }
   bool forced = env_list_matches("TL_SNAPSHOT_INCLUDE", path);
-  if (holds_runtime || env_list_matches("TL_SNAPSHOT_EXCLUDE", path) || (!main_exe && !forced && skipped_path(path))) return 0;
+  if (holds_runtime || env_list_matches("TL_SNAPSHOT_EXCLUDE", path) || (!main_exe && !forced && skipped_path(path)))
+    return 0;
   module_info m;
   char resolved[4096];
   m.path = realpath(path.c_str(), resolved) ? resolved : path;
@@ -356,7 +363,8 @@ std::vector<static_write> static_snapshot::changes(const std::vector<const void*
     return out;
   }
   // Modules the runtime loaded for itself (the symbolizer, on an error inside the trace) ran no user code.
-  if (c.first != impl_->adds + (modules_loaded_by_runtime() - impl_->runtime_loads)) out.push_back({"", "<module loaded during trace: its constructors ran while tracing>", "", 0, 0, false});
+  if (c.first != impl_->adds + (modules_loaded_by_runtime() - impl_->runtime_loads))
+    out.push_back({"", "<module loaded during trace: its constructors ran while tracing>", "", 0, 0, false});
   std::size_t k = 0;
   for (const auto& m : impl_->modules) {
     std::map<std::string, static_write> by_symbol;
@@ -441,7 +449,8 @@ std::vector<static_write> static_snapshot::changes(const std::vector<const void*
       ++i;
     }
     // Widen to whole words: a handle's pointer may have changed in only some of its bytes.
-    bool create_once = holds_pointer_to((impl_->stack_lo + start) & ~std::uintptr_t{7}, impl_->stack_lo + last + 8, created);
+    bool create_once =
+        holds_pointer_to((impl_->stack_lo + start) & ~std::uintptr_t{7}, impl_->stack_lo + last + 8, created);
     runs.push_back({start, last, create_once, starts_with_module_pointer(impl_->stack_lo + start)});
   }
   // The flag of a holder (std::optional's engaged byte) sits right after the object it holds; the
@@ -472,7 +481,8 @@ std::vector<static_write> static_snapshot::changes(const std::vector<const void*
       std::string statement = code_location_of_stack(stack.data(), static_cast<int>(stack.size()));
       if (!parts.empty() && parts.back().statement == statement) continue;
       if (!parts.empty()) parts.back().end = std::max(address, parts.back().begin + 1);
-      parts.push_back({parts.empty() ? begin : std::max(address, parts.back().end), end, std::move(stack), std::move(statement)});
+      parts.push_back(
+          {parts.empty() ? begin : std::max(address, parts.back().end), end, std::move(stack), std::move(statement)});
     }
     if (parts.empty()) parts.push_back({begin, end, {}, ""});
     for (auto& p : parts) {
@@ -511,7 +521,8 @@ std::string static_symbol_of(const void* addr, bool& is_static) {
       std::uint64_t vaddr = a - m.bias;
       auto it = std::upper_bound(m.symbols.begin(), m.symbols.end(), vaddr,
                                  [](std::uint64_t v, const symbol& s) { return v < s.value; });
-      if (it != m.symbols.begin() && vaddr < std::prev(it)->value + std::prev(it)->size) return demangle(std::prev(it)->name);
+      if (it != m.symbols.begin() && vaddr < std::prev(it)->value + std::prev(it)->size)
+        return demangle(std::prev(it)->name);
       return "";
     }
   }

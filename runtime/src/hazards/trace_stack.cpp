@@ -46,8 +46,8 @@ struct trace_stack {
     if (mapping) return true;
     auto page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
     std::size_t size = stack_size();
-    void* m = mmap(nullptr, size + page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK,
-                   -1, 0);
+    void* m = mmap(nullptr, size + page, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
     if (m == MAP_FAILED) return false;
     mapping = static_cast<char*>(m);
     mapped = size + page;

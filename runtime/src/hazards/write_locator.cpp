@@ -27,7 +27,7 @@ constexpr bool kSupported = false;
 // State the signal handlers read: set up before the pages are protected, torn down after they are
 // writable again, so a handler never sees it change. Fixed-size, no allocation in a handler.
 constexpr std::size_t kMaxWrites = 4096;  // beyond this, faulted pages stay writable: bounded cost
-constexpr int kStackDepth = 8;  // the writing instruction and its callers: enough to leave a library
+constexpr int kStackDepth = 8;            // the writing instruction and its callers: enough to leave a library
 struct fault_record {
   std::uintptr_t address;
   void* stack[kStackDepth];
@@ -116,12 +116,12 @@ std::vector<std::uintptr_t>& page_list() {
 // single-stepping when the locator stops, and its trap must find our handler, not the default
 // action (which kills the process). They are installed again only when someone replaced them.
 void install_handlers() {
-  struct sigaction current {};
+  struct sigaction current{};
   sigaction(SIGSEGV, nullptr, &current);
   bool segv_ours = (current.sa_flags & SA_SIGINFO) && current.sa_sigaction == on_segv;
   sigaction(SIGTRAP, nullptr, &current);
   bool trap_ours = (current.sa_flags & SA_SIGINFO) && current.sa_sigaction == on_trap;
-  struct sigaction sa {};
+  struct sigaction sa{};
   sa.sa_flags = SA_SIGINFO | SA_NODEFER;
   sigemptyset(&sa.sa_mask);
   if (!segv_ours) {
@@ -212,7 +212,8 @@ void write_locator::stop() {
   std::size_t n = std::min(g_write_count.load(std::memory_order_relaxed), kMaxWrites);
   writes_.clear();
   for (std::size_t i = 0; i < n; ++i)
-    writes_.push_back({g_writes[i].address, std::vector<const void*>(g_writes[i].stack, g_writes[i].stack + g_writes[i].depth)});
+    writes_.push_back(
+        {g_writes[i].address, std::vector<const void*>(g_writes[i].stack, g_writes[i].stack + g_writes[i].depth)});
   // The page list stays readable: a late fault handler on another thread may still look a page up.
   g_busy.store(false, std::memory_order_release);
 }
@@ -224,7 +225,7 @@ std::vector<const void*> write_locator::writer_of(std::uintptr_t begin, std::uin
 }
 
 std::vector<std::pair<std::uintptr_t, std::vector<const void*>>> write_locator::writes_in(std::uintptr_t begin,
-                                                                                        std::uintptr_t end) const {
+                                                                                          std::uintptr_t end) const {
   std::map<std::uintptr_t, std::vector<const void*>> first;
   for (const auto& w : writes_)
     if (w.address >= begin && w.address < end) first.emplace(w.address, w.stack);

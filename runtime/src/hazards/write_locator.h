@@ -37,7 +37,8 @@ class write_locator {
   // of its callers (innermost first); empty when none was recorded.
   std::vector<const void*> writer_of(std::uintptr_t begin, std::uintptr_t end) const;
   // Every address in [begin, end) recorded as written, with its first writer (as writer_of), by address.
-  std::vector<std::pair<std::uintptr_t, std::vector<const void*>>> writes_in(std::uintptr_t begin, std::uintptr_t end) const;
+  std::vector<std::pair<std::uintptr_t, std::vector<const void*>>> writes_in(std::uintptr_t begin,
+                                                                             std::uintptr_t end) const;
 
  private:
   struct write {

@@ -1,12 +1,12 @@
 // Elementwise kernels: unary math, binary arithmetic and comparisons with NumPy broadcasting,
 // where, cast, fills.
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <type_traits>
-#include <cstring>
 
-#include "kernels/arith.h"
 #include "core/dispatch.h"
+#include "kernels/arith.h"
 #include "kernels/kernels.h"
 #include "tl/error.h"
 
@@ -109,7 +109,7 @@ template <class T>
 T safe_div(T a, T b) {
   if constexpr (std::is_integral_v<T>) {
     if (b == -1) return wrapping_neg(a);  // INT64_MIN / -1 overflows
-    return b == 0 ? T(0) : a / b;  // integer division by zero yields 0 instead of a trap
+    return b == 0 ? T(0) : a / b;         // integer division by zero yields 0 instead of a trap
   } else {
     return a / b;
   }
@@ -118,17 +118,25 @@ T safe_div(T a, T b) {
 void k_binary(const node& n, const buffer* in, const buffer& out) {
   dispatch_numeric(in[0].type, [&]<class T>() {
     switch (n.kind) {
-      case op_kind::add: return binary_apply<T, T>(in[0], in[1], out, [](T a, T b) { return wrapping_add(a, b); });
-      case op_kind::sub: return binary_apply<T, T>(in[0], in[1], out, [](T a, T b) { return wrapping_sub(a, b); });
-      case op_kind::mul: return binary_apply<T, T>(in[0], in[1], out, [](T a, T b) { return wrapping_mul(a, b); });
-      case op_kind::div: return binary_apply<T, T>(in[0], in[1], out, [](T a, T b) { return safe_div(a, b); });
+      case op_kind::add:
+        return binary_apply<T, T>(in[0], in[1], out, [](T a, T b) { return wrapping_add(a, b); });
+      case op_kind::sub:
+        return binary_apply<T, T>(in[0], in[1], out, [](T a, T b) { return wrapping_sub(a, b); });
+      case op_kind::mul:
+        return binary_apply<T, T>(in[0], in[1], out, [](T a, T b) { return wrapping_mul(a, b); });
+      case op_kind::div:
+        return binary_apply<T, T>(in[0], in[1], out, [](T a, T b) { return safe_div(a, b); });
       case op_kind::pow:
         return binary_apply<T, T>(in[0], in[1], out, [](T a, T b) { return saturating_cast<T>(std::pow(a, b)); });
-      case op_kind::maximum: return binary_apply<T, T>(in[0], in[1], out, [](T a, T b) { return a > b || a != a ? a : b; });  // NaN wins, as in TF
-      case op_kind::minimum: return binary_apply<T, T>(in[0], in[1], out, [](T a, T b) { return a < b || a != a ? a : b; });
+      case op_kind::maximum:
+        return binary_apply<T, T>(in[0], in[1], out,
+                                  [](T a, T b) { return a > b || a != a ? a : b; });  // NaN wins, as in TF
+      case op_kind::minimum:
+        return binary_apply<T, T>(in[0], in[1], out, [](T a, T b) { return a < b || a != a ? a : b; });
       case op_kind::relu_grad:
         return binary_apply<T, T>(in[0], in[1], out, [](T g, T x) { return x > T(0) ? g : T(0); });
-      default: break;
+      default:
+        break;
     }
   });
 }
@@ -136,13 +144,20 @@ void k_binary(const node& n, const buffer* in, const buffer& out) {
 void k_compare(const node& n, const buffer* in, const buffer& out) {
   dispatch_all(in[0].type, [&]<class T>() {
     switch (n.kind) {
-      case op_kind::equal: return binary_apply<T, bool>(in[0], in[1], out, [](T a, T b) { return a == b; });
-      case op_kind::not_equal: return binary_apply<T, bool>(in[0], in[1], out, [](T a, T b) { return a != b; });
-      case op_kind::less: return binary_apply<T, bool>(in[0], in[1], out, [](T a, T b) { return a < b; });
-      case op_kind::less_equal: return binary_apply<T, bool>(in[0], in[1], out, [](T a, T b) { return a <= b; });
-      case op_kind::greater: return binary_apply<T, bool>(in[0], in[1], out, [](T a, T b) { return a > b; });
-      case op_kind::greater_equal: return binary_apply<T, bool>(in[0], in[1], out, [](T a, T b) { return a >= b; });
-      default: break;
+      case op_kind::equal:
+        return binary_apply<T, bool>(in[0], in[1], out, [](T a, T b) { return a == b; });
+      case op_kind::not_equal:
+        return binary_apply<T, bool>(in[0], in[1], out, [](T a, T b) { return a != b; });
+      case op_kind::less:
+        return binary_apply<T, bool>(in[0], in[1], out, [](T a, T b) { return a < b; });
+      case op_kind::less_equal:
+        return binary_apply<T, bool>(in[0], in[1], out, [](T a, T b) { return a <= b; });
+      case op_kind::greater:
+        return binary_apply<T, bool>(in[0], in[1], out, [](T a, T b) { return a > b; });
+      case op_kind::greater_equal:
+        return binary_apply<T, bool>(in[0], in[1], out, [](T a, T b) { return a >= b; });
+      default:
+        break;
     }
   });
 }
@@ -151,24 +166,34 @@ void k_unary(const node& n, const buffer* in, const buffer& out) {
   if (in[0].type == dtype::float32) {
     using T = float;
     switch (n.kind) {
-      case op_kind::neg: return unary_apply<T>(in[0], out, [](T a) { return -a; });
+      case op_kind::neg:
+        return unary_apply<T>(in[0], out, [](T a) { return -a; });
 #define TL_UNARY_FLOAT_OP(name, value, gradient) \
-  case op_kind::name:                             \
+  case op_kind::name:                            \
     return unary_apply<T>(in[0], out, [](T x) { return value; });
 #include "graph/unary_ops.def"
-      case op_kind::relu: return unary_apply<T>(in[0], out, [](T a) { return a < 0.f ? 0.f : a; });  // keeps NaN
-      case op_kind::abs: return unary_apply<T>(in[0], out, [](T a) { return std::fabs(a); });
-      case op_kind::square: return unary_apply<T>(in[0], out, [](T a) { return a * a; });
-      default: return;
+      case op_kind::relu:
+        return unary_apply<T>(in[0], out, [](T a) { return a < 0.f ? 0.f : a; });  // keeps NaN
+      case op_kind::abs:
+        return unary_apply<T>(in[0], out, [](T a) { return std::fabs(a); });
+      case op_kind::square:
+        return unary_apply<T>(in[0], out, [](T a) { return a * a; });
+      default:
+        return;
     }
   }
   dispatch_integer(in[0].type, [&]<class T>() {
     switch (n.kind) {
-      case op_kind::neg: return unary_apply<T>(in[0], out, [](T a) { return wrapping_neg(a); });
-      case op_kind::relu: return unary_apply<T>(in[0], out, [](T a) { return a < 0 ? T(0) : a; });
-      case op_kind::abs: return unary_apply<T>(in[0], out, [](T a) { return a < 0 ? wrapping_neg(a) : a; });
-      case op_kind::square: return unary_apply<T>(in[0], out, [](T a) { return wrapping_mul(a, a); });
-      default: return;
+      case op_kind::neg:
+        return unary_apply<T>(in[0], out, [](T a) { return wrapping_neg(a); });
+      case op_kind::relu:
+        return unary_apply<T>(in[0], out, [](T a) { return a < 0 ? T(0) : a; });
+      case op_kind::abs:
+        return unary_apply<T>(in[0], out, [](T a) { return a < 0 ? wrapping_neg(a) : a; });
+      case op_kind::square:
+        return unary_apply<T>(in[0], out, [](T a) { return wrapping_mul(a, a); });
+      default:
+        return;
     }
   });
 }
@@ -261,17 +286,30 @@ kernel_fn elementwise_kernel(op_kind k) {
   if (is_elementwise_binary(k)) return k_binary;
   if (is_elementwise_unary(k)) return k_unary;
   switch (k) {
-    case op_kind::equal: case op_kind::not_equal: case op_kind::less: case op_kind::less_equal:
-    case op_kind::greater: case op_kind::greater_equal:
+    case op_kind::equal:
+    case op_kind::not_equal:
+    case op_kind::less:
+    case op_kind::less_equal:
+    case op_kind::greater:
+    case op_kind::greater_equal:
       return k_compare;
-    case op_kind::where: return k_where;
-    case op_kind::cast: return k_cast;
-    case op_kind::fill: case op_kind::zeros_like: case op_kind::ones_like: return k_fill;
-    case op_kind::arange: return k_arange;
-    case op_kind::random_normal: case op_kind::random_uniform: case op_kind::stateless_normal:
+    case op_kind::where:
+      return k_where;
+    case op_kind::cast:
+      return k_cast;
+    case op_kind::fill:
+    case op_kind::zeros_like:
+    case op_kind::ones_like:
+      return k_fill;
+    case op_kind::arange:
+      return k_arange;
+    case op_kind::random_normal:
+    case op_kind::random_uniform:
+    case op_kind::stateless_normal:
     case op_kind::stateless_uniform:
       return k_random;
-    default: return nullptr;
+    default:
+      return nullptr;
   }
 }
 

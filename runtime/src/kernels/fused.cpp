@@ -1,7 +1,8 @@
+#include "graph/fused.h"
+
 #include <cmath>
 #include <cstring>
 
-#include "graph/fused.h"
 #include "kernels/kernels.h"
 
 // GCC 12 at -O2 vectorizes only trivially safe loops; these are, and say so.
@@ -12,29 +13,55 @@ namespace {
 
 constexpr std::int64_t kBlock = 256;
 
-inline void apply(op_kind op, float* __restrict d, const float* __restrict a, const float* __restrict b, std::int64_t n) {
+inline void apply(op_kind op, float* __restrict d, const float* __restrict a, const float* __restrict b,
+                  std::int64_t n) {
   switch (op) {
-    case op_kind::add: TL_SIMD for (std::int64_t i = 0; i < n; ++i) d[i] = a[i] + b[i]; break;
-    case op_kind::sub: TL_SIMD for (std::int64_t i = 0; i < n; ++i) d[i] = a[i] - b[i]; break;
-    case op_kind::mul: TL_SIMD for (std::int64_t i = 0; i < n; ++i) d[i] = a[i] * b[i]; break;
-    case op_kind::div: TL_SIMD for (std::int64_t i = 0; i < n; ++i) d[i] = a[i] / b[i]; break;
-    case op_kind::pow: TL_SIMD for (std::int64_t i = 0; i < n; ++i) d[i] = std::pow(a[i], b[i]); break;
-    case op_kind::maximum: TL_SIMD for (std::int64_t i = 0; i < n; ++i) d[i] = a[i] > b[i] || a[i] != a[i] ? a[i] : b[i]; break;
-    case op_kind::minimum: TL_SIMD for (std::int64_t i = 0; i < n; ++i) d[i] = a[i] < b[i] || a[i] != a[i] ? a[i] : b[i]; break;
-    case op_kind::relu_grad: TL_SIMD for (std::int64_t i = 0; i < n; ++i) d[i] = b[i] > 0.f ? a[i] : 0.f; break;
-    case op_kind::neg: TL_SIMD for (std::int64_t i = 0; i < n; ++i) d[i] = -a[i]; break;
-#define TL_UNARY_FLOAT_OP(name, value, gradient)                 \
-  case op_kind::name:                                             \
-    TL_SIMD for (std::int64_t i = 0; i < n; ++i) {                \
-      float x = a[i];                                             \
-      d[i] = value;                                               \
-    }                                                             \
+    case op_kind::add:
+      TL_SIMD for (std::int64_t i = 0; i < n; ++i) d[i] = a[i] + b[i];
+      break;
+    case op_kind::sub:
+      TL_SIMD for (std::int64_t i = 0; i < n; ++i) d[i] = a[i] - b[i];
+      break;
+    case op_kind::mul:
+      TL_SIMD for (std::int64_t i = 0; i < n; ++i) d[i] = a[i] * b[i];
+      break;
+    case op_kind::div:
+      TL_SIMD for (std::int64_t i = 0; i < n; ++i) d[i] = a[i] / b[i];
+      break;
+    case op_kind::pow:
+      TL_SIMD for (std::int64_t i = 0; i < n; ++i) d[i] = std::pow(a[i], b[i]);
+      break;
+    case op_kind::maximum:
+      TL_SIMD for (std::int64_t i = 0; i < n; ++i) d[i] = a[i] > b[i] || a[i] != a[i] ? a[i] : b[i];
+      break;
+    case op_kind::minimum:
+      TL_SIMD for (std::int64_t i = 0; i < n; ++i) d[i] = a[i] < b[i] || a[i] != a[i] ? a[i] : b[i];
+      break;
+    case op_kind::relu_grad:
+      TL_SIMD for (std::int64_t i = 0; i < n; ++i) d[i] = b[i] > 0.f ? a[i] : 0.f;
+      break;
+    case op_kind::neg:
+      TL_SIMD for (std::int64_t i = 0; i < n; ++i) d[i] = -a[i];
+      break;
+#define TL_UNARY_FLOAT_OP(name, value, gradient)   \
+  case op_kind::name:                              \
+    TL_SIMD for (std::int64_t i = 0; i < n; ++i) { \
+      float x = a[i];                              \
+      d[i] = value;                                \
+    }                                              \
     break;
 #include "graph/unary_ops.def"
-    case op_kind::relu: TL_SIMD for (std::int64_t i = 0; i < n; ++i) d[i] = a[i] < 0.f ? 0.f : a[i]; break;  // keeps NaN
-    case op_kind::abs: TL_SIMD for (std::int64_t i = 0; i < n; ++i) d[i] = std::fabs(a[i]); break;
-    case op_kind::square: TL_SIMD for (std::int64_t i = 0; i < n; ++i) d[i] = a[i] * a[i]; break;
-    default: break;
+    case op_kind::relu:
+      TL_SIMD for (std::int64_t i = 0; i < n; ++i) d[i] = a[i] < 0.f ? 0.f : a[i];
+      break;  // keeps NaN
+    case op_kind::abs:
+      TL_SIMD for (std::int64_t i = 0; i < n; ++i) d[i] = std::fabs(a[i]);
+      break;
+    case op_kind::square:
+      TL_SIMD for (std::int64_t i = 0; i < n; ++i) d[i] = a[i] * a[i];
+      break;
+    default:
+      break;
   }
 }
 

@@ -16,7 +16,10 @@ struct buffer {
   const shape_t* shape = nullptr;
   dtype type = dtype::float32;
   std::int64_t size = 0;
-  template <class T> T* as() const { return static_cast<T*>(data); }
+  template <class T>
+  T* as() const {
+    return static_cast<T*>(data);
+  }
 };
 
 using kernel_fn = void (*)(const node& n, const buffer* in, const buffer& out);

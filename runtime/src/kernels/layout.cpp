@@ -55,8 +55,10 @@ void copy_box(const shape_t& big, const shape_t& box, const std::vector<std::int
               char* box_data, std::size_t es, bool into_box) {
   auto r = big.size();
   if (r == 0) {
-    if (into_box) std::memcpy(box_data, big_data, es);
-    else std::memcpy(big_data, box_data, es);
+    if (into_box)
+      std::memcpy(box_data, big_data, es);
+    else
+      std::memcpy(big_data, box_data, es);
     return;
   }
   std::vector<std::int64_t> str(r);
@@ -75,8 +77,10 @@ void copy_box(const shape_t& big, const shape_t& box, const std::vector<std::int
     }
     char* b = big_data + o * static_cast<std::int64_t>(es);
     char* x = box_data + row * inner * static_cast<std::int64_t>(es);
-    if (into_box) std::memcpy(x, b, static_cast<std::size_t>(inner) * es);
-    else std::memcpy(b, x, static_cast<std::size_t>(inner) * es);
+    if (into_box)
+      std::memcpy(x, b, static_cast<std::size_t>(inner) * es);
+    else
+      std::memcpy(b, x, static_cast<std::size_t>(inner) * es);
   }
 }
 
@@ -93,7 +97,8 @@ void k_slice_grad(const node& n, const buffer* in, const buffer& out) {
 
 void k_concat(const node& n, const buffer* in, const buffer& out) {
   const auto& os = *out.shape;
-  auto ax = static_cast<std::size_t>(n.attrs.axis < 0 ? n.attrs.axis + static_cast<std::int64_t>(os.size()) : n.attrs.axis);
+  auto ax =
+      static_cast<std::size_t>(n.attrs.axis < 0 ? n.attrs.axis + static_cast<std::int64_t>(os.size()) : n.attrs.axis);
   std::int64_t outer = 1, inner = 1;
   for (std::size_t i = 0; i < ax; ++i) outer *= os[i];
   for (std::size_t i = ax + 1; i < os.size(); ++i) inner *= os[i];
@@ -103,8 +108,8 @@ void k_concat(const node& n, const buffer* in, const buffer& out) {
   for (std::size_t j = 0; j < n.inputs.size(); ++j) {
     std::int64_t part_row = (*in[j].shape)[ax] * inner * es;
     for (std::int64_t o = 0; o < outer; ++o) {
-      std::memcpy(static_cast<char*>(out.data) + o * out_row + at,
-                  static_cast<const char*>(in[j].data) + o * part_row, static_cast<std::size_t>(part_row));
+      std::memcpy(static_cast<char*>(out.data) + o * out_row + at, static_cast<const char*>(in[j].data) + o * part_row,
+                  static_cast<std::size_t>(part_row));
     }
     at += part_row;
   }
@@ -114,15 +119,16 @@ void check_indices(const buffer& idx, std::int64_t limit, const node& n) {
   for (std::int64_t i = 0; i < idx.size; ++i) {
     auto v = read_index(idx.data, idx.type, i);
     if (v < 0 || v >= limit) {
-      throw tl::error("tl::" + std::string(op_name(n.kind)) + ": index " + std::to_string(v) +
-                      " is out of range [0, " + std::to_string(limit) + ") (called at " + format_location(n.loc) + ")");
+      throw tl::error("tl::" + std::string(op_name(n.kind)) + ": index " + std::to_string(v) + " is out of range [0, " +
+                      std::to_string(limit) + ") (called at " + format_location(n.loc) + ")");
     }
   }
 }
 
 void k_gather(const node& n, const buffer* in, const buffer& out) {
   const auto& ps = *in[0].shape;
-  auto ax = static_cast<std::size_t>(n.attrs.axis < 0 ? n.attrs.axis + static_cast<std::int64_t>(ps.size()) : n.attrs.axis);
+  auto ax =
+      static_cast<std::size_t>(n.attrs.axis < 0 ? n.attrs.axis + static_cast<std::int64_t>(ps.size()) : n.attrs.axis);
   check_indices(in[1], ps[ax], n);
   std::int64_t outer = 1, inner = 1;
   for (std::size_t i = 0; i < ax; ++i) outer *= ps[i];
@@ -141,7 +147,8 @@ void k_gather(const node& n, const buffer* in, const buffer& out) {
 // gather_grad(g, indices, params): scatter-add g into zeros shaped like params.
 void k_gather_grad(const node& n, const buffer* in, const buffer& out) {
   const auto& ps = *out.shape;
-  auto ax = static_cast<std::size_t>(n.attrs.axis < 0 ? n.attrs.axis + static_cast<std::int64_t>(ps.size()) : n.attrs.axis);
+  auto ax =
+      static_cast<std::size_t>(n.attrs.axis < 0 ? n.attrs.axis + static_cast<std::int64_t>(ps.size()) : n.attrs.axis);
   std::int64_t outer = 1, inner = 1;
   for (std::size_t i = 0; i < ax; ++i) outer *= ps[i];
   for (std::size_t i = ax + 1; i < ps.size(); ++i) inner *= ps[i];
@@ -190,15 +197,24 @@ void k_broadcast_to(const node&, const buffer* in, const buffer& out) {
 
 kernel_fn layout_kernel(op_kind k) {
   switch (k) {
-    case op_kind::transpose: return k_transpose;
-    case op_kind::slice: return k_slice;
-    case op_kind::slice_grad: return k_slice_grad;
-    case op_kind::concat: return k_concat;
-    case op_kind::gather: return k_gather;
-    case op_kind::gather_grad: return k_gather_grad;
-    case op_kind::one_hot: return k_one_hot;
-    case op_kind::broadcast_to: return k_broadcast_to;
-    default: return nullptr;
+    case op_kind::transpose:
+      return k_transpose;
+    case op_kind::slice:
+      return k_slice;
+    case op_kind::slice_grad:
+      return k_slice_grad;
+    case op_kind::concat:
+      return k_concat;
+    case op_kind::gather:
+      return k_gather;
+    case op_kind::gather_grad:
+      return k_gather_grad;
+    case op_kind::one_hot:
+      return k_one_hot;
+    case op_kind::broadcast_to:
+      return k_broadcast_to;
+    default:
+      return nullptr;
   }
 }
 

@@ -5,8 +5,8 @@
 
 #include <cstring>
 
-#include "kernels/arith.h"
 #include "core/dispatch.h"
+#include "kernels/arith.h"
 #include "kernels/kernels.h"
 
 namespace tl::detail {
@@ -23,7 +23,7 @@ void small_gemm(const T* __restrict a, const T* __restrict b, T* __restrict c, s
                 std::int64_t k, bool ta, bool tb) {
   const std::int64_t a_row = ta ? 1 : k, a_col = ta ? m : 1;  // A(i, p) = a[i * a_row + p * a_col]
   const std::int64_t b_row = tb ? 1 : n, b_col = tb ? k : 1;  // B(p, j) = b[p * b_row + j * b_col]
-  if (n == 1) {  // matrix-vector: B(p, 0) = b[p] either way
+  if (n == 1) {                                               // matrix-vector: B(p, 0) = b[p] either way
     if (ta) {
       for (std::int64_t i = 0; i < m; ++i) c[i] = T(0);
       for (std::int64_t p = 0; p < k; ++p) {

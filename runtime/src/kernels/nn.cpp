@@ -12,7 +12,8 @@ namespace {
 
 void k_softmax(const node& n, const buffer* in, const buffer& out) {
   const auto& s = *in[0].shape;
-  auto ax = static_cast<std::size_t>(n.attrs.axis < 0 ? n.attrs.axis + static_cast<std::int64_t>(s.size()) : n.attrs.axis);
+  auto ax =
+      static_cast<std::size_t>(n.attrs.axis < 0 ? n.attrs.axis + static_cast<std::int64_t>(s.size()) : n.attrs.axis);
   std::int64_t outer = 1, inner = 1, len = s[ax];
   for (std::size_t i = 0; i < ax; ++i) outer *= s[i];
   for (std::size_t i = ax + 1; i < s.size(); ++i) inner *= s[i];
@@ -20,7 +21,7 @@ void k_softmax(const node& n, const buffer* in, const buffer& out) {
   float* y = out.as<float>();
   bool log_form = n.kind == op_kind::log_softmax;
   parallel_range(in[0].size >= kParallelThreshold, outer * inner, [&](std::int64_t first, std::int64_t last) {
-  for (std::int64_t oi = first; oi < last; ++oi) {
+    for (std::int64_t oi = first; oi < last; ++oi) {
       std::int64_t o = oi / inner, i = oi % inner;
       auto at = [&](std::int64_t r) { return (o * len + r) * inner + i; };
       float m = -INFINITY;
@@ -31,9 +32,10 @@ void k_softmax(const node& n, const buffer* in, const buffer& out) {
         float lse = m + static_cast<float>(std::log(total));
         for (std::int64_t r = 0; r < len; ++r) y[at(r)] = x[at(r)] - lse;
       } else {
-        for (std::int64_t r = 0; r < len; ++r) y[at(r)] = static_cast<float>(std::exp(static_cast<double>(x[at(r)] - m)) / total);
+        for (std::int64_t r = 0; r < len; ++r)
+          y[at(r)] = static_cast<float>(std::exp(static_cast<double>(x[at(r)] - m)) / total);
       }
-  }
+    }
   });
 }
 
@@ -78,9 +80,14 @@ void k_xent(const node& n, const buffer* in, const buffer& out) {
 
 kernel_fn nn_kernel(op_kind k) {
   switch (k) {
-    case op_kind::softmax: case op_kind::log_softmax: return k_softmax;
-    case op_kind::sparse_xent: case op_kind::dense_xent: return k_xent;
-    default: return nullptr;
+    case op_kind::softmax:
+    case op_kind::log_softmax:
+      return k_softmax;
+    case op_kind::sparse_xent:
+    case op_kind::dense_xent:
+      return k_xent;
+    default:
+      return nullptr;
   }
 }
 

@@ -5,8 +5,8 @@
 #include <cstring>
 #include <limits>
 
-#include "kernels/arith.h"
 #include "core/dispatch.h"
+#include "kernels/arith.h"
 #include "kernels/kernels.h"
 
 namespace tl::detail {
@@ -67,7 +67,8 @@ void reduce_into(const buffer& x, const buffer& out, const std::vector<bool>& re
         std::fill(acc.begin(), acc.end(), init());
         for (std::int64_t r = 0; r < count; ++r) {
           const T* row = px + (o * count + r) * inner;
-          for (std::int64_t i = 0; i < inner; ++i) acc[static_cast<std::size_t>(i)] = step(acc[static_cast<std::size_t>(i)], row[i]);
+          for (std::int64_t i = 0; i < inner; ++i)
+            acc[static_cast<std::size_t>(i)] = step(acc[static_cast<std::size_t>(i)], row[i]);
         }
         for (std::int64_t i = 0; i < inner; ++i) po[o * inner + i] = finish(acc[static_cast<std::size_t>(i)], count);
       }
@@ -99,7 +100,10 @@ void k_reduce(const node& n, const buffer* in, const buffer& out) {
       reduce_into<T, T>(
           // The max of nothing is -inf for floats, as in TF (the lowest value for integers).
           in[0], out, red,
-          [] { return std::numeric_limits<T>::has_infinity ? -std::numeric_limits<T>::infinity() : std::numeric_limits<T>::lowest(); },
+          [] {
+            return std::numeric_limits<T>::has_infinity ? -std::numeric_limits<T>::infinity()
+                                                        : std::numeric_limits<T>::lowest();
+          },
           [](T a, T b) { return b > a || b != b ? b : a; }, [](T a, std::int64_t) { return a; });
     } else {
       bool mean = n.kind == op_kind::mean;
@@ -107,7 +111,8 @@ void k_reduce(const node& n, const buffer* in, const buffer& out) {
           in[0], out, red, [] { return Acc(0); }, [](Acc a, T b) { return wrapping_add(a, static_cast<Acc>(b)); },
           [mean](Acc a, std::int64_t c) {
             // The mean of nothing is 0/0: NaN for floats (as in TF), 0 for integers.
-            if (mean && c == 0) return std::numeric_limits<T>::has_quiet_NaN ? std::numeric_limits<T>::quiet_NaN() : T(0);
+            if (mean && c == 0)
+              return std::numeric_limits<T>::has_quiet_NaN ? std::numeric_limits<T>::quiet_NaN() : T(0);
             return static_cast<T>(mean ? a / static_cast<Acc>(c) : a);
           });
     }
@@ -116,7 +121,8 @@ void k_reduce(const node& n, const buffer* in, const buffer& out) {
 
 void k_argmax(const node& n, const buffer* in, const buffer& out) {
   const auto& s = *in[0].shape;
-  auto ax = static_cast<std::size_t>(n.attrs.axis < 0 ? n.attrs.axis + static_cast<std::int64_t>(s.size()) : n.attrs.axis);
+  auto ax =
+      static_cast<std::size_t>(n.attrs.axis < 0 ? n.attrs.axis + static_cast<std::int64_t>(s.size()) : n.attrs.axis);
   std::int64_t outer = 1, inner = 1, len = s[ax];
   for (std::size_t i = 0; i < ax; ++i) outer *= s[i];
   for (std::size_t i = ax + 1; i < s.size(); ++i) inner *= s[i];
@@ -197,11 +203,18 @@ void k_sum_to_like(const node&, const buffer* in, const buffer& out) {
 
 kernel_fn reduce_kernel(op_kind k) {
   switch (k) {
-    case op_kind::sum: case op_kind::mean: case op_kind::max: return k_reduce;
-    case op_kind::argmax: return k_argmax;
-    case op_kind::reduce_grad: return k_reduce_grad;
-    case op_kind::sum_to_like: return k_sum_to_like;
-    default: return nullptr;
+    case op_kind::sum:
+    case op_kind::mean:
+    case op_kind::max:
+      return k_reduce;
+    case op_kind::argmax:
+      return k_argmax;
+    case op_kind::reduce_grad:
+      return k_reduce_grad;
+    case op_kind::sum_to_like:
+      return k_sum_to_like;
+    default:
+      return nullptr;
   }
 }
 

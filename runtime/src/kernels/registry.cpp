@@ -4,9 +4,9 @@
 #include <iostream>
 #include <mutex>
 
+#include "core/dispatch.h"
 #include "core/format.h"
 #include "core/tensor_impl.h"
-#include "core/dispatch.h"
 #include "kernels/kernels.h"
 
 namespace tl::detail {
@@ -21,7 +21,8 @@ kernel_fn fused_kernel();
 namespace {
 
 void k_identity(const node&, const buffer* in, const buffer& out) {
-  if (out.data != in[0].data) std::memcpy(out.data, in[0].data, static_cast<std::size_t>(out.size) * dtype_size(out.type));
+  if (out.data != in[0].data)
+    std::memcpy(out.data, in[0].data, static_cast<std::size_t>(out.size) * dtype_size(out.type));
 }
 
 std::mutex& print_mutex() {
@@ -83,8 +84,7 @@ void k_assign(const node& n, const buffer* in, const buffer& out) {
 }  // namespace
 
 bool output_aliases_input(op_kind k) {
-  return k == op_kind::reshape || k == op_kind::reshape_like || k == op_kind::print ||
-         k == op_kind::assign_variable;
+  return k == op_kind::reshape || k == op_kind::reshape_like || k == op_kind::print || k == op_kind::assign_variable;
 }
 
 kernel_fn kernel_for(op_kind k) {
@@ -93,12 +93,19 @@ kernel_fn kernel_for(op_kind k) {
   if (auto f = layout_kernel(k)) return f;
   if (auto f = nn_kernel(k)) return f;
   switch (k) {
-    case op_kind::matmul: return matmul_kernel();
-    case op_kind::reshape: case op_kind::reshape_like: return k_identity;
-    case op_kind::print: return k_print;
-    case op_kind::assign_variable: return k_assign;
-    case op_kind::fused_elementwise: return fused_kernel();
-    default: return nullptr;
+    case op_kind::matmul:
+      return matmul_kernel();
+    case op_kind::reshape:
+    case op_kind::reshape_like:
+      return k_identity;
+    case op_kind::print:
+      return k_print;
+    case op_kind::assign_variable:
+      return k_assign;
+    case op_kind::fused_elementwise:
+      return fused_kernel();
+    default:
+      return nullptr;
   }
 }
 

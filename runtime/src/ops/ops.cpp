@@ -4,8 +4,8 @@
 #include <numeric>
 
 #include "core/code_location.h"
-#include "tl/error.h"
 #include "hazards/baked_values.h"
+#include "tl/error.h"
 #include "tracer/trace.h"
 
 namespace tl {
@@ -48,7 +48,8 @@ tensor ones(shape_t shape, dtype t, loc_t loc) { return fill(std::move(shape), 1
 tensor constant(const double& value, dtype t, loc_t loc) { return fill({}, value, t, loc); }
 
 tensor arange(std::int64_t start, std::int64_t stop, std::int64_t step, dtype t, loc_t loc) {
-  if (t == dtype::bool_) throw tl::error("tl::arange: dtype bool is not supported (called at " + format_location(loc) + ")");
+  if (t == dtype::bool_)
+    throw tl::error("tl::arange: dtype bool is not supported (called at " + format_location(loc) + ")");
   op_attrs a;
   a.ints = {start};
   a.ints2 = {stop};
@@ -104,9 +105,15 @@ tensor reduction(op_kind k, const tensor& a, axes_t axes, bool keepdims, loc_t l
 }
 }  // namespace
 
-tensor sum(const tensor& a, axes_t axes, bool keepdims, loc_t loc) { return reduction(op_kind::sum, a, std::move(axes), keepdims, loc); }
-tensor mean(const tensor& a, axes_t axes, bool keepdims, loc_t loc) { return reduction(op_kind::mean, a, std::move(axes), keepdims, loc); }
-tensor max(const tensor& a, axes_t axes, bool keepdims, loc_t loc) { return reduction(op_kind::max, a, std::move(axes), keepdims, loc); }
+tensor sum(const tensor& a, axes_t axes, bool keepdims, loc_t loc) {
+  return reduction(op_kind::sum, a, std::move(axes), keepdims, loc);
+}
+tensor mean(const tensor& a, axes_t axes, bool keepdims, loc_t loc) {
+  return reduction(op_kind::mean, a, std::move(axes), keepdims, loc);
+}
+tensor max(const tensor& a, axes_t axes, bool keepdims, loc_t loc) {
+  return reduction(op_kind::max, a, std::move(axes), keepdims, loc);
+}
 tensor argmax(const tensor& a, std::int64_t axis, bool keepdims, loc_t loc) {
   op_attrs at;
   at.axis = axis;

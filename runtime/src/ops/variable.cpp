@@ -7,9 +7,9 @@
 #include <atomic>
 #include <cstring>
 
-#include "tl/error.h"
 #include "core/observations.h"
 #include "executor/eager.h"
+#include "tl/error.h"
 #include "tracer/trace.h"
 
 namespace tl {
@@ -20,7 +20,8 @@ std::atomic<std::uint64_t> g_variable_ids{0};
 detail::variable_state& need(const std::shared_ptr<detail::variable_state>& s, const char* what,
                              const std::source_location& loc) {
   if (!s) {
-    throw tl::error(std::string("tl::variable::") + what + ": empty variable handle (called at " + format_location(loc) + ")");
+    throw tl::error(std::string("tl::variable::") + what + ": empty variable handle (called at " +
+                    format_location(loc) + ")");
   }
   return *s;
 }
@@ -140,7 +141,9 @@ tensor variable::value(std::source_location loc) const {
     out = tensor(std::move(impl));
   } else {
     if (!s.initialized.load()) {
-      throw tl::error("tl::variable::value: variable '" + s.name + "' is initialized from a traced value when the graph that created it first runs, which has not happened yet (called at " +
+      throw tl::error("tl::variable::value: variable '" + s.name +
+                      "' is initialized from a traced value when the graph that created it first runs, which has not "
+                      "happened yet (called at " +
                       format_location(loc) + ")");
     }
     std::lock_guard<std::mutex> lock(s.mu);
@@ -159,7 +162,8 @@ void assign_op(const std::shared_ptr<detail::variable_state>& state, const tenso
   detail::check_live(v, what, loc);
   const auto& t = v.impl()->type;
   bool shape_ok = t.shape.size() == s.type.shape.size();
-  for (std::size_t i = 0; shape_ok && i < t.shape.size(); ++i) shape_ok = t.shape[i] == s.type.shape[i] || t.shape[i] == -1;
+  for (std::size_t i = 0; shape_ok && i < t.shape.size(); ++i)
+    shape_ok = t.shape[i] == s.type.shape[i] || t.shape[i] == -1;
   if (t.type != s.type.type || !shape_ok) {
     throw tl::error(std::string("tl::variable::") + what + ": variable '" + s.name + "' is " + dtype_name(s.type.type) +
                     shape_string(s.type.shape) + ", the value is " + dtype_name(t.type) + shape_string(t.shape) +
@@ -177,9 +181,15 @@ void assign_op(const std::shared_ptr<detail::variable_state>& state, const tenso
 }
 }  // namespace
 
-void variable::assign(const tensor& v, std::source_location loc) const { assign_op(state_, v, detail::assign_mode::set, "assign", loc); }
-void variable::assign_add(const tensor& v, std::source_location loc) const { assign_op(state_, v, detail::assign_mode::add, "assign_add", loc); }
-void variable::assign_sub(const tensor& v, std::source_location loc) const { assign_op(state_, v, detail::assign_mode::sub, "assign_sub", loc); }
+void variable::assign(const tensor& v, std::source_location loc) const {
+  assign_op(state_, v, detail::assign_mode::set, "assign", loc);
+}
+void variable::assign_add(const tensor& v, std::source_location loc) const {
+  assign_op(state_, v, detail::assign_mode::add, "assign_add", loc);
+}
+void variable::assign_sub(const tensor& v, std::source_location loc) const {
+  assign_op(state_, v, detail::assign_mode::sub, "assign_sub", loc);
+}
 
 dtype variable::dtype() const { return need(state_, "dtype", std::source_location::current()).type.type; }
 const shape_t& variable::shape() const { return need(state_, "shape", std::source_location::current()).type.shape; }

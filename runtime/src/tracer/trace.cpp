@@ -77,7 +77,6 @@ std::string node_location(const trace_state& tr, int id) {
   return it == tr.op_sites.end() ? std::string() : code_location(it->second);
 }
 
-
 tensor make_op(op_kind k, op_attrs attrs, const std::vector<tensor>& inputs, const std::source_location& loc) {
   std::vector<const value_type*> types;
   types.reserve(inputs.size());

@@ -57,7 +57,6 @@ std::uint64_t next_trace_serial();
 // active) or appends a node to the innermost trace; records it on active gradient tapes.
 tensor make_op(op_kind k, op_attrs attrs, const std::vector<tensor>& inputs, const std::source_location& loc);
 
-
 // Node id of `t` inside trace `tr`, capturing a concrete tensor as a constant on first use.
 int node_of(trace_state& tr, const tensor& t, const std::source_location& loc);
 

@@ -2,16 +2,16 @@
 // For unit tests that write files: a scratch directory per test, removed afterwards, and whole-file
 // reads.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
-#include <unistd.h>
 
 namespace tracelint {
 
-inline std::string slurp(const std::filesystem::path &Path) {
+inline std::string slurp(const std::filesystem::path& Path) {
   std::ifstream In(Path, std::ios::binary);
   std::stringstream SS;
   SS << In.rdbuf();
@@ -29,7 +29,7 @@ class ScratchDirTest : public ::testing::Test {
   std::size_t entries() const {
     return static_cast<std::size_t>(std::distance(std::filesystem::directory_iterator(Dir), {}));
   }
-  std::string make(const std::string &Name, const std::string &Text) {
+  std::string make(const std::string& Name, const std::string& Text) {
     auto P = (Dir / Name).string();
     std::ofstream(P, std::ios::binary) << Text;
     return P;

@@ -1,16 +1,17 @@
 // The fingerprint (core/Fingerprint.h) and the baseline (core/Baseline.h).
+#include "core/Baseline.h"
+
 #include <gtest/gtest.h>
 
 #include <map>
 
 #include "ScratchDir.h"
-#include "core/Baseline.h"
 #include "core/Fingerprint.h"
 
 namespace tracelint {
 namespace {
 
-Finding finding(const std::string &File, unsigned Line, const std::string &Entity = "counter") {
+Finding finding(const std::string& File, unsigned Line, const std::string& Entity = "counter") {
   Finding F;
   F.CheckId = "trace-host-mutation";
   F.Where = {File, Line, 5};
@@ -21,8 +22,8 @@ Finding finding(const std::string &File, unsigned Line, const std::string &Entit
 }
 
 // Assigns fingerprints with the statement text given per line.
-void fingerprint(std::vector<Finding> &Fs, const std::map<unsigned, std::string> &Lines) {
-  assignFingerprints(Fs, [&](const SourcePoint &P) { return Lines.count(P.Line) ? Lines.at(P.Line) : std::string(); });
+void fingerprint(std::vector<Finding>& Fs, const std::map<unsigned, std::string>& Lines) {
+  assignFingerprints(Fs, [&](const SourcePoint& P) { return Lines.count(P.Line) ? Lines.at(P.Line) : std::string(); });
 }
 
 TEST(Fingerprint, SurvivesLineMovesAndReindentation) {
@@ -41,7 +42,7 @@ TEST(Fingerprint, TheStatementFromTheFindingOnIsWhatCounts) {
 }
 
 TEST(Fingerprint, DependsOnRuleEntityFunctionAndStatement) {
-  auto Base = [](Finding F, const std::string &Line) { return fingerprintBase(F, Line); };
+  auto Base = [](Finding F, const std::string& Line) { return fingerprintBase(F, Line); };
   auto F = finding("/p/a.cpp", 1);
   auto Ref = Base(F, "counter += 1;");
   EXPECT_NE(Ref, Base(F, "counter += 2;"));
@@ -67,11 +68,11 @@ TEST(Fingerprint, IdenticalStatementsInOneFileStayDistinct) {
 
 class BaselineTest : public ScratchDirTest {
  protected:
-  std::string write(const std::string &Name, const std::string &Text) {
+  std::string write(const std::string& Name, const std::string& Text) {
     std::ofstream(Dir / Name) << Text;
     return (Dir / Name).string();
   }
-  std::string load(const std::string &Text) {
+  std::string load(const std::string& Text) {
     std::string Error;
     auto B = Baseline::load(write("bad.json", Text), Error);
     EXPECT_FALSE(B) << "accepted: " << Text;
@@ -104,9 +105,11 @@ TEST_F(BaselineTest, MatchesByFileAndFingerprintNotLine) {
 TEST_F(BaselineTest, BadFilesAreErrorsThatSayWhatIsWrong) {
   EXPECT_NE(load("{\"tool\": \"tracelint\", ").find("bad.json:1:"), std::string::npos);
   EXPECT_NE(load("[1, 2]").find("not a tracelint baseline"), std::string::npos);
-  EXPECT_NE(load("{\"tool\": \"tracelint\", \"baselineVersion\": 9, \"findings\": []}").find("unsupported baselineVersion 9"),
+  EXPECT_NE(
+      load("{\"tool\": \"tracelint\", \"baselineVersion\": 9, \"findings\": []}").find("unsupported baselineVersion 9"),
+      std::string::npos);
+  EXPECT_NE(load("{\"tool\": \"tracelint\", \"baselineVersion\": 1, \"findings\": {}}").find("must be an array"),
             std::string::npos);
-  EXPECT_NE(load("{\"tool\": \"tracelint\", \"baselineVersion\": 1, \"findings\": {}}").find("must be an array"), std::string::npos);
   auto E = load("{\"tool\": \"tracelint\", \"baselineVersion\": 1,\n \"findings\": [{\"file\": \"a.cpp\"}]}");
   EXPECT_NE(E.find("bad.json:2:"), std::string::npos) << E;
   EXPECT_NE(E.find("findings[0] needs a non-empty string \"fingerprint\""), std::string::npos) << E;

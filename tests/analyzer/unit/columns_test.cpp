@@ -38,7 +38,7 @@ TEST(Columns, ByteOrderMarkAndNonAsciiTogether) {
 TEST(Columns, MalformedAndOutOfRangeColumnsNeverOverrun) {
   std::string Line = "\xC3";
   EXPECT_EQ(lspCharacter(Line, 1, 2), 1u);
-  EXPECT_EQ(lspCharacter(Line, 1, 10), 9u);  // past the end: one per byte
+  EXPECT_EQ(lspCharacter(Line, 1, 10), 9u);              // past the end: one per byte
   EXPECT_EQ(lspCharacter(kBom.substr(0, 2), 1, 3), 2u);  // half a BOM is two bad bytes
   EXPECT_EQ(lspCharacter("", 1, 0), 0u);
 }

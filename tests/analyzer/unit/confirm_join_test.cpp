@@ -1,7 +1,7 @@
 // The join of `tracelint confirm`: files first, then the traced function, rule and entity.
-#include "confirm/Confirm.h"
-
 #include <gtest/gtest.h>
+
+#include "confirm/Confirm.h"
 
 namespace tracelint {
 namespace {
@@ -40,8 +40,7 @@ TEST(ConfirmJoin, FunctionsOfOneNameInTwoFilesNeverJoin) {
 
 TEST(ConfirmJoin, SameNameAtAnotherLineOfTheSameFileJoins) {
   // The analyzer names the lambda's line, the runtime the tl::function's: same file, same name.
-  auto R = joinReports({finding("/src/a.cpp", 12, "train_step", 10)},
-                       {observation("train_step", "/src/a.cpp:9", "")});
+  auto R = joinReports({finding("/src/a.cpp", 12, "train_step", 10)}, {observation("train_step", "/src/a.cpp:9", "")});
   EXPECT_EQ(R.StaticMatch[0], 0);
 }
 
@@ -61,7 +60,7 @@ TEST(ConfirmJoin, ALocationEntityJoinsAtTheFindingsRelatedLines) {
   S.Rule = "trace-variable-creation";
   S.Entity = "/src/a.cpp:10";
   S.Related = {"/src/a.cpp:38", "/src/a.cpp:37"};
-  auto At = [](const char *Line) {
+  auto At = [](const char* Line) {
     auto R = observation("every_trace", "/src/a.cpp:37", Line);
     R.Rule = "trace-variable-creation";
     R.Entity = Line;

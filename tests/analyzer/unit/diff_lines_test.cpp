@@ -10,8 +10,10 @@ TEST(DiffLines, ChangedLinesOfTheNewSide) {
   std::string Diff =
       "diff --git a/src/a.cpp b/src/a.cpp\nindex 1..2 100644\n--- a/src/a.cpp\n+++ b/src/a.cpp\n"
       "@@ -3 +3 @@ int x;\n-a\n+b\n@@ -10,0 +11,2 @@\n+c\n+d\n@@ -20,3 +22,0 @@\n-e\n-f\n-g\n"
-      "diff --git a/gone.cpp b/gone.cpp\ndeleted file mode 100644\n--- a/gone.cpp\n+++ /dev/null\n@@ -1,2 +0,0 @@\n-x\n-y\n"
-      "diff --git \"a/caf\\303\\251 x.cpp\" \"b/caf\\303\\251 x.cpp\"\n--- \"a/caf\\303\\251 x.cpp\"\n+++ \"b/caf\\303\\251 x.cpp\"\n"
+      "diff --git a/gone.cpp b/gone.cpp\ndeleted file mode 100644\n--- a/gone.cpp\n+++ /dev/null\n@@ -1,2 +0,0 "
+      "@@\n-x\n-y\n"
+      "diff --git \"a/caf\\303\\251 x.cpp\" \"b/caf\\303\\251 x.cpp\"\n--- \"a/caf\\303\\251 x.cpp\"\n+++ "
+      "\"b/caf\\303\\251 x.cpp\"\n"
       "@@ -0,0 +1 @@\n+z\n";
   std::string Error;
   auto Files = parseUnifiedDiff(Diff, Error);

@@ -1,20 +1,19 @@
 // --fix planning and writing: conflicts, duplicates, stale files, and all-or-nothing writes.
-#include "output/FixApplier.h"
-
-#include "ScratchDir.h"
-
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
-#include <sys/stat.h>
+
+#include "ScratchDir.h"
+#include "output/FixApplier.h"
 
 namespace tracelint {
 namespace {
 
-Finding finding(const std::string &Check, unsigned Line, std::vector<FixIt> Fixes) {
+Finding finding(const std::string& Check, unsigned Line, std::vector<FixIt> Fixes) {
   Finding F;
   F.CheckId = Check;
   F.Where = {"a.cpp", Line, 1};
@@ -22,8 +21,8 @@ Finding finding(const std::string &Check, unsigned Line, std::vector<FixIt> Fixe
   return F;
 }
 
-FixIt edit(const std::string &Text, unsigned Offset, unsigned Length, const std::string &Replacement,
-           const std::string &File = "a.cpp") {
+FixIt edit(const std::string& Text, unsigned Offset, unsigned Length, const std::string& Replacement,
+           const std::string& File = "a.cpp") {
   FixIt X;
   X.Begin = {File, 1, Offset + 1};
   X.FileOffset = Offset;
@@ -35,7 +34,7 @@ FixIt edit(const std::string &Text, unsigned Offset, unsigned Length, const std:
 
 struct Files {
   std::map<std::string, std::string> Text;
-  std::optional<std::string> operator()(const std::string &F) const {
+  std::optional<std::string> operator()(const std::string& F) const {
     auto It = Text.find(F);
     if (It == Text.end()) return std::nullopt;
     return It->second;
@@ -54,26 +53,29 @@ TEST(FixPlan, AppliesEveryReplacementOfAFinding) {
 
 TEST(FixPlan, OverlappingFixesOfTwoFindingsConflictAndNeitherIsApplied) {
   Files Fs{{{"a.cpp", kText}}};
-  auto Plan = planFixes({finding("check-a", 1, {edit(kText, 0, 14, "print(x)")}),
-                         finding("check-b", 1, {edit(kText, 5, 4, "cerr")}),
-                         finding("check-c", 2, {edit(kText, 16, 14, "print(y)")})},
-                        Fs);
+  auto Plan = planFixes(
+      {finding("check-a", 1, {edit(kText, 0, 14, "print(x)")}), finding("check-b", 1, {edit(kText, 5, 4, "cerr")}),
+       finding("check-c", 2, {edit(kText, 16, 14, "print(y)")})},
+      Fs);
   ASSERT_EQ(Plan.Problems.size(), 1u);
-  EXPECT_NE(Plan.Problems[0].find("conflicting fixes: check-a at 1:1 and check-b at 1:1"), std::string::npos) << Plan.Problems[0];
+  EXPECT_NE(Plan.Problems[0].find("conflicting fixes: check-a at 1:1 and check-b at 1:1"), std::string::npos)
+      << Plan.Problems[0];
   ASSERT_EQ(Plan.Edits.size(), 1u);  // the third finding does not touch the conflict
   EXPECT_EQ(Plan.Edits[0].NewText, "std::cout << x;\nprint(y);\n");
 }
 
 TEST(FixPlan, DifferentInsertionsAtOneOffsetConflict) {
   Files Fs{{{"a.cpp", kText}}};
-  auto Plan = planFixes({finding("a", 1, {edit(kText, 0, 0, "/*a*/")}), finding("b", 1, {edit(kText, 0, 0, "/*b*/")})}, Fs);
+  auto Plan =
+      planFixes({finding("a", 1, {edit(kText, 0, 0, "/*a*/")}), finding("b", 1, {edit(kText, 0, 0, "/*b*/")})}, Fs);
   EXPECT_EQ(Plan.Problems.size(), 1u);
   EXPECT_TRUE(Plan.Edits.empty());
 }
 
 TEST(FixPlan, TheSameEditFromTwoFindingsIsAppliedOnce) {
   Files Fs{{{"a.cpp", kText}}};
-  auto Plan = planFixes({finding("a", 1, {edit(kText, 0, 14, "print(x)")}), finding("b", 1, {edit(kText, 0, 14, "print(x)")})}, Fs);
+  auto Plan = planFixes(
+      {finding("a", 1, {edit(kText, 0, 14, "print(x)")}), finding("b", 1, {edit(kText, 0, 14, "print(x)")})}, Fs);
   EXPECT_TRUE(Plan.Problems.empty());
   ASSERT_EQ(Plan.Edits.size(), 1u);
   EXPECT_EQ(Plan.Edits[0].NewText, "print(x);\nstd::cout << y;\n");
@@ -112,7 +114,7 @@ TEST_F(FixWrite, WritesTheNewTextAndKeepsPermissions) {
   std::string Error;
   ASSERT_TRUE(applyFixPlan(Plan, Error)) << Error;
   EXPECT_EQ(slurp(A), "print(x);\n");
-  struct stat St {};
+  struct stat St{};
   ::stat(A.c_str(), &St);
   EXPECT_EQ(St.st_mode & 07777, 0640u);
   EXPECT_EQ(entries(), 1u) << "no temporary file left behind";

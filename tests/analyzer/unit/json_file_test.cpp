@@ -1,9 +1,8 @@
 // JSON positions (core/JsonFile): places of members and elements, repeated keys, bounded integers.
-#include "core/JsonFile.h"
-
 #include <gtest/gtest.h>
 
 #include "core/Config.h"
+#include "core/JsonFile.h"
 
 namespace tracelint {
 namespace {
@@ -52,7 +51,7 @@ TEST(JsonFile, ReadablePointer) {
 
 TEST(JsonFile, BoundedIntegerNeverConvertsOutOfRange) {
   EXPECT_EQ(boundedInteger(nlohmann::json(7), 10, "n"), 7u);
-  for (const char *Bad : {"1.5e87", "1.5", "-1", "11", "\"1\"", "18446744073709551615"})
+  for (const char* Bad : {"1.5e87", "1.5", "-1", "11", "\"1\"", "18446744073709551615"})
     EXPECT_THROW(boundedInteger(nlohmann::json::parse(Bad), 10, "n"), std::out_of_range) << Bad;
 }
 

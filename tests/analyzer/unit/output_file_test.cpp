@@ -1,17 +1,16 @@
 // Outputs never replace what they point at: links are followed, devices and pipes are written in
 // place, write errors are reported with their errno text.
-#include "output/OutputFile.h"
-
-#include "ScratchDir.h"
-
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
+
+#include "ScratchDir.h"
+#include "output/OutputFile.h"
 
 namespace tracelint {
 namespace {
@@ -28,7 +27,7 @@ TEST_F(OutputFile, NewAndExistingRegularFiles) {
   ::chmod(P.c_str(), 0604);
   ASSERT_TRUE(writeOutputFile(P.string(), "two", Error)) << Error;
   EXPECT_EQ(slurp(P), "two");
-  struct stat St {};
+  struct stat St{};
   ::stat(P.c_str(), &St);
   EXPECT_EQ(St.st_mode & 07777, 0604u) << "the replaced file keeps its permissions";
   EXPECT_EQ(entries(), 1u) << "no temporary file left behind";

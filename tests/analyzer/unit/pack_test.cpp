@@ -12,11 +12,11 @@ namespace {
 
 TEST(Pack, ShippedPacksLoad) {
   int Loaded = 0;
-  for (const auto &E : std::filesystem::directory_iterator(TRACELINT_SOURCE_RULES_DIR "/packs")) {
+  for (const auto& E : std::filesystem::directory_iterator(TRACELINT_SOURCE_RULES_DIR "/packs")) {
     std::string Error;
     auto P = loadPack(E.path().string(), Error);
     ASSERT_TRUE(P) << Error;
-    const MessageTemplates *Messages = !P->EntryPoints.empty()      ? P->EntryPoints[0].Messages.get()
+    const MessageTemplates* Messages = !P->EntryPoints.empty()      ? P->EntryPoints[0].Messages.get()
                                        : !P->CaptureRegions.empty() ? P->CaptureRegions[0].Messages.get()
                                                                     : nullptr;
     ASSERT_TRUE(Messages) << E.path();
@@ -44,7 +44,7 @@ TEST(Pack, CaptureWrappersReachTheirKind) {
   All.add(*Cuda);
   ASSERT_EQ(All.Parts.size(), 2u);
   All.addCaptureWrappers({{"c:@F@begin_graph", "hipStreamBeginCapture"}}, {{"c:@F@end_graph", "cudaStreamEndCapture"}});
-  const auto &Regions = All.Parts[1].CaptureRegions;
+  const auto& Regions = All.Parts[1].CaptureRegions;
   ASSERT_EQ(Regions.size(), 2u);
   EXPECT_TRUE(Regions[0].BeginWrapperUsrs.empty());
   EXPECT_EQ(Regions[1].BeginWrapperUsrs.count("c:@F@begin_graph"), 1u);

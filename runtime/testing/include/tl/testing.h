@@ -52,28 +52,30 @@ struct expecting_scope {
   do {                                                                                              \
     ::tl::scoped_check_mode tl_mode_(::tl::check_mode::warn);                                       \
     ::tl::testing::hazard_recorder tl_recorder_;                                                    \
-    { statement; }                                                                                  \
+    {                                                                                               \
+      statement;                                                                                    \
+    }                                                                                               \
     EXPECT_TRUE(tl_recorder_.observed().empty()) << "hazards observed: " << tl_recorder_.summary(); \
   } while (0)
 
-#define TL_EXPECT_HAZARD(statement, rule)                                                     \
-  do {                                                                                        \
-    ::tl::scoped_check_mode tl_mode_(::tl::check_mode::warn);                                 \
-    ::tl::testing::detail::expecting_scope tl_expecting_;                                     \
-    ::tl::testing::hazard_recorder tl_recorder_;                                              \
-    try {                                                                                     \
-      statement;                                                                              \
-    } catch (const ::tl::hazard_error&) {                                                     \
-    }                                                                                         \
-    EXPECT_TRUE(tl_recorder_.saw(rule)) << "expected hazard " << (rule) << "; observed: "     \
-                                        << tl_recorder_.summary();                            \
+#define TL_EXPECT_HAZARD(statement, rule)                                                                            \
+  do {                                                                                                               \
+    ::tl::scoped_check_mode tl_mode_(::tl::check_mode::warn);                                                        \
+    ::tl::testing::detail::expecting_scope tl_expecting_;                                                            \
+    ::tl::testing::hazard_recorder tl_recorder_;                                                                     \
+    try {                                                                                                            \
+      statement;                                                                                                     \
+    } catch (const ::tl::hazard_error&) {                                                                            \
+    }                                                                                                                \
+    EXPECT_TRUE(tl_recorder_.saw(rule)) << "expected hazard " << (rule) << "; observed: " << tl_recorder_.summary(); \
   } while (0)
 
-#define TL_EXPECT_TRACES(function_object, n, statement)                                        \
-  do {                                                                                         \
-    int tl_before_ = (function_object).tracing_count();                                        \
-    { statement; }                                                                             \
-    EXPECT_EQ((function_object).tracing_count() - tl_before_, (n)) << #function_object " traced " \
-                                                                    << ((function_object).tracing_count() - tl_before_) \
-                                                                    << " times";                \
+#define TL_EXPECT_TRACES(function_object, n, statement)                                                 \
+  do {                                                                                                  \
+    int tl_before_ = (function_object).tracing_count();                                                 \
+    {                                                                                                   \
+      statement;                                                                                        \
+    }                                                                                                   \
+    EXPECT_EQ((function_object).tracing_count() - tl_before_, (n))                                      \
+        << #function_object " traced " << ((function_object).tracing_count() - tl_before_) << " times"; \
   } while (0)
