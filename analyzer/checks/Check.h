@@ -1,13 +1,16 @@
 #pragma once
-// The check interface and registry. A check's id must be in the catalogue (rules/catalogue.json);
-// the driver refuses to start when a registered check has no catalogue entry.
+// The check interface and registry. A check's id is spelled once, at its registration; findings,
+// message keys and summaries take it from the CheckContext. The id must be in the catalogue
+// (rules/catalogue.json): the driver refuses to start when a registered check has no entry.
 #include <functional>
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "clang/AST/ASTContext.h"
 #include "core/Finding.h"
+#include "model/Summaries.h"
 #include "model/TracedRegions.h"
 
 namespace tracelint {
@@ -16,6 +19,8 @@ struct CheckContext {
   clang::ASTContext& Ctx;
   const TracedRegionModel& Model;
   std::function<void(Finding)> Report;
+  std::string CheckId;                 // of the running check
+  FileSummaries* Summaries = nullptr;  // where a check with a cross-file part records this file's share
   SourcePoint point(clang::SourceLocation Loc) const;
   // The point just past the last token of R, or Line 0 when R does not end after its start in the
   // same file (a range spread over macro expansions).
@@ -28,13 +33,29 @@ class Check {
   virtual void run(const CheckContext& C) = 0;
 };
 
-using CheckFactory = std::function<std::unique_ptr<Check>()>;
-std::map<std::string, CheckFactory>& checkRegistry();
+// A check whose hazard can span translation units records open calls and function summaries while
+// it runs on each file; after every file, its resolver turns the open calls it recorded into
+// findings using the summaries of all files.
+using CrossFileResolver =
+    std::function<std::vector<Finding>(const std::vector<OpenCall>&, const std::map<std::string, FunctionSummary>&)>;
+
+struct RegisteredCheck {
+  std::function<std::unique_ptr<Check>()> Create;
+  CrossFileResolver ResolveAcrossFiles;  // empty for checks that see one file only
+};
+
+std::map<std::string, RegisteredCheck>& checkRegistry();
+
+// Does any of these checks need function summaries of every file (it has a cross-file part)?
+bool needsCrossFileSummaries(const std::vector<std::string>& CheckIds);
 
 template <class T>
 struct CheckRegistration {
   explicit CheckRegistration(const char* Id) {
-    checkRegistry()[Id] = [] { return std::make_unique<T>(); };
+    RegisteredCheck R;
+    R.Create = [] { return std::make_unique<T>(); };
+    if constexpr (requires { &T::resolveAcrossFiles; }) R.ResolveAcrossFiles = &T::resolveAcrossFiles;
+    checkRegistry()[Id] = std::move(R);
   }
 };
 

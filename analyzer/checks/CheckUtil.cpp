@@ -339,18 +339,18 @@ void addTracePathNotes(const CheckContext& C, const Reachable& R, Finding& F) {
   F.Notes.push_back(rootNote(C, *R.Root));
 }
 
-std::optional<std::string> packMessage(const TracedRoot& Root, const std::string& Key, const std::string& Subject,
-                                       const std::string& Source) {
+std::optional<std::string> packMessage(const CheckContext& C, const TracedRoot& Root, std::string_view Variant,
+                                       const std::string& Subject, const std::string& Source) {
   if (!Root.Messages) return std::nullopt;
-  auto It = Root.Messages->find(Key);
+  auto It = Root.Messages->find(Variant.empty() ? C.CheckId : C.CheckId + "." + std::string(Variant));
   if (It == Root.Messages->end()) return std::nullopt;
   return fillMessage(It->second, Subject, Root.Name, Source);
 }
 
-Finding tracedFinding(const CheckContext& C, const char* Check, SourceRange Range, const TracedRoot& Root,
-                      std::string Entity, std::string Message) {
+Finding tracedFinding(const CheckContext& C, SourceRange Range, const TracedRoot& Root, std::string Entity,
+                      std::string Message) {
   Finding F;
-  F.CheckId = Check;
+  F.CheckId = C.CheckId;
   F.Where = C.point(Range.getBegin());
   F.End = C.endOf(Range);
   F.TracedFunction = Root.Name;

@@ -85,15 +85,15 @@ FindingNote rootNote(const CheckContext& C, const TracedRoot& Root);
 // Notes for a finding in trace-reachable code: the call path from the traced root, then the root.
 void addTracePathNotes(const CheckContext& C, const Reachable& R, Finding& F);
 
-// The message the root's pack gives for Key (a rule id, or a rule id and a variant such as
-// "trace-host-read.call"), filled in; nullopt when the pack does not apply that rule: findings come
-// only for the hazards a pack says its API has.
-std::optional<std::string> packMessage(const TracedRoot& Root, const std::string& Key, const std::string& Subject,
-                                       const std::string& Source = "");
+// The message the root's pack gives for the running check (Variant "") or for one of its variants
+// ("call" for "<check>.call"), filled in; nullopt when the pack does not apply that rule: findings
+// come only for the hazards a pack says its API has.
+std::optional<std::string> packMessage(const CheckContext& C, const TracedRoot& Root, std::string_view Variant,
+                                       const std::string& Subject, const std::string& Source = "");
 
 // A finding about a traced function, with the note at its creation site. It covers Range (a
 // location alone covers its token).
-Finding tracedFinding(const CheckContext& C, const char* Check, clang::SourceRange Range, const TracedRoot& Root,
-                      std::string Entity, std::string Message);
+Finding tracedFinding(const CheckContext& C, clang::SourceRange Range, const TracedRoot& Root, std::string Entity,
+                      std::string Message);
 
 }  // namespace tracelint

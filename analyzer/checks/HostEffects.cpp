@@ -93,7 +93,7 @@ std::optional<FixIt> printFix(const CheckContext& C, const CallExpr* E, const St
 }
 }  // namespace
 
-void reportHostCalls(const CheckContext& C, const std::vector<std::string>& Names, const char* Check) {
+void reportHostCalls(const CheckContext& C, const std::vector<std::string>& Names) {
   // One finding per line: `std::cout << a << b` is several operator calls but one statement.
   std::set<std::pair<std::string, unsigned>> Seen;
   const auto& SM = C.Ctx.getSourceManager();
@@ -102,11 +102,11 @@ void reportHostCalls(const CheckContext& C, const std::vector<std::string>& Name
     V.TraverseStmt(Def->getBody());
     auto Report = [&](const Expr* E, const std::string& Callee) {
       if (SM.isInSystemHeader(SM.getFileLoc(E->getExprLoc())) || !C.Model.inRegion(R, E)) return;
-      auto Message = packMessage(*R.Root, Check, Callee);
+      auto Message = packMessage(C, *R.Root, "", Callee);
       if (!Message) return;
       auto P = C.point(E->getBeginLoc());
       if (!Seen.insert({P.File, P.Line}).second) return;
-      auto F = tracedFinding(C, Check, E->getBeginLoc(), *R.Root, Callee, *Message);
+      auto F = tracedFinding(C, E->getBeginLoc(), *R.Root, Callee, *Message);
       if (const auto* Call = dyn_cast<CallExpr>(E))
         if (auto X = printFix(C, Call, Def->getBody())) F.Fixes.push_back(*X);
       addTracePathNotes(C, R, F);

@@ -11,6 +11,6 @@ namespace tracelint {
 // Reports every call, in trace-reachable code, of a function named in Names (free functions,
 // methods and operators, qualified without template arguments), with the message the root's pack
 // gives for Check.
-void reportHostCalls(const CheckContext& C, const std::vector<std::string>& Names, const char* Check);
+void reportHostCalls(const CheckContext& C, const std::vector<std::string>& Names);
 
 }  // namespace tracelint

@@ -66,10 +66,9 @@ void TraceFunctionInLoopCheck::run(const CheckContext& C) {
       continue;
     // One cache per named function, however many function objects are made from it.
     if (Call.Root->Entry && Call.Root->Entry->CacheByFunction && !Call.Root->Lambda) continue;
-    auto Message = packMessage(*Call.Root, "trace-function-in-loop", "");
+    auto Message = packMessage(C, *Call.Root, "", "");
     if (!Message || !Seen.insert(Call.Root).second) continue;
-    auto F = tracedFinding(C, "trace-function-in-loop", Call.Root->EntryLoc, *Call.Root,
-                           locationString(C, Call.Root->EntryLoc), *Message);
+    auto F = tracedFinding(C, Call.Root->EntryLoc, *Call.Root, locationString(C, Call.Root->EntryLoc), *Message);
     F.Notes.push_back({C.point(Call.Call->getBeginLoc()), "'" + Call.Root->Name + "' is called here"});
     C.Report(std::move(F));
   }
@@ -82,10 +81,9 @@ void TraceFunctionInLoopCheck::run(const CheckContext& C) {
     G.TraverseStmt(const_cast<Stmt*>(Loop));
     // Graphs built in a loop and launched elsewhere (one per bucket) are instantiated once each.
     if (!G.Instantiate || !G.Replay || G.Update) continue;
-    auto Message = packMessage(Root, "trace-function-in-loop.capture", "");
+    auto Message = packMessage(C, Root, "capture", "");
     if (!Message) continue;
-    auto F = tracedFinding(C, "trace-function-in-loop", Root.BeginCall->getBeginLoc(), Root,
-                           locationString(C, Root.EntryLoc), *Message);
+    auto F = tracedFinding(C, Root.BeginCall->getBeginLoc(), Root, locationString(C, Root.EntryLoc), *Message);
     F.Notes.push_back({C.point(G.Instantiate->getBeginLoc()), "a new graph is instantiated here on every iteration"});
     C.Report(std::move(F));
   }

@@ -9,8 +9,6 @@ namespace {
 CheckRegistration<TraceHostIoCheck> Registration("trace-host-io");
 }
 
-void TraceHostIoCheck::run(const CheckContext& C) {
-  reportHostCalls(C, C.Model.pack().HostIoFunctions, "trace-host-io");
-}
+void TraceHostIoCheck::run(const CheckContext& C) { reportHostCalls(C, C.Model.pack().HostIoFunctions); }
 
 }  // namespace tracelint

@@ -178,10 +178,10 @@ class WriteFinder : public RecursiveASTVisitor<WriteFinder> {
   }
 
   void report(const Target& T, const Expr* Lhs, SourceLocation Loc, const std::string& How) {
-    auto Message = packMessage(*R.Root, "trace-host-mutation", T.Shown + " is " + How + T.Via);
+    auto Message = packMessage(C, *R.Root, "", T.Shown + " is " + How + T.Via);
     if (!Message) return;
     Finding F;
-    F.CheckId = "trace-host-mutation";
+    F.CheckId = C.CheckId;
     // Point at the written entity (its start), where a reader looks for it.
     F.Where = C.point(Lhs->getBeginLoc().isValid() ? Lhs->getBeginLoc() : Loc);
     F.End = C.endOf(Lhs->getBeginLoc().isValid() ? Lhs->getSourceRange() : SourceRange(Loc));
@@ -199,6 +199,77 @@ class WriteFinder : public RecursiveASTVisitor<WriteFinder> {
   std::optional<bool> OnlyOnce;  // R's function runs only from create-once branches
 };
 
+// The file's share of the cross-file analysis: what each function it defines writes in static
+// storage and calls, and the calls its traced regions make into functions defined elsewhere. Only
+// static storage crosses files: captures and `this` belong to the calling file.
+class SummaryRecorder : public RecursiveASTVisitor<SummaryRecorder> {
+ public:
+  SummaryRecorder(const CheckContext& C, FileSummaries& Out) : C(C), Out(Out) {}
+  bool shouldVisitTemplateInstantiations() const { return true; }
+  bool TraverseDecl(Decl* D) {
+    if (D && !isa<TranslationUnitDecl>(D) && !C.Ctx.getSourceManager().isInMainFile(D->getLocation())) return true;
+    return RecursiveASTVisitor::TraverseDecl(D);
+  }
+  bool VisitFunctionDecl(FunctionDecl* FD) {
+    if (!FD->doesThisDeclarationHaveABody() || !FD->getBody()) return true;
+    auto Usr = usrOf(FD);
+    if (Usr.empty()) return true;
+    FunctionSummary& S = Out.Functions[Usr];
+    S.Name = qualifiedNameOf(FD);
+    forEachWrite(FD->getBody(), [&](const Expr* Target, const Expr*) {
+      const VarDecl* V = baseVariable(Target);
+      if (!V || !V->hasGlobalStorage() || C.Model.isStateHandleType(V->getType())) return;
+      std::string Kind = V->isStaticLocal() ? "static local" : V->isStaticDataMember() ? "static member" : "global";
+      std::string Entity =
+          V->isStaticLocal() ? qualifiedNameOf(dyn_cast<NamedDecl>(V->getDeclContext())) + "()::" + V->getNameAsString()
+                             : qualifiedNameOf(V);
+      S.Writes.push_back({C.point(Target->getBeginLoc()), Entity,
+                          Kind + " '" + (V->isStaticLocal() ? V->getNameAsString() : Entity) + "'", "written"});
+    });
+    struct Calls : RecursiveASTVisitor<Calls> {
+      std::vector<const FunctionDecl*> Found;
+      bool TraverseLambdaExpr(LambdaExpr*) { return true; }
+      bool VisitCallExpr(CallExpr* E) {
+        if (auto* F = E->getDirectCallee()) Found.push_back(F);
+        return true;
+      }
+    } Cs;
+    Cs.TraverseStmt(FD->getBody());
+    for (const auto* Callee : Cs.Found)
+      if (auto U = usrOf(Callee); !U.empty()) S.Callees.push_back(U);
+    return true;
+  }
+
+  void recordOpenCalls() {
+    for (const auto& Open : C.Model.openCalls()) {
+      const TracedRoot& Root = *Open.From->Root;
+      if (!Root.Messages) continue;
+      auto Template = Root.Messages->find(C.CheckId);
+      if (Template == Root.Messages->end()) continue;  // the rule does not apply to this API
+      OpenCall O;
+      O.CheckId = C.CheckId;
+      // {subject} stays for the resolver, which knows what is written.
+      O.Message = fillMessage(Template->second, "{subject}", Root.Name);
+      O.CalleeUsr = usrOf(Open.Callee);
+      if (O.CalleeUsr.empty()) continue;
+      O.CalleeName = qualifiedNameOf(Open.Callee);
+      O.TracedFunction = Root.Name;
+      O.TracedFunctionLocation = tracedFunctionSite(C, Root);
+      O.Notes = callPathNotes(C, *Open.From);
+      std::string Caller = Open.From->Fn == Root.Callable ? O.TracedFunction : qualifiedNameOf(Open.From->Fn);
+      O.Notes.push_back(
+          {C.point(Open.Call->getExprLoc()), "'" + O.CalleeName + "' (defined in another file) is called from '" +
+                                                 Caller + "', which runs while tracing '" + O.TracedFunction + "'"});
+      O.Notes.push_back(rootNote(C, Root));
+      Out.OpenCalls.push_back(std::move(O));
+    }
+  }
+
+ private:
+  const CheckContext& C;
+  FileSummaries& Out;
+};
+
 }  // namespace
 
 void TraceHostMutationCheck::run(const CheckContext& C) {
@@ -206,6 +277,39 @@ void TraceHostMutationCheck::run(const CheckContext& C) {
     WriteFinder W(C, R, Def->getBody());
     W.TraverseStmt(Def->getBody());
   });
+  if (!C.Summaries) return;
+  SummaryRecorder S(C, *C.Summaries);
+  S.TraverseDecl(C.Ctx.getTranslationUnitDecl());
+  S.recordOpenCalls();
+}
+
+std::vector<Finding> TraceHostMutationCheck::resolveAcrossFiles(const std::vector<OpenCall>& Open,
+                                                                const std::map<std::string, FunctionSummary>& All) {
+  std::vector<Finding> Out;
+  for (const auto& O : Open) {
+    std::set<std::string> Seen{O.CalleeUsr};
+    std::vector<std::string> Work{O.CalleeUsr};
+    while (!Work.empty()) {
+      auto Usr = Work.back();
+      Work.pop_back();
+      auto It = All.find(Usr);
+      if (It == All.end()) continue;  // unknown: not reported
+      for (const auto& W : It->second.Writes) {
+        Finding F;
+        F.CheckId = O.CheckId;
+        F.Where = W.Where;
+        F.TracedFunction = O.TracedFunction;
+        F.TracedFunctionLocation = O.TracedFunctionLocation;
+        F.Entity = W.Entity;
+        F.Message = fillMessage(O.Message, W.Shown + " is " + W.How, O.TracedFunction);
+        F.Notes = O.Notes;
+        Out.push_back(std::move(F));
+      }
+      for (const auto& Callee : It->second.Callees)
+        if (Seen.insert(Callee).second) Work.push_back(Callee);
+    }
+  }
+  return Out;
 }
 
 }  // namespace tracelint

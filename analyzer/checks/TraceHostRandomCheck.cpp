@@ -13,7 +13,7 @@ void TraceHostRandomCheck::run(const CheckContext& C) {
   auto Names = C.Model.pack().HostRandomFunctions;
   const auto& Clocks = C.Model.pack().HostClockFunctions;
   Names.insert(Names.end(), Clocks.begin(), Clocks.end());
-  reportHostCalls(C, Names, "trace-host-random");
+  reportHostCalls(C, Names);
 }
 
 }  // namespace tracelint

@@ -58,15 +58,15 @@ void TraceHostReadCheck::run(const CheckContext& C) {
   forEachReachableBody(C, [&](const Reachable& R, const FunctionDecl* Def) {
     Reads V(C.Model, R, Def);
     V.TraverseStmt(Def->getBody());
-    auto Report = [&](const Expr* E, const std::string& Name, const char* Key) {
-      auto Message = packMessage(*R.Root, Key, Name);
+    auto Report = [&](const Expr* E, const std::string& Name, const char* Variant) {
+      auto Message = packMessage(C, *R.Root, Variant, Name);
       if (!Message || !Seen.insert(E).second) return;
-      auto F = tracedFinding(C, "trace-host-read", E->getExprLoc(), *R.Root, Name, *Message);
+      auto F = tracedFinding(C, E->getExprLoc(), *R.Root, Name, *Message);
       F.Notes.push_back(rootNote(C, *R.Root));
       C.Report(std::move(F));
     };
-    for (const auto& [E, Name] : V.Found) Report(E, Name, "trace-host-read");
-    for (const auto& [E, Name] : V.Waits) Report(E, Name, "trace-host-read.call");
+    for (const auto& [E, Name] : V.Found) Report(E, Name, "");
+    for (const auto& [E, Name] : V.Waits) Report(E, Name, "call");
   });
 }
 

@@ -24,9 +24,9 @@ void TraceScalarRetraceCheck::run(const CheckContext& C) {
       auto* Ref = referenceTo(Arg, Varying);
       if (!Ref) continue;
       std::string Arg0 = "argument " + std::to_string(I - 1);
-      auto Message = packMessage(*Call.Root, "trace-scalar-retrace", Arg0, nameOf(Ref));
+      auto Message = packMessage(C, *Call.Root, "", Arg0, nameOf(Ref));
       if (!Message) break;
-      auto F = tracedFinding(C, "trace-scalar-retrace", Arg->getSourceRange(), *Call.Root, Arg0, *Message);
+      auto F = tracedFinding(C, Arg->getSourceRange(), *Call.Root, Arg0, *Message);
       F.Notes.push_back({C.point(Call.Root->EntryLoc), "'" + Call.Root->Name + "' is traced here"});
       C.Report(std::move(F));
       break;

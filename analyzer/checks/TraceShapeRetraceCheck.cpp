@@ -140,9 +140,9 @@ void TraceShapeRetraceCheck::run(const CheckContext& C) {
         break;
       }
       if (!Found) continue;
-      auto Message = packMessage(*Call.Root, "trace-shape-retrace", Arg0, nameOf(Found));
+      auto Message = packMessage(C, *Call.Root, "", Arg0, nameOf(Found));
       if (!Message) break;
-      auto F = tracedFinding(C, "trace-shape-retrace", Arg->getSourceRange(), *Call.Root, Arg0, *Message);
+      auto F = tracedFinding(C, Arg->getSourceRange(), *Call.Root, Arg0, *Message);
       F.Notes.push_back({C.point(FoundIn->getBeginLoc()), "the shape is computed from '" + nameOf(Found) + "' here"});
       const auto* Entry = Call.Root->Entry;
       F.Notes.push_back(

@@ -184,13 +184,13 @@ void TraceStaleCaptureCheck::run(const CheckContext& C) {
           for (const auto& Cap : Later->Root->Lambda->captures())
             if (Cap.capturesVariable() && Cap.getCapturedVar() == V && Cap.getCaptureKind() == LCK_ByCopy)
               ByCopy = true;
-        auto Message = packMessage(*Later->Root,
-                                   ByCopy                            ? "trace-stale-capture.by-copy"
-                                   : C.Model.isSymbolicTensorType(T) ? "trace-stale-capture.tensor"
-                                                                     : "trace-stale-capture",
+        auto Message = packMessage(C, *Later->Root,
+                                   ByCopy                            ? "by-copy"
+                                   : C.Model.isSymbolicTensorType(T) ? "tensor"
+                                                                     : "",
                                    Name);
         if (!Message) continue;
-        auto F = tracedFinding(C, "trace-stale-capture", Target->getBeginLoc(), *Later->Root, Name, *Message);
+        auto F = tracedFinding(C, Target->getBeginLoc(), *Later->Root, Name, *Message);
         if (Read)
           F.Notes.push_back({C.point(Read->getLocation()),
                              "'" + Name + "' is read while " +

@@ -100,9 +100,9 @@ void TraceTensorLeakCheck::run(const CheckContext& C) {
     Leaks V(C.Model, R);
     V.TraverseStmt(Def->getBody());
     for (const auto& [E, What] : V.Found) {
-      auto Message = packMessage(*R.Root, "trace-tensor-leak", What);
+      auto Message = packMessage(C, *R.Root, "", What);
       if (!Message || !C.Model.inRegion(R, E) || !Seen.insert(E).second) continue;
-      auto F = tracedFinding(C, "trace-tensor-leak", E->getBeginLoc(), *R.Root, "", *Message);
+      auto F = tracedFinding(C, E->getBeginLoc(), *R.Root, "", *Message);
       addTracePathNotes(C, R, F);
       C.Report(std::move(F));
     }

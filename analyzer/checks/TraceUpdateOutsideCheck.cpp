@@ -56,9 +56,9 @@ void TraceUpdateOutsideCheck::run(const CheckContext& C) {
         if (auto* Ref = referenceTo(E->getArg(I), ReadHandles)) Read = cast<VarDecl>(Ref->getDecl());
       if (!Read || !Seen.insert(E).second) continue;
       std::string Name = Read->getNameAsString();
-      auto Message = packMessage(*Call.Root, "trace-update-outside", Name, E->getMethodDecl()->getNameAsString());
+      auto Message = packMessage(C, *Call.Root, "", Name, E->getMethodDecl()->getNameAsString());
       if (!Message) continue;
-      auto F = tracedFinding(C, "trace-update-outside", E->getExprLoc(), *Call.Root, "", *Message);
+      auto F = tracedFinding(C, E->getExprLoc(), *Call.Root, "", *Message);
       F.Notes.push_back({C.point(Call.Call->getBeginLoc()), "'" + Call.Root->Name + "' is called here"});
       C.Report(std::move(F));
     }

@@ -87,10 +87,9 @@ void TraceVariableCreationCheck::run(const CheckContext& C) {
     // allocates on the first recording fails on that very recording.
     for (const auto* E : V.Allocations) {
       std::string Name = qualifiedNameOf(E->getDirectCallee());
-      auto Message = packMessage(*R.Root, "trace-variable-creation.call", Name);
+      auto Message = packMessage(C, *R.Root, "call", Name);
       if (!Message || !C.Model.inRegion(R, E) || !Seen.insert(E).second) continue;
-      auto F = tracedFinding(C, "trace-variable-creation", E->getBeginLoc(), *R.Root,
-                             locationString(C, E->getBeginLoc()), *Message);
+      auto F = tracedFinding(C, E->getBeginLoc(), *R.Root, locationString(C, E->getBeginLoc()), *Message);
       addTracePathNotes(C, R, F);
       C.Report(std::move(F));
     }
@@ -104,10 +103,9 @@ void TraceVariableCreationCheck::run(const CheckContext& C) {
       // Once per construction: another root may reach the same code unguarded.
       if (Guarded || reachedOnlyOnce(C.Model, R) || !Seen.insert(E).second) continue;
       std::string Type = E->getType().getUnqualifiedType().getAsString(C.Ctx.getPrintingPolicy());
-      auto Message = packMessage(*R.Root, "trace-variable-creation", Type);
+      auto Message = packMessage(C, *R.Root, "", Type);
       if (!Message) continue;
-      auto F = tracedFinding(C, "trace-variable-creation", E->getBeginLoc(), *R.Root,
-                             locationString(C, E->getBeginLoc()), *Message);
+      auto F = tracedFinding(C, E->getBeginLoc(), *R.Root, locationString(C, E->getBeginLoc()), *Message);
       addTracePathNotes(C, R, F);
       C.Report(std::move(F));
     }

@@ -20,7 +20,6 @@
 
 #include "checks/Check.h"
 #include "clang/Basic/Diagnostic.h"
-#include "clang/Lex/Lexer.h"
 #include "clang/Tooling/Tooling.h"
 #include "cli/FileAnalysis.h"
 #include "cli/ResultCache.h"
@@ -37,37 +36,6 @@
 namespace tracelint {
 
 using namespace clang;
-
-std::map<std::string, CheckFactory>& checkRegistry() {
-  static std::map<std::string, CheckFactory> R;
-  return R;
-}
-
-SourcePoint CheckContext::point(SourceLocation Loc) const {
-  const auto& SM = Ctx.getSourceManager();
-  auto FL = SM.getFileLoc(Loc);
-  SourcePoint P;
-  if (FL.isInvalid()) return P;
-  auto Decomp = SM.getDecomposedLoc(FL);
-  // Absolute paths: a compile database may name files relative to its directory, and reports,
-  // NOLINT lookups and carets must not depend on the current directory.
-  if (auto FE = SM.getFileEntryRefForID(Decomp.first)) {
-    auto Real = FE->getFileEntry().tryGetRealPathName();
-    P.File = Real.empty() ? FE->getName().str() : Real.str();
-  }
-  P.Line = SM.getLineNumber(Decomp.first, Decomp.second);
-  P.Column = SM.getColumnNumber(Decomp.first, Decomp.second);
-  return P;
-}
-
-SourcePoint CheckContext::endOf(SourceRange R) const {
-  const auto& SM = Ctx.getSourceManager();
-  auto Last = SM.getFileLoc(R.getEnd());
-  auto Begin = point(R.getBegin());
-  auto End = point(Lexer::getLocForEndOfToken(Last, 0, SM, Ctx.getLangOpts()));
-  bool After = End.Line > Begin.Line || (End.Line == Begin.Line && End.Column > Begin.Column);
-  return End.File == Begin.File && Begin.Line != 0 && After ? End : SourcePoint{};
-}
 
 std::string resolveResourceDir(const std::string& Flag) {
   namespace fs = std::filesystem;
@@ -241,7 +209,7 @@ bool prepareSetups(const std::vector<std::string>& Files, const DriverOptions& O
       auto Path = resolvePackPath(Name, Opts.RulesDir);
       auto It = PackCache.find(Path);
       if (It == PackCache.end()) {
-        auto P = loadPack(Path, Error);
+        auto P = loadPack(Path, Cat, Error);
         if (!P) return false;
         It = PackCache.emplace(Path, *P).first;
       }
@@ -379,7 +347,7 @@ FileResult analyzeInWorkerProcess(std::size_t Index, const DriverOptions& Opts, 
 
 bool runAnalysis(const std::vector<std::string>& Files, const tooling::CompilationDatabase& DB,
                  const DriverOptions& Opts, const Catalogue& Cat, DriverOutput& Out, std::string& Error) {
-  for (const auto& [Id, Factory] : checkRegistry()) {
+  for (const auto& [Id, Registered] : checkRegistry()) {
     if (!Cat.find(Id)) {
       Error = "internal error: check '" + Id + "' is registered but not in the rule catalogue";
       return false;
@@ -519,9 +487,8 @@ bool runAnalysis(const std::vector<std::string>& Files, const tooling::Compilati
           Finding F;
           F.CheckId = "tracelint-nolint";
           F.Level = Severity::Error;
-          auto Line = static_cast<unsigned>(std::stoul(E.substr(5)));
-          F.Where = {File, Line, 1};
-          F.Message = E.substr(E.find(':') + 2);
+          F.Where = {File, E.Line, 1};
+          F.Message = E.Message;
           Out.Result.Findings.push_back(std::move(F));
         }
       }
@@ -569,8 +536,12 @@ bool runAnalysis(const std::vector<std::string>& Files, const tooling::Compilati
   StopWorkersOnSignal.reset();
 
   // Calls from traced regions into functions defined in other analyzed files.
-  for (auto& [Open, Index] : OpenCalls)
-    for (auto& F : resolveOpenCalls({Open}, AllSummaries)) Accept(F, Setups[Index], Files[Index]);
+  // Each open call goes to the resolver of the check that recorded it.
+  for (auto& [Open, Index] : OpenCalls) {
+    auto It = checkRegistry().find(Open.CheckId);
+    if (It == checkRegistry().end() || !It->second.ResolveAcrossFiles) continue;
+    for (auto& F : It->second.ResolveAcrossFiles({Open}, AllSummaries)) Accept(F, Setups[Index], Files[Index]);
+  }
 
   for (const auto& [F, T] : Texts) Out.Sources.add(F, T);
   auto& Fs = Out.Result.Findings;

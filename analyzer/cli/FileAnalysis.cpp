@@ -72,11 +72,10 @@ class TraceConsumer : public ASTConsumer {
     try {
       Pack Used = packsUsedIn(Ctx, P);
       TracedRegionModel Model(Ctx, Used);
-      bool Writes = std::find(Checks.begin(), Checks.end(), "trace-host-mutation") != Checks.end();
-      if (Writes || !Used.CaptureRegions.empty()) summarizeFile(Ctx, Model, R.Summaries, Writes);
+      if (!Used.CaptureRegions.empty()) summarizeCaptureUse(Ctx, Model, R.Summaries);
       for (const auto& Id : Checks) {
-        auto C = checkRegistry().at(Id)();
-        CheckContext CC{Ctx, Model, [&](Finding F) { R.Findings.push_back(std::move(F)); }};
+        auto C = checkRegistry().at(Id).Create();
+        CheckContext CC{Ctx, Model, [&](Finding F) { R.Findings.push_back(std::move(F)); }, Id, &R.Summaries};
         C->run(CC);
       }
     } catch (const std::exception& E) {
@@ -179,14 +178,18 @@ std::string failureReason(const FileResult& R) {
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(SourcePoint, File, Line, Column)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(FindingNote, Where, Message)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(FixIt, Begin, FileOffset, Length, Replacement, Original)
-NLOHMANN_JSON_SERIALIZE_ENUM(Severity,
-                             {{Severity::Note, "note"}, {Severity::Warning, "warning"}, {Severity::Error, "error"}})
+void to_json(nlohmann::json& J, Severity S) { J = severityName(S); }
+void from_json(const nlohmann::json& J, Severity& S) {
+  auto Parsed = parseSeverity(J.get<std::string>());
+  if (!Parsed) throw std::runtime_error("unknown severity " + J.dump());
+  S = *Parsed;
+}
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Finding, CheckId, Level, Where, End, Message, Notes, Fixes, TracedFunction,
                                    TracedFunctionLocation, Entity)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(SummaryWrite, Where, Entity, Shown, How)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(FunctionSummary, Name, Writes, Callees)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(OpenCall, CalleeUsr, CalleeName, TracedFunction, TracedFunctionLocation, Message,
-                                   Notes)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(OpenCall, CheckId, CalleeUsr, CalleeName, TracedFunction, TracedFunctionLocation,
+                                   Message, Notes)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(FileSummaries, Functions, OpenCalls, CaptureBegins, CaptureEnds, ExternalCallees)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(FileResult, Findings, Summaries, Errors, CheckFailure, ToolStatus, Dependencies)
 

@@ -274,7 +274,7 @@ int main(int argc, const char** argv) {
   // database takes the ones after "--").
   std::vector<std::string> SelfCommand{llvm::sys::fs::getMainExecutable(argv[0], reinterpret_cast<void*>(&main))};
   if (argc > 1 && std::string(argv[1]) == "confirm")
-    return runConfirm(std::vector<std::string>(argv + 2, argv + argc), TRACELINT_VERSION);
+    return runConfirm(std::vector<std::string>(argv + 2, argv + argc), TRACELINT_VERSION, argv[0]);
   // `tracelint lsp [options] [-- compiler args]`: the options are the CLI's, read without "lsp".
   std::vector<const char*> ArgvStorage(argv, argv + argc);
   const bool LspMode = argc > 1 && std::string(argv[1]) == "lsp";

@@ -174,6 +174,7 @@ bool loadStaticReport(const std::string& Path, std::vector<StaticItem>& Out, std
           S.Line = Region.contains("startLine")
                        ? static_cast<unsigned>(boundedInteger(Region["startLine"], kMaxLine, "startLine"))
                        : 0;
+          S.Fingerprint = str(Res.value("partialFingerprints", nlohmann::json::object()), "tracelint/v2");
           readJoinKeys(Res.value("properties", nlohmann::json::object()), S);
           for (const auto& Rel : Res.value("relatedLocations", nlohmann::json::array())) {
             const auto& P = Rel.value("physicalLocation", nlohmann::json::object());
@@ -199,6 +200,7 @@ bool loadStaticReport(const std::string& Path, std::vector<StaticItem>& Out, std
                    1;
           S.Message = str(D, "message");
           readJoinKeys(D.value("data", nlohmann::json::object()), S);
+          S.Fingerprint = str(D.value("data", nlohmann::json::object()), "fingerprint");
           for (const auto& Rel : D.value("relatedInformation", nlohmann::json::array())) {
             const auto& L = Rel.at("location");
             S.Related.push_back(
@@ -372,32 +374,32 @@ std::string confirmJson(const ConfirmResult& R) {
   return J.dump(2) + "\n";
 }
 
-std::string confirmSarif(const ConfirmResult& R, const std::string& ToolVersion) {
-  nlohmann::json Results = nlohmann::json::array();
+std::string confirmSarif(const ConfirmResult& R, const Catalogue& Cat, const EmitOptions& O) {
+  // The joined report is the static report with a verdict on each finding: the same emitter writes
+  // it, so it carries the same rules[], locations and fingerprints code scanning already knows.
+  RunResult Joined;
   for (std::size_t I = 0; I < R.Static.size(); ++I) {
     const auto& SI = R.Static[I];
     bool Confirmed = R.StaticMatch[I] >= 0;
-    nlohmann::json Res = {
-        {"ruleId", SI.Rule},
-        {"level", Confirmed ? "error" : "warning"},
-        {"message", {{"text", SI.Message + (Confirmed ? " [confirmed at run time]" : " [not observed at run time]")}}},
-        {"locations",
-         {{{"physicalLocation",
-            {{"artifactLocation", {{"uri", "file://" + percentEncodePath(SI.File)}}},
-             {"region", {{"startLine", std::max(1u, SI.Line)}}}}}}}},
-        {"properties", {{"confirmed", Confirmed}}}};
-    if (Confirmed) Res["properties"]["evidence"] = evidence(R.Runtime[static_cast<std::size_t>(R.StaticMatch[I])]);
-    Results.push_back(Res);
+    Finding F;
+    F.CheckId = SI.Rule;
+    F.Level = Confirmed ? Severity::Error : Severity::Warning;
+    F.Where = {SI.File, SI.Line, SI.Column};
+    F.Message = SI.Message + (Confirmed ? " [confirmed at run time]" : " [not observed at run time]");
+    F.TracedFunction = SI.Function;
+    F.TracedFunctionLocation = SI.FunctionLocation;
+    F.Entity = SI.Entity;
+    F.Fingerprint = SI.Fingerprint;
+    F.Runtime = Finding::RuntimeVerdict{
+        Confirmed, Confirmed ? evidence(R.Runtime[static_cast<std::size_t>(R.StaticMatch[I])]) : std::string()};
+    Joined.Findings.push_back(std::move(F));
   }
-  nlohmann::json Run = {{"tool", {{"driver", {{"name", "tracelint confirm"}, {"version", ToolVersion}}}}},
-                        {"results", Results}};
-  return nlohmann::json(
-             {{"version", "2.1.0"}, {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"}, {"runs", {Run}}})
-             .dump(2) +
-         "\n";
+  EmitOptions Named = O;
+  Named.ToolName = "tracelint confirm";
+  return emitSarif(Joined, Cat, SourceText(), Named);
 }
 
-int runConfirm(const std::vector<std::string>& Args, const std::string& ToolVersion) {
+int runConfirm(const std::vector<std::string>& Args, const std::string& ToolVersion, const std::string& Argv0) {
   std::string StaticPath, Format = "text", Output;
   std::vector<std::string> Dynamic;
   bool FailOnMissed = false;
@@ -450,9 +452,21 @@ int runConfirm(const std::vector<std::string>& Args, const std::string& ToolVers
     }
   }
   auto R = joinReports(std::move(S), std::move(RT));
-  std::string Text = Format == "json"    ? confirmJson(R)
-                     : Format == "sarif" ? confirmSarif(R, ToolVersion)
-                                         : confirmText(R);
+  std::string Text;
+  if (Format == "sarif") {
+    auto RulesDir = findRulesDir(Argv0);
+    auto Cat = Catalogue::load(RulesDir + "/catalogue.json", Error);
+    if (!Cat) {
+      std::cerr << "tracelint confirm: error: " << Error << "\n";
+      return 2;
+    }
+    EmitOptions O;
+    O.ToolVersion = ToolVersion;
+    O.DocsBase = resolveDocsBase("", RulesDir);
+    Text = confirmSarif(R, *Cat, O);
+  } else {
+    Text = Format == "json" ? confirmJson(R) : confirmText(R);
+  }
   if (Output.empty()) {
     std::cout << Text;
   } else if (std::string WriteError; !writeOutputFile(Output, Text, WriteError)) {

@@ -10,11 +10,16 @@
 #include <string>
 #include <vector>
 
+#include "core/Catalogue.h"
+#include "output/Emitters.h"
+
 namespace tracelint {
 
 struct StaticItem {
   std::string Rule, File, Message, Function, FunctionLocation, Entity;
+  std::string Fingerprint;  // the static report's, so a joined SARIF matches the alerts it came from
   unsigned Line = 0;
+  unsigned Column = 0;  // 0: not known (the joined report then starts at the line)
   // "path:line" of the finding's related locations (where a stale value was read, the statement of
   // the traced function that led to a helper): the runtime may observe the hazard there.
   std::vector<std::string> Related;
@@ -43,9 +48,11 @@ ConfirmResult joinReports(std::vector<StaticItem> Static, std::vector<RuntimeIte
 
 std::string confirmText(const ConfirmResult& R);
 std::string confirmJson(const ConfirmResult& R);
-std::string confirmSarif(const ConfirmResult& R, const std::string& ToolVersion);
+// The static findings with their verdicts, through output/'s SARIF emitter.
+std::string confirmSarif(const ConfirmResult& R, const Catalogue& Cat, const EmitOptions& O);
 
 // The whole subcommand: argv after "confirm". Returns the exit code.
-int runConfirm(const std::vector<std::string>& Args, const std::string& ToolVersion);
+// Argv0 locates the rule catalogue (SARIF's rules[]).
+int runConfirm(const std::vector<std::string>& Args, const std::string& ToolVersion, const std::string& Argv0);
 
 }  // namespace tracelint

@@ -10,18 +10,6 @@
 
 namespace tracelint {
 
-const char* severityName(Severity S) {
-  switch (S) {
-    case Severity::Note:
-      return "note";
-    case Severity::Warning:
-      return "warning";
-    case Severity::Error:
-      return "error";
-  }
-  return "warning";
-}
-
 std::pair<unsigned, unsigned> lineColumnOf(const std::string& Text, std::size_t Offset) {
   unsigned Line = 1, Col = 1;
   for (std::size_t I = 0; I < Offset && I < Text.size(); ++I) {
@@ -46,17 +34,20 @@ std::optional<Catalogue> Catalogue::load(const std::string& Path, std::string& E
       Info.Summary = R.at("summary").get<std::string>();
       Info.Description = R.at("description").get<std::string>();
       auto Sev = R.at("severity").get<std::string>();
-      if (Sev == "note")
-        Info.DefaultSeverity = Severity::Note;
-      else if (Sev == "error")
-        Info.DefaultSeverity = Severity::Error;
-      else if (Sev == "warning")
-        Info.DefaultSeverity = Severity::Warning;
-      else
-        throw std::runtime_error("rule '" + Info.Id + "' has unknown severity '" + Sev + "'");
+      auto Parsed = parseSeverity(Sev);
+      if (!Parsed) throw std::runtime_error("rule '" + Info.Id + "' has unknown severity '" + Sev + "'");
+      Info.DefaultSeverity = *Parsed;
       Info.Precision = R.at("precision").get<std::string>();
       for (const auto& O : R.value("options", nlohmann::json::array()))
         Info.Options.push_back(O.is_object() ? O.at("name").get<std::string>() : O.get<std::string>());
+      auto AddMessage = [&](const std::string& Key, const nlohmann::json& M) {
+        MessageKey K{M.at("placeholders").get<std::vector<std::string>>(), M.at("text").get<std::string>()};
+        if (K.Default.empty()) throw std::runtime_error("message '" + Key + "' has an empty text");
+        C.Messages[Key] = std::move(K);
+      };
+      if (R.contains("message")) AddMessage(Info.Id, R.at("message"));
+      const auto Variants = R.value("message_variants", nlohmann::json::object());
+      for (const auto& [Variant, M] : Variants.items()) AddMessage(Info.Id + "." + Variant, M);
       C.Rules.push_back(std::move(Info));
     }
   } catch (const std::exception& E) {

@@ -2,6 +2,7 @@
 // The rule catalogue (rules/catalogue.json): the single list of rule ids, their texts, default
 // severities and precision. Check registration, --list-checks, --explain, the docs index and SARIF
 // rules[] all read it; no other list of checks exists.
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -9,6 +10,14 @@
 #include "core/Finding.h"
 
 namespace tracelint {
+
+// A message a check reports, by key: the rule id, or the rule id and a variant ("trace-host-read.call").
+// Placeholders are the names a pack's template may use ({subject}, {function}, {source}); Default is
+// the API-neutral text a pack without "messages" gets.
+struct MessageKey {
+  std::vector<std::string> Placeholders;
+  std::string Default;
+};
 
 struct RuleInfo {
   std::string Id;
@@ -25,9 +34,12 @@ class Catalogue {
   static std::optional<Catalogue> load(const std::string& Path, std::string& Error);
   const RuleInfo* find(const std::string& Id) const;
   const std::vector<RuleInfo>& rules() const { return Rules; }
+  // Every rule's message and its variants: the keys a pack's "messages" may name.
+  const std::map<std::string, MessageKey>& messageKeys() const { return Messages; }
 
  private:
   std::vector<RuleInfo> Rules;
+  std::map<std::string, MessageKey> Messages;
 };
 
 // Where rules/ lives: $TRACELINT_RULES_DIR, then <bin>/../share/tracelint/rules (an install), then

@@ -1,13 +1,18 @@
 #pragma once
 // The one internal finding type. Checks produce it, suppression and filters prune it, and every
 // output format is a pure function of a list of it.
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace tracelint {
 
+// The one text form of a severity ("note", "warning", "error"): the catalogue, configuration,
+// worker results, clang-style text and SARIF levels all use it.
 enum class Severity { Note, Warning, Error };
 const char* severityName(Severity S);
+std::optional<Severity> parseSeverity(std::string_view Name);
 
 // Lines are 1-based; Column is a 1-based byte offset into the line (clang's convention). Other
 // conventions are derived in output/Columns.h, nowhere else.
@@ -48,6 +53,12 @@ struct Finding {
   // Identifies the finding across edits elsewhere in its file (core/Fingerprint.h); set by the
   // driver once the run's findings are final, read by the baseline and every report format.
   std::string Fingerprint;
+  // Set by `tracelint confirm`: whether the runtime observed the hazard, and what it saw.
+  struct RuntimeVerdict {
+    bool Confirmed = false;
+    std::string Evidence;
+  };
+  std::optional<RuntimeVerdict> Runtime;
 };
 
 // A file the analyzer could not analyze (it did not parse, a check failed on it, it is missing).

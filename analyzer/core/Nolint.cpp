@@ -46,14 +46,13 @@ NolintIndex::NolintIndex(const std::string& FileText) {
             break;
           }
         }
-        if (!Matched) Errors.push_back("line " + std::to_string(N) + ": NOLINTEND without a matching NOLINTBEGIN");
+        if (!Matched) Errors.push_back({N, "NOLINTEND without a matching NOLINTBEGIN"});
       } else if (isMarker(Line, At, "NOLINT")) {
         Ranges.push_back({N, N, globsAfter(Line, At + 6)});
       }
     }
   }
-  for (const auto& [L, G] : Open)
-    Errors.push_back("line " + std::to_string(L) + ": NOLINTBEGIN without a matching NOLINTEND");
+  for (const auto& [L, G] : Open) Errors.push_back({L, "NOLINTBEGIN without a matching NOLINTEND"});
 }
 
 bool NolintIndex::suppresses(unsigned Line, const std::string& CheckId) const {

@@ -6,12 +6,17 @@
 
 namespace tracelint {
 
+// An unmatched NOLINTBEGIN or NOLINTEND: an error in the file, reported at its line.
+struct NolintError {
+  unsigned Line = 0;
+  std::string Message;
+};
+
 class NolintIndex {
  public:
   explicit NolintIndex(const std::string& FileText);
   bool suppresses(unsigned Line, const std::string& CheckId) const;
-  // Unmatched NOLINTBEGIN / NOLINTEND, as "line N: message".
-  const std::vector<std::string>& errors() const { return Errors; }
+  const std::vector<NolintError>& errors() const { return Errors; }
 
  private:
   struct Range {
@@ -19,7 +24,7 @@ class NolintIndex {
     std::string Globs;  // empty: all checks
   };
   std::vector<Range> Ranges;
-  std::vector<std::string> Errors;
+  std::vector<NolintError> Errors;
 };
 
 }  // namespace tracelint

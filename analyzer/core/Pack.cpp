@@ -8,84 +8,6 @@
 
 namespace tracelint {
 
-const std::map<std::string, MessageKey>& knownMessageKeys() {
-  // The defaults name no API: they serve packs that write no "messages" of their own.
-  static const std::map<std::string, MessageKey> Keys = {
-      {"trace-host-mutation",
-       {{"subject", "function"},
-        "{subject} while tracing '{function}': host code runs once per trace, so replays of the recorded graph skip "
-        "this "
-        "write; keep the state in one of the API's state handles or move the write out of the traced function"}},
-      {"trace-host-io",
-       {{"subject", "function"},
-        "'{subject}' does host I/O while tracing '{function}', not on every call; use the API's print op"}},
-      {"trace-host-random",
-       {{"subject", "function"},
-        "'{subject}' draws a host random number or reads a clock while tracing '{function}', not on every call; the "
-        "value is "
-        "frozen into the graph. Use the API's random ops, or pass the value as an input"}},
-      {"trace-host-read",
-       {{"subject", "function"},
-        "'{subject}' reads the value of a tensor computed while tracing '{function}': it has no value until the graph "
-        "runs. "
-        "Keep the computation in the API's ops"}},
-      {"trace-host-read.call",
-       {{"subject", "function"},
-        "'{subject}' waits for values computed while tracing '{function}': they do not exist until the graph runs"}},
-      {"trace-stale-capture",
-       {{"subject", "function"},
-        "'{subject}' is changed here, but '{function}' baked its value into the graph when it was traced; later calls "
-        "keep the "
-        "old value. Pass it as an input"}},
-      {"trace-stale-capture.by-copy",
-       {{"subject", "function"},
-        "'{subject}' is changed here, but '{function}' captured it by value, and its graph uses that copy. Pass the "
-        "value as "
-        "an argument instead"}},
-      {"trace-stale-capture.tensor",
-       {{"subject", "function"},
-        "tensor '{subject}' is rebound here after '{function}' traced it; later calls replay the graph with the tensor "
-        "it saw "
-        "while tracing. Pass it as an argument"}},
-      {"trace-shape-retrace",
-       {{"subject", "function", "source"},
-        "{subject} of '{function}' changes shape from iteration to iteration (its shape uses '{source}'), so each new "
-        "shape "
-        "traces the function again"}},
-      {"trace-scalar-retrace",
-       {{"subject", "function", "source"},
-        "{subject} of '{function}' is a host scalar that takes a new value on every iteration (from '{source}'), so "
-        "every new "
-        "value traces the function again. Pass it as a tensor instead"}},
-      {"trace-function-in-loop",
-       {{"function"},
-        "'{function}' is created inside a loop and called there: every iteration starts with an empty cache and traces "
-        "again. Create it once, before the loop"}},
-      {"trace-function-in-loop.capture",
-       {{"function"},
-        "the capture on '{function}' is recorded and instantiated again on every iteration of the loop that launches "
-        "it"}},
-      {"trace-variable-creation",
-       {{"subject", "function"},
-        "a {subject} is created while tracing '{function}': variables may be created on the first trace only. Create "
-        "it "
-        "once outside '{function}', or guard its creation so that it happens once"}},
-      {"trace-variable-creation.call",
-       {{"subject", "function"}, "'{subject}' allocates while recording '{function}': the allocation is not recorded"}},
-      {"trace-tensor-leak",
-       {{"subject", "function"},
-        "a tensor computed while tracing '{function}' is stored into {subject}, which outlives the trace: it is "
-        "symbolic and "
-        "unusable after the trace ends. Return it from the traced function"}},
-      {"trace-update-outside",
-       {{"subject", "function", "source"},
-        "'{subject}', which '{function}' reads, is updated here by '{source}' outside the traced function, in the loop "
-        "that "
-        "calls it: the update runs op by op on the host; move it into '{function}'"}},
-  };
-  return Keys;
-}
-
 std::string fillMessage(const std::string& Template, const std::string& Subject, const std::string& Function,
                         const std::string& Source) {
   std::string Out;
@@ -212,8 +134,8 @@ unsigned argumentIndex(const nlohmann::json& J, const Pointer& Where, bool Allow
 
 // Templates are checked here, not when a check fills them in: an unknown key or placeholder is a
 // typo that would otherwise silently turn a rule off or print "{subjct}" to users.
-MessageTemplates messages(const nlohmann::json& J, const Pointer& Where) {
-  const auto& Known = knownMessageKeys();
+MessageTemplates messages(const nlohmann::json& J, const Pointer& Where,
+                          const std::map<std::string, MessageKey>& Known) {
   std::vector<std::string> KeyNames;
   for (const auto& [Key, Unused] : Known) KeyNames.push_back(Key);
   onlyKnownKeys(J, Where, KeyNames);
@@ -263,7 +185,7 @@ CaptureRegion captureRegion(const nlohmann::json& J, const Pointer& At,
   return R;
 }
 
-Pack readPack(const nlohmann::json& J) {
+Pack readPack(const nlohmann::json& J, const std::map<std::string, MessageKey>& KnownMessages) {
   static const std::vector<std::string> NameLists = {"library_namespaces",
                                                      "state_handle_types",
                                                      "variable_creating_types",
@@ -294,9 +216,9 @@ Pack readPack(const nlohmann::json& J) {
     throw PackError{Root / "description", "'description' must be a string"};
   auto Messages = std::make_shared<MessageTemplates>();
   if (J.contains("messages")) {
-    *Messages = messages(J["messages"], Root / "messages");
+    *Messages = messages(J["messages"], Root / "messages", KnownMessages);
   } else {
-    for (const auto& [Key, Known] : knownMessageKeys()) (*Messages)[Key] = Known.Default;
+    for (const auto& [Key, Known] : KnownMessages) (*Messages)[Key] = Known.Default;
   }
   std::vector<std::string>* Lists[] = {&P.LibraryNamespaces,
                                        &P.StateHandleTypes,
@@ -383,12 +305,12 @@ Pack readPack(const nlohmann::json& J) {
 
 }  // namespace
 
-std::optional<Pack> loadPack(const std::string& Path, std::string& Error) {
+std::optional<Pack> loadPack(const std::string& Path, const Catalogue& Cat, std::string& Error) {
   nlohmann::json J;
   std::string Text;
   if (!readJsonFile(Path, "API pack", J, Error, &Text, /*RejectDuplicateKeys=*/true)) return std::nullopt;
   try {
-    return readPack(J);
+    return readPack(J, Cat.messageKeys());
   } catch (const PackError& E) {
     Error = JsonPositions(Text).site(Path, E.Where.to_string()) + ": malformed API pack: " + E.Message;
   } catch (const std::exception& E) {

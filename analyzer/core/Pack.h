@@ -8,22 +8,16 @@
 #include <string>
 #include <vector>
 
+#include "core/Catalogue.h"
+
 namespace tracelint {
 
-// A pack's message templates, by key: a rule id ("trace-host-mutation") or a rule id with a
-// variant (".call", ".tensor", ...). {subject}, {function} and {source} are filled in by the
+// A pack's message templates, by key: a rule id or a rule id with a variant (".call", ".tensor",
+// ...), as the catalogue lists them (Catalogue::messageKeys). {subject}, {function} and {source} are filled in by the
 // check. A pack that writes "messages" applies only the rules it gives templates for; one that does
 // not gets every rule with API-neutral texts.
 using MessageTemplates = std::map<std::string, std::string>;
 
-// The message keys the checks read, with the placeholders each may use and the API-neutral text a
-// pack without "messages" gets; a pack naming another key is malformed (a typo would silently turn
-// a rule off).
-struct MessageKey {
-  std::vector<std::string> Placeholders;
-  std::string Default;
-};
-const std::map<std::string, MessageKey>& knownMessageKeys();
 // Template with its placeholders filled in.
 std::string fillMessage(const std::string& Template, const std::string& Subject, const std::string& Function,
                         const std::string& Source = "");
@@ -94,7 +88,8 @@ struct Pack {
                           const std::map<std::string, std::string>& Ends);
 };
 
-std::optional<Pack> loadPack(const std::string& Path, std::string& Error);
+// Message keys and their API-neutral defaults come from the rule catalogue.
+std::optional<Pack> loadPack(const std::string& Path, const Catalogue& Cat, std::string& Error);
 // A pack named by name (rules/packs/<name>.json) or by path.
 std::string resolvePackPath(const std::string& NameOrPath, const std::string& RulesDir);
 

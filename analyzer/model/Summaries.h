@@ -1,10 +1,11 @@
 #pragma once
-// Effect summaries across translation units. While a file is analyzed, every function it defines
-// gets a summary (its writes to static storage, and the functions it calls, by USR), and every call
-// from a traced region to a function this file cannot see is kept as an open call. After all files,
-// the driver resolves open calls through the summaries of the other files, transitively, so a
-// helper in util.cpp that bumps a global is found when a traced function in train.cpp calls it.
-// Only static storage crosses files: captures and `this` belong to the calling file.
+// What one translation unit tells the others. A check with a cross-file part (see checks/Check.h)
+// records a summary of every function the file defines (its writes to static storage, and the
+// functions it calls, by USR) and an open call for every call from a traced region to a function
+// this file cannot see. After all files, the check's resolver follows open calls through the
+// summaries of the other files, transitively: a helper in util.cpp that bumps a global is found
+// when a traced function in train.cpp calls it. The model records only capture use: which
+// functions begin or end a capture, and which functions a file calls without their bodies.
 #include <map>
 #include <string>
 #include <vector>
@@ -13,7 +14,8 @@
 
 namespace clang {
 class ASTContext;
-}
+class Decl;
+}  // namespace clang
 
 namespace tracelint {
 
@@ -33,9 +35,10 @@ struct FunctionSummary {
 };
 
 struct OpenCall {
+  std::string CheckId;  // the check that recorded it, whose resolver it goes to
   std::string CalleeUsr, CalleeName;
   std::string TracedFunction, TracedFunctionLocation;
-  std::string Message;             // the root pack's trace-host-mutation template, {function} filled in
+  std::string Message;             // the root pack's message template for the check, {function} filled in
   std::vector<FindingNote> Notes;  // the call path inside the calling file, ending at the call
 };
 
@@ -49,14 +52,12 @@ struct FileSummaries {
   std::vector<std::string> ExternalCallees;
 };
 
-// Summarizes the functions defined in the main file and the open calls of the model's traced
-// regions; WithFunctions false records only the capture wrappers and external callees.
-void summarizeFile(clang::ASTContext& Ctx, const TracedRegionModel& Model, FileSummaries& Out,
-                   bool WithFunctions = true);
+// Records the capture wrappers the main file defines and the functions it calls without their
+// bodies (candidates for another file's wrappers).
+void summarizeCaptureUse(clang::ASTContext& Ctx, const TracedRegionModel& Model, FileSummaries& Out);
 
-// Findings for open calls whose callees (transitively) write static storage, using the summaries
-// of every analyzed file.
-std::vector<Finding> resolveOpenCalls(const std::vector<OpenCall>& Open,
-                                      const std::map<std::string, FunctionSummary>& All);
+// The Unified Symbol Resolution of D, the key that joins a declaration across files; "" when Clang
+// cannot name it.
+std::string usrOf(const clang::Decl* D);
 
 }  // namespace tracelint

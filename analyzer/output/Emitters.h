@@ -27,6 +27,7 @@ struct EmitOptions {
   bool Quiet = false;
   std::string RepoRoot;  // SARIF URIs are made relative to it when they lie beneath
   std::string ToolVersion;
+  std::string ToolName = "tracelint";  // SARIF's tool.driver.name ("tracelint confirm" for joined reports)
   // Where the rule pages are: <DocsBase>/rules/<id>.md is a rule's page (codeDescription, helpUri).
   std::string DocsBase;
 };

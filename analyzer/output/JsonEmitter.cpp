@@ -48,6 +48,10 @@ std::string emitJson(const RunResult& R, const Catalogue&, const SourceText& S, 
                  {"tracedFunctionLocation", F.TracedFunctionLocation},
                  {"entity", F.Entity},
                  {"fingerprint", F.Fingerprint}};
+    if (F.Runtime) {
+      D["data"]["confirmed"] = F.Runtime->Confirmed;
+      if (F.Runtime->Confirmed) D["data"]["evidence"] = F.Runtime->Evidence;
+    }
     ByFile[F.Where.File].push_back(D);
   }
   nlohmann::json Out = nlohmann::json::array();

@@ -52,7 +52,8 @@ std::string pascalCase(const std::string& Id) {
   return Out;
 }
 
-const char* level(Severity S) { return S == Severity::Error ? "error" : S == Severity::Warning ? "warning" : "note"; }
+// SARIF's result levels are our severity names.
+const char* level(Severity S) { return severityName(S); }
 
 }  // namespace
 
@@ -75,12 +76,16 @@ std::string emitSarif(const RunResult& R, const Catalogue& C, const SourceText& 
     nlohmann::json Res = {{"ruleId", F.CheckId},
                           {"level", level(F.Level)},
                           {"message", {{"text", F.Message}}},
-                          {"locations", {location(F.Where, findingEnd(F, S), S, O.RepoRoot)}},
-                          {"partialFingerprints", {{"tracelint/v2", F.Fingerprint}}}};
+                          {"locations", {location(F.Where, findingEnd(F, S), S, O.RepoRoot)}}};
+    if (!F.Fingerprint.empty()) Res["partialFingerprints"] = {{"tracelint/v2", F.Fingerprint}};
     if (RuleIndex.count(F.CheckId)) Res["ruleIndex"] = RuleIndex[F.CheckId];
     Res["properties"] = {{"tracedFunction", F.TracedFunction},
                          {"tracedFunctionLocation", F.TracedFunctionLocation},
                          {"entity", F.Entity}};
+    if (F.Runtime) {
+      Res["properties"]["confirmed"] = F.Runtime->Confirmed;
+      if (F.Runtime->Confirmed) Res["properties"]["evidence"] = F.Runtime->Evidence;
+    }
     if (!F.Notes.empty()) {
       nlohmann::json Related = nlohmann::json::array();
       int Id = 0;
@@ -104,7 +109,7 @@ std::string emitSarif(const RunResult& R, const Catalogue& C, const SourceText& 
   nlohmann::json Run = {
       {"tool",
        {{"driver",
-         {{"name", "tracelint"},
+         {{"name", O.ToolName},
           {"version", O.ToolVersion},
           {"informationUri", O.DocsBase + "/rules/README.md"},
           {"rules", Rules}}}}},

@@ -14,9 +14,14 @@ for example in "$src"/examples/*.cpp; do
 done
 "$tool" confirm --static "$work/static.json" --dynamic "$work"/runtime/*.json --format=json --output="$work/confirm.json" --fail-on-missed
 "$tool" confirm --static "$work/static.json" --dynamic "$work"/runtime/*.json | tail -1
-python3 - "$work" <<'PY'
+# The joined SARIF comes from the analyzer's SARIF emitter: schema-valid, with rules[], the static
+# report's fingerprints, and a verdict per result.
+"$tool" -p "$build" -j 2 --quiet --format=sarif --output="$work/static.sarif" "$src"/examples/*.cpp || [ $? -eq 1 ]
+"$tool" confirm --static "$work/static.sarif" --dynamic "$work"/runtime/*.json --format=sarif --output="$work/confirm.sarif"
+python3 - "$work" "$src" <<'PY'
 import json, os, sys
-work = sys.argv[1]
+import jsonschema
+work, src = sys.argv[1], sys.argv[2]
 c = json.load(open(os.path.join(work, "confirm.json")))
 s = c["summary"]
 assert s["static_findings"] > 0 and s["confirmed"] == s["static_findings"], s
@@ -32,5 +37,15 @@ for r in os.listdir(os.path.join(work, "runtime")):
         assert not obs, f"{r}: runtime observations on a fixed or clean example"
     else:
         assert obs, f"{r}: a buggy example with no runtime observation"
+joined_doc = json.load(open(os.path.join(work, "confirm.sarif")))
+jsonschema.validate(joined_doc, json.load(open(os.path.join(src, "tests/analyzer/sarif-schema-2.1.0.json"))))
+joined = joined_doc["runs"][0]
+static_sarif = json.load(open(os.path.join(work, "static.sarif")))["runs"][0]
+assert joined["tool"]["driver"]["name"] == "tracelint confirm", joined["tool"]["driver"]
+assert [r["id"] for r in joined["tool"]["driver"]["rules"]] == [r["id"] for r in static_sarif["tool"]["driver"]["rules"]]
+prints = sorted(r["partialFingerprints"]["tracelint/v2"] for r in static_sarif["results"])
+assert sorted(r["partialFingerprints"]["tracelint/v2"] for r in joined["results"]) == prints
+assert joined["results"] and all(r["properties"]["confirmed"] and r["level"] == "error" and r["properties"]["evidence"]
+                                 for r in joined["results"]), joined["results"][:1]
 print(f"confirm: {s['confirmed']}/{s['static_findings']} confirmed, {s['missed']} missed")
 PY

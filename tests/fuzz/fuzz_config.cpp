@@ -3,10 +3,24 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 
 #include "core/Config.h"
 #include "core/Pack.h"
+
+static const tracelint::Catalogue& shippedCatalogue() {
+  static const tracelint::Catalogue Cat = [] {
+    std::string Error;
+    auto C = tracelint::Catalogue::load(TRACELINT_SOURCE_RULES_DIR "/catalogue.json", Error);
+    if (!C) {
+      std::fprintf(stderr, "fuzz_config: %s\n", Error.c_str());
+      std::abort();
+    }
+    return *C;
+  }();
+  return Cat;
+}
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* Data, std::size_t Size) {
   std::string Text(reinterpret_cast<const char*>(Data), Size);
@@ -23,7 +37,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* Data, std::size_t Size
   }
   close(Fd);
   Error.clear();
-  auto P = tracelint::loadPack(Path, Error);
+  auto P = tracelint::loadPack(Path, shippedCatalogue(), Error);
   if (!P && Error.empty()) __builtin_trap();
   unlink(Path);
   return 0;

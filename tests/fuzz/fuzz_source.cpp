@@ -21,7 +21,8 @@ struct Setup {
   Setup() {
     std::string Error;
     auto Cat = tracelint::Catalogue::load(TRACELINT_SOURCE_RULES_DIR "/catalogue.json", Error);
-    auto P = tracelint::loadPack(TRACELINT_SOURCE_RULES_DIR "/packs/tl.json", Error);
+    std::optional<tracelint::Pack> P;
+    if (Cat) P = tracelint::loadPack(TRACELINT_SOURCE_RULES_DIR "/packs/tl.json", *Cat, Error);
     if (!Cat || !P) {
       std::fprintf(stderr, "fuzz_source: %s\n", Error.c_str());
       std::abort();

@@ -6,15 +6,28 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
+
+#include "ScratchDir.h"
 
 namespace tracelint {
 namespace {
+
+const Catalogue& shippedCatalogue() {
+  static const Catalogue Cat = [] {
+    std::string Error;
+    auto C = Catalogue::load(TRACELINT_SOURCE_RULES_DIR "/catalogue.json", Error);
+    if (!C) throw std::runtime_error(Error);
+    return *C;
+  }();
+  return Cat;
+}
 
 TEST(Pack, ShippedPacksLoad) {
   int Loaded = 0;
   for (const auto& E : std::filesystem::directory_iterator(TRACELINT_SOURCE_RULES_DIR "/packs")) {
     std::string Error;
-    auto P = loadPack(E.path().string(), Error);
+    auto P = loadPack(E.path().string(), shippedCatalogue(), Error);
     ASSERT_TRUE(P) << Error;
     const MessageTemplates* Messages = !P->EntryPoints.empty()      ? P->EntryPoints[0].Messages.get()
                                        : !P->CaptureRegions.empty() ? P->CaptureRegions[0].Messages.get()
@@ -36,8 +49,8 @@ TEST(Pack, FillMessage) {
 
 TEST(Pack, CaptureWrappersReachTheirKind) {
   std::string Error;
-  auto Cuda = loadPack(TRACELINT_SOURCE_RULES_DIR "/packs/cuda-graphs.json", Error);
-  auto Tl = loadPack(TRACELINT_SOURCE_RULES_DIR "/packs/tl.json", Error);
+  auto Cuda = loadPack(TRACELINT_SOURCE_RULES_DIR "/packs/cuda-graphs.json", shippedCatalogue(), Error);
+  auto Tl = loadPack(TRACELINT_SOURCE_RULES_DIR "/packs/tl.json", shippedCatalogue(), Error);
   ASSERT_TRUE(Cuda && Tl) << Error;
   Pack All;
   All.add(*Tl);
@@ -50,6 +63,36 @@ TEST(Pack, CaptureWrappersReachTheirKind) {
   EXPECT_EQ(Regions[1].BeginWrapperUsrs.count("c:@F@begin_graph"), 1u);
   // Ends are keyed by the begin name of their kind, so "cudaStreamEndCapture" names no kind.
   EXPECT_TRUE(Regions[0].EndWrapperUsrs.empty());
+}
+
+// The message keys, their placeholders and the API-neutral texts are the catalogue's: a pack without
+// "messages" gets every one of them, variants included.
+class PackMessages : public ScratchDirTest {};
+
+TEST_F(PackMessages, DefaultsComeFromTheCatalogue) {
+  const auto& Keys = shippedCatalogue().messageKeys();
+  ASSERT_TRUE(Keys.count("trace-host-read.call"));
+  EXPECT_EQ(Keys.at("trace-host-read.call").Placeholders, (std::vector<std::string>{"subject", "function"}));
+  for (const auto& R : shippedCatalogue().rules()) EXPECT_TRUE(Keys.count(R.Id)) << R.Id << " has no message";
+  auto Path = (Dir / "neutral.json").string();
+  std::ofstream(Path)
+      << R"({"pack": "neutral", "entry_points": [{"kind": "call", "function": "api::trace", "callable_arg": 0}]})";
+  std::string Error;
+  auto P = loadPack(Path, shippedCatalogue(), Error);
+  ASSERT_TRUE(P) << Error;
+  ASSERT_EQ(P->EntryPoints.size(), 1u);
+  const auto& Messages = *P->EntryPoints[0].Messages;
+  ASSERT_EQ(Messages.size(), Keys.size());
+  for (const auto& [Key, Known] : Keys) EXPECT_EQ(Messages.at(Key), Known.Default) << Key;
+}
+
+TEST_F(PackMessages, ACatalogueMessageWithoutTextIsMalformed) {
+  auto Path = (Dir / "catalogue.json").string();
+  std::ofstream(Path) << R"({"version": 1, "rules": [{"id": "trace-x", "summary": "s", "description": "d",
+    "severity": "warning", "precision": "high", "message": {"placeholders": ["subject"], "text": ""}}]})";
+  std::string Error;
+  EXPECT_FALSE(Catalogue::load(Path, Error));
+  EXPECT_NE(Error.find("message 'trace-x' has an empty text"), std::string::npos) << Error;
 }
 
 }  // namespace

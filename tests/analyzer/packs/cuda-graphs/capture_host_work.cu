@@ -8,14 +8,14 @@
 #include <cstdlib>
 #include <iostream>
 
-__global__ void axpy(float* y, const float* x, float a, int n) {
+__global__ void axpy(float *y, const float *x, float a, int n) {
   int i = blockIdx.x * blockDim.x + threadIdx.x;
   if (i < n) y[i] += a * x[i];
 }
 
 // Device code is recorded as a kernel node: its writes happen on every replay.
 __device__ int g_device_hits;
-__global__ void report(const float* y) {
+__global__ void report(const float *y) {
   if (y[0] > 0) g_device_hits++;
 }
 
@@ -26,7 +26,7 @@ struct Step {
   int issued = 0;
   cudaGraphExec_t exec = nullptr;
 
-  void record(cudaStream_t s, float* y, const float* x, int n) {
+  void record(cudaStream_t s, float *y, const float *x, int n) {
     cudaGraph_t graph;
     cudaStreamBeginCapture(s, cudaStreamCaptureModeGlobal);
     axpy<<<(n + 255) / 256, 256, 0, s>>>(y, x, 0.5f, n);
@@ -36,21 +36,20 @@ struct Step {
   }
 };
 
-void counts_launches(cudaStream_t s, float* y, const float* x, int n) {
+void counts_launches(cudaStream_t s, float *y, const float *x, int n) {
   cudaGraph_t graph;
   cudaGraphExec_t exec;
   cudaStreamBeginCapture(s, cudaStreamCaptureModeGlobal);
   for (int layer = 0; layer < 4; ++layer) {
     axpy<<<(n + 255) / 256, 256, 0, s>>>(y, x, 1.0f, n);
-    g_kernels_launched++;  // WARN[trace-host-mutation]: global 'g_kernels_launched' is incremented during the capture
-                           // on 's'
+    g_kernels_launched++;  // WARN[trace-host-mutation]: global 'g_kernels_launched' is incremented during the capture on 's'
   }
   cudaStreamEndCapture(s, &graph);
   cudaGraphInstantiate(&exec, graph, 0);
   for (int i = 0; i < 100; ++i) cudaGraphLaunch(exec, s);
 }
 
-void logs_inside(cudaStream_t s, float* y, const float* x, int n) {
+void logs_inside(cudaStream_t s, float *y, const float *x, int n) {
   cudaGraph_t graph;
   cudaStreamBeginCapture(s, cudaStreamCaptureModeThreadLocal);
   std::printf("launching axpy\n");  // WARN[trace-host-io]: 'printf' does host I/O during the capture on 's'
@@ -60,32 +59,28 @@ void logs_inside(cudaStream_t s, float* y, const float* x, int n) {
   cudaStreamEndCapture(s, &graph);
 }
 
-void random_scale(cudaStream_t s, float* y, const float* x, int n) {
+void random_scale(cudaStream_t s, float *y, const float *x, int n) {
   cudaGraph_t graph;
   cudaStreamBeginCapture(s, cudaStreamCaptureModeGlobal);
-  float jitter = static_cast<float>(std::rand()) / RAND_MAX;  // WARN[trace-host-random]: 'rand' draws a host random
-                                                              // number or reads a clock during the capture on 's'
+  float jitter = static_cast<float>(std::rand()) / RAND_MAX;  // WARN[trace-host-random]: 'rand' draws a host random number or reads a clock during the capture on 's'
   axpy<<<1, 256, 0, s>>>(y, x, jitter, n);
   cudaStreamEndCapture(s, &graph);
 }
 
-void timed_capture(cudaStream_t s, float* y, const float* x, int n) {
+void timed_capture(cudaStream_t s, float *y, const float *x, int n) {
   cudaGraph_t graph;
   cudaStreamBeginCapture(s, cudaStreamCaptureModeGlobal);
-  auto t0 = std::chrono::steady_clock::now();  // WARN[trace-host-random]: 'std::chrono::steady_clock::now' draws a host
-                                               // random number or reads a clock during the capture on 's'
+  auto t0 = std::chrono::steady_clock::now();  // WARN[trace-host-random]: 'std::chrono::steady_clock::now' draws a host random number or reads a clock during the capture on 's'
   axpy<<<1, 256, 0, s>>>(y, x, 1.0f, n);
-  g_elapsed += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0)
-                   .count();  // WARN[trace-host-mutation]: 'g_elapsed' is assigned during the capture //
-                              // WARN[trace-host-random]: 'std::chrono::steady_clock::now' draws
+  g_elapsed += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();  // WARN[trace-host-mutation]: 'g_elapsed' is assigned during the capture // WARN[trace-host-random]: 'std::chrono::steady_clock::now' draws
   cudaStreamEndCapture(s, &graph);
 }
 
-void bump_counter(void* data) { ++*static_cast<int*>(data); }
-void print_done(void*) { std::printf("step done\n"); }
+void bump_counter(void *data) { ++*static_cast<int *>(data); }
+void print_done(void *) { std::printf("step done\n"); }
 
 // Host nodes: the callback is part of the graph and runs on every launch.
-void host_node_idiom(cudaStream_t s, float* y, const float* x, int n, int* steps) {
+void host_node_idiom(cudaStream_t s, float *y, const float *x, int n, int *steps) {
   cudaGraph_t graph;
   cudaGraphExec_t exec;
   cudaStreamBeginCapture(s, cudaStreamCaptureModeGlobal);
@@ -98,7 +93,7 @@ void host_node_idiom(cudaStream_t s, float* y, const float* x, int n, int* steps
 }
 
 // Host work before and after the capture runs every time the function does.
-void host_work_outside(cudaStream_t s, float* y, const float* x, int n) {
+void host_work_outside(cudaStream_t s, float *y, const float *x, int n) {
   cudaGraph_t graph;
   cudaGraphExec_t exec;
   std::printf("capturing\n");
@@ -118,7 +113,7 @@ void host_work_outside(cudaStream_t s, float* y, const float* x, int n) {
 }
 
 // Locals of the capturing function are ordinary host variables: recording them is fine.
-void locals_only(cudaStream_t s, float* y, const float* x, int n) {
+void locals_only(cudaStream_t s, float *y, const float *x, int n) {
   cudaGraph_t graph;
   int launched = 0;
   cudaStreamBeginCapture(s, cudaStreamCaptureModeGlobal);

@@ -3,17 +3,16 @@
 // fine when cudaGraphExecUpdate refreshes the graph that is already instantiated.
 #include <cuda_graph_decls.h>
 
-__global__ void decode_step(float* state, int pos, int n) {
+__global__ void decode_step(float *state, int pos, int n) {
   int i = blockIdx.x * blockDim.x + threadIdx.x;
   if (i < n) state[i] += pos;
 }
 
-void reinstantiates_every_token(cudaStream_t s, float* state, int n, int tokens) {
+void reinstantiates_every_token(cudaStream_t s, float *state, int n, int tokens) {
   for (int pos = 0; pos < tokens; ++pos) {
     cudaGraph_t graph;
     cudaGraphExec_t exec;
-    cudaStreamBeginCapture(s, cudaStreamCaptureModeGlobal);  // WARN[trace-function-in-loop]: the capture on 's' is
-                                                             // recorded and instantiated again on every iteration
+    cudaStreamBeginCapture(s, cudaStreamCaptureModeGlobal);  // WARN[trace-function-in-loop]: the capture on 's' is recorded and instantiated again on every iteration
     decode_step<<<(n + 255) / 256, 256, 0, s>>>(state, pos, n);
     cudaStreamEndCapture(s, &graph);
     cudaGraphInstantiate(&exec, graph, 0);
@@ -23,13 +22,12 @@ void reinstantiates_every_token(cudaStream_t s, float* state, int n, int tokens)
   }
 }
 
-void reinstantiates_in_while(cudaStream_t s, float* state, int n, const bool* more) {
+void reinstantiates_in_while(cudaStream_t s, float *state, int n, const bool *more) {
   int pos = 0;
   while (*more) {
     cudaGraph_t graph;
     cudaGraphExec_t exec;
-    cudaStreamBeginCapture(s, cudaStreamCaptureModeRelaxed);  // WARN[trace-function-in-loop]: recorded and instantiated
-                                                              // again on every iteration
+    cudaStreamBeginCapture(s, cudaStreamCaptureModeRelaxed);  // WARN[trace-function-in-loop]: recorded and instantiated again on every iteration
     decode_step<<<1, 256, 0, s>>>(state, pos++, n);
     cudaStreamEndCapture(s, &graph);
     cudaGraphInstantiate(&exec, graph, 0);
@@ -39,7 +37,7 @@ void reinstantiates_in_while(cudaStream_t s, float* state, int n, const bool* mo
 
 // llama.cpp-style: capture each step, try to update the executable graph, instantiate only when
 // the update is refused.
-void updates_each_token(cudaStream_t s, float* state, int n, int tokens) {
+void updates_each_token(cudaStream_t s, float *state, int n, int tokens) {
   cudaGraphExec_t exec = nullptr;
   for (int pos = 0; pos < tokens; ++pos) {
     cudaGraph_t graph;
@@ -57,7 +55,7 @@ void updates_each_token(cudaStream_t s, float* state, int n, int tokens) {
 }
 
 // Instantiate once, launch in the loop.
-void instantiate_once(cudaStream_t s, float* state, int n, int steps) {
+void instantiate_once(cudaStream_t s, float *state, int n, int steps) {
   cudaGraph_t graph;
   cudaGraphExec_t exec;
   cudaStreamBeginCapture(s, cudaStreamCaptureModeGlobal);
@@ -68,7 +66,7 @@ void instantiate_once(cudaStream_t s, float* state, int n, int steps) {
 }
 
 // One graph per bucket, built in a loop once at start-up and launched later: each is instantiated once.
-void build_buckets(cudaStream_t s, float* state, const int* sizes, cudaGraphExec_t* execs, int buckets) {
+void build_buckets(cudaStream_t s, float *state, const int *sizes, cudaGraphExec_t *execs, int buckets) {
   for (int b = 0; b < buckets; ++b) {
     cudaGraph_t graph;
     cudaStreamBeginCapture(s, cudaStreamCaptureModeGlobal);

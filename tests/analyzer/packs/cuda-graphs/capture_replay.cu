@@ -6,12 +6,12 @@
 
 #include <vector>
 
-__global__ void scale(float* x, float a, int n) {
+__global__ void scale(float *x, float a, int n) {
   int i = blockIdx.x * blockDim.x + threadIdx.x;
   if (i < n) x[i] *= a;
 }
 
-void changes_scalar(cudaStream_t s, float* d, int n) {
+void changes_scalar(cudaStream_t s, float *d, int n) {
   cudaGraph_t graph;
   cudaGraphExec_t exec;
   float factor = 0.5f;
@@ -20,12 +20,11 @@ void changes_scalar(cudaStream_t s, float* d, int n) {
   cudaStreamEndCapture(s, &graph);
   cudaGraphInstantiate(&exec, graph, 0);
   cudaGraphLaunch(exec, s);
-  factor = 0.25f;  // WARN[trace-stale-capture]: 'factor' is changed here, but the capture on 's' baked its value into
-                   // the graph
+  factor = 0.25f;  // WARN[trace-stale-capture]: 'factor' is changed here, but the capture on 's' baked its value into the graph
   cudaGraphLaunch(exec, s);
 }
 
-void changes_in_loop(cudaStream_t s, float* d, int n, int steps) {
+void changes_in_loop(cudaStream_t s, float *d, int n, int steps) {
   cudaGraph_t graph;
   cudaGraphExec_t exec;
   int active = n;
@@ -39,23 +38,22 @@ void changes_in_loop(cudaStream_t s, float* d, int n, int steps) {
   }
 }
 
-void swaps_pointer(cudaStream_t s, float* a, float* b, int n) {
+void swaps_pointer(cudaStream_t s, float *a, float *b, int n) {
   cudaGraph_t graph;
   cudaGraphExec_t exec;
-  float* cur = a;
+  float *cur = a;
   cudaStreamBeginCapture(s, cudaStreamCaptureModeGlobal);
   scale<<<1, 256, 0, s>>>(cur, 2.0f, n);
   cudaStreamEndCapture(s, &graph);
   cudaGraphInstantiate(&exec, graph, 0);
   for (int i = 0; i < 8; ++i) {
     cudaGraphLaunch(exec, s);
-    cur =
-        (cur == a) ? b : a;  // WARN[trace-stale-capture]: 'cur' is changed here, but the capture on 's' baked its value
+    cur = (cur == a) ? b : a;  // WARN[trace-stale-capture]: 'cur' is changed here, but the capture on 's' baked its value
   }
 }
 
 // Two parameter sets, switched with cudaGraphExecKernelNodeSetParams before each launch.
-void set_params_ping_pong(cudaStream_t s, cudaGraphNode_t node, float* a, float* b, int n) {
+void set_params_ping_pong(cudaStream_t s, cudaGraphNode_t node, float *a, float *b, int n) {
   cudaGraph_t graph;
   cudaGraphExec_t exec;
   float factor = 2.0f;
@@ -64,8 +62,8 @@ void set_params_ping_pong(cudaStream_t s, cudaGraphNode_t node, float* a, float*
   scale<<<1, 256, 0, s>>>(a, factor, count);
   cudaStreamEndCapture(s, &graph);
   cudaGraphInstantiate(&exec, graph, 0);
-  void* args_a[] = {&a, &factor, &count};
-  void* args_b[] = {&b, &factor, &count};
+  void *args_a[] = {&a, &factor, &count};
+  void *args_b[] = {&b, &factor, &count};
   cudaKernelNodeParams params[2];
   params[0].kernelParams = args_a;
   params[1].kernelParams = args_b;
@@ -77,7 +75,7 @@ void set_params_ping_pong(cudaStream_t s, cudaGraphNode_t node, float* a, float*
 }
 
 // Capture again with the new value and update the instantiated graph in place.
-void recapture_and_update(cudaStream_t s, float* d, int n, int steps) {
+void recapture_and_update(cudaStream_t s, float *d, int n, int steps) {
   cudaGraph_t graph;
   cudaGraphExec_t exec = nullptr;
   float factor = 1.0f;
@@ -101,7 +99,7 @@ void recapture_and_update(cudaStream_t s, float* d, int n, int steps) {
 }
 
 // New inputs go into the captured buffers; the graph reads them on every replay.
-void copy_into_captured_buffers(cudaStream_t s, float* d_in, float* h_in, int n, int steps) {
+void copy_into_captured_buffers(cudaStream_t s, float *d_in, float *h_in, int n, int steps) {
   cudaGraph_t graph;
   cudaGraphExec_t exec;
   cudaStreamBeginCapture(s, cudaStreamCaptureModeGlobal);
@@ -117,7 +115,7 @@ void copy_into_captured_buffers(cudaStream_t s, float* d_in, float* h_in, int n,
 }
 
 // A value written before the capture is the value recorded.
-void written_before_capture(cudaStream_t s, float* d, int n) {
+void written_before_capture(cudaStream_t s, float *d, int n) {
   cudaGraph_t graph;
   cudaGraphExec_t exec;
   float factor = 1.0f;
@@ -131,7 +129,7 @@ void written_before_capture(cudaStream_t s, float* d, int n) {
 }
 
 // Changed after the last launch: no replay sees it.
-void changed_after_last_launch(cudaStream_t s, float* d, int n) {
+void changed_after_last_launch(cudaStream_t s, float *d, int n) {
   cudaGraph_t graph;
   cudaGraphExec_t exec;
   int count = n;

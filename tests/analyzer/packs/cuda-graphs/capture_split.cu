@@ -4,7 +4,7 @@
 
 #include <cstdio>
 
-__global__ void step_kernel(float* x, int n) {
+__global__ void step_kernel(float *x, int n) {
   int i = blockIdx.x * blockDim.x + threadIdx.x;
   if (i < n) x[i] += 1.0f;
 }
@@ -42,25 +42,23 @@ class GraphRunner {
   bool ready_ = false;
 };
 
-void forward(GraphRunner& runner, cudaStream_t s, float* x, int n) {
+void forward(GraphRunner &runner, cudaStream_t s, float *x, int n) {
   step_kernel<<<(n + 255) / 256, 256, 0, s>>>(x, n);
   runner.sync_if_eager();
 }
 
-void forward_counting(cudaStream_t s, float* x, int n) {
+void forward_counting(cudaStream_t s, float *x, int n) {
   step_kernel<<<(n + 255) / 256, 256, 0, s>>>(x, n);
-  ++g_evaluations;  // WARN[trace-host-mutation]: global 'g_evaluations' is incremented during the capture on
-                    // 'GraphRunner::begin'
+  ++g_evaluations;  // WARN[trace-host-mutation]: global 'g_evaluations' is incremented during the capture on 'GraphRunner::begin'
 }
 
-void forward_blocking(cudaStream_t s, float* x, int n) {
+void forward_blocking(cudaStream_t s, float *x, int n) {
   step_kernel<<<(n + 255) / 256, 256, 0, s>>>(x, n);
-  cudaStreamSynchronize(s);  // ERROR[trace-host-read]: 'cudaStreamSynchronize' waits for the device during the capture
-                             // on 'GraphRunner::begin'
+  cudaStreamSynchronize(s);  // ERROR[trace-host-read]: 'cudaStreamSynchronize' waits for the device during the capture on 'GraphRunner::begin'
 }
 
 // Capture split across the runner's methods, work in between: the work is capture-time code.
-void split_capture(GraphRunner& runner, cudaStream_t s, float* x, int n) {
+void split_capture(GraphRunner &runner, cudaStream_t s, float *x, int n) {
   runner.begin(s);
   forward(runner, s, x, n);
   forward_counting(s, x, n);
@@ -71,7 +69,7 @@ void split_capture(GraphRunner& runner, cudaStream_t s, float* x, int n) {
 }
 
 // Flag-guarded capture: capture once, replay afterwards.
-void capture_once(GraphRunner& runner, cudaStream_t s, float* x, int n) {
+void capture_once(GraphRunner &runner, cudaStream_t s, float *x, int n) {
   if (!runner.ready()) {
     runner.begin(s);
     forward(runner, s, x, n);
@@ -82,36 +80,34 @@ void capture_once(GraphRunner& runner, cudaStream_t s, float* x, int n) {
 
 // Free functions that begin and end capture on a stream they are given.
 void start_capture(cudaStream_t s) { cudaStreamBeginCapture(s, cudaStreamCaptureModeGlobal); }
-void finish_capture(cudaStream_t s, cudaGraph_t* g) {
+void finish_capture(cudaStream_t s, cudaGraph_t *g) {
   cudaStreamEndCapture(s, g);
   cudaStreamSynchronize(s);  // after the end: not capture-time
 }
 
-void wrapped_capture(cudaStream_t s, float* x, int n) {
+void wrapped_capture(cudaStream_t s, float *x, int n) {
   cudaGraph_t graph;
   start_capture(s);
   step_kernel<<<1, 256, 0, s>>>(x, n);
-  std::printf(
-      "recorded one step\n");  // WARN[trace-host-io]: 'printf' does host I/O during the capture on 'start_capture'
+  std::printf("recorded one step\n");  // WARN[trace-host-io]: 'printf' does host I/O during the capture on 'start_capture'
   finish_capture(s, &graph);
   std::printf("captured\n");
 }
 
 // Code guarded by an "is capturing" test runs while capturing, wherever it is called from.
 int g_captured_launches = 0;
-void launch_step(cudaStream_t s, float* x, int n) {
+void launch_step(cudaStream_t s, float *x, int n) {
   cudaStreamCaptureStatus status;
   cudaStreamIsCapturing(s, &status);
   if (status == cudaStreamCaptureStatusActive) {
-    g_captured_launches++;  // WARN[trace-host-mutation]: global 'g_captured_launches' is incremented during the capture
-                            // on 'the capture tested at line
+    g_captured_launches++;  // WARN[trace-host-mutation]: global 'g_captured_launches' is incremented during the capture on 'the capture tested at line
   } else {
     g_evaluations++;
   }
   step_kernel<<<1, 256, 0, s>>>(x, n);
 }
 
-void eager_only(GraphRunner& runner, cudaStream_t s, float* x, int n) {
+void eager_only(GraphRunner &runner, cudaStream_t s, float *x, int n) {
   if (!runner.capturing()) {
     forward_blocking(s, x, n);
   }

@@ -3,31 +3,28 @@
 // captured stream are recorded as graph nodes.
 #include <cuda_graph_decls.h>
 
-__global__ void relu(float* x, int n) {
+__global__ void relu(float *x, int n) {
   int i = blockIdx.x * blockDim.x + threadIdx.x;
   if (i < n && x[i] < 0) x[i] = 0;
 }
 
-#define CUDA_CHECK(call)       \
-  do {                         \
+#define CUDA_CHECK(call) \
+  do {                   \
     cudaError_t err_ = (call); \
-    (void)err_;                \
+    (void)err_;          \
   } while (0)
 
-void syncs_inside(cudaStream_t s, float* d, float* h, int n) {
+void syncs_inside(cudaStream_t s, float *d, float *h, int n) {
   cudaGraph_t graph;
   CUDA_CHECK(cudaStreamBeginCapture(s, cudaStreamCaptureModeGlobal));
   relu<<<(n + 255) / 256, 256, 0, s>>>(d, n);
-  CUDA_CHECK(cudaStreamSynchronize(
-      s));  // ERROR[trace-host-read]: 'cudaStreamSynchronize' waits for the device during the capture on 's'
-  cudaMemcpy(
-      h, d, n * sizeof(float),
-      cudaMemcpyDeviceToHost);  // ERROR[trace-host-read]: 'cudaMemcpy' waits for the device during the capture on 's'
-  cudaDeviceSynchronize();      // ERROR[trace-host-read]: 'cudaDeviceSynchronize' waits for the device
+  CUDA_CHECK(cudaStreamSynchronize(s));  // ERROR[trace-host-read]: 'cudaStreamSynchronize' waits for the device during the capture on 's'
+  cudaMemcpy(h, d, n * sizeof(float), cudaMemcpyDeviceToHost);  // ERROR[trace-host-read]: 'cudaMemcpy' waits for the device during the capture on 's'
+  cudaDeviceSynchronize();  // ERROR[trace-host-read]: 'cudaDeviceSynchronize' waits for the device
   CUDA_CHECK(cudaStreamEndCapture(s, &graph));
 }
 
-void event_wait(cudaStream_t s, cudaEvent_t done, float* d, int n) {
+void event_wait(cudaStream_t s, cudaEvent_t done, float *d, int n) {
   cudaGraph_t graph;
   cudaStreamBeginCapture(s, cudaStreamCaptureModeRelaxed);
   relu<<<1, 256, 0, s>>>(d, n);
@@ -36,7 +33,7 @@ void event_wait(cudaStream_t s, cudaEvent_t done, float* d, int n) {
   cudaStreamEndCapture(s, &graph);
 }
 
-void frees_inside(cudaStream_t s, float* scratch, float* d, int n) {
+void frees_inside(cudaStream_t s, float *scratch, float *d, int n) {
   cudaGraph_t graph;
   cudaStreamBeginCapture(s, cudaStreamCaptureModeGlobal);
   relu<<<1, 256, 0, s>>>(d, n);
@@ -46,45 +43,43 @@ void frees_inside(cudaStream_t s, float* scratch, float* d, int n) {
 
 void allocates_inside(cudaStream_t s, int n) {
   cudaGraph_t graph;
-  float* tmp = nullptr;
+  float *tmp = nullptr;
   cudaStreamBeginCapture(s, cudaStreamCaptureModeGlobal);
-  cudaMalloc(reinterpret_cast<void**>(&tmp),
-             n * sizeof(float));  // WARN[trace-variable-creation]: 'cudaMalloc' allocates during the capture on 's'
+  cudaMalloc(reinterpret_cast<void **>(&tmp), n * sizeof(float));  // WARN[trace-variable-creation]: 'cudaMalloc' allocates during the capture on 's'
   relu<<<1, 256, 0, s>>>(tmp, n);
   cudaStreamEndCapture(s, &graph);
 }
 
 struct Workspace {
-  float* buf = nullptr;
+  float *buf = nullptr;
   int size = 0;
   // Grows the buffer on demand: fine eagerly, refused while capturing.
-  float* get(int n) {
+  float *get(int n) {
     if (n > size) {
       cudaFree(buf);  // ERROR[trace-host-read]: 'cudaFree' waits for the device during the capture on 's'
-      cudaMalloc(reinterpret_cast<void**>(&buf),
-                 n * sizeof(float));  // WARN[trace-variable-creation]: 'cudaMalloc' allocates during the capture on 's'
-      size = n;                       // bookkeeping in a grow-once branch: not needed on replay
+      cudaMalloc(reinterpret_cast<void **>(&buf), n * sizeof(float));  // WARN[trace-variable-creation]: 'cudaMalloc' allocates during the capture on 's'
+      size = n;  // bookkeeping in a grow-once branch: not needed on replay
     }
     return buf;
   }
 };
 
-void helper_allocates(cudaStream_t s, Workspace& ws, int n) {
+void helper_allocates(cudaStream_t s, Workspace &ws, int n) {
   cudaGraph_t graph;
   cudaStreamBeginCapture(s, cudaStreamCaptureModeGlobal);
-  float* x = ws.get(n);
+  float *x = ws.get(n);
   relu<<<1, 256, 0, s>>>(x, n);
   cudaStreamEndCapture(s, &graph);
 }
 
 // The recorded forms: copies, sets, allocations and frees on the captured stream become nodes.
-void async_idioms(cudaStream_t s, float* d, const float* h_pinned, int n) {
+void async_idioms(cudaStream_t s, float *d, const float *h_pinned, int n) {
   cudaGraph_t graph;
   cudaGraphExec_t exec;
-  float* tmp = nullptr;
+  float *tmp = nullptr;
   cudaStreamBeginCapture(s, cudaStreamCaptureModeGlobal);
   cudaMemcpyAsync(d, h_pinned, n * sizeof(float), cudaMemcpyHostToDevice, s);
-  cudaMallocAsync(reinterpret_cast<void**>(&tmp), n * sizeof(float), s);
+  cudaMallocAsync(reinterpret_cast<void **>(&tmp), n * sizeof(float), s);
   cudaMemsetAsync(tmp, 0, n * sizeof(float), s);
   relu<<<(n + 255) / 256, 256, 0, s>>>(d, n);
   cudaFreeAsync(tmp, s);
@@ -92,7 +87,7 @@ void async_idioms(cudaStream_t s, float* d, const float* h_pinned, int n) {
   cudaGraphInstantiate(&exec, graph, 0);
   cudaGraphLaunch(exec, s);
   cudaStreamSynchronize(s);  // after the replay: waits for it, as intended
-  cudaMemcpy(const_cast<float*>(h_pinned), d, n * sizeof(float), cudaMemcpyDeviceToHost);
+  cudaMemcpy(const_cast<float *>(h_pinned), d, n * sizeof(float), cudaMemcpyDeviceToHost);
 }
 
 // A helper shared by eager and captured paths asks the stream whether it is capturing.
@@ -102,7 +97,7 @@ void maybe_sync(cudaStream_t s) {
   if (status == cudaStreamCaptureStatusNone) cudaStreamSynchronize(s);
 }
 
-void checked_helper(cudaStream_t s, float* d, int n) {
+void checked_helper(cudaStream_t s, float *d, int n) {
   cudaGraph_t graph;
   cudaStreamBeginCapture(s, cudaStreamCaptureModeGlobal);
   relu<<<1, 256, 0, s>>>(d, n);
@@ -110,7 +105,7 @@ void checked_helper(cudaStream_t s, float* d, int n) {
   cudaStreamEndCapture(s, &graph);
 }
 
-void get_capture_info(cudaStream_t s, float* d, int n) {
+void get_capture_info(cudaStream_t s, float *d, int n) {
   cudaGraph_t graph;
   cudaStreamBeginCapture(s, cudaStreamCaptureModeGlobal);
   relu<<<1, 256, 0, s>>>(d, n);
@@ -127,8 +122,8 @@ void get_capture_info(cudaStream_t s, float* d, int n) {
 // Allocate before capturing, free after: nothing of it is recorded.
 void allocate_outside(cudaStream_t s, int n) {
   cudaGraph_t graph;
-  float* tmp = nullptr;
-  cudaMalloc(reinterpret_cast<void**>(&tmp), n * sizeof(float));
+  float *tmp = nullptr;
+  cudaMalloc(reinterpret_cast<void **>(&tmp), n * sizeof(float));
   cudaStreamBeginCapture(s, cudaStreamCaptureModeGlobal);
   relu<<<1, 256, 0, s>>>(tmp, n);
   cudaStreamEndCapture(s, &graph);

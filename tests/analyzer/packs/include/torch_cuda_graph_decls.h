@@ -18,26 +18,26 @@ namespace at {
 class Tensor {
  public:
   Tensor() = default;
-  Tensor(const Tensor&) = default;
-  Tensor& operator=(const Tensor&) = default;
+  Tensor(const Tensor &) = default;
+  Tensor &operator=(const Tensor &) = default;
   template <class T>
   T item() const;
   Tensor cpu() const;
   bool is_nonzero() const;
   Tensor nonzero() const;
-  bool equal(const Tensor& other) const;
-  Tensor& copy_(const Tensor& src, bool non_blocking = false) const;
-  Tensor& fill_(double value) const;
+  bool equal(const Tensor &other) const;
+  Tensor &copy_(const Tensor &src, bool non_blocking = false) const;
+  Tensor &fill_(double value) const;
   Tensor mul(double scale) const;
-  Tensor mul(const Tensor& other) const;
-  Tensor add(const Tensor& other) const;
-  Tensor matmul(const Tensor& other) const;
+  Tensor mul(const Tensor &other) const;
+  Tensor add(const Tensor &other) const;
+  Tensor matmul(const Tensor &other) const;
   Tensor relu() const;
   Tensor sum() const;
   std::vector<int64_t> sizes() const;
 };
-Tensor operator+(const Tensor& a, const Tensor& b);
-Tensor operator*(const Tensor& a, double b);
+Tensor operator+(const Tensor &a, const Tensor &b);
+Tensor operator*(const Tensor &a, double b);
 
 namespace cuda {
 using c10::cuda::CaptureStatus;

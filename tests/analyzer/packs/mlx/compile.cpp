@@ -14,10 +14,10 @@ namespace mx = mlx::core;
 int g_calls = 0;
 std::vector<mx::array> g_saved;
 
-std::vector<mx::array> gelu_like(const std::vector<mx::array>& in) { return {in[0] * mx::exp(in[0])}; }
+std::vector<mx::array> gelu_like(const std::vector<mx::array> &in) { return {in[0] * mx::exp(in[0])}; }
 
 void host_state() {
-  auto counted = mx::compile([](const std::vector<mx::array>& in) {
+  auto counted = mx::compile([](const std::vector<mx::array> &in) {
     g_calls++;  // WARN[trace-host-mutation]: global 'g_calls' is incremented while compiling 'counted'
     return std::vector<mx::array>{in[0] + in[0]};
   });
@@ -27,21 +27,19 @@ void host_state() {
 }
 
 void host_io_and_random() {
-  auto fun = mx::compile([](const std::vector<mx::array>& in) {
+  auto fun = mx::compile([](const std::vector<mx::array> &in) {
     std::printf("tracing\n");  // WARN[trace-host-io]: 'printf' does host I/O while compiling 'fun'
-    float noise =
-        static_cast<float>(std::rand()) /
-        RAND_MAX;  // WARN[trace-host-random]: 'rand' draws a host random number or reads a clock while compiling 'fun'
+    float noise = static_cast<float>(std::rand()) / RAND_MAX;  // WARN[trace-host-random]: 'rand' draws a host random number or reads a clock while compiling 'fun'
     return std::vector<mx::array>{in[0] * mx::array(noise)};
   });
   fun({mx::ones({2})});
 }
 
 void evaluates_inside() {
-  auto fun = mx::compile([](const std::vector<mx::array>& in) {
+  auto fun = mx::compile([](const std::vector<mx::array> &in) {
     mx::array s = mx::sum(in[0]);
     float total = s.item<float>();  // ERROR[trace-host-read]: 'item' reads the value of an array while compiling 'fun'
-    mx::eval({s});   // ERROR[trace-host-read]: 'mlx::core::eval' evaluates an array while compiling 'fun'
+    mx::eval({s});  // ERROR[trace-host-read]: 'mlx::core::eval' evaluates an array while compiling 'fun'
     std::cout << s;  // ERROR[trace-host-read]: 'mlx::core::operator<<' evaluates an array while compiling 'fun'
     return std::vector<mx::array>{in[0] * mx::array(total)};
   });
@@ -49,11 +47,9 @@ void evaluates_inside() {
 }
 
 void leaks_placeholder() {
-  auto fun = mx::compile([](const std::vector<mx::array>& in) {
+  auto fun = mx::compile([](const std::vector<mx::array> &in) {
     mx::array y = mx::exp(in[0]);
-    g_saved.push_back(
-        y);  // ERROR[trace-tensor-leak]: an array computed while compiling 'fun' is stored into global 'g_saved' //
-             // WARN[trace-host-mutation]: global 'g_saved' is changed by 'push_back()' while compiling 'fun'
+    g_saved.push_back(y);  // ERROR[trace-tensor-leak]: an array computed while compiling 'fun' is stored into global 'g_saved' // WARN[trace-host-mutation]: global 'g_saved' is changed by 'push_back()' while compiling 'fun'
     return std::vector<mx::array>{y};
   });
   fun({mx::ones({3})});
@@ -62,8 +58,7 @@ void leaks_placeholder() {
 // MLX's own tests assert this: a captured int changed after compiling is not seen.
 void captured_constant() {
   int x = 2;
-  auto fun =
-      mx::compile([&x](const std::vector<mx::array>& in) { return std::vector<mx::array>{in[0] * mx::array(x)}; });
+  auto fun = mx::compile([&x](const std::vector<mx::array> &in) { return std::vector<mx::array>{in[0] * mx::array(x)}; });
   mx::array a = mx::ones({2});
   fun({a});
   x = 3;  // WARN[trace-stale-capture]: 'x' is changed here, but 'fun' baked its value into the compiled graph
@@ -72,19 +67,17 @@ void captured_constant() {
 
 void captured_by_copy() {
   float scale = 0.5f;
-  auto fun = mx::compile(
-      [scale](const std::vector<mx::array>& in) { return std::vector<mx::array>{in[0] * mx::array(scale)}; });
+  auto fun = mx::compile([scale](const std::vector<mx::array> &in) { return std::vector<mx::array>{in[0] * mx::array(scale)}; });
   mx::array a = mx::ones({2});
   fun({a});
   scale = 2.0f;  // WARN[trace-stale-capture]: 'scale' is changed here, but 'fun' captured it by value
   fun({a});
 }
 
-void compile_lambda_in_loop(const std::vector<mx::array>& batches) {
+void compile_lambda_in_loop(const std::vector<mx::array> &batches) {
   float temperature = 0.7f;
-  for (const auto& batch : batches) {
-    auto step = mx::compile([&](const std::vector<mx::array>& in) {  // WARN[trace-function-in-loop]: 'step' compiles a
-                                                                     // lambda inside a loop and calls it there
+  for (const auto &batch : batches) {
+    auto step = mx::compile([&](const std::vector<mx::array> &in) {  // WARN[trace-function-in-loop]: 'step' compiles a lambda inside a loop and calls it there
       return std::vector<mx::array>{in[0] * mx::array(temperature)};
     });
     step({batch});
@@ -92,8 +85,8 @@ void compile_lambda_in_loop(const std::vector<mx::array>& batches) {
 }
 
 // A plain function is cached by its address: compiling it again in the loop reuses the entry.
-void compile_function_in_loop(const std::vector<mx::array>& batches) {
-  for (const auto& batch : batches) {
+void compile_function_in_loop(const std::vector<mx::array> &batches) {
+  for (const auto &batch : batches) {
     auto step = mx::compile(gelu_like);
     step({batch});
   }
@@ -102,21 +95,20 @@ void compile_function_in_loop(const std::vector<mx::array>& batches) {
 void varying_shapes(int steps) {
   auto f = mx::compile(gelu_like);
   for (int n = 1; n <= steps; ++n) {
-    f({mx::ones({n})});  // WARN[trace-shape-retrace]: input 0 of 'gelu_like' changes shape from iteration to iteration
-                         // (its shape uses 'n')
+    f({mx::ones({n})});  // WARN[trace-shape-retrace]: input 0 of 'gelu_like' changes shape from iteration to iteration (its shape uses 'n')
     f({mx::ones({4}), mx::zeros({n, 4})});  // WARN[trace-shape-retrace]: input 1 of 'gelu_like' changes shape
   }
   for (int i = 0; i < steps; ++i) f({mx::ones({8})});  // one shape: traced once
 }
 
 // The correct forms: compile once, pass changing values as inputs, evaluate after the call.
-void idioms(const std::vector<mx::array>& batches) {
-  auto step = mx::compile([](const std::vector<mx::array>& in) {
+void idioms(const std::vector<mx::array> &batches) {
+  auto step = mx::compile([](const std::vector<mx::array> &in) {
     mx::array gated = mx::where(mx::greater(in[0], in[1]), in[0], in[1]);
     return std::vector<mx::array>{gated * in[2]};
   });
   mx::array scale = mx::array(0.5f);
-  for (const auto& batch : batches) {
+  for (const auto &batch : batches) {
     auto out = step({batch, mx::zeros({4}), scale});
     mx::eval(out);
     std::cout << out[0] << "\n";
