@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # All benchmarks, printed as one table of ratios against baselines measured in the same run, with
-# the goals (bench/summarize.py holds them). The runtime benchmark and libtorch alternate round by
-# round (one process each per round and thread count), so load on this shared machine hits both.
+# the goals (bench/summarize.py holds them). The runtime benchmark, libtorch and the hand-written
+# Eigen program alternate round by round (one process each per round and thread count), so load on
+# this shared machine hits them alike.
 #   ROUNDS=5        rounds (each figure is a median over them)
 #   THREADS="1 2"   OMP_NUM_THREADS values for the runtime cases
 #   SKIP_ANALYZER=1 runtime only
@@ -9,10 +10,10 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${TRACELINT_BUILD_DIR:-$root/build}
 rounds=${ROUNDS:-5}
-TRACELINT_SETUP_EXTRA="libtorch-dev clang-tidy-19" "$root/scripts/setup.sh"
+TRACELINT_SETUP_EXTRA="libtorch-dev clang-tidy-19 libeigen3-dev" "$root/scripts/setup.sh"
 "$root/scripts/build.sh" "$build"
-cmake -S "$root" -B "$build" >/dev/null  # finds libtorch if it was installed after the first configure
-cmake --build "$build" --target libtorch_bench
+cmake -S "$root" -B "$build" >/dev/null  # finds libtorch and Eigen if they were installed after the first configure
+cmake --build "$build" --target libtorch_bench mlp_eigen_bench
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 {
@@ -24,6 +25,7 @@ for r in $(seq "$rounds"); do
     echo "round $r/$rounds, OMP_NUM_THREADS=$t" >&2
     OMP_NUM_THREADS=$t "$build/bench/runtime_bench" 1 >>"$log"
     OMP_NUM_THREADS=$t "$build/bench/libtorch_bench" 1 >>"$log"
+    OMP_NUM_THREADS=$t "$build/bench/mlp_eigen_bench" 1 >>"$log"
   done
 done
 if [[ "${SKIP_ANALYZER:-0}" != 1 ]]; then

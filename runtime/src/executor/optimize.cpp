@@ -282,6 +282,69 @@ void fuse_matmul_updates(graph& g) {
   }
 }
 
+// SGD with momentum: m.assign(m * mu - matmul(a, b) * lr) and var.assign_add(of that value) ->
+// matmul_update(a, b) into m with alpha = -lr and beta = mu (one sgemm, no temporary), then a read of m
+// where the assignment was, which the other users of the value take instead.
+void fuse_momentum_updates(graph& g) {
+  auto uses = use_counts(g);
+  auto count = static_cast<int>(g.nodes.size());
+  for (int i = 0; i < count; ++i) {
+    const auto& a1 = at(g, i);
+    if (a1.kind != op_kind::assign_variable || a1.attrs.mode != assign_mode::set || a1.out.type != dtype::float32 ||
+        uses[static_cast<std::size_t>(i)] != 0)
+      continue;
+    int v = a1.inputs[0];
+    const auto& vn = at(g, v);
+    if (vn.kind != op_kind::sub || !known_f32(vn.out)) continue;
+    int x = vn.inputs[0], y = vn.inputs[1];
+    if (at(g, x).kind != op_kind::mul || at(g, y).kind != op_kind::mul || uses[static_cast<std::size_t>(x)] != 1 ||
+        uses[static_cast<std::size_t>(y)] != 1)
+      continue;
+    float beta = 0, alpha = 0;
+    int read = -1, mm = -1;
+    for (int side = 0; side < 2; ++side) {
+      int r = at(g, x).inputs[static_cast<std::size_t>(side)], c = at(g, x).inputs[static_cast<std::size_t>(1 - side)];
+      if (at(g, r).kind == op_kind::read_variable && at(g, r).attrs.var == a1.attrs.var && scalar_constant(g, c, beta))
+        read = r;
+      int p = at(g, y).inputs[static_cast<std::size_t>(side)], d = at(g, y).inputs[static_cast<std::size_t>(1 - side)];
+      if (plain_matmul(g, p) && uses[static_cast<std::size_t>(p)] == 1 && scalar_constant(g, d, alpha)) mm = p;
+    }
+    if (read < 0 || mm < 0 || at(g, mm).out.shape != a1.attrs.var->type.shape) continue;
+    // The update moves from the assignment to the value's place: nothing in between may touch the
+    // variable, and every other user of the value must come after the assignment.
+    bool ok = true;
+    for (int j = v + 1; j < i && ok; ++j) {
+      const auto& n = at(g, j);
+      ok = !((n.kind == op_kind::read_variable || n.kind == op_kind::assign_variable) && n.attrs.var == a1.attrs.var);
+    }
+    for (int j = 0; j < count && ok; ++j)
+      for (int in : at(g, j).inputs) ok &= in != v || j == i || j > i;
+    if (!ok) continue;
+    const auto& p = at(g, mm);
+    node u;
+    u.kind = op_kind::matmul_update;
+    u.attrs.var = a1.attrs.var;
+    u.attrs.transpose_a = p.attrs.transpose_a;
+    u.attrs.transpose_b = p.attrs.transpose_b;
+    u.attrs.scalar = -static_cast<double>(alpha);
+    u.attrs.scalar2 = beta;
+    u.inputs = {p.inputs[0], p.inputs[1]};
+    u.out = value_type{dtype::float32, {0}};
+    u.loc = a1.loc;
+    node r;
+    r.kind = op_kind::read_variable;
+    r.attrs.var = a1.attrs.var;
+    r.out = at(g, read).out;
+    r.loc = at(g, read).loc;
+    for (int j = i + 1; j < count; ++j)
+      for (int& in : g.nodes[static_cast<std::size_t>(j)].inputs)
+        if (in == v) in = i;
+    g.nodes[static_cast<std::size_t>(v)] = std::move(u);
+    g.nodes[static_cast<std::size_t>(i)] = std::move(r);
+    uses = use_counts(g);
+  }
+}
+
 // (softmax(logits) - one_hot(labels)) * column(g) -> sparse_xent_grad(logits, labels, g): sparse softmax
 // cross-entropy's gradient rule (autodiff/gradients.cpp) in one pass per row.
 void fuse_xent_gradients(graph& g) {
@@ -329,6 +392,7 @@ graph optimize(graph g) {
     mask_by_relu_output(g);
     fuse_matmul_epilogues(g);
     fuse_matmul_updates(g);
+    fuse_momentum_updates(g);
     fuse_xent_gradients(g);
     g = eliminate_dead(g);
   }
