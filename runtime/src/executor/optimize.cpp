@@ -242,6 +242,22 @@ void fuse_matmul_epilogues(graph& g) {
   }
 }
 
+// var = beta * var + alpha * p's product, as one node.
+node matmul_update(const node& p, const std::shared_ptr<variable_state>& var, double alpha, double beta,
+                   const std::source_location& loc) {
+  node u;
+  u.kind = op_kind::matmul_update;
+  u.attrs.var = var;
+  u.attrs.transpose_a = p.attrs.transpose_a;
+  u.attrs.transpose_b = p.attrs.transpose_b;
+  u.attrs.scalar = alpha;
+  u.attrs.scalar2 = beta;
+  u.inputs = {p.inputs[0], p.inputs[1]};
+  u.out = value_type{dtype::float32, {0}};
+  u.loc = loc;
+  return u;
+}
+
 // var.assign_add/assign_sub(matmul(a, b) * c) -> matmul_update(a, b): one sgemm with alpha = +-c and
 // beta = 1 into the variable (SGD's W -= lr * X^T G).
 void fuse_matmul_updates(graph& g) {
@@ -267,18 +283,8 @@ void fuse_matmul_updates(graph& g) {
       }
     }
     if (mm < 0 || at(g, mm).out.shape != n.attrs.var->type.shape) continue;
-    const auto& p = at(g, mm);
-    node f;
-    f.kind = op_kind::matmul_update;
-    f.attrs.var = n.attrs.var;
-    f.attrs.transpose_a = p.attrs.transpose_a;
-    f.attrs.transpose_b = p.attrs.transpose_b;
-    f.attrs.scalar = n.attrs.mode == assign_mode::sub ? -static_cast<double>(scale) : static_cast<double>(scale);
-    f.attrs.scalar2 = 1.0;
-    f.inputs = {p.inputs[0], p.inputs[1]};
-    f.out = value_type{dtype::float32, {0}};
-    f.loc = n.loc;
-    n = std::move(f);
+    double alpha = n.attrs.mode == assign_mode::sub ? -static_cast<double>(scale) : static_cast<double>(scale);
+    n = matmul_update(at(g, mm), n.attrs.var, alpha, 1.0, n.loc);
   }
 }
 
@@ -320,17 +326,7 @@ void fuse_momentum_updates(graph& g) {
     for (int j = 0; j < count && ok; ++j)
       for (int in : at(g, j).inputs) ok &= in != v || j == i || j > i;
     if (!ok) continue;
-    const auto& p = at(g, mm);
-    node u;
-    u.kind = op_kind::matmul_update;
-    u.attrs.var = a1.attrs.var;
-    u.attrs.transpose_a = p.attrs.transpose_a;
-    u.attrs.transpose_b = p.attrs.transpose_b;
-    u.attrs.scalar = -static_cast<double>(alpha);
-    u.attrs.scalar2 = beta;
-    u.inputs = {p.inputs[0], p.inputs[1]};
-    u.out = value_type{dtype::float32, {0}};
-    u.loc = a1.loc;
+    node u = matmul_update(at(g, mm), a1.attrs.var, -static_cast<double>(alpha), beta, a1.loc);
     node r;
     r.kind = op_kind::read_variable;
     r.attrs.var = a1.attrs.var;
