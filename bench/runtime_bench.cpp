@@ -170,7 +170,7 @@ int main(int argc, char** argv) {
                      }
                    }});
 
-  // BENCH_ONLY=word,word: only the cases whose bench name contains one of the words (for side-by-side
+  // BENCH_ONLY=word,word: only the cases whose "bench/case" name contains one of the words (for side-by-side
   // measurements of a few cases; scripts/bench.sh runs them all).
   if (const char* only = std::getenv("BENCH_ONLY"); only && *only) {
     std::vector<std::string> words;
@@ -182,7 +182,7 @@ int main(int argc, char** argv) {
     }
     std::erase_if(cases, [&](const bench_case& c) {
       return std::none_of(words.begin(), words.end(),
-                          [&](const std::string& w) { return c.bench.find(w) != std::string::npos; });
+                          [&](const std::string& w) { return (c.bench + "/" + c.name).find(w) != std::string::npos; });
     });
   }
   for (auto& c : cases) c.body();  // trace and warm up outside the measurement

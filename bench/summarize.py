@@ -76,6 +76,8 @@ ANALYZER_ROWS = [
      ("analyzer_all_tus", "clang_tidy_one_check", 1), ("<=", 1.0)),
     ("analyzer: tracelint -j 2 / -j 1 on all files (time)", ("analyzer_all_tus_one_process", "tracelint_j2", 2),
      ("analyzer_all_tus_one_process", "tracelint_j1", 1), ("<", 1.0)),
+    ("analyzer on this repository's runtime, tests and examples: tracelint / clang-19 -fsyntax-only (time)",
+     ("analyzer_repo_code_base", "tracelint", 1), ("analyzer_repo_code_base", "clang_syntax_only", 1), ("<=", 1.15)),
     ("analyzer: warm re-run, nothing changed / cold run, --cache-dir (time)", ("analyzer_all_tus_cache", "warm", 1),
      ("analyzer_all_tus_cache", "cold", 1), ("<=", 0.05)),
 ]

@@ -6,14 +6,17 @@
 #   ROUNDS=5        rounds (each figure is a median over them)
 #   THREADS="1 2"   OMP_NUM_THREADS values for the runtime cases
 #   SKIP_ANALYZER=1 runtime only
+#   SKIP_BUILD=1    use the benchmarks already built in the build directory (no setup, no build)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${TRACELINT_BUILD_DIR:-$root/build}
 rounds=${ROUNDS:-5}
-TRACELINT_SETUP_EXTRA="libtorch-dev clang-tidy-19 libeigen3-dev" "$root/scripts/setup.sh"
-"$root/scripts/build.sh" "$build"
-cmake -S "$root" -B "$build" >/dev/null  # finds libtorch and Eigen if they were installed after the first configure
-cmake --build "$build" --target libtorch_bench mlp_eigen_bench
+if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
+  TRACELINT_SETUP_EXTRA="libtorch-dev clang-tidy-19 libeigen3-dev" "$root/scripts/setup.sh"
+  "$root/scripts/build.sh" "$build"
+  cmake -S "$root" -B "$build" >/dev/null  # finds libtorch and Eigen if they were installed after the first configure
+  cmake --build "$build" --target libtorch_bench mlp_eigen_bench
+fi
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 {
