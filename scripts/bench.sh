@@ -7,12 +7,11 @@
 #   THREADS="1 2"   OMP_NUM_THREADS values for the runtime cases
 #   SKIP_ANALYZER=1 runtime only
 #   SKIP_BUILD=1    use the benchmarks already built in the build directory (no setup, no build)
-#   OPENBLAS_CORETYPE  OpenBLAS's kernel set. Unset on a CPU with AVX-512 (F, BW, DQ, VL), this script
-#                   sets SkylakeX: Debian's OpenBLAS 0.3.21 does not know newer AMD cores (this machine's
-#                   EPYC is family 26, Zen 5) and falls back to its Haswell (AVX2) kernels, which run the
-#                   MLP's GEMMs 1.6-1.8x slower than its AVX-512 ones. tl and libtorch both call this
-#                   OpenBLAS; the Eigen program is built -march=native. OPENBLAS_CORETYPE=detect keeps
-#                   OpenBLAS's own choice.
+#   OPENBLAS_CORETYPE is passed through and recorded: it names OpenBLAS's kernel set for every program
+#   here that calls OpenBLAS (tl and libtorch). Unset, OpenBLAS picks by CPU (Cooperlake, AVX-512, on
+#   this machine's EPYC); this machine's environment sets Haswell (AVX2), whose kernels run the MLP's
+#   two large GEMMs 1.6-1.9x slower than the AVX-512 ones (docs/performance.md). The Eigen program
+#   is built -march=native whatever it says.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${TRACELINT_BUILD_DIR:-$root/build}
@@ -23,18 +22,11 @@ if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
   cmake -S "$root" -B "$build" >/dev/null  # finds libtorch and Eigen if they were installed after the first configure
   cmake --build "$build" --target libtorch_bench mlp_eigen_bench
 fi
-if [[ -z "${OPENBLAS_CORETYPE:-}" ]] &&
-  flags=$(grep -m1 '^flags' /proc/cpuinfo) &&
-  [[ " $flags " == *" avx512f "* && " $flags " == *" avx512bw "* && " $flags " == *" avx512dq "* && " $flags " == *" avx512vl "* ]]; then
-  export OPENBLAS_CORETYPE=SkylakeX
-elif [[ "${OPENBLAS_CORETYPE:-}" == detect ]]; then
-  unset OPENBLAS_CORETYPE
-fi
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 {
   echo "# machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); load at start $(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "# $(date -Is), rounds=$rounds, OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-detected by OpenBLAS}"
+  echo "# $(date -Is), rounds=$rounds, OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-unset (detected by OpenBLAS)}"
 } | tee "$log"
 for r in $(seq "$rounds"); do
   for t in ${THREADS:-1 2}; do
