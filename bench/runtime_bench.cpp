@@ -107,8 +107,8 @@ int main(int argc, char** argv) {
   cases.push_back({"mlp784_256_10_b64_train_step", "eager", "ms", 1e3, 20, [=] { big_eager.step_softmax(x, y); }});
 
   // Tiny MLP 8-16-1, batch 8, MSE, SGD 0.01.
-  static mlp tiny(8, 16, 1), tiny_eager(8, 16, 1);
-  tiny.opt.learning_rate = tiny_eager.opt.learning_rate = 0.01;
+  static mlp tiny(8, 16, 1), tiny_eager(8, 16, 1), tiny_unfused(8, 16, 1);
+  tiny.opt.learning_rate = tiny_eager.opt.learning_rate = tiny_unfused.opt.learning_rate = 0.01;
   auto tx = tl::random_normal({8, 8}, 5);
   auto ty = tl::random_normal({8, 1}, 6);
   auto tiny_step = tl::function([](const tl::tensor& a, const tl::tensor& b) { return tiny.step_mse(a, b); });
@@ -117,6 +117,13 @@ int main(int argc, char** argv) {
                      tiny_step(tx, ty);
                    }});
   cases.push_back({"tiny8_16_1_b8_train_step", "traced_warn", "us", 1e6, 2000, [=, &tiny_step] { tiny_step(tx, ty); }});
+  auto tiny_step_unfused =
+      tl::function([](const tl::tensor& a, const tl::tensor& b) { return tiny_unfused.step_mse(a, b); });
+  traced_without_fusion([&] { tiny_step_unfused(tx, ty); });
+  cases.push_back({"tiny8_16_1_b8_train_step", "traced_unfused", "us", 1e6, 2000, [=, &tiny_step_unfused] {
+                     tl::scoped_check_mode m(tl::check_mode::off);
+                     tiny_step_unfused(tx, ty);
+                   }});
   cases.push_back({"tiny8_16_1_b8_train_step", "eager", "us", 1e6, 500, [=] { tiny_eager.step_mse(tx, ty); }});
 
   // 100 tiny elementwise ops: replay against eager.

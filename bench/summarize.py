@@ -54,6 +54,7 @@ def rows(threads):
         # Verify mode traces again on every call: a test mode whose cost is reported, not bounded.
         ("MLP step: check mode verify / off (time)", (mlp, "traced_verify"), (mlp, "traced_off"), None),
         ("tiny 8-16-1 step: tl traced, us per step", (tiny, "traced_off"), None, ("<=", 2.0)),
+        ("tiny step: fused / TL_FUSION=0 (time)", (tiny, "traced_off"), (tiny, "traced_unfused"), None),
         ("tiny step: libtorch / tl traced (speedup)", (tiny, "libtorch"), (tiny, "traced_off"), (">=", 1.0)),
         ("tiny step: tl eager / tl traced (speedup)", (tiny, "eager"), (tiny, "traced_off"), (">=", 5.0)),
         ("100-op chain, 4 floats: eager / traced (speedup)", ("op_chain_100_4elem", "eager"),
