@@ -304,10 +304,7 @@ bool linearize_program(fused_program& p) {
     } else if (ins.a == acc && ins.b < p.num_inputs) {
       chain.push_back({ins.op, ins.b, false});
     } else if (ins.b == acc && ins.a < p.num_inputs) {
-      if (ins.op == op_kind::maximum || ins.op == op_kind::minimum) {
-        // x op acc keeps x when x is NaN; the chain step has that form too.
-      }
-      chain.push_back({ins.op, ins.a, true});
+      chain.push_back({ins.op, ins.a, true});  // x op acc (for maximum/minimum: x is kept when NaN)
     } else {
       return false;
     }
