@@ -65,6 +65,13 @@ struct bench_case {
   std::vector<double> samples;
 };
 
+// Runs `first_call` (a tl::function's tracing call) with the executor's fusions off.
+void traced_without_fusion(const std::function<void()>& first_call) {
+  setenv("TL_FUSION", "0", 1);
+  first_call();
+  unsetenv("TL_FUSION");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -79,8 +86,12 @@ int main(int argc, char** argv) {
   std::vector<std::int64_t> labels(64);
   for (int i = 0; i < 64; ++i) labels[static_cast<std::size_t>(i)] = i % 10;
   y = tl::tensor::from_vector(labels, {64});
-  static mlp big(784, 256, 10), big_eager(784, 256, 10);
+  static mlp big(784, 256, 10), big_eager(784, 256, 10), big_unfused(784, 256, 10);
   auto big_step = tl::function([](const tl::tensor& a, const tl::tensor& b) { return big.step_softmax(a, b); });
+  // The same step traced with TL_FUSION=0 (the executor's fusions off; read when a trace is optimized).
+  auto big_step_unfused =
+      tl::function([](const tl::tensor& a, const tl::tensor& b) { return big_unfused.step_softmax(a, b); });
+  traced_without_fusion([&] { big_step_unfused(x, y); });
   for (auto [name, mode] :
        {std::pair{"traced_off", tl::check_mode::off}, std::pair{"traced_warn", tl::check_mode::warn},
         std::pair{"traced_assert", tl::check_mode::assert_}, std::pair{"traced_verify", tl::check_mode::verify}}) {
@@ -89,11 +100,15 @@ int main(int argc, char** argv) {
                        big_step(x, y);
                      }});
   }
+  cases.push_back({"mlp784_256_10_b64_train_step", "traced_unfused", "ms", 1e3, 50, [=, &big_step_unfused] {
+                     tl::scoped_check_mode m(tl::check_mode::off);
+                     big_step_unfused(x, y);
+                   }});
   cases.push_back({"mlp784_256_10_b64_train_step", "eager", "ms", 1e3, 20, [=] { big_eager.step_softmax(x, y); }});
 
   // Tiny MLP 8-16-1, batch 8, MSE, SGD 0.01.
-  static mlp tiny(8, 16, 1), tiny_eager(8, 16, 1);
-  tiny.opt.learning_rate = tiny_eager.opt.learning_rate = 0.01;
+  static mlp tiny(8, 16, 1), tiny_eager(8, 16, 1), tiny_unfused(8, 16, 1);
+  tiny.opt.learning_rate = tiny_eager.opt.learning_rate = tiny_unfused.opt.learning_rate = 0.01;
   auto tx = tl::random_normal({8, 8}, 5);
   auto ty = tl::random_normal({8, 1}, 6);
   auto tiny_step = tl::function([](const tl::tensor& a, const tl::tensor& b) { return tiny.step_mse(a, b); });
@@ -102,6 +117,13 @@ int main(int argc, char** argv) {
                      tiny_step(tx, ty);
                    }});
   cases.push_back({"tiny8_16_1_b8_train_step", "traced_warn", "us", 1e6, 2000, [=, &tiny_step] { tiny_step(tx, ty); }});
+  auto tiny_step_unfused =
+      tl::function([](const tl::tensor& a, const tl::tensor& b) { return tiny_unfused.step_mse(a, b); });
+  traced_without_fusion([&] { tiny_step_unfused(tx, ty); });
+  cases.push_back({"tiny8_16_1_b8_train_step", "traced_unfused", "us", 1e6, 2000, [=, &tiny_step_unfused] {
+                     tl::scoped_check_mode m(tl::check_mode::off);
+                     tiny_step_unfused(tx, ty);
+                   }});
   cases.push_back({"tiny8_16_1_b8_train_step", "eager", "us", 1e6, 500, [=] { tiny_eager.step_mse(tx, ty); }});
 
   // 100 tiny elementwise ops: replay against eager.
@@ -135,11 +157,15 @@ int main(int argc, char** argv) {
   // A fused elementwise chain over 16M floats against a plain OpenMP loop doing the same arithmetic.
   constexpr std::int64_t kBig = 16 << 20;
   auto ex = tl::random_uniform({kBig}, 31), ey = tl::random_uniform({kBig}, 32);
-  auto fused = tl::function([](const tl::tensor& a, const tl::tensor& b) { return tl::relu(a * 2.0 + b) * b - a; });
+  auto chain16m = [](const tl::tensor& a, const tl::tensor& b) { return tl::relu(a * 2.0 + b) * b - a; };
+  auto fused = tl::function(chain16m);
+  auto interpreted = tl::function(chain16m);
+  traced_without_fusion([&] { interpreted(ex, ey); });
   static std::vector<float> px(kBig), py(kBig), pz(kBig);
   std::copy_n(ex.to_vector<float>().begin(), kBig, px.begin());
   std::copy_n(ey.to_vector<float>().begin(), kBig, py.begin());
   cases.push_back({"fused_chain_16M", "tl_traced", "ms", 1e3, 3, [=, &fused] { fused(ex, ey); }});
+  cases.push_back({"fused_chain_16M", "tl_interpreter", "ms", 1e3, 3, [=, &interpreted] { interpreted(ex, ey); }});
   cases.push_back({"fused_chain_16M", "omp_loop", "ms", 1e3, 3, [] {
                      float* z = pz.data();
                      const float* x = px.data();
@@ -151,6 +177,21 @@ int main(int argc, char** argv) {
                      }
                    }});
 
+  // BENCH_ONLY=word,word: only the cases whose "bench/case" name contains one of the words (for side-by-side
+  // measurements of a few cases; scripts/bench.sh runs them all).
+  if (const char* only = std::getenv("BENCH_ONLY"); only && *only) {
+    std::vector<std::string> words;
+    for (std::string w, list = only; !list.empty();) {
+      auto comma = list.find(',');
+      w = list.substr(0, comma);
+      list = comma == std::string::npos ? "" : list.substr(comma + 1);
+      if (!w.empty()) words.push_back(w);
+    }
+    std::erase_if(cases, [&](const bench_case& c) {
+      return std::none_of(words.begin(), words.end(),
+                          [&](const std::string& w) { return (c.bench + "/" + c.name).find(w) != std::string::npos; });
+    });
+  }
   for (auto& c : cases) c.body();  // trace and warm up outside the measurement
   for (int r = 0; r < rounds; ++r)
     for (auto& c : cases) c.samples.push_back(time_per_iter(c.body, c.iters) * c.scale);

@@ -265,7 +265,7 @@ TEST(TraceSemantics, LeakIsPlacedWhereTheTensorWasStoredNotWhereItWasMade) {
 #endif
   tl::scoped_check_mode warn(tl::check_mode::warn);
   tl::clear_observations();
-  const int made = __LINE__ + 2;
+  const int made = __LINE__ + 3;  // the lambda's first statement (the lambda opens on the next line)
   auto f = tl::function(
       [&](const tl::tensor& x) {
         auto t = x * 3.0;
@@ -367,7 +367,7 @@ TEST(Variables, ReadEagerlyBeforeItsGraphRanIsAnError) {
 TEST(Variables, CreatedAndHeldOnlyByTheGraphIsObservedOnTheFirstTrace) {
   tl::scoped_check_mode warn(tl::check_mode::warn);
   tl::clear_observations();
-  const int line = __LINE__ + 2;
+  const int line = __LINE__ + 3;  // the lambda's first statement (the lambda opens on the next line)
   auto f = tl::function(
       [](const tl::tensor& x) {
         tl::variable fresh(tl::ones({1}));
@@ -405,7 +405,7 @@ struct layer_made_per_trace {
 TEST(Variables, MadeByAMemberInitializerIsPlacedAtTheTracedStatement) {
   tl::scoped_check_mode warn(tl::check_mode::warn);
   tl::clear_observations();
-  const int line = __LINE__ + 2;
+  const int line = __LINE__ + 3;  // the lambda's first statement (the lambda opens on the next line)
   auto f = tl::function(
       [](const tl::tensor& x) {
         layer_made_per_trace layer;

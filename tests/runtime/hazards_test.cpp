@@ -177,7 +177,7 @@ std::string frame_write_location(const std::string& function) {
 TEST_F(Hazards, CapturedLocalWriteNamesTheWritingStatement) {
   if (kSanitized) GTEST_SKIP() << "write-protection is off under sanitizers (they handle faults themselves)";
   int calls = 0;
-  const int line = __LINE__ + 2;
+  const int line = __LINE__ + 3;  // the lambda's first statement (the lambda opens on the next line)
   auto f = tl::function(
       [&](const tl::tensor& x) {
         ++calls;
@@ -217,7 +217,7 @@ TEST_F(Hazards, FrameWritesAreOneObservationPerStatement) {
   if (kSanitized) GTEST_SKIP() << "write-protection is off under sanitizers (they handle faults themselves)";
   two_counters c;
   std::optional<std::pair<double, long>> built;
-  const int line = __LINE__ + 2;
+  const int line = __LINE__ + 3;  // the lambda's first statement (the lambda opens on the next line)
   auto f = tl::function(
       [&](const tl::tensor& x) {
         ++c.calls;

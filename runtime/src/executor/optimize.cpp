@@ -1,11 +1,14 @@
 // Graph passes, run once per trace.
 #include <algorithm>
+#include <cstdlib>
+#include <cstring>
 #include <memory>
 
 #include "core/tensor_impl.h"
 #include "executor/eager.h"
 #include "executor/plan.h"
 #include "graph/fused.h"
+#include "kernels/kernels.h"
 
 namespace tl::detail {
 namespace {
@@ -18,7 +21,7 @@ constexpr std::int64_t kMaxFoldElements = 1 << 22;
 // (stateful random ops are not pure: each replay draws new values).
 void fold_constants(graph& g) {
   for (auto& n : g.nodes) {
-    if (!is_pure(n.kind) || n.kind == op_kind::constant || n.kind == op_kind::fused_elementwise) continue;
+    if (!is_pure(n.kind) || n.kind == op_kind::constant || is_executor_fused(n.kind)) continue;
     auto elems = num_elements(n.out.shape);
     if (elems < 0 || elems > kMaxFoldElements) continue;
     bool all_const = std::all_of(n.inputs.begin(), n.inputs.end(),
@@ -74,7 +77,7 @@ bool fusible(const node& n) {
 
 // Merges float32 elementwise nodes whose intermediate values have exactly one consumer into
 // fused_elementwise nodes. Every operand of a fused node has the output's shape or is a scalar.
-graph fuse_elementwise(const graph& g) {
+graph fuse_elementwise(const graph& g, bool chains) {
   auto count = g.nodes.size();
   std::vector<int> uses(count, 0);
   for (const auto& n : g.nodes)
@@ -130,6 +133,7 @@ graph fuse_elementwise(const graph& g) {
         prog->code.push_back(ins);
       }
       prog->num_regs = next;
+      if (chains) linearize_program(*prog);
       n.kind = op_kind::fused_elementwise;
       n.inputs = ext;
       n.attrs = op_attrs{};
@@ -139,12 +143,256 @@ graph fuse_elementwise(const graph& g) {
   });
 }
 
+// ---- GEMM-level fusion -------------------------------------------------------------------------
+// Rewrites nodes in place; the nodes they absorbed lose their last use and eliminate_dead drops them.
+// Every rewrite keeps the node at the position of the last node it replaces, so variable reads and
+// writes keep their order, and takes only values with exactly the uses it accounts for.
+
+std::vector<int> use_counts(const graph& g) {
+  std::vector<int> uses(g.nodes.size(), 0);
+  for (const auto& n : g.nodes)
+    for (int in : n.inputs) ++uses[static_cast<std::size_t>(in)];
+  for (int o : g.outputs) uses[static_cast<std::size_t>(o)] += 2;  // an output is never absorbed
+  return uses;
+}
+
+const node& at(const graph& g, int id) { return g.nodes[static_cast<std::size_t>(id)]; }
+
+bool known_f32(const value_type& t) { return t.type == dtype::float32 && num_elements(t.shape) >= 0; }
+
+// A rank-2 float32 matmul with known shapes (the only kind the fused kernels take).
+bool plain_matmul(const graph& g, int id) {
+  const auto& n = at(g, id);
+  return n.kind == op_kind::matmul && known_f32(n.out) && n.out.shape.size() == 2 &&
+         at(g, n.inputs[0]).out.shape.size() == 2 && at(g, n.inputs[1]).out.shape.size() == 2 &&
+         known_f32(at(g, n.inputs[0]).out) && known_f32(at(g, n.inputs[1]).out);
+}
+
+bool scalar_constant(const graph& g, int id, float& value) {
+  const auto& n = at(g, id);
+  if (n.kind != op_kind::constant || n.out.type != dtype::float32 || num_elements(n.out.shape) != 1) return false;
+  std::memcpy(&value, n.attrs.data->data, sizeof(float));
+  return true;
+}
+
+// relu_grad(g, h) masks by h > 0, which is relu(h) > 0 (NaN and -0 included): reading relu's output
+// instead leaves the pre-activation h to the relu alone, so that it can become a GEMM epilogue.
+void mask_by_relu_output(graph& g) {
+  std::vector<int> relu_of(g.nodes.size(), -1);
+  for (std::size_t i = 0; i < g.nodes.size(); ++i) {
+    auto& n = g.nodes[i];
+    if (n.kind == op_kind::relu && n.out.type == dtype::float32)
+      relu_of[static_cast<std::size_t>(n.inputs[0])] = static_cast<int>(i);
+    if (n.kind == op_kind::relu_grad) {
+      int r = relu_of[static_cast<std::size_t>(n.inputs[1])];
+      if (r >= 0 && at(g, r).out.shape == at(g, n.inputs[1]).out.shape) n.inputs[1] = r;
+    }
+  }
+}
+
+// relu(matmul(a, b) + bias) and matmul(a, b) + bias -> fused_matmul(a, b, bias).
+void fuse_matmul_epilogues(graph& g) {
+  auto make = [&](node& n, int mm, int bias, bool relu) {
+    const auto& p = at(g, mm);
+    node f;
+    f.kind = op_kind::fused_matmul;
+    f.attrs.transpose_a = p.attrs.transpose_a;
+    f.attrs.transpose_b = p.attrs.transpose_b;
+    f.attrs.relu_epilogue = relu;
+    f.inputs = {p.inputs[0], p.inputs[1]};
+    if (bias >= 0) f.inputs.push_back(bias);
+    f.out = n.out;
+    f.loc = n.loc;
+    n = std::move(f);
+  };
+  // The bias operand of add(x, y) when the other one is a single-use plain matmul; -1 otherwise.
+  auto bias_add = [&](const std::vector<int>& uses, int id, int& mm) {
+    const auto& n = at(g, id);
+    if (n.kind != op_kind::add || !known_f32(n.out) || n.out.shape.size() != 2) return -1;
+    for (int side = 0; side < 2; ++side) {
+      int p = n.inputs[static_cast<std::size_t>(side)], b = n.inputs[static_cast<std::size_t>(1 - side)];
+      if (!plain_matmul(g, p) || uses[static_cast<std::size_t>(p)] != 1 || at(g, p).out.shape != n.out.shape) continue;
+      const auto& bs = at(g, b).out.shape;
+      auto cols = n.out.shape[1];
+      if (!known_f32(at(g, b).out) ||
+          !((bs.size() == 1 && bs[0] == cols) || (bs.size() == 2 && bs[0] == 1 && bs[1] == cols)))
+        continue;
+      mm = p;
+      return b;
+    }
+    return -1;
+  };
+  auto uses = use_counts(g);
+  for (std::size_t i = 0; i < g.nodes.size(); ++i) {
+    auto& n = g.nodes[i];
+    if (n.kind != op_kind::relu || !known_f32(n.out) || n.out.shape.size() != 2) continue;
+    int h = n.inputs[0], mm = -1;
+    if (uses[static_cast<std::size_t>(h)] != 1) continue;
+    if (int b = bias_add(uses, h, mm); b >= 0) {
+      make(n, mm, b, true);
+    } else if (plain_matmul(g, h)) {
+      make(n, h, -1, true);
+    }
+  }
+  uses = use_counts(g);
+  for (std::size_t i = 0; i < g.nodes.size(); ++i) {
+    int mm = -1;
+    if (uses[i] == 0) continue;  // absorbed above
+    if (int b = bias_add(uses, static_cast<int>(i), mm); b >= 0) make(g.nodes[i], mm, b, false);
+  }
+}
+
+// var = beta * var + alpha * p's product, as one node.
+node matmul_update(const node& p, const std::shared_ptr<variable_state>& var, double alpha, double beta,
+                   const std::source_location& loc) {
+  node u;
+  u.kind = op_kind::matmul_update;
+  u.attrs.var = var;
+  u.attrs.transpose_a = p.attrs.transpose_a;
+  u.attrs.transpose_b = p.attrs.transpose_b;
+  u.attrs.scalar = alpha;
+  u.attrs.scalar2 = beta;
+  u.inputs = {p.inputs[0], p.inputs[1]};
+  u.out = value_type{dtype::float32, {0}};
+  u.loc = loc;
+  return u;
+}
+
+// var.assign_add/assign_sub(matmul(a, b) * c) -> matmul_update(a, b): one sgemm with alpha = +-c and
+// beta = 1 into the variable (SGD's W -= lr * X^T G).
+void fuse_matmul_updates(graph& g) {
+  auto uses = use_counts(g);
+  for (auto& n : g.nodes) {
+    if (n.kind != op_kind::assign_variable || n.out.type != dtype::float32) continue;
+    if (n.attrs.mode != assign_mode::add && n.attrs.mode != assign_mode::sub) continue;
+    // The node's value (its input, aliased) must not be used: the fused node computes no value.
+    int self = static_cast<int>(&n - g.nodes.data());
+    if (uses[static_cast<std::size_t>(self)] != 0) continue;
+    int v = n.inputs[0], mm = -1;
+    float scale = 1.f;
+    if (plain_matmul(g, v) && uses[static_cast<std::size_t>(v)] == 1) {
+      mm = v;
+    } else if (at(g, v).kind == op_kind::mul && uses[static_cast<std::size_t>(v)] == 1) {
+      for (int side = 0; side < 2; ++side) {
+        int p = at(g, v).inputs[static_cast<std::size_t>(side)],
+            c = at(g, v).inputs[static_cast<std::size_t>(1 - side)];
+        if (plain_matmul(g, p) && uses[static_cast<std::size_t>(p)] == 1 && scalar_constant(g, c, scale)) {
+          mm = p;
+          break;
+        }
+      }
+    }
+    if (mm < 0 || at(g, mm).out.shape != n.attrs.var->type.shape) continue;
+    double alpha = n.attrs.mode == assign_mode::sub ? -static_cast<double>(scale) : static_cast<double>(scale);
+    n = matmul_update(at(g, mm), n.attrs.var, alpha, 1.0, n.loc);
+  }
+}
+
+// SGD with momentum: m.assign(m * mu - matmul(a, b) * lr) and var.assign_add(of that value) ->
+// matmul_update(a, b) into m with alpha = -lr and beta = mu (one sgemm, no temporary), then a read of m
+// where the assignment was, which the other users of the value take instead.
+void fuse_momentum_updates(graph& g) {
+  auto uses = use_counts(g);
+  auto count = static_cast<int>(g.nodes.size());
+  for (int i = 0; i < count; ++i) {
+    const auto& a1 = at(g, i);
+    if (a1.kind != op_kind::assign_variable || a1.attrs.mode != assign_mode::set || a1.out.type != dtype::float32 ||
+        uses[static_cast<std::size_t>(i)] != 0)
+      continue;
+    int v = a1.inputs[0];
+    const auto& vn = at(g, v);
+    if (vn.kind != op_kind::sub || !known_f32(vn.out)) continue;
+    int x = vn.inputs[0], y = vn.inputs[1];
+    if (at(g, x).kind != op_kind::mul || at(g, y).kind != op_kind::mul || uses[static_cast<std::size_t>(x)] != 1 ||
+        uses[static_cast<std::size_t>(y)] != 1)
+      continue;
+    float beta = 0, alpha = 0;
+    int read = -1, mm = -1;
+    for (int side = 0; side < 2; ++side) {
+      int r = at(g, x).inputs[static_cast<std::size_t>(side)], c = at(g, x).inputs[static_cast<std::size_t>(1 - side)];
+      if (at(g, r).kind == op_kind::read_variable && at(g, r).attrs.var == a1.attrs.var && scalar_constant(g, c, beta))
+        read = r;
+      int p = at(g, y).inputs[static_cast<std::size_t>(side)], d = at(g, y).inputs[static_cast<std::size_t>(1 - side)];
+      if (plain_matmul(g, p) && uses[static_cast<std::size_t>(p)] == 1 && scalar_constant(g, d, alpha)) mm = p;
+    }
+    if (read < 0 || mm < 0 || at(g, mm).out.shape != a1.attrs.var->type.shape) continue;
+    // The update moves from the assignment to the value's place: nothing in between may touch the
+    // variable, and every other user of the value must come after the assignment.
+    bool ok = true;
+    for (int j = v + 1; j < i && ok; ++j) {
+      const auto& n = at(g, j);
+      ok = !((n.kind == op_kind::read_variable || n.kind == op_kind::assign_variable) && n.attrs.var == a1.attrs.var);
+    }
+    for (int j = 0; j < count && ok; ++j)
+      for (int in : at(g, j).inputs) ok &= in != v || j == i || j > i;
+    if (!ok) continue;
+    node u = matmul_update(at(g, mm), a1.attrs.var, -static_cast<double>(alpha), beta, a1.loc);
+    node r;
+    r.kind = op_kind::read_variable;
+    r.attrs.var = a1.attrs.var;
+    r.out = at(g, read).out;
+    r.loc = at(g, read).loc;
+    for (int j = i + 1; j < count; ++j)
+      for (int& in : g.nodes[static_cast<std::size_t>(j)].inputs)
+        if (in == v) in = i;
+    g.nodes[static_cast<std::size_t>(v)] = std::move(u);
+    g.nodes[static_cast<std::size_t>(i)] = std::move(r);
+    uses = use_counts(g);
+  }
+}
+
+// (softmax(logits) - one_hot(labels)) * column(g) -> sparse_xent_grad(logits, labels, g): sparse softmax
+// cross-entropy's gradient rule (autodiff/gradients.cpp) in one pass per row.
+void fuse_xent_gradients(graph& g) {
+  auto uses = use_counts(g);
+  for (auto& n : g.nodes) {
+    if (n.kind != op_kind::mul || !known_f32(n.out) || n.out.shape.size() != 2) continue;
+    auto rows = n.out.shape[0], cols = n.out.shape[1];
+    for (int side = 0; side < 2; ++side) {
+      int d = n.inputs[static_cast<std::size_t>(side)], gcol = n.inputs[static_cast<std::size_t>(1 - side)];
+      const auto& dn = at(g, d);
+      if (dn.kind != op_kind::sub || uses[static_cast<std::size_t>(d)] != 1 || dn.out.shape != n.out.shape) continue;
+      const auto& sm = at(g, dn.inputs[0]);
+      const auto& oh = at(g, dn.inputs[1]);
+      if (sm.kind != op_kind::softmax || oh.kind != op_kind::one_hot || oh.attrs.to != dtype::float32) continue;
+      if (uses[static_cast<std::size_t>(dn.inputs[0])] != 1 || uses[static_cast<std::size_t>(dn.inputs[1])] != 1)
+        continue;
+      if (sm.out.shape != n.out.shape || oh.out.shape != n.out.shape || oh.attrs.axis != cols) continue;
+      if (!(sm.attrs.axis == 1 || sm.attrs.axis == -1)) continue;
+      const auto& gs = at(g, gcol).out;
+      if (!known_f32(gs) || gs.shape.size() != 2 || gs.shape[0] != rows || gs.shape[1] != 1) continue;
+      int logits = sm.inputs[0], labels = oh.inputs[0];
+      if (at(g, labels).out.shape.size() != 1) continue;
+      node f;
+      f.kind = op_kind::sparse_xent_grad;
+      f.inputs = {logits, labels, gcol};
+      f.out = n.out;
+      f.loc = n.loc;
+      n = std::move(f);
+      break;
+    }
+  }
+}
+
 }  // namespace
+
+bool fusion_enabled() {
+  const char* v = std::getenv("TL_FUSION");
+  return !(v && *v == '0');
+}
 
 graph optimize(graph g) {
   fold_constants(g);
   g = eliminate_dead(g);
-  return fuse_elementwise(g);
+  if (fusion_enabled()) {
+    mask_by_relu_output(g);
+    fuse_matmul_epilogues(g);
+    fuse_matmul_updates(g);
+    fuse_momentum_updates(g);
+    fuse_xent_gradients(g);
+    g = eliminate_dead(g);
+  }
+  return fuse_elementwise(g, fusion_enabled());
 }
 
 }  // namespace tl::detail

@@ -59,7 +59,7 @@ value_type concrete_type(const graph& g, int id, const std::vector<value_type>& 
   const auto& n = g.nodes[static_cast<std::size_t>(id)];
   if (n.kind == op_kind::constant || n.kind == op_kind::read_variable) return n.out;
   // Fusion only takes nodes with fully known shapes, so a fused node's type is fixed.
-  if (n.kind == op_kind::fused_elementwise) return n.out;
+  if (is_executor_fused(n.kind)) return n.out;
   std::vector<const value_type*> in;
   for (int i : n.inputs) in.push_back(&types[static_cast<std::size_t>(i)]);
   return infer(n.kind, n.attrs, in, n.loc);
@@ -101,7 +101,9 @@ plan::plan(const graph& g, const std::vector<shape_t>& input_shapes) : g_(g) {
   for (std::size_t i = 0; i < count; ++i) {
     if (g.nodes[i].kind != op_kind::read_variable) continue;
     for (std::size_t j = i + 1; j < count && j <= last_use[i]; ++j) {
-      if (g.nodes[j].kind == op_kind::assign_variable && g.nodes[j].attrs.var == g.nodes[i].attrs.var) {
+      auto kind = g.nodes[j].kind;
+      if ((kind == op_kind::assign_variable || kind == op_kind::matmul_update) &&
+          g.nodes[j].attrs.var == g.nodes[i].attrs.var) {
         read_must_copy[i] = true;
         break;
       }

@@ -65,6 +65,10 @@ class plan {
 value_type concrete_type(const graph& g, int id, const std::vector<value_type>& types);
 
 // Graph passes run once per trace: constant folding, dead-node elimination, elementwise fusion.
+// TL_FUSION=0 (read once per trace) turns off the fusions of issue 20: the GEMM-level ones
+// (fused_matmul, matmul_update, sparse_xent_grad) and the generated loops of elementwise programs,
+// leaving the interpreter. Tests compare both ways.
 graph optimize(graph g);
+bool fusion_enabled();
 
 }  // namespace tl::detail

@@ -17,6 +17,17 @@ struct fused_program {
   int num_regs = 0;
   std::vector<instr> code;
   static constexpr int kMaxRegs = 24;
+  // The program as a chain (kernels/fused.cpp, linearize_program): one accumulator, each step combining
+  // it with one input (or with itself, or nothing), so that the kernel keeps the accumulator in
+  // registers and each input streams through memory once. Empty: the block interpreter runs it.
+  struct step {
+    op_kind op;
+    int operand;      // input register, kSelf (the accumulator itself) or kNone (unary)
+    bool acc_second;  // the accumulator is the op's second operand (x - acc, x / acc, ...)
+  };
+  static constexpr int kSelf = -1, kNone = -2;
+  int chain_start = -1;  // input register the accumulator starts from
+  std::vector<step> chain;
 };
 
 }  // namespace tl::detail

@@ -38,7 +38,8 @@ struct random_stream {
   X(reshape) X(transpose) X(slice) X(concat) X(gather) X(one_hot) X(broadcast_to)                   \
   X(softmax) X(log_softmax) X(sparse_xent) X(dense_xent)                                            \
   X(sum_to_like) X(reshape_like) X(reduce_grad) X(slice_grad) X(gather_grad)                        \
-  X(assign_variable) X(print) X(fused_elementwise)
+  X(assign_variable) X(print) X(fused_elementwise)                                                 \
+  X(fused_matmul) X(matmul_update) X(sparse_xent_grad)
 // clang-format on
 
 // Every op kind: the list above, then the float unary ops of graph/unary_ops.def.
@@ -66,6 +67,7 @@ struct op_attrs {
   std::uint64_t seed = 0;
   dtype to = dtype::float32;
   assign_mode mode = assign_mode::set;
+  bool relu_epilogue = false;  // fused_matmul: relu(a b + bias)
   std::string label;
   std::shared_ptr<variable_state> var;
   std::shared_ptr<storage> data;  // constant payload
@@ -95,6 +97,13 @@ value_type infer(op_kind k, const op_attrs& a, const std::vector<const value_typ
 bool is_elementwise_unary(op_kind k);
 bool is_elementwise_binary(op_kind k);
 bool has_side_effect(op_kind k);
+// Nodes the executor's passes make (executor/optimize.cpp), never recorded by a trace: they carry their
+// own concrete type, have no shape rule and no gradient.
+//   fused_matmul(a, b[, bias]): a b (transposes in attrs) + bias, then relu when attrs.relu_epilogue.
+//   matmul_update(a, b): attrs.var = attrs.scalar2 * var + attrs.scalar * a b, in place (one sgemm
+//     with alpha and beta); an effect, like assign_variable, at its place in program order.
+//   sparse_xent_grad(logits, labels, g): (softmax(logits) - one_hot(labels)) * g[row], one pass per row.
+bool is_executor_fused(op_kind k);
 // Ops whose result differs on every execution with the same inputs (stateful random ops): never
 // folded to a constant, never dropped as dead code, but still computable when a variable's
 // initializer is lifted out of a trace.

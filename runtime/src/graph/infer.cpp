@@ -155,7 +155,14 @@ static bool is_comparison(op_kind k) {
   }
 }
 
-bool has_side_effect(op_kind k) { return k == op_kind::assign_variable || k == op_kind::print; }
+bool has_side_effect(op_kind k) {
+  return k == op_kind::assign_variable || k == op_kind::print || k == op_kind::matmul_update;
+}
+
+bool is_executor_fused(op_kind k) {
+  return k == op_kind::fused_elementwise || k == op_kind::fused_matmul || k == op_kind::matmul_update ||
+         k == op_kind::sparse_xent_grad;
+}
 
 bool is_stateful(op_kind k) { return k == op_kind::random_normal || k == op_kind::random_uniform; }
 
@@ -451,6 +458,9 @@ value_type shape_rule(op_kind k, const op_attrs& a, const std::vector<const valu
       expect_inputs(k, in, 1, loc);
       return *in[0];
     case op_kind::fused_elementwise:
+    case op_kind::fused_matmul:
+    case op_kind::matmul_update:
+    case op_kind::sparse_xent_grad:
       fail(k, loc, "internal: fused nodes carry their own type");
     default:
       break;

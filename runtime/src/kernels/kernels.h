@@ -50,6 +50,11 @@ inline void parallel_range(bool parallel, std::int64_t n, Body&& body) {
   }
 }
 
+struct fused_program;
+// Gives `p` its chain form when it has one and every op in it has a vectorized step (kernels/fused.cpp);
+// false leaves the program to the interpreter.
+bool linearize_program(fused_program& p);
+
 // Row-major strides of `shape` as seen from `out_shape` (0 on broadcast dimensions).
 void broadcast_strides(const shape_t& shape, const shape_t& out_shape, std::int64_t* strides);
 

@@ -4,8 +4,11 @@
 #include <cblas.h>
 
 #include <cstring>
+#include <mutex>
+#include <vector>
 
 #include "core/dispatch.h"
+#include "core/tensor_impl.h"
 #include "kernels/arith.h"
 #include "kernels/kernels.h"
 
@@ -123,8 +126,82 @@ void k_matmul(const node& nd, const buffer* in, const buffer& out) {
   });
 }
 
+// fused_matmul: C = op(A) op(B) (+ bias) (then relu), rank 2, float32. The epilogue is one pass over C
+// right after the GEMM wrote it (64x256 floats in the MLP: still in L2), in place of an add node and
+// a relu node, each a full pass with its own output. Same arithmetic as the unfused ops, in the same
+// order: the results are bitwise those of matmul, add, relu.
+void k_fused_matmul(const node& nd, const buffer* in, const buffer& out) {
+  const auto& sa = *in[0].shape;
+  const auto& so = *out.shape;
+  bool ta = nd.attrs.transpose_a, tb = nd.attrs.transpose_b;
+  std::int64_t m = so[0], n = so[1], k = ta ? sa[0] : sa[1];
+  float* c = out.as<float>();
+  gemm<float>(in[0].as<float>(), in[1].as<float>(), c, m, n, k, ta, tb);
+  const float* bias = nd.inputs.size() > 2 ? in[2].as<float>() : nullptr;
+  bool relu = nd.attrs.relu_epilogue;
+  parallel_range(m * n >= kParallelThreshold, m, [&](std::int64_t lo, std::int64_t hi) {
+    for (std::int64_t i = lo; i < hi; ++i) {
+      float* row = c + i * n;
+      if (bias && relu) {
+#pragma omp simd
+        for (std::int64_t j = 0; j < n; ++j) {
+          float v = row[j] + bias[j];
+          row[j] = v < 0.f ? 0.f : v;  // keeps NaN, as the relu kernel does
+        }
+      } else if (bias) {
+#pragma omp simd
+        for (std::int64_t j = 0; j < n; ++j) row[j] += bias[j];
+      } else if (relu) {
+#pragma omp simd
+        for (std::int64_t j = 0; j < n; ++j) row[j] = row[j] < 0.f ? 0.f : row[j];
+      }
+    }
+  });
+}
+
+// matmul_update: var = beta * var + alpha * op(A) op(B), in the variable's storage: the optimizer's
+// update folded into the weight-gradient GEMM (one sgemm with beta = 1 for SGD, no temporary). The
+// variable is handled as assign_variable handles it: copy on write when an eager read holds its
+// storage, the storage swap under its mutex, the arithmetic outside it.
+void k_matmul_update(const node& nd, const buffer* in, const buffer&) {
+  auto& var = *nd.attrs.var;
+  const auto& sa = *in[0].shape;
+  const auto& sb = *in[1].shape;
+  bool ta = nd.attrs.transpose_a, tb = nd.attrs.transpose_b;
+  std::int64_t m = ta ? sa[1] : sa[0], n = tb ? sb[0] : sb[1], k = ta ? sa[0] : sa[1];
+  auto bytes = static_cast<std::size_t>(m * n) * sizeof(float);
+  std::shared_ptr<storage> target;
+  {
+    std::lock_guard<std::mutex> lock(var.mu);
+    if (var.data.use_count() > 1) {
+      auto fresh = allocate_storage(bytes);
+      std::memcpy(fresh->data, var.data->data, bytes);
+      var.data = std::move(fresh);
+    }
+    target = var.data;
+  }
+  auto alpha = static_cast<float>(nd.attrs.scalar), beta = static_cast<float>(nd.attrs.scalar2);
+  float* z = static_cast<float*>(target->data);
+  const float* a = in[0].as<float>();
+  const float* b = in[1].as<float>();
+  if (m * n * k >= kBlasMinFlops) {
+    cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, static_cast<int>(m),
+                static_cast<int>(n), static_cast<int>(k), alpha, a, static_cast<int>(ta ? m : k), b,
+                static_cast<int>(tb ? k : n), beta, z, static_cast<int>(n));
+    return;
+  }
+  thread_local std::vector<float> product;
+  product.resize(static_cast<std::size_t>(m * n));
+  small_gemm<float>(a, b, product.data(), m, n, k, ta, tb);
+  const float* p = product.data();
+#pragma omp simd
+  for (std::int64_t i = 0; i < m * n; ++i) z[i] = beta * z[i] + alpha * p[i];
+}
+
 }  // namespace
 
 kernel_fn matmul_kernel() { return k_matmul; }
+kernel_fn fused_matmul_kernel() { return k_fused_matmul; }
+kernel_fn matmul_update_kernel() { return k_matmul_update; }
 
 }  // namespace tl::detail

@@ -76,6 +76,32 @@ void k_xent(const node& n, const buffer* in, const buffer& out) {
   }
 }
 
+// sparse_xent_grad(logits, labels, g): the gradient of sparse softmax cross-entropy,
+// (softmax(logits) - one_hot(labels)) * g[row], computed row by row while the row is in L1, in place of
+// softmax, one_hot, sub and mul nodes (four passes and three temporaries). The same arithmetic as those
+// kernels, in the same order.
+void k_xent_grad(const node&, const buffer* in, const buffer& out) {
+  const auto& s = *in[0].shape;
+  std::int64_t rows = s[0], cols = s[1];
+  const float* x = in[0].as<float>();
+  const float* g = in[2].as<float>();
+  float* y = out.as<float>();
+  for (std::int64_t r = 0; r < rows; ++r) {
+    const float* row = x + r * cols;
+    float* dst = y + r * cols;
+    float m = -INFINITY;
+    for (std::int64_t c = 0; c < cols; ++c) m = std::max(m, row[c]);
+    double total = 0;
+    for (std::int64_t c = 0; c < cols; ++c) total += std::exp(static_cast<double>(row[c] - m));
+    auto label = read_index(in[1].data, in[1].type, r);
+    float scale = g[r];
+    for (std::int64_t c = 0; c < cols; ++c) {
+      float p = static_cast<float>(std::exp(static_cast<double>(row[c] - m)) / total);
+      dst[c] = (p - (c == label ? 1.f : 0.f)) * scale;
+    }
+  }
+}
+
 }  // namespace
 
 kernel_fn nn_kernel(op_kind k) {
@@ -86,6 +112,8 @@ kernel_fn nn_kernel(op_kind k) {
     case op_kind::sparse_xent:
     case op_kind::dense_xent:
       return k_xent;
+    case op_kind::sparse_xent_grad:
+      return k_xent_grad;
     default:
       return nullptr;
   }

@@ -13,6 +13,8 @@ namespace tl::detail {
 
 kernel_fn elementwise_kernel(op_kind k);
 kernel_fn matmul_kernel();
+kernel_fn fused_matmul_kernel();
+kernel_fn matmul_update_kernel();
 kernel_fn reduce_kernel(op_kind k);
 kernel_fn layout_kernel(op_kind k);
 kernel_fn nn_kernel(op_kind k);
@@ -104,6 +106,10 @@ kernel_fn kernel_for(op_kind k) {
       return k_assign;
     case op_kind::fused_elementwise:
       return fused_kernel();
+    case op_kind::fused_matmul:
+      return fused_matmul_kernel();
+    case op_kind::matmul_update:
+      return matmul_update_kernel();
     default:
       return nullptr;
   }
