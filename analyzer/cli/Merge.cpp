@@ -44,7 +44,7 @@ bool mergeExports(const std::vector<std::string>& Paths, const Catalogue& Cat, D
     LineFilterJson = F.Summaries->LineFilterJson;
     LineFilterFrom = Path;
     for (const auto& U : F.Summaries->Units) {
-      Analyzed.insert(U.File);
+      Analyzed.insert({U.File, U.RealPath});
       Texts.insert(U.Sources.begin(), U.Sources.end());
     }
   }
