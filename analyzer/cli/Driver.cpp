@@ -365,7 +365,6 @@ bool runAnalysis(const std::vector<std::string>& Files, const tooling::Compilati
   std::map<std::string, std::string> CaptureBegins, CaptureEnds;    // wrappers of all files, by USR
   std::map<std::size_t, std::vector<std::string>> ExternalCallees;  // per file index
   std::map<std::size_t, FileSummaries> Kept;                        // per file index, for --export-summaries
-  // Filters and grades findings (header filter, line filter, NOLINT); called under Mu.
   // The files as given and as findings name them (links resolved): a write in an analyzed file
   // reached from another file's traced function is that file's finding, whichever path named it.
   std::set<std::string> Analyzed(Files.begin(), Files.end());
@@ -373,6 +372,7 @@ bool runAnalysis(const std::vector<std::string>& Files, const tooling::Compilati
     std::error_code EC;
     if (auto Real = std::filesystem::canonical(F, EC); !EC) Analyzed.insert(Real.string());
   }
+  // Filters and grades findings (header filter, line filter, NOLINT); called under Mu.
   FindingFilter Filter(Cat, LF, Analyzed, readFile);
   auto Accept = [&](Finding& F, const PerFileSetup& S, const std::string& File) {
     Filter.accept(F, S, File, Out.Result);

@@ -66,6 +66,19 @@ PY
 done
 [ "$split_seen" -gt 0 ] || { echo "no shard count separated a traced function from its helpers: the test proves nothing"; exit 1; }
 
+# What shards cannot see: a capture begun in another shard's file. graph.cu's functions begin and
+# end a capture that step.cu uses (cross_tu_capture/); analyzed apart, the merge says so.
+cdir=tests/analyzer/cross_tu_capture
+cargs=(-- -x cuda --cuda-host-only -nocudainc -nocudalib -Wno-unknown-cuda-version -std=c++17 -isystem tests/analyzer/packs/include)
+for f in step graph; do
+  "$tool" --quiet "$cdir/$f.cu" --export-summaries="$tmp/$f.s.json" --export-results="$tmp/$f.r.json" --output=/dev/null \
+    "${cargs[@]}" || true
+done
+warning=$("$tool" merge --quiet --output=/dev/null "$tmp"/{step,graph}.{s,r}.json 2>&1 || true)
+[[ "$warning" == *"warning: "*"step.cu calls a function that begins or ends a capture in another shard ('$tmp/graph.s.json')"* ]] ||
+  { echo "no warning about the capture across shards: $warning"; exit 1; }
+echo "capture across shards: $warning"
+
 # Bad input to merge: a clear error naming the file, exit 2, never a crash.
 "$tool" --quiet -p "$tmp" --shard=1/1 --export-summaries="$tmp/good.json" --output=/dev/null || true
 expect_error() {  # <what> <file> <message part> -- merge arguments
@@ -89,6 +102,35 @@ expect_error "no inputs" "merge" "no input files" --
 rc=0
 "$tool" merge --checks=-* "$tmp/good.json" 2>/dev/null || rc=$?
 [ "$rc" = 2 ] || { echo "merge with --checks: exit $rc, want 2"; exit 1; }
+# Damaged files (values of the wrong type, out of range, missing) are an exit 2 or are read, never a crash.
+"$tool" --quiet -p "$tmp" --shard=1/1 --export-results="$tmp/good-results.json" --output=/dev/null || true
+python3 - "$tool" "$tmp" <<'PY'
+import json, random, subprocess, sys
+tool, tmp = sys.argv[1], sys.argv[2]
+base = {"s": json.load(open(f"{tmp}/good.json")), "r": json.load(open(f"{tmp}/good-results.json"))}
+rng = random.Random(21)  # seeded: the same damaged files on every run
+def damage(x):
+    if isinstance(x, (dict, list)) and x:
+        k = rng.choice(list(x)) if isinstance(x, dict) else rng.randrange(len(x))
+        if rng.random() < 0.3:
+            x[k] = rng.choice([None, -1, 2**40, "", [], {}, "x", 1.5, True])
+        else:
+            damage(x[k])
+codes = {}
+for n in range(100):
+    kind = rng.choice(["s", "r"])
+    doc = json.loads(json.dumps(base[kind]))
+    damage(doc)
+    damage(doc)
+    json.dump(doc, open(f"{tmp}/damaged.json", "w"))
+    other = f"{tmp}/good-results.json" if kind == "s" else f"{tmp}/good.json"
+    p = subprocess.run([tool, "merge", "--quiet", "--format=sarif", "--output=/dev/null", f"{tmp}/damaged.json", other],
+                       capture_output=True, text=True)
+    assert p.returncode in (0, 1, 2, 3), (n, p.returncode, p.stderr[-500:])
+    assert p.returncode != 2 or f"{tmp}/damaged.json" in p.stderr, (n, p.stderr)
+    codes[p.returncode] = codes.get(p.returncode, 0) + 1
+print(f"100 damaged files: exit codes {codes}, no crash, every error names the file")
+PY
 for bad in 0/2 3/2 x/2 2 1/0; do
   rc=0
   "$tool" -p "$tmp" --shard=$bad --quiet >/dev/null 2>&1 || rc=$?
