@@ -17,9 +17,11 @@ fi
 tmp=$(mktemp -d)
 root="$tmp/root"
 ws="$tmp/ws"
-bzl() { (cd "$ws" && bazel --output_user_root="$root" "$@"); }
+# A developer's ~/.bazelrc must not change what is tested. Debian's system rc (/etc/bazel/bazelrc)
+# stays: it is what makes its Bazel run offline (--install_base=/usr/share/bazel, the local JDK).
+bzl() { (cd "$ws" && bazel --nohome_rc --output_user_root="$root" "$@"); }
 cleanup() {
-  (cd "$ws" 2>/dev/null && bazel --output_user_root="$root" shutdown >/dev/null 2>&1) || true
+  bzl shutdown >/dev/null 2>&1 || true
   chmod -R u+w "$tmp" 2>/dev/null || true
   rm -rf "$tmp"
 }
