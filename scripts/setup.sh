@@ -21,6 +21,8 @@ packages=(
   clang-format-19
   # HIP's real runtime headers: the cuda-graphs pack's HIP cases are parsed against them.
   libamdhip64-dev
+  # Issue 21: the Bazel aspect's test (tests/bazel/), with Debian's offline-capable Bazel 4.
+  bazel-bootstrap
 )
 if [[ "${TRACELINT_SETUP_EXTRA:-}" != "" ]]; then
   read -r -a extra <<<"$TRACELINT_SETUP_EXTRA"

@@ -12,10 +12,9 @@ std::map<std::string, RegisteredCheck>& checkRegistry() {
   return R;
 }
 
-bool needsCrossFileSummaries(const std::vector<std::string>& CheckIds) {
-  for (const auto& Id : CheckIds)
-    if (auto It = checkRegistry().find(Id); It != checkRegistry().end() && It->second.ResolveAcrossFiles) return true;
-  return false;
+const CrossFileResolver* crossFileResolver(const std::string& Id) {
+  auto It = checkRegistry().find(Id);
+  return It == checkRegistry().end() || !It->second.ResolveAcrossFiles ? nullptr : &It->second.ResolveAcrossFiles;
 }
 
 SourcePoint CheckContext::point(SourceLocation Loc) const {

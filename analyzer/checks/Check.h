@@ -46,8 +46,8 @@ struct RegisteredCheck {
 
 std::map<std::string, RegisteredCheck>& checkRegistry();
 
-// Does any of these checks need function summaries of every file (it has a cross-file part)?
-bool needsCrossFileSummaries(const std::vector<std::string>& CheckIds);
+// The resolver of the check registered as Id, or nullptr when it has none (or no check is Id).
+const CrossFileResolver* crossFileResolver(const std::string& Id);
 
 template <class T>
 struct CheckRegistration {

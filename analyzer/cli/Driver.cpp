@@ -10,10 +10,8 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <limits>
 #include <mutex>
 #include <nlohmann/json.hpp>
-#include <regex>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -22,12 +20,10 @@
 #include "clang/Basic/Diagnostic.h"
 #include "clang/Tooling/Tooling.h"
 #include "cli/FileAnalysis.h"
+#include "cli/FindingFilter.h"
 #include "cli/ResultCache.h"
 #include "core/Config.h"
-#include "core/Fingerprint.h"
 #include "core/Glob.h"
-#include "core/JsonFile.h"
-#include "core/Nolint.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FileUtilities.h"
 #include "llvm/Support/Program.h"
@@ -72,8 +68,6 @@ std::vector<std::string> enabledChecks(const std::string& Globs, const Catalogue
 
 namespace {
 
-constexpr std::uint64_t kMaxLineNumber = std::numeric_limits<unsigned>::max();
-
 std::string readFile(const std::string& Path) {
   std::ifstream In(Path, std::ios::binary);
   std::stringstream SS;
@@ -81,30 +75,10 @@ std::string readFile(const std::string& Path) {
   return SS.str();
 }
 
-struct PerFileSetup {
+struct PerFileSetup : FilterSetup {
   std::string Checks;
-  std::string WarningsAsErrors;
-  std::string HeaderFilter;
-  std::regex HeaderRegex;  // compiled once per file, not per finding
-  GlobList WarningsAsErrorsGlobs;
   Pack ThePack;
   std::vector<std::string> PackPaths;  // the files ThePack was read from (the result cache's key)
-};
-
-// Line filter: [{"name": "file.cpp", "lines": [[first, last], ...]}]; a file not listed is dropped.
-struct LineFilter {
-  bool Active = false;
-  std::vector<std::pair<std::string, std::vector<std::pair<unsigned, unsigned>>>> Files;
-  bool keeps(const SourcePoint& P) const {
-    if (!Active) return true;
-    for (const auto& [Name, Ranges] : Files) {
-      if (!(P.File == Name || P.File.ends_with("/" + Name))) continue;
-      if (Ranges.empty()) return true;
-      for (auto [A, B] : Ranges)
-        if (P.Line >= A && P.Line <= B) return true;
-    }
-    return false;
-  }
 };
 
 // Configuration and packs are resolved up front, so a configuration error stops the run before
@@ -195,14 +169,8 @@ bool prepareSetups(const std::vector<std::string>& Files, const DriverOptions& O
     if (!checkOptionsKnown(*C, Cat, Error)) return false;
     S.WarningsAsErrors = C->WarningsAsErrors.value_or("");
     if (!Opts.WarningsAsErrors.empty()) S.WarningsAsErrors += "," + Opts.WarningsAsErrors;
-    S.WarningsAsErrorsGlobs = GlobList(S.WarningsAsErrors);
     S.HeaderFilter = !Opts.HeaderFilter.empty() ? Opts.HeaderFilter : C->HeaderFilterRegex.value_or("");
-    try {
-      S.HeaderRegex = std::regex(S.HeaderFilter);
-    } catch (const std::regex_error& E) {
-      Error = "header filter '" + S.HeaderFilter + "' is not a valid regular expression: " + E.what();
-      return false;
-    }
+    if (!compileFilterSetup(S, Error)) return false;
     std::vector<std::string> PackNames;
     if (!selectPacks(C->Packs, Opts.RulesDir, PackNames, Error)) return false;
     for (const auto& Name : PackNames) {
@@ -354,60 +322,28 @@ bool runAnalysis(const std::vector<std::string>& Files, const tooling::Compilati
     }
   }
   LineFilter LF;
-  if (!Opts.LineFilterJson.empty()) {
-    try {
-      auto J = nlohmann::json::parse(Opts.LineFilterJson);
-      LF.Active = true;
-      for (const auto& F : J) {
-        std::vector<std::pair<unsigned, unsigned>> Ranges;
-        for (const auto& R : F.value("lines", nlohmann::json::array()))
-          Ranges.emplace_back(static_cast<unsigned>(boundedInteger(R.at(0), kMaxLineNumber, "a line")),
-                              static_cast<unsigned>(boundedInteger(R.at(1), kMaxLineNumber, "a line")));
-        LF.Files.emplace_back(F.at("name").get<std::string>(), Ranges);
-      }
-    } catch (const std::exception& E) {
-      Error = std::string("--line-filter: malformed JSON: ") + E.what();
-      return false;
-    }
-  }
+  if (!parseLineFilter(Opts.LineFilterJson, LF, Error)) return false;
   std::vector<PerFileSetup> Setups;
   if (!prepareSetups(Files, Opts, Cat, Setups, Error)) return false;
   CompileAdjustments Adj{Opts.ExtraArgs, Opts.ExtraArgsBefore, resolveResourceDir(Opts.ResourceDir)};
 
-  std::map<std::string, std::string> Texts;
-  std::map<std::string, NolintIndex> Nolints;  // one parse of each file's suppression comments
   std::mutex Mu;
   std::map<std::string, FunctionSummary> AllSummaries;
   std::vector<std::pair<OpenCall, std::size_t>> OpenCalls;          // with the index of the file they come from
   std::map<std::string, std::string> CaptureBegins, CaptureEnds;    // wrappers of all files, by USR
   std::map<std::size_t, std::vector<std::string>> ExternalCallees;  // per file index
+  std::map<std::size_t, FileSummaries> Kept;                        // per file index, for --export-summaries
+  // The files as given and as findings name them (links resolved): a write in an analyzed file
+  // reached from another file's traced function is that file's finding, whichever path named it.
   std::set<std::string> Analyzed(Files.begin(), Files.end());
-  // The suppression comments of a file, parsed once; called under Mu.
-  auto NolintOf = [&](const std::string& File) -> const NolintIndex& {
-    auto It = Nolints.find(File);
-    if (It == Nolints.end()) {
-      if (!Texts.count(File)) Texts[File] = readFile(File);
-      It = Nolints.emplace(File, NolintIndex(Texts[File])).first;
-    }
-    return It->second;
-  };
-  // Filters a finding (header filter, line filter, NOLINT) and grades it; called under Mu.
-  auto Accept = [&](Finding& F, const PerFileSetup& S, const std::string& File) {
+  for (const auto& F : Files) {
     std::error_code EC;
-    bool MainFile = std::filesystem::equivalent(F.Where.File, File, EC) || Analyzed.count(F.Where.File);
-    if (!MainFile && (S.HeaderFilter.empty() || !std::regex_search(F.Where.File, S.HeaderRegex))) return;
-    if (!LF.keeps(F.Where)) return;
-    if (!Texts.count(F.Where.File)) Texts[F.Where.File] = readFile(F.Where.File);
-    for (const auto& N : F.Notes)
-      if (!Texts.count(N.Where.File)) Texts[N.Where.File] = readFile(N.Where.File);
-    if (NolintOf(F.Where.File).suppresses(F.Where.Line, F.CheckId)) {
-      ++Out.Result.Suppressed;
-      return;
-    }
-    const auto* Rule = Cat.find(F.CheckId);
-    F.Level = Rule ? Rule->DefaultSeverity : Severity::Warning;
-    if (F.Level == Severity::Warning && S.WarningsAsErrorsGlobs.contains(F.CheckId)) F.Level = Severity::Error;
-    Out.Result.Findings.push_back(std::move(F));
+    if (auto Real = std::filesystem::canonical(F, EC); !EC) Analyzed.insert(Real.string());
+  }
+  // Filters and grades findings (header filter, line filter, NOLINT); called under Mu.
+  FindingFilter Filter(Cat, LF, Analyzed, readFile);
+  auto Accept = [&](Finding& F, const PerFileSetup& S, const std::string& File) {
+    Filter.accept(F, S, File, Out.Result);
   };
   // What a file's result depends on besides the files it reads (cli/ResultCache.h).
   ResultCache Cache(Opts.CacheDir);
@@ -476,6 +412,7 @@ bool runAnalysis(const std::vector<std::string>& Files, const tooling::Compilati
       Out.Result.FilesAnalyzed.push_back(File);
       if (!Failure.empty()) Out.Result.Failures.push_back({File, Failure});
       for (auto& F : FR.Findings) Accept(F, S, File);
+      if (Opts.Export) Kept[I] = FR.Summaries;
       for (auto& [Usr, Summary] : FR.Summaries.Functions) AllSummaries.emplace(Usr, std::move(Summary));
       for (auto& O : FR.Summaries.OpenCalls) OpenCalls.emplace_back(std::move(O), I);
       CaptureBegins.insert(FR.Summaries.CaptureBegins.begin(), FR.Summaries.CaptureBegins.end());
@@ -483,7 +420,7 @@ bool runAnalysis(const std::vector<std::string>& Files, const tooling::Compilati
       if (!FR.Summaries.ExternalCallees.empty()) ExternalCallees[I] = std::move(FR.Summaries.ExternalCallees);
       // Unmatched NOLINTBEGIN/END in the main file are errors, as in clang-tidy.
       if (std::filesystem::is_regular_file(File, EC)) {
-        for (const auto& E : NolintOf(File).errors()) {
+        for (const auto& E : Filter.nolintOf(File).errors()) {
           Finding F;
           F.CheckId = "tracelint-nolint";
           F.Level = Severity::Error;
@@ -530,32 +467,57 @@ bool runAnalysis(const std::vector<std::string>& Files, const tooling::Compilati
       }
       if (!Failure.empty()) continue;  // the first pass's result stands
       for (auto& F : FR.Findings) Accept(F, Setups[I], Files[I]);
+      if (Opts.Export)
+        Kept[I].OpenCalls.insert(Kept[I].OpenCalls.end(), FR.Summaries.OpenCalls.begin(), FR.Summaries.OpenCalls.end());
       for (auto& O : FR.Summaries.OpenCalls) OpenCalls.emplace_back(std::move(O), I);
     }
   }
   StopWorkersOnSignal.reset();
 
+  // What `tracelint merge` needs from this run: its findings before the cross-file ones (the merge
+  // resolves those over every shard's summaries), and each file's summaries with the settings its
+  // cross-file findings are filtered with and the texts they point into.
+  if (Opts.Export) {
+    Out.Local.Result = Out.Result;
+    SourceText LocalSources;
+    for (const auto& [F, T] : Filter.texts()) LocalSources.add(F, T);
+    finishRun(Out.Local.Result, LocalSources);
+    auto Keep = [](std::map<std::string, std::string>& Into, FindingFilter& From, const SourcePoint& P) {
+      if (!P.File.empty() && !Into.count(P.File)) Into[P.File] = From.text(P.File);
+    };
+    for (const auto& F : Out.Local.Result.Findings) {
+      Keep(Out.Local.Sources, Filter, F.Where);
+      for (const auto& N : F.Notes) Keep(Out.Local.Sources, Filter, N.Where);
+      for (const auto& X : F.Fixes) Keep(Out.Local.Sources, Filter, X.Begin);
+    }
+    Out.Summaries.LineFilterJson = Opts.LineFilterJson;
+    for (auto& [I, Summaries] : Kept) {
+      UnitSummary U;
+      U.File = Files[I];
+      std::error_code EC;
+      auto Real = std::filesystem::canonical(Files[I], EC);
+      U.RealPath = EC ? Files[I] : Real.string();
+      U.HeaderFilter = Setups[I].HeaderFilter;
+      U.WarningsAsErrors = Setups[I].WarningsAsErrors;
+      U.Summaries = std::move(Summaries);
+      for (const auto& [Usr, Fn] : U.Summaries.Functions)
+        for (const auto& W : Fn.Writes) Keep(U.Sources, Filter, W.Where);
+      for (const auto& O : U.Summaries.OpenCalls)
+        for (const auto& N : O.Notes) Keep(U.Sources, Filter, N.Where);
+      Out.Summaries.Units.push_back(std::move(U));
+    }
+  }
+
   // Calls from traced regions into functions defined in other analyzed files.
   // Each open call goes to the resolver of the check that recorded it.
   for (auto& [Open, Index] : OpenCalls) {
-    auto It = checkRegistry().find(Open.CheckId);
-    if (It == checkRegistry().end() || !It->second.ResolveAcrossFiles) continue;
-    for (auto& F : It->second.ResolveAcrossFiles({Open}, AllSummaries)) Accept(F, Setups[Index], Files[Index]);
+    const auto* Resolve = crossFileResolver(Open.CheckId);
+    if (!Resolve) continue;  // recorded by this binary's checks, so never taken
+    for (auto& F : (*Resolve)({Open}, AllSummaries)) Accept(F, Setups[Index], Files[Index]);
   }
 
-  for (const auto& [F, T] : Texts) Out.Sources.add(F, T);
-  auto& Fs = Out.Result.Findings;
-  auto Key = [](const Finding& F) {
-    return std::tie(F.Where.File, F.Where.Line, F.Where.Column, F.CheckId, F.Message);
-  };
-  std::sort(Fs.begin(), Fs.end(), [&](const Finding& A, const Finding& B) { return Key(A) < Key(B); });
-  Fs.erase(std::unique(Fs.begin(), Fs.end(), [&](const Finding& A, const Finding& B) { return Key(A) == Key(B); }),
-           Fs.end());
-  // A statement spread over a few lines is fingerprinted whole.
-  assignFingerprints(Fs, [&](const SourcePoint& P) { return Out.Sources.textFrom(P, 8); });
-  std::sort(Out.Result.FilesAnalyzed.begin(), Out.Result.FilesAnalyzed.end());
-  std::sort(Out.Result.Failures.begin(), Out.Result.Failures.end(),
-            [](const auto& A, const auto& B) { return A.File < B.File; });
+  for (const auto& [F, T] : Filter.texts()) Out.Sources.add(F, T);
+  finishRun(Out.Result, Out.Sources);
   return true;
 }
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "clang/Tooling/CompilationDatabase.h"
+#include "cli/ExportFile.h"
 #include "core/Catalogue.h"
 #include "core/Finding.h"
 #include "core/Pack.h"
@@ -33,12 +34,17 @@ struct DriverOptions {
   std::string CacheDir;                  // results of unchanged files kept here; "" disables (cli/ResultCache.h)
   // Worker mode: capture wrappers of other files to know while analyzing (a second pass's input).
   std::string CaptureWrappersFile;
+  // Keep what --export-summaries and --export-results write (DriverOutput's Summaries and Local).
+  bool Export = false;
 };
 
 struct DriverOutput {
   RunResult Result;
   SourceText Sources;
   unsigned CachedFiles = 0;  // files whose result came from the result cache
+  // With DriverOptions::Export: the findings before the cross-file ones, and every file's summaries.
+  ResultExport Local;
+  SummaryExport Summaries;
 };
 
 // Returns false and sets Error for usage or configuration errors (exit code 2).

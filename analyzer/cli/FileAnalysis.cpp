@@ -12,6 +12,7 @@
 #include "clang/Frontend/FrontendAction.h"
 #include "clang/Tooling/ArgumentsAdjusters.h"
 #include "clang/Tooling/Tooling.h"
+#include "cli/ResultJson.h"
 #include "llvm/Option/ArgList.h"
 #include "llvm/Option/OptTable.h"
 
@@ -173,24 +174,7 @@ std::string failureReason(const FileResult& R) {
   return "";
 }
 
-// The worker protocol's JSON. Field names are short and private to one tracelint binary talking to
-// itself, so they carry no compatibility promise.
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(SourcePoint, File, Line, Column)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(FindingNote, Where, Message)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(FixIt, Begin, FileOffset, Length, Replacement, Original)
-void to_json(nlohmann::json& J, Severity S) { J = severityName(S); }
-void from_json(const nlohmann::json& J, Severity& S) {
-  auto Parsed = parseSeverity(J.get<std::string>());
-  if (!Parsed) throw std::runtime_error("unknown severity " + J.dump());
-  S = *Parsed;
-}
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Finding, CheckId, Level, Where, End, Message, Notes, Fixes, TracedFunction,
-                                   TracedFunctionLocation, Entity)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(SummaryWrite, Where, Entity, Shown, How)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(FunctionSummary, Name, Writes, Callees)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(OpenCall, CheckId, CalleeUsr, CalleeName, TracedFunction, TracedFunctionLocation,
-                                   Message, Notes)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(FileSummaries, Functions, OpenCalls, CaptureBegins, CaptureEnds, ExternalCallees)
+// The worker protocol: one tracelint binary talking to itself.
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(FileResult, Findings, Summaries, Errors, CheckFailure, ToolStatus, Dependencies)
 
 std::string toJson(const FileResult& R) {

@@ -3,11 +3,14 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <csignal>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <memory>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -16,6 +19,7 @@
 #include "cli/Driver.h"
 #include "cli/GitDiff.h"
 #include "cli/LspMain.h"
+#include "cli/Merge.h"
 #include "confirm/Confirm.h"
 #include "core/Baseline.h"
 #include "llvm/Support/CommandLine.h"
@@ -38,6 +42,9 @@ tracing APIs described by packs) of C++ code.
   tracelint [options] --diff=<git rev> [<files...>]   (only findings on lines changed since rev)
   tracelint lsp [options] [-- <compiler args>]         (a Language Server on stdin/stdout)
   tracelint confirm --static <report> --dynamic <runtime reports...>   (see tracelint confirm --help)
+  tracelint [options] --shard=i/n --export-summaries=<file> --export-results=<file> [<files...>]
+  tracelint merge [--format, --output, --baseline, ...] <summaries...> <results...>
+      (the report of one run over all shards' files; see docs/scale.md)
 
 Exit codes:
   0  no error-level finding
@@ -128,6 +135,20 @@ cl::opt<std::string> CacheDir(
              "the packs and tracelint are unchanged (default: $TRACELINT_CACHE_DIR; none when unset)"),
     cl::cat(Category));
 cl::opt<std::string> WorkerCaptureWrappers("internal-capture-wrappers", cl::Hidden);
+cl::opt<std::string> ExportSummaries(
+    "export-summaries",
+    cl::desc("Write each file's cross-file summaries (functions, their writes, the open calls of traced regions) to "
+             "this file, for tracelint merge"),
+    cl::cat(Category));
+cl::opt<std::string> ExportResults(
+    "export-results",
+    cl::desc("Write this run's findings before the cross-file ones to this file, for tracelint merge"),
+    cl::cat(Category));
+cl::opt<std::string> Shard(
+    "shard",
+    cl::desc("i/n: analyze the i-th of n stable parts (1 <= i <= n) of the files given, or of the compilation "
+             "database's files when none are given; a file's part depends on its path only"),
+    cl::cat(Category));
 cl::opt<std::string> RepoRoot("repo-root",
                               cl::desc("Root that SARIF URIs are relative to (default: current directory)"),
                               cl::cat(Category));
@@ -267,6 +288,125 @@ DriverOptions driverOptions(const std::string& RulesDir, const std::vector<std::
   return Opts;
 }
 
+// --shard=i/n: 1 <= i <= n.
+bool parseShard(const std::string& Text, unsigned& Index, unsigned& Count) {
+  auto Slash = Text.find('/');
+  if (Slash == std::string::npos) return false;
+  auto Number = [](const std::string& T, unsigned& V) {
+    if (T.empty() || T.size() > 6 || !std::all_of(T.begin(), T.end(), ::isdigit)) return false;
+    V = static_cast<unsigned>(std::stoul(T));
+    return true;
+  };
+  return Number(Text.substr(0, Slash), Index) && Number(Text.substr(Slash + 1), Count) && Count >= 1 && Index >= 1 &&
+         Index <= Count;
+}
+
+// A file's shard: FNV-1a of its path relative to the current directory (the checkout's root in a
+// CI job), so every job of a matrix, on any machine, agrees, and adding a file moves no other one.
+bool inShard(const std::string& File, unsigned Index, unsigned Count) {
+  std::error_code EC;
+  auto Rel = std::filesystem::path(File).lexically_relative(std::filesystem::current_path(EC));
+  std::string Key = Rel.empty() || Rel.native().rfind("..", 0) == 0 ? File : Rel.generic_string();
+  std::uint64_t H = 1469598103934665603ull;
+  for (unsigned char C : Key) H = (H ^ C) * 1099511628211ull;
+  return H % Count == Index - 1;
+}
+
+// --baseline, read before the analysis so that a bad one costs no analysis time.
+bool loadBaseline(std::optional<Baseline>& Accepted) {
+  if (BaselineFile.empty()) return true;
+  if (!WriteBaseline.empty()) {
+    std::cerr << "tracelint: error: --baseline and --write-baseline cannot be used together; write the baseline from "
+                 "a run without one\n";
+    return false;
+  }
+  std::string Error;
+  Accepted = Baseline::load(BaselineFile, Error);
+  if (!Accepted) std::cerr << "tracelint: error: " << Error << "\n";
+  return Accepted.has_value();
+}
+
+// The report of a run or a merge in the chosen format, the other files asked for, the summary line
+// and the exit code.
+int report(DriverOutput& Out, const std::optional<Baseline>& Accepted, const Catalogue& Cat,
+           const std::string& RulesDir, const std::string& MainSourceFile, bool CacheUsed) {
+  if (Accepted) Out.Result.Baselined = static_cast<unsigned>(Accepted->filter(Out.Result.Findings));
+  EmitOptions EO;
+  EO.Quiet = Quiet;
+  EO.ToolVersion = TRACELINT_VERSION;
+  EO.DocsBase = resolveDocsBase(DocsUrl, RulesDir);
+  EO.RepoRoot = RepoRoot.empty() ? std::filesystem::current_path().string() : std::string(RepoRoot);
+  bool Color = UseColor == "true" || UseColor.empty() ||
+               (UseColor == "auto" && Output.empty() && llvm::sys::Process::StandardOutIsDisplayed());
+  EO.Color = Color && Format == "text";
+  std::string Text = Format == "json"    ? emitJson(Out.Result, Cat, Out.Sources, EO)
+                     : Format == "sarif" ? emitSarif(Out.Result, Cat, Out.Sources, EO)
+                                         : emitText(Out.Result, Cat, Out.Sources, EO);
+  bool Wrote = writeOutput(Output, Text);
+  if (!WriteBaseline.empty()) Wrote &= writeOutput(WriteBaseline, Baseline::render(Out.Result.Findings, WriteBaseline));
+  if (!ExportFixes.empty()) Wrote &= writeOutput(ExportFixes, emitFixesYaml(Out.Result, Out.Sources, MainSourceFile));
+  if (!ExportSummaries.empty())
+    Wrote &= writeOutput(ExportSummaries, renderSummaries(Out.Summaries, TRACELINT_VERSION));
+  if (!ExportResults.empty()) Wrote &= writeOutput(ExportResults, renderResults(Out.Local, TRACELINT_VERSION));
+  for (const auto& F : Out.Result.Failures) std::cerr << F.File << ": error: analysis failed: " << F.Reason << "\n";
+  bool FixesIncomplete = Fix && !applyFixes(Out.Result, Quiet);
+  std::size_t Errors = 0, Warnings = 0;
+  for (const auto& F : Out.Result.Findings) (F.Level == Severity::Error ? Errors : Warnings) += 1;
+  if (!Quiet) {
+    std::cerr << Warnings << " warning" << (Warnings == 1 ? "" : "s") << " and " << Errors << " error"
+              << (Errors == 1 ? "" : "s") << " in " << Out.Result.FilesAnalyzed.size() << " file"
+              << (Out.Result.FilesAnalyzed.size() == 1 ? "" : "s");
+    if (Out.Result.Suppressed) std::cerr << "; " << Out.Result.Suppressed << " suppressed by NOLINT";
+    if (Out.Result.Baselined) std::cerr << "; " << Out.Result.Baselined << " in the baseline";
+    if (CacheUsed) std::cerr << "; " << Out.CachedFiles << " from the result cache";
+    if (!WriteBaseline.empty())
+      std::cerr << "; baseline of " << Out.Result.Findings.size() << " written to " << WriteBaseline;
+    std::cerr << ".\n";
+  }
+  if (!Wrote) return 2;
+  if (!Out.Result.Failures.empty()) return 3;
+  // Writing a baseline accepts the findings it holds: they fail no run, this one included.
+  return (Errors && WriteBaseline.empty()) || FixesIncomplete ? 1 : 0;
+}
+
+// `tracelint merge`: the options that choose files or checks belong to the shards' runs.
+int runMerge(const Catalogue& Cat, const std::string& RulesDir) {
+  const cl::Option* const Refused[] = {&BuildPath,
+                                       &Checks,
+                                       &WarningsAsErrors,
+                                       &HeaderFilter,
+                                       &LineFilter,
+                                       std::addressof(ExtraArg),
+                                       std::addressof(ExtraArgBefore),
+                                       &ConfigText,
+                                       &ConfigFile,
+                                       &Fix,
+                                       &DiffRev,
+                                       &CacheDir,
+                                       &Shard,
+                                       &ExportSummaries,
+                                       &ExportResults};
+  for (const cl::Option* O : Refused) {
+    if (O->getNumOccurrences()) {
+      std::cerr << "tracelint: error: merge takes no --" << O->ArgStr.str()
+                << ": it belongs to the runs that wrote the summaries and results\n";
+      return 2;
+    }
+  }
+  std::optional<Baseline> Accepted;
+  if (!loadBaseline(Accepted)) return 2;
+  DriverOutput Out;
+  std::string Error;
+  std::vector<std::string> Warnings;
+  if (!mergeExports(std::vector<std::string>(Sources.begin(), Sources.end()), Cat, Out, Error, Warnings)) {
+    std::cerr << "tracelint: error: " << Error << "\n";
+    return 2;
+  }
+  for (const auto& W : Warnings) std::cerr << "tracelint: warning: " << W << "\n";
+  return report(Out, Accepted, Cat, RulesDir,
+                Out.Result.FilesAnalyzed.empty() ? std::string() : Out.Result.FilesAnalyzed.front(), false);
+}
+
 }  // namespace
 
 int main(int argc, const char** argv) {
@@ -278,7 +418,8 @@ int main(int argc, const char** argv) {
   // `tracelint lsp [options] [-- compiler args]`: the options are the CLI's, read without "lsp".
   std::vector<const char*> ArgvStorage(argv, argv + argc);
   const bool LspMode = argc > 1 && std::string(argv[1]) == "lsp";
-  if (LspMode) {
+  const bool MergeMode = argc > 1 && std::string(argv[1]) == "merge";
+  if (LspMode || MergeMode) {
     ArgvStorage.erase(ArgvStorage.begin() + 1);
     --argc;
     argv = ArgvStorage.data();
@@ -346,6 +487,7 @@ int main(int argc, const char** argv) {
     for (const auto& Id : Ids) std::cout << "    " << Id << "\n";
     return 0;
   }
+  if (MergeMode) return runMerge(*Cat, RulesDir);
   if (LspMode) {
     if (!Sources.empty() || !DiffRev.empty() || !Output.empty() || Fix || !WriteBaseline.empty()) {
       std::cerr << "tracelint: error: tracelint lsp takes no files, --diff, --output, --fix or --write-baseline: the "
@@ -391,8 +533,17 @@ int main(int argc, const char** argv) {
       return 2;
     }
     Inputs = diffInputs(*Change, Inputs);
-  } else if (Inputs.empty()) {
+  } else if (Inputs.empty() && Shard.empty()) {
     std::cerr << "tracelint: error: no input files (see --help)\n";
+    return 2;
+  }
+  unsigned ShardIndex = 1, ShardCount = 1;
+  if (!Shard.empty() && !parseShard(Shard, ShardIndex, ShardCount)) {
+    std::cerr << "tracelint: error: --shard=" << Shard << ": give i/n with 1 <= i <= n, e.g. --shard=2/4\n";
+    return 2;
+  }
+  if (!Shard.empty() && Inputs.empty() && BuildPath.empty() && !Fixed) {
+    std::cerr << "tracelint: error: --shard without files shards the compilation database: give -p <build dir>\n";
     return 2;
   }
   std::unique_ptr<clang::tooling::CompilationDatabase> DB;
@@ -434,12 +585,17 @@ int main(int argc, const char** argv) {
   std::vector<std::string> Files;
   std::set<std::string> RealPaths;
   if (Change && Sources.empty()) Inputs = inDatabase(Inputs, *DB);
+  if (!Shard.empty() && Inputs.empty() && !Change) Inputs = DB->getAllFiles();
   for (const auto& S : Inputs) {
     std::error_code EC;
     auto Abs = std::filesystem::absolute(S, EC).lexically_normal().string();
     auto Real = std::filesystem::canonical(Abs, EC);
     if (RealPaths.insert(EC ? Abs : Real.string()).second) Files.push_back(Abs);
   }
+  if (!Shard.empty())
+    Files.erase(std::remove_if(Files.begin(), Files.end(),
+                               [&](const std::string& F) { return !inShard(F, ShardIndex, ShardCount); }),
+                Files.end());
   if (Change) {
     Opts.LineFilterJson = lineFilterJson(Change->Files, Change->Root);
     // Workers analyze the files chosen here, not a second reading of a tree that may have moved on.
@@ -456,59 +612,13 @@ int main(int argc, const char** argv) {
   if (Jobs > availableCpus() && !Quiet)
     std::cerr << "tracelint: note: -j " << Jobs << ": " << availableCpus() << " CPUs are available; running "
               << effectiveJobs(Jobs, Files.size()) << " jobs at a time\n";
-  // The baseline is read before the analysis, so a bad one costs no analysis time.
   std::optional<Baseline> Accepted;
-  if (!BaselineFile.empty()) {
-    if (!WriteBaseline.empty()) {
-      std::cerr << "tracelint: error: --baseline and --write-baseline cannot be used together; write the baseline from "
-                   "a run without one\n";
-      return 2;
-    }
-    Accepted = Baseline::load(BaselineFile, Error);
-    if (!Accepted) {
-      std::cerr << "tracelint: error: " << Error << "\n";
-      return 2;
-    }
-  }
+  if (!loadBaseline(Accepted)) return 2;
+  Opts.Export = !ExportSummaries.empty() || !ExportResults.empty();
   DriverOutput Out;
   if (!runAnalysis(Files, *DB, Opts, *Cat, Out, Error)) {
     std::cerr << "tracelint: error: " << Error << "\n";
     return 2;
   }
-  if (Accepted) Out.Result.Baselined = static_cast<unsigned>(Accepted->filter(Out.Result.Findings));
-  EmitOptions EO;
-  EO.Quiet = Quiet;
-  EO.ToolVersion = TRACELINT_VERSION;
-  EO.DocsBase = resolveDocsBase(DocsUrl, RulesDir);
-  EO.RepoRoot = RepoRoot.empty() ? std::filesystem::current_path().string() : std::string(RepoRoot);
-  bool Color = UseColor == "true" || UseColor.empty() ||
-               (UseColor == "auto" && Output.empty() && llvm::sys::Process::StandardOutIsDisplayed());
-  EO.Color = Color && Format == "text";
-  std::string Text = Format == "json"    ? emitJson(Out.Result, *Cat, Out.Sources, EO)
-                     : Format == "sarif" ? emitSarif(Out.Result, *Cat, Out.Sources, EO)
-                                         : emitText(Out.Result, *Cat, Out.Sources, EO);
-  bool Wrote = writeOutput(Output, Text);
-  if (!WriteBaseline.empty()) Wrote &= writeOutput(WriteBaseline, Baseline::render(Out.Result.Findings, WriteBaseline));
-  if (!ExportFixes.empty())
-    Wrote &=
-        writeOutput(ExportFixes, emitFixesYaml(Out.Result, Out.Sources, Files.empty() ? std::string() : Files.front()));
-  for (const auto& F : Out.Result.Failures) std::cerr << F.File << ": error: analysis failed: " << F.Reason << "\n";
-  bool FixesIncomplete = Fix && !applyFixes(Out.Result, Quiet);
-  std::size_t Errors = 0, Warnings = 0;
-  for (const auto& F : Out.Result.Findings) (F.Level == Severity::Error ? Errors : Warnings) += 1;
-  if (!Quiet) {
-    std::cerr << Warnings << " warning" << (Warnings == 1 ? "" : "s") << " and " << Errors << " error"
-              << (Errors == 1 ? "" : "s") << " in " << Out.Result.FilesAnalyzed.size() << " file"
-              << (Out.Result.FilesAnalyzed.size() == 1 ? "" : "s");
-    if (Out.Result.Suppressed) std::cerr << "; " << Out.Result.Suppressed << " suppressed by NOLINT";
-    if (Out.Result.Baselined) std::cerr << "; " << Out.Result.Baselined << " in the baseline";
-    if (!Opts.CacheDir.empty()) std::cerr << "; " << Out.CachedFiles << " from the result cache";
-    if (!WriteBaseline.empty())
-      std::cerr << "; baseline of " << Out.Result.Findings.size() << " written to " << WriteBaseline;
-    std::cerr << ".\n";
-  }
-  if (!Wrote) return 2;
-  if (!Out.Result.Failures.empty()) return 3;
-  // Writing a baseline accepts the findings it holds: they fail no run, this one included.
-  return (Errors && WriteBaseline.empty()) || FixesIncomplete ? 1 : 0;
+  return report(Out, Accepted, *Cat, RulesDir, Files.empty() ? std::string() : Files.front(), !Opts.CacheDir.empty());
 }

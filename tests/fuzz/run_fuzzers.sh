@@ -60,7 +60,7 @@ if want source; then
           -D__STDC_FORMAT_MACROS -D__STDC_LIMIT_MACROS -DTRACELINT_LLVM_MAJOR=\"19\"
           -DTRACELINT_CLANG_RESOURCE_DIR=\""$llvm/lib/clang/19"\" -DTRACELINT_VERSION=\"fuzz\")
   srcs=("${core[@]}" "$root"/analyzer/model/*.cpp "$root"/analyzer/checks/*.cpp "$root/analyzer/cli/Driver.cpp"
-        "$root/analyzer/cli/FileAnalysis.cpp")
+        "$root"/analyzer/cli/{FileAnalysis,FindingFilter,ResultCache}.cpp)
   build_objects "$out/obj-analyzer" "${srcs[@]}" -- "${aflags[@]}"
   clang++-19 "${aflags[@]}" -DTRACELINT_FUZZ_STUB_PATH=\""$root/tests/fuzz/tl_stub.h"\" -fsanitize=fuzzer \
     "$root/tests/fuzz/fuzz_source.cpp" "${OBJS[@]}" -L"$llvm/lib" -Wl,-rpath,"$llvm/lib" -lclang-cpp -lLLVM \
