@@ -100,15 +100,16 @@ void k_fused(const node& nd, const buffer* in, const buffer& out) {
 // step that names it (from memory the first time, from L1 after). Per chunk the program's steps are
 // dispatched once, so the dispatch costs a fraction of a cycle per element; the loop streams through
 // memory once, as a hand-written loop of the same arithmetic does.
-// The vectors are 8 floats: one AVX2 register in the clone made for AVX2 machines (run_chain_range), two
-// SSE registers in the build's baseline one.
+// The vectors are 8 floats: one AVX2 register in the version compiled for AVX2 machines
+// (run_chain_range_avx2), two SSE registers in the build's baseline one.
 typedef float v4 __attribute__((vector_size(32)));
 typedef std::int32_t v4i __attribute__((vector_size(32)));
 constexpr int kVecs = 4;
 constexpr int kLanes = 8;
 constexpr std::int64_t kChunk = kLanes * kVecs;
 
-// Every function taking or returning these vectors is inlined into run_chain_range: no ABI is involved.
+// Every function taking or returning these vectors is inlined into the run_chain_range_* versions: no ABI
+// is involved.
 #pragma GCC diagnostic ignored "-Wpsabi"
 [[gnu::always_inline]] inline v4 load4(const float* p) {
   v4 v;
@@ -225,12 +226,28 @@ bool chain_op_supported(op_kind op) {
 }
 #undef TL_VEC_STEP
 
-// Chunks [first, last): one clone per instruction set, chosen once per process (GCC's ifunc).
-__attribute__((target_clones("avx2", "default"))) void run_chain_range(const fused_program& prog,
-                                                                       const float* const* ptr,
-                                                                       const std::int64_t* stride, std::int64_t first,
-                                                                       std::int64_t last, float* z) {
+// Chunks [first, last), compiled twice: for AVX2 machines and for the build's baseline. The choice is
+// made once per process by a plain CPU test, not by GCC's target_clones: its ifunc resolver runs
+// while the dynamic loader relocates libtl, before a sanitizer's runtime is up, and crashed the
+// ThreadSanitizer build there.
+[[gnu::always_inline]] inline void run_chunks(const fused_program& prog, const float* const* ptr,
+                                              const std::int64_t* stride, std::int64_t first, std::int64_t last,
+                                              float* z) {
   for (std::int64_t c = first; c < last; ++c) run_chain_chunk(prog, ptr, stride, c * kChunk, z + c * kChunk);
+}
+__attribute__((target("avx2"))) void run_chain_range_avx2(const fused_program& prog, const float* const* ptr,
+                                                          const std::int64_t* stride, std::int64_t first,
+                                                          std::int64_t last, float* z) {
+  run_chunks(prog, ptr, stride, first, last, z);
+}
+void run_chain_range_baseline(const fused_program& prog, const float* const* ptr, const std::int64_t* stride,
+                              std::int64_t first, std::int64_t last, float* z) {
+  run_chunks(prog, ptr, stride, first, last, z);
+}
+void run_chain_range(const fused_program& prog, const float* const* ptr, const std::int64_t* stride, std::int64_t first,
+                     std::int64_t last, float* z) {
+  static const auto run = __builtin_cpu_supports("avx2") ? run_chain_range_avx2 : run_chain_range_baseline;
+  run(prog, ptr, stride, first, last, z);
 }
 
 void k_chain(const node& nd, const buffer* in, const buffer& out) {
