@@ -9,6 +9,7 @@
 #include "clang/Basic/SourceManager.h"
 #include "clang/Index/USRGeneration.h"
 #include "clang/Lex/Lexer.h"
+#include "model/Summaries.h"
 
 namespace tracelint {
 
@@ -594,12 +595,6 @@ void TracedRegionModel::findCalls() {
 }
 
 namespace {
-
-std::string usrOf(const Decl* D) {
-  llvm::SmallString<128> Buf;
-  if (index::generateUSRForDecl(D, Buf)) return "";
-  return std::string(Buf);
-}
 
 struct CaptureCall {
   const CallExpr* Call;
