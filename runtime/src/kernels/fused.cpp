@@ -1,9 +1,13 @@
 #include "graph/fused.h"
 
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
+#include <string>
+#include <string_view>
 
 #include "kernels/kernels.h"
+#include "tl/error.h"
 
 // GCC 12 at -O2 vectorizes only trivially safe loops; these are, and say so.
 #define TL_SIMD _Pragma("omp simd")
@@ -95,28 +99,33 @@ void k_fused(const node& nd, const buffer* in, const buffer& out) {
 }
 
 // ---- Chains: the accumulator in registers --------------------------------------------------------
-// A chunk of kChunk floats is kVecs vectors of 8; the accumulator
-// of a chunk stays in registers through every step of the program, and each input is loaded once per
-// step that names it (from memory the first time, from L1 after). Per chunk the program's steps are
-// dispatched once, so the dispatch costs a fraction of a cycle per element; the loop streams through
-// memory once, as a hand-written loop of the same arithmetic does.
-// The vectors are 8 floats: one AVX2 register in the version compiled for AVX2 machines
-// (run_chain_range_avx2), two SSE registers in the build's baseline one.
-typedef float v4 __attribute__((vector_size(32)));
-typedef std::int32_t v4i __attribute__((vector_size(32)));
+// A chunk is kVecs vectors; the accumulator of a chunk stays in registers through every step of the
+// program, and each input is loaded once per step that names it (from memory the first time, from L1
+// after). Per chunk the program's steps are dispatched once, so the dispatch costs a fraction of a
+// cycle per element; the loop streams through memory once, as a hand-written loop of the same
+// arithmetic does. The widest vectors the CPU has make the chunk longer and so the dispatch rarer:
+// 16 floats (one AVX-512 register) where the CPU has AVX-512, 8 (one AVX2 register, or two SSE ones in
+// the build's baseline) elsewhere.
+typedef float vec8 __attribute__((vector_size(32)));
+typedef std::int32_t vec8i __attribute__((vector_size(32)));
+typedef float vec16 __attribute__((vector_size(64)));
+typedef std::int32_t vec16i __attribute__((vector_size(64)));
 constexpr int kVecs = 4;
-constexpr int kLanes = 8;
-constexpr std::int64_t kChunk = kLanes * kVecs;
+constexpr std::int64_t kMaxChunk = 16 * kVecs;
 
 // Every function taking or returning these vectors is inlined into the run_chain_range_* versions: no ABI
 // is involved.
 #pragma GCC diagnostic ignored "-Wpsabi"
-[[gnu::always_inline]] inline v4 load4(const float* p) {
-  v4 v;
+template <typename V>
+[[gnu::always_inline]] inline V load_vec(const float* p) {
+  V v;
   std::memcpy(&v, p, sizeof v);
   return v;
 }
-[[gnu::always_inline]] inline void store4(float* p, v4 v) { std::memcpy(p, &v, sizeof v); }
+template <typename V>
+[[gnu::always_inline]] inline void store_vec(float* p, V v) {
+  std::memcpy(p, &v, sizeof v);
+}
 
 bool chain_op_supported(op_kind op) {
   switch (op) {
@@ -139,21 +148,24 @@ bool chain_op_supported(op_kind op) {
 
 #define TL_VEC_STEP(expr)                                   \
   _Pragma("GCC unroll 8") for (int v = 0; v < kVecs; ++v) { \
-    v4 x = load4(src + kLanes * v);                         \
+    V x = load_vec<V>(src + kLanes * v);                    \
     (void)x;                                                \
     acc[v] = (expr);                                        \
   }                                                         \
   break;
 
-// One chunk: dst[0, kChunk) = program(inputs at offset `start`). `ptr[j]` is input j's data, `step[j]` 1
-// for a stream and 0 for a broadcast scalar (then ptr[j] is kChunk copies of the value).
+// One chunk of kVecs vectors V: dst[0, chunk) = program(inputs at offset `start`). `ptr[j]` is input j's
+// data, `stride[j]` 1 for a stream and 0 for a broadcast scalar (then ptr[j] is kMaxChunk copies of the
+// value).
+template <typename V, typename VI>
 [[gnu::always_inline]] inline void run_chain_chunk(const fused_program& prog, const float* const* ptr,
                                                    const std::int64_t* stride, std::int64_t start, float* dst) {
-  v4 acc[kVecs];
+  constexpr int kLanes = sizeof(V) / sizeof(float);
+  V acc[kVecs];
   const float* first = ptr[prog.chain_start] + start * stride[prog.chain_start];
 #pragma GCC unroll 8
-  for (int v = 0; v < kVecs; ++v) acc[v] = load4(first + kLanes * v);
-  const v4 zero = {};
+  for (int v = 0; v < kVecs; ++v) acc[v] = load_vec<V>(first + kLanes * v);
+  const V zero = {};
   for (const auto& s : prog.chain) {
     const float* src = s.operand >= 0 ? ptr[s.operand] + start * stride[s.operand] : first;
     if (s.operand == fused_program::kSelf) {
@@ -194,7 +206,7 @@ bool chain_op_supported(op_kind op) {
         case op_kind::relu:
           TL_VEC_STEP(acc[v] < zero ? zero : acc[v])
         case op_kind::abs:
-          TL_VEC_STEP((v4)((v4i)acc[v] & 0x7fffffff))
+          TL_VEC_STEP((V)((VI)acc[v] & 0x7fffffff))
         case op_kind::square:
           TL_VEC_STEP(acc[v] * acc[v])
         default:
@@ -222,45 +234,72 @@ bool chain_op_supported(op_kind op) {
     }
   }
 #pragma GCC unroll 8
-  for (int v = 0; v < kVecs; ++v) store4(dst + kLanes * v, acc[v]);
+  for (int v = 0; v < kVecs; ++v) store_vec<V>(dst + kLanes * v, acc[v]);
 }
 #undef TL_VEC_STEP
 
-// Chunks [first, last), compiled twice: for AVX2 machines and for the build's baseline. The choice is
-// made once per process by a plain CPU test, not by GCC's target_clones: its ifunc resolver runs
-// while the dynamic loader relocates libtl, before a sanitizer's runtime is up, and crashed the
-// ThreadSanitizer build there.
+// Chunks [first, last), compiled once per vector width and instruction set. The choice is made once per
+// process by a plain CPU test, not by GCC's target_clones: its ifunc resolver runs while the dynamic
+// loader relocates libtl, before a sanitizer's runtime is up, and crashed the ThreadSanitizer build
+// there.
+template <typename V, typename VI>
 [[gnu::always_inline]] inline void run_chunks(const fused_program& prog, const float* const* ptr,
                                               const std::int64_t* stride, std::int64_t first, std::int64_t last,
                                               float* z) {
-  for (std::int64_t c = first; c < last; ++c) run_chain_chunk(prog, ptr, stride, c * kChunk, z + c * kChunk);
+  constexpr std::int64_t kChunk = sizeof(V) / sizeof(float) * kVecs;
+  for (std::int64_t c = first; c < last; ++c) run_chain_chunk<V, VI>(prog, ptr, stride, c * kChunk, z + c * kChunk);
+}
+using chain_range_fn = void (*)(const fused_program&, const float* const*, const std::int64_t*, std::int64_t,
+                                std::int64_t, float*);
+__attribute__((target("avx512f"))) void run_chain_range_avx512(const fused_program& prog, const float* const* ptr,
+                                                               const std::int64_t* stride, std::int64_t first,
+                                                               std::int64_t last, float* z) {
+  run_chunks<vec16, vec16i>(prog, ptr, stride, first, last, z);
 }
 __attribute__((target("avx2"))) void run_chain_range_avx2(const fused_program& prog, const float* const* ptr,
                                                           const std::int64_t* stride, std::int64_t first,
                                                           std::int64_t last, float* z) {
-  run_chunks(prog, ptr, stride, first, last, z);
+  run_chunks<vec8, vec8i>(prog, ptr, stride, first, last, z);
 }
 void run_chain_range_baseline(const fused_program& prog, const float* const* ptr, const std::int64_t* stride,
                               std::int64_t first, std::int64_t last, float* z) {
-  run_chunks(prog, ptr, stride, first, last, z);
+  run_chunks<vec8, vec8i>(prog, ptr, stride, first, last, z);
 }
-void run_chain_range(const fused_program& prog, const float* const* ptr, const std::int64_t* stride, std::int64_t first,
-                     std::int64_t last, float* z) {
-  static const auto run = __builtin_cpu_supports("avx2") ? run_chain_range_avx2 : run_chain_range_baseline;
-  run(prog, ptr, stride, first, last, z);
+
+struct chain_version {
+  chain_range_fn run;
+  std::int64_t chunk;  // floats per chunk
+};
+// TL_CHAIN_ISA=avx2 or baseline caps the instruction set (to compare the versions, and to test the
+// narrower ones on a machine that has the wider).
+const chain_version& chain_for_this_cpu() {
+  static const chain_version chosen = [] {
+    const char* cap = std::getenv("TL_CHAIN_ISA");
+    std::string_view limit = cap ? cap : "";
+    if (!limit.empty() && limit != "avx512" && limit != "avx2" && limit != "baseline") {
+      throw tl::error("tl: TL_CHAIN_ISA=" + std::string(limit) + " is not one of avx512, avx2, baseline");
+    }
+    bool allow512 = limit.empty() || limit == "avx512";
+    bool allow256 = allow512 || limit == "avx2";
+    if (allow512 && __builtin_cpu_supports("avx512f")) return chain_version{run_chain_range_avx512, 16 * kVecs};
+    if (allow256 && __builtin_cpu_supports("avx2")) return chain_version{run_chain_range_avx2, 8 * kVecs};
+    return chain_version{run_chain_range_baseline, 8 * kVecs};
+  }();
+  return chosen;
 }
 
 void k_chain(const node& nd, const buffer* in, const buffer& out) {
   const auto& prog = *nd.attrs.program;
+  const auto& version = chain_for_this_cpu();
   std::int64_t n = out.size;
-  std::int64_t chunks = n / kChunk;
+  std::int64_t chunks = n / version.chunk;
   float* z = out.as<float>();
-  alignas(64) float scalars[fused_program::kMaxRegs][kChunk];
+  alignas(64) float scalars[fused_program::kMaxRegs][kMaxChunk];
   const float* ptr[fused_program::kMaxRegs];
   std::int64_t stride[fused_program::kMaxRegs];
   for (int j = 0; j < prog.num_inputs; ++j) {
     if (in[j].size == 1 && n != 1) {
-      std::fill_n(scalars[j], kChunk, in[j].as<float>()[0]);
+      std::fill_n(scalars[j], kMaxChunk, in[j].as<float>()[0]);
       ptr[j] = scalars[j];
       stride[j] = 0;
     } else {
@@ -269,12 +308,12 @@ void k_chain(const node& nd, const buffer* in, const buffer& out) {
     }
   }
   parallel_range(n >= kParallelThreshold, chunks,
-                 [&](std::int64_t first, std::int64_t last) { run_chain_range(prog, ptr, stride, first, last, z); });
-  std::int64_t done = chunks * kChunk;
+                 [&](std::int64_t first, std::int64_t last) { version.run(prog, ptr, stride, first, last, z); });
+  std::int64_t done = chunks * version.chunk;
   if (done == n) return;
   // The tail: the inputs' last elements copied into a padded chunk.
-  alignas(64) float tail_in[fused_program::kMaxRegs][kChunk] = {};
-  alignas(64) float tail_out[kChunk];
+  alignas(64) float tail_in[fused_program::kMaxRegs][kMaxChunk] = {};
+  alignas(64) float tail_out[kMaxChunk];
   const float* tptr[fused_program::kMaxRegs];
   std::int64_t tstride[fused_program::kMaxRegs];
   for (int j = 0; j < prog.num_inputs; ++j) {
@@ -287,7 +326,7 @@ void k_chain(const node& nd, const buffer* in, const buffer& out) {
       tstride[j] = 1;
     }
   }
-  run_chain_range(prog, tptr, tstride, 0, 1, tail_out);
+  version.run(prog, tptr, tstride, 0, 1, tail_out);
   std::copy(tail_out, tail_out + (n - done), z + done);
 }
 
