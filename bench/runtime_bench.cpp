@@ -166,6 +166,17 @@ int main(int argc, char** argv) {
   std::copy_n(ey.to_vector<float>().begin(), kBig, py.begin());
   cases.push_back({"fused_chain_16M", "tl_traced", "ms", 1e3, 3, [=, &fused] { fused(ex, ey); }});
   cases.push_back({"fused_chain_16M", "tl_interpreter", "ms", 1e3, 3, [=, &interpreted] { interpreted(ex, ey); }});
+  static tl::tensor ez = tl::zeros({kBig});
+  cases.push_back({"fused_chain_16M", "omp_tlbuf", "ms", 1e3, 3, [=] {
+                     float* z = const_cast<float*>(static_cast<const float*>(ez.raw_data()));
+                     const float* x = static_cast<const float*>(ex.raw_data());
+                     const float* y = static_cast<const float*>(ey.raw_data());
+#pragma omp parallel for simd schedule(static)
+                     for (std::int64_t i = 0; i < kBig; ++i) {
+                       float r = x[i] * 2.f + y[i];
+                       z[i] = (r > 0.f ? r : 0.f) * y[i] - x[i];
+                     }
+                   }});
   cases.push_back({"fused_chain_16M", "omp_loop", "ms", 1e3, 3, [] {
                      float* z = pz.data();
                      const float* x = px.data();

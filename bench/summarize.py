@@ -46,6 +46,15 @@ def rows(threads):
     out = [
         ("MLP 784-256-10 step: tl traced / libtorch (time)", (mlp, "traced_off"), (mlp, "libtorch"), ("<=", 0.7)),
         ("MLP step: tl traced / hand-written Eigen program (time)", (mlp, "traced_off"), (mlp, "eigen"), ("<=", 1.1)),
+        # The floor under the two rows above: the step's GEMM FLOPs at this CPU's FMA peak
+        # (bench/fma_peak_bench.cpp). With OPENBLAS_CORETYPE=Haswell every GEMM runs AVX2 kernels, so
+        # tl / Eigen cannot go below the first ratio; the second says how near tl's step is to it.
+        ("MLP step: its GEMMs at the AVX2 FMA peak / hand-written Eigen program (time)",
+         (mlp, "gemm_flops_at_avx2_peak"), (mlp, "eigen"), None),
+        ("MLP step: tl traced / its GEMMs at the AVX2 FMA peak (time)", (mlp, "traced_off"),
+         (mlp, "gemm_flops_at_avx2_peak"), None),
+        ("MLP step: its GEMMs at the AVX-512 FMA peak / hand-written Eigen program (time)",
+         (mlp, "gemm_flops_at_avx512_peak"), (mlp, "eigen"), None),
         # What the executor's fusions buy: the same step traced with TL_FUSION=0.
         ("MLP step: fused / TL_FUSION=0 (time)", (mlp, "traced_off"), (mlp, "traced_unfused"), None),
         ("MLP step: tl traced / tl eager (time)", (mlp, "traced_off"), (mlp, "eager"), ("<", 1.0)),

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # All benchmarks, printed as one table of ratios against baselines measured in the same run, with
 # the goals (bench/summarize.py holds them). The runtime benchmark, libtorch and the hand-written
-# Eigen program alternate round by round (one process each per round and thread count), so load on
+# Eigen program (and the FMA peak probe) alternate round by round (one process each per round and thread count), so load on
 # this shared machine hits them alike.
 #   ROUNDS=5        rounds (each figure is a median over them)
 #   THREADS="1 2"   OMP_NUM_THREADS values for the runtime cases
@@ -20,7 +20,7 @@ if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
   TRACELINT_SETUP_EXTRA="libtorch-dev clang-tidy-19 libeigen3-dev" "$root/scripts/setup.sh"
   "$root/scripts/build.sh" "$build"
   cmake -S "$root" -B "$build" >/dev/null  # finds libtorch and Eigen if they were installed after the first configure
-  cmake --build "$build" --target libtorch_bench mlp_eigen_bench
+  cmake --build "$build" --target libtorch_bench mlp_eigen_bench fma_peak_bench
 fi
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
@@ -34,6 +34,7 @@ for r in $(seq "$rounds"); do
     OMP_NUM_THREADS=$t "$build/bench/runtime_bench" 1 >>"$log"
     OMP_NUM_THREADS=$t "$build/bench/libtorch_bench" 1 >>"$log"
     OMP_NUM_THREADS=$t "$build/bench/mlp_eigen_bench" 1 >>"$log"
+    OMP_NUM_THREADS=$t "$build/bench/fma_peak_bench" 1 >>"$log"
   done
 done
 if [[ "${SKIP_ANALYZER:-0}" != 1 ]]; then
