@@ -228,6 +228,28 @@ TEST(Fusion, SoftmaxCrossEntropyGradientMatchesUnfused) {
   for (auto& r : results) expect_close(r, eager);
 }
 
+// With the forward and backward sharing one kernel, a label outside [0, classes) is still an error that
+// names the label and its row, fused or not.
+TEST(Fusion, SoftmaxCrossEntropyRejectsABadLabelWhenFused) {
+  auto logits = tl::random_normal({4, 3}, 73);
+  auto bad = tl::tensor::from_vector<std::int64_t>({0, 2, 3, 1}, {4});
+  for (bool on : {false, true}) {
+    fusion_env env(on);
+    auto f = tl::function([](const tl::tensor& l, const tl::tensor& lab) {
+      tl::gradient_tape tape;
+      tape.watch(l);
+      auto loss = tl::mean(tl::sparse_softmax_cross_entropy(l, lab));
+      return tape.gradient(loss, std::vector<tl::tensor>{l})[0];
+    });
+    try {
+      f(logits, bad);
+      ADD_FAILURE() << "no error for label 3 of 3 classes (fusion " << on << ")";
+    } catch (const tl::error& e) {
+      EXPECT_NE(std::string(e.what()).find("label 3 in row 2 is outside [0, 3)"), std::string::npos) << e.what();
+    }
+  }
+}
+
 // Elementwise programs of several shapes (chains, trees, scalar operands, every op the fused
 // kernel knows, NaN and infinities in the data) give the interpreter's values.
 TEST(Fusion, GeneratedElementwiseLoopsMatchTheInterpreter) {

@@ -374,6 +374,73 @@ void fuse_xent_gradients(graph& g) {
   }
 }
 
+// sparse_xent(logits, labels) and, later, sparse_xent_grad(logits, labels, g) on the same operands ->
+// b = sparse_xent_backprop(logits, labels), the loss as slice(b, 0, rows), and the gradient as
+// xent_backprop_grad(b, g): the forward kernel computes the row's softmax once for both, as TF's
+// SparseSoftmaxCrossEntropyWithLogits returns the loss and the backprop together. The slice takes
+// the forward node's place in program order, so every reader of the loss keeps its operand.
+graph share_xent_softmax(const graph& g) {
+  std::vector<int> grad_of(g.nodes.size(), -1);  // forward node -> the gradient node that shares it
+  std::vector<bool> is_shared_grad(g.nodes.size(), false);
+  for (std::size_t i = 0; i < g.nodes.size(); ++i) {
+    const auto& gn = g.nodes[i];
+    if (gn.kind != op_kind::sparse_xent_grad) continue;
+    for (std::size_t f = 0; f < i; ++f) {
+      const auto& fn = g.nodes[f];
+      if (fn.kind != op_kind::sparse_xent || grad_of[f] >= 0 || fn.inputs[0] != gn.inputs[0] ||
+          fn.inputs[1] != gn.inputs[1] || !known_f32(fn.out) || !known_f32(at(g, fn.inputs[0]).out) ||
+          at(g, fn.inputs[0]).out.shape.size() != 2) {
+        continue;
+      }
+      grad_of[f] = static_cast<int>(i);
+      is_shared_grad[i] = true;
+      break;
+    }
+  }
+  if (std::none_of(grad_of.begin(), grad_of.end(), [](int x) { return x >= 0; })) return g;
+  graph out;
+  std::vector<int> remap(g.nodes.size(), -1), backprop_of(g.nodes.size(), -1);
+  auto push = [&](node n) {
+    out.nodes.push_back(std::move(n));
+    return static_cast<int>(out.nodes.size()) - 1;
+  };
+  for (std::size_t i = 0; i < g.nodes.size(); ++i) {
+    node n = g.nodes[i];
+    for (int& in : n.inputs) in = remap[static_cast<std::size_t>(in)];
+    if (grad_of[i] >= 0) {
+      const auto& logits = at(g, g.nodes[i].inputs[0]).out.shape;
+      std::int64_t rows = logits[0], cols = logits[1];
+      node b;
+      b.kind = op_kind::sparse_xent_backprop;
+      b.inputs = n.inputs;
+      b.out = {dtype::float32, {rows + rows * cols}};
+      b.loc = n.loc;
+      int bi = push(std::move(b));
+      backprop_of[static_cast<std::size_t>(grad_of[i])] = bi;
+      node loss;
+      loss.kind = op_kind::slice;
+      loss.attrs.ints = {0};
+      loss.attrs.ints2 = {rows};
+      loss.inputs = {bi};
+      loss.out = n.out;
+      loss.loc = n.loc;
+      remap[i] = push(std::move(loss));
+    } else if (is_shared_grad[i]) {
+      node grad;
+      grad.kind = op_kind::xent_backprop_grad;
+      grad.inputs = {backprop_of[i], n.inputs[2]};
+      grad.out = n.out;
+      grad.loc = n.loc;
+      remap[i] = push(std::move(grad));
+    } else {
+      remap[i] = push(std::move(n));
+    }
+  }
+  for (int in : g.inputs) out.inputs.push_back(remap[static_cast<std::size_t>(in)]);
+  for (int o : g.outputs) out.outputs.push_back(remap[static_cast<std::size_t>(o)]);
+  return out;
+}
+
 }  // namespace
 
 bool fusion_enabled() {
@@ -390,7 +457,7 @@ graph optimize(graph g) {
     fuse_matmul_updates(g);
     fuse_momentum_updates(g);
     fuse_xent_gradients(g);
-    g = eliminate_dead(g);
+    g = share_xent_softmax(eliminate_dead(g));
   }
   return fuse_elementwise(g, fusion_enabled());
 }

@@ -39,7 +39,7 @@ struct random_stream {
   X(softmax) X(log_softmax) X(sparse_xent) X(dense_xent)                                            \
   X(sum_to_like) X(reshape_like) X(reduce_grad) X(slice_grad) X(gather_grad)                        \
   X(assign_variable) X(print) X(fused_elementwise)                                                 \
-  X(fused_matmul) X(matmul_update) X(sparse_xent_grad)
+  X(fused_matmul) X(matmul_update) X(sparse_xent_grad) X(sparse_xent_backprop) X(xent_backprop_grad)
 // clang-format on
 
 // Every op kind: the list above, then the float unary ops of graph/unary_ops.def.
@@ -103,6 +103,10 @@ bool has_side_effect(op_kind k);
 //   matmul_update(a, b): attrs.var = attrs.scalar2 * var + attrs.scalar * a b, in place (one sgemm
 //     with alpha and beta); an effect, like assign_variable, at its place in program order.
 //   sparse_xent_grad(logits, labels, g): (softmax(logits) - one_hot(labels)) * g[row], one pass per row.
+//   sparse_xent_backprop(logits, labels): softmax cross-entropy's forward and backward in one pass per
+//     row, as TF's SparseSoftmaxCrossEntropyWithLogits: a flat [rows + rows * cols] float buffer holding
+//     the loss per row, then softmax(logits) - one_hot(labels) (a slice takes the loss out).
+//   xent_backprop_grad(backprop, g): the gradient from that buffer's second part, scaled by g[row].
 bool is_executor_fused(op_kind k);
 // Ops whose result differs on every execution with the same inputs (stateful random ops): never
 // folded to a constant, never dropped as dead code, but still computable when a variable's

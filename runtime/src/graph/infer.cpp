@@ -161,7 +161,7 @@ bool has_side_effect(op_kind k) {
 
 bool is_executor_fused(op_kind k) {
   return k == op_kind::fused_elementwise || k == op_kind::fused_matmul || k == op_kind::matmul_update ||
-         k == op_kind::sparse_xent_grad;
+         k == op_kind::sparse_xent_grad || k == op_kind::sparse_xent_backprop || k == op_kind::xent_backprop_grad;
 }
 
 bool is_stateful(op_kind k) { return k == op_kind::random_normal || k == op_kind::random_uniform; }
@@ -461,6 +461,8 @@ value_type shape_rule(op_kind k, const op_attrs& a, const std::vector<const valu
     case op_kind::fused_matmul:
     case op_kind::matmul_update:
     case op_kind::sparse_xent_grad:
+    case op_kind::sparse_xent_backprop:
+    case op_kind::xent_backprop_grad:
       fail(k, loc, "internal: fused nodes carry their own type");
     default:
       break;

@@ -1,7 +1,9 @@
 // Softmax, log-softmax and the fused softmax cross-entropy losses (numerically stable: the row
 // maximum is subtracted before exponentiating).
+#include <algorithm>
 #include <cmath>
 #include <string>
+#include <vector>
 
 #include "core/dispatch.h"
 #include "kernels/kernels.h"
@@ -39,22 +41,24 @@ void k_softmax(const node& n, const buffer* in, const buffer& out) {
   });
 }
 
+void check_sparse_labels(const node& n, const buffer& labels, std::int64_t rows, std::int64_t cols) {
+  for (std::int64_t r = 0; r < rows; ++r) {
+    auto label = read_index(labels.data, labels.type, r);
+    if (label < 0 || label >= cols) {
+      throw tl::error("tl::sparse_softmax_cross_entropy: label " + std::to_string(label) + " in row " +
+                      std::to_string(r) + " is outside [0, " + std::to_string(cols) + ") (called at " +
+                      format_location(n.loc) + ")");
+    }
+  }
+}
+
 void k_xent(const node& n, const buffer* in, const buffer& out) {
   const auto& s = *in[0].shape;
   std::int64_t rows = s[0], cols = s[1];
   const float* x = in[0].as<float>();
   float* loss = out.as<float>();
   bool sparse = n.kind == op_kind::sparse_xent;
-  if (sparse) {
-    for (std::int64_t r = 0; r < rows; ++r) {
-      auto label = read_index(in[1].data, in[1].type, r);
-      if (label < 0 || label >= cols) {
-        throw tl::error("tl::sparse_softmax_cross_entropy: label " + std::to_string(label) + " in row " +
-                        std::to_string(r) + " is outside [0, " + std::to_string(cols) + ") (called at " +
-                        format_location(n.loc) + ")");
-      }
-    }
-  }
+  if (sparse) check_sparse_labels(n, in[1], rows, cols);
   const auto& ls = *in[1].shape;
   std::int64_t label_stride = (!sparse && ls[0] == 1) ? 0 : cols;
   std::int64_t label_col = (!sparse && ls[1] == 1) ? 0 : 1;
@@ -102,6 +106,53 @@ void k_xent_grad(const node&, const buffer* in, const buffer& out) {
   }
 }
 
+// sparse_xent_backprop(logits, labels): the loss of each row (k_xent's arithmetic) and the row's
+// softmax - one_hot (k_xent_grad's), from one max, one exp per element and one sum, while the row is in
+// L1: the forward and backward passes of the unfused graph take three exps per element. Layout:
+// loss[rows], then backprop[rows, cols].
+void k_xent_backprop(const node& n, const buffer* in, const buffer& out) {
+  const auto& s = *in[0].shape;
+  std::int64_t rows = s[0], cols = s[1];
+  check_sparse_labels(n, in[1], rows, cols);
+  const float* x = in[0].as<float>();
+  float* loss = out.as<float>();
+  float* backprop = loss + rows;
+  std::vector<double> e(static_cast<std::size_t>(cols));
+  for (std::int64_t r = 0; r < rows; ++r) {
+    const float* row = x + r * cols;
+    float* dst = backprop + r * cols;
+    float m = -INFINITY;
+    for (std::int64_t c = 0; c < cols; ++c) m = std::max(m, row[c]);
+    double total = 0;
+    for (std::int64_t c = 0; c < cols; ++c) {
+      e[static_cast<std::size_t>(c)] = std::exp(static_cast<double>(row[c] - m));
+      total += e[static_cast<std::size_t>(c)];
+    }
+    auto label = read_index(in[1].data, in[1].type, r);
+    loss[r] = static_cast<float>(m + std::log(total) - row[label]);
+    for (std::int64_t c = 0; c < cols; ++c) {
+      float p = static_cast<float>(e[static_cast<std::size_t>(c)] / total);
+      dst[c] = p - (c == label ? 1.f : 0.f);
+    }
+  }
+}
+
+// xent_backprop_grad(backprop, g): backprop[r, c] * g[r], reading sparse_xent_backprop's second part.
+void k_xent_backprop_grad(const node&, const buffer* in, const buffer& out) {
+  const auto& s = *out.shape;
+  std::int64_t rows = s[0], cols = s[1];
+  const float* backprop = in[0].as<float>() + rows;
+  const float* g = in[1].as<float>();
+  float* y = out.as<float>();
+  for (std::int64_t r = 0; r < rows; ++r) {
+    float scale = g[r];
+    const float* src = backprop + r * cols;
+    float* dst = y + r * cols;
+#pragma omp simd
+    for (std::int64_t c = 0; c < cols; ++c) dst[c] = src[c] * scale;
+  }
+}
+
 }  // namespace
 
 kernel_fn nn_kernel(op_kind k) {
@@ -114,6 +165,10 @@ kernel_fn nn_kernel(op_kind k) {
       return k_xent;
     case op_kind::sparse_xent_grad:
       return k_xent_grad;
+    case op_kind::sparse_xent_backprop:
+      return k_xent_backprop;
+    case op_kind::xent_backprop_grad:
+      return k_xent_backprop_grad;
     default:
       return nullptr;
   }

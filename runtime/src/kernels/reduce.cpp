@@ -193,6 +193,9 @@ void k_sum_to_like(const node&, const buffer* in, const buffer& out) {
         for (std::int64_t i = 0; i < inner; ++i) acc += grow[i];
         z[o] += acc;
       } else {
+        // A gradient row never overlaps the result (distinct buffers); each z element still adds
+        // the rows in order, so vectorizing across i keeps the sums' values.
+#pragma omp simd
         for (std::int64_t i = 0; i < inner; ++i) z[o + i] += grow[i];
       }
     }
