@@ -166,6 +166,8 @@ int main(int argc, char** argv) {
   std::copy_n(ey.to_vector<float>().begin(), kBig, py.begin());
   cases.push_back({"fused_chain_16M", "tl_traced", "ms", 1e3, 3, [=, &fused] { fused(ex, ey); }});
   cases.push_back({"fused_chain_16M", "tl_interpreter", "ms", 1e3, 3, [=, &interpreted] { interpreted(ex, ey); }});
+  // The same loop on tl's input buffers, into an output tl allocated: separates the buffers' placement
+  // in memory from the code.
   static tl::tensor ez = tl::zeros({kBig});
   cases.push_back({"fused_chain_16M", "omp_tlbuf", "ms", 1e3, 3, [=] {
                      float* z = const_cast<float*>(static_cast<const float*>(ez.raw_data()));

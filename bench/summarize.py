@@ -74,6 +74,10 @@ def rows(threads):
                     ("matmul_f32", f"tl_n={n}"), (">=", 0.95)))
     out.append(("fused chain 16M floats: OpenMP loop / tl (throughput)", ("fused_chain_16M", "omp_loop"),
                 ("fused_chain_16M", "tl_traced"), (">=", 0.9)))
+    # The same loop on tl's own input buffers, writing into a tl-allocated one: what the buffers'
+    # placement alone moves (the row above uses the benchmark's std::vectors).
+    out.append(("fused chain 16M floats: OpenMP loop on tl's buffers / tl (throughput)",
+                ("fused_chain_16M", "omp_tlbuf"), ("fused_chain_16M", "tl_traced"), None))
     out.append(("fused chain 16M floats: block interpreter / tl (throughput)", ("fused_chain_16M", "tl_interpreter"),
                 ("fused_chain_16M", "tl_traced"), None))
     return [(label, num, den, goal, threads) for label, num, den, goal in out]
