@@ -171,9 +171,13 @@ bool loadStaticReport(const std::string& Path, std::vector<StaticItem>& Out, std
           const auto& Loc = Res.at("locations").at(0).at("physicalLocation");
           S.File = uriToPath(str(Loc.at("artifactLocation"), "uri"), Base);
           auto Region = Loc.value("region", nlohmann::json::object());
-          S.Line = Region.contains("startLine")
-                       ? static_cast<unsigned>(boundedInteger(Region["startLine"], kMaxLine, "startLine"))
-                       : 0;
+          auto Number = [&](const char* Key) {
+            return Region.contains(Key) ? static_cast<unsigned>(boundedInteger(Region[Key], kMaxLine, Key)) : 0u;
+          };
+          S.Line = Number("startLine");
+          S.Column = Number("startColumn");
+          S.EndLine = Region.contains("endLine") ? Number("endLine") : S.Line;
+          S.EndColumn = Number("endColumn");
           S.Fingerprint = str(Res.value("partialFingerprints", nlohmann::json::object()), "tracelint/v2");
           readJoinKeys(Res.value("properties", nlohmann::json::object()), S);
           for (const auto& Rel : Res.value("relatedLocations", nlohmann::json::array())) {
@@ -195,9 +199,16 @@ bool loadStaticReport(const std::string& Path, std::vector<StaticItem>& Out, std
           StaticItem S;
           S.Rule = str(D, "code");
           S.File = File;
-          S.Line = static_cast<unsigned>(
-                       boundedInteger(D.at("range").at("start").at("line"), kMaxLine - 1, "range.start.line")) +
-                   1;
+          auto Position = [&](const char* Which, const char* Key) {
+            const auto& At = D.at("range").at(Which);
+            std::string Name = std::string("range.") + Which + "." + Key;
+            return At.contains(Key) ? static_cast<unsigned>(boundedInteger(At[Key], kMaxLine - 1, Name)) + 1 : 0u;
+          };
+          S.Line = Position("start", "line");
+          if (S.Line == 0) throw std::runtime_error("a diagnostic without range.start.line");
+          S.Column = Position("start", "character");
+          S.EndLine = Position("end", "line");
+          S.EndColumn = S.EndLine ? Position("end", "character") : 0;
           S.Message = str(D, "message");
           readJoinKeys(D.value("data", nlohmann::json::object()), S);
           S.Fingerprint = str(D.value("data", nlohmann::json::object()), "fingerprint");
@@ -385,6 +396,7 @@ std::string confirmSarif(const ConfirmResult& R, const Catalogue& Cat, const Emi
     F.CheckId = SI.Rule;
     F.Level = Confirmed ? Severity::Error : Severity::Warning;
     F.Where = {SI.File, SI.Line, SI.Column};
+    if (SI.EndLine >= SI.Line && SI.EndColumn > 0) F.End = {SI.File, SI.EndLine, SI.EndColumn};
     F.Message = SI.Message + (Confirmed ? " [confirmed at run time]" : " [not observed at run time]");
     F.TracedFunction = SI.Function;
     F.TracedFunctionLocation = SI.FunctionLocation;

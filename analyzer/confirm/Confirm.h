@@ -19,7 +19,11 @@ struct StaticItem {
   std::string Rule, File, Message, Function, FunctionLocation, Entity;
   std::string Fingerprint;  // the static report's, so a joined SARIF matches the alerts it came from
   unsigned Line = 0;
-  unsigned Column = 0;  // 0: not known (the joined report then starts at the line)
+  // The static report's own columns, 1-based UTF-16 code units (SARIF's startColumn and endColumn,
+  // LSP's character + 1); 0: not known. The joined SARIF is written without the source text, so its
+  // emitter passes them through unchanged and each joined result covers the static result's range.
+  unsigned Column = 0;
+  unsigned EndLine = 0, EndColumn = 0;
   // "path:line" of the finding's related locations (where a stale value was read, the statement of
   // the traced function that led to a helper): the runtime may observe the hazard there.
   std::vector<std::string> Related;

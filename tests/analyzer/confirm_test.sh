@@ -45,6 +45,13 @@ assert joined["tool"]["driver"]["name"] == "tracelint confirm", joined["tool"]["
 assert [r["id"] for r in joined["tool"]["driver"]["rules"]] == [r["id"] for r in static_sarif["tool"]["driver"]["rules"]]
 prints = sorted(r["partialFingerprints"]["tracelint/v2"] for r in static_sarif["results"])
 assert sorted(r["partialFingerprints"]["tracelint/v2"] for r in joined["results"]) == prints
+# Each joined result covers its static result's range (columns included).
+def ranges(results):
+    keys = ("startLine", "startColumn", "endLine", "endColumn")
+    return sorted((r["partialFingerprints"]["tracelint/v2"],
+                   tuple(r["locations"][0]["physicalLocation"]["region"].get(k) for k in keys)) for r in results)
+assert ranges(joined["results"]) == ranges(static_sarif["results"])
+assert any(region[1] > 1 for _, region in ranges(joined["results"])), "no result past column 1"
 assert joined["results"] and all(r["properties"]["confirmed"] and r["level"] == "error" and r["properties"]["evidence"]
                                  for r in joined["results"]), joined["results"][:1]
 print(f"confirm: {s['confirmed']}/{s['static_findings']} confirmed, {s['missed']} missed")

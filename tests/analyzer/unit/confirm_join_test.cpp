@@ -1,7 +1,13 @@
 // The join of `tracelint confirm`: files first, then the traced function, rule and entity.
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "confirm/Confirm.h"
+#include "core/Catalogue.h"
 
 namespace tracelint {
 namespace {
@@ -69,6 +75,50 @@ TEST(ConfirmJoin, ALocationEntityJoinsAtTheFindingsRelatedLines) {
   EXPECT_EQ(joinReports({S}, {At("/src/a.cpp:38")}).confirmed(), 1u);
   EXPECT_EQ(joinReports({S}, {At("/src/a.cpp:10")}).confirmed(), 1u);
   EXPECT_EQ(joinReports({S}, {At("/src/a.cpp:50")}).confirmed(), 0u);
+}
+
+// The joined SARIF repeats each static result's range, in SARIF's UTF-16 columns, on a line whose
+// text before the finding is not ASCII (so bytes and UTF-16 units differ), from either static format.
+TEST(ConfirmJoin, JoinedSarifKeepsTheStaticRangeOnANonAsciiLine) {
+  std::string Error;
+  auto Cat = Catalogue::load(TRACELINT_SOURCE_RULES_DIR "/catalogue.json", Error);
+  ASSERT_TRUE(Cat) << Error;
+  auto Dir = std::filesystem::temp_directory_path() / ("confirm_columns_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(Dir);
+  // `/* größe */ counter += 1;`: counter starts at UTF-16 column 13 (byte column 15).
+  nlohmann::json Sarif = {
+      {"runs",
+       {{{"results",
+          {{{"ruleId", "trace-host-mutation"},
+            {"message", {{"text", "counter written"}}},
+            {"locations",
+             {{{"physicalLocation",
+                {{"artifactLocation", {{"uri", "file:///src/a.cpp"}}},
+                 {"region", {{"startLine", 12}, {"startColumn", 13}, {"endLine", 12}, {"endColumn", 20}}}}}}}},
+            {"properties", {{"tracedFunction", "train_step"}, {"tracedFunctionLocation", "/src/a.cpp:10"}}}}}}}}}};
+  nlohmann::json Lsp = {
+      {"files",
+       {{{"uri", "file:///src/a.cpp"},
+         {"diagnostics",
+          {{{"code", "trace-host-mutation"},
+            {"message", "counter written"},
+            {"range", {{"start", {{"line", 11}, {"character", 12}}}, {"end", {{"line", 11}, {"character", 19}}}}},
+            {"data", {{"tracedFunction", "train_step"}, {"tracedFunctionLocation", "/src/a.cpp:10"}}}}}}}}}};
+  for (const auto& [Name, Doc] : {std::pair{"static.sarif", Sarif}, std::pair{"static.json", Lsp}}) {
+    SCOPED_TRACE(Name);
+    auto Path = (Dir / Name).string();
+    std::ofstream(Path) << Doc.dump();
+    std::vector<StaticItem> Items;
+    ASSERT_TRUE(loadStaticReport(Path, Items, Error)) << Error;
+    ASSERT_EQ(Items.size(), 1u);
+    auto Joined = nlohmann::json::parse(confirmSarif(joinReports(Items, {}), *Cat, EmitOptions{}));
+    auto Region = Joined["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"];
+    EXPECT_EQ(Region["startLine"], 12);
+    EXPECT_EQ(Region["startColumn"], 13);
+    EXPECT_EQ(Region["endLine"], 12);
+    EXPECT_EQ(Region["endColumn"], 20);
+  }
+  std::filesystem::remove_all(Dir);
 }
 
 }  // namespace
