@@ -203,6 +203,17 @@ TEST(Fusion, BiasReluEpilogueMatchesUnfused) {
   expect_close(both[1], both[0]);
 }
 
+// The gradient of mean softmax cross-entropy [rows, classes] with the loss as one more row.
+tl::tensor gradient_and_loss(const tl::tensor& logits, const tl::tensor& labels) {
+  tl::gradient_tape tape;
+  tape.watch(logits);
+  auto loss = tl::mean(tl::sparse_softmax_cross_entropy(logits, labels));
+  auto classes = logits.shape()[1];
+  return tl::concat(
+      {tape.gradient(loss, std::vector<tl::tensor>{logits})[0], tl::reshape(loss, {1, 1}) + tl::zeros({1, classes})},
+      0);
+}
+
 // Softmax cross-entropy's gradient, with the fusion on and off, against eager execution.
 TEST(Fusion, SoftmaxCrossEntropyGradientMatchesUnfused) {
   auto logits = tl::random_normal({17, 9}, 71, 0.f, 3.f);
@@ -210,21 +221,11 @@ TEST(Fusion, SoftmaxCrossEntropyGradientMatchesUnfused) {
   std::vector<std::vector<float>> results;
   for (bool on : {false, true}) {
     fusion_env env(on);
-    auto f = tl::function([](const tl::tensor& l, const tl::tensor& lab) {
-      tl::gradient_tape tape;
-      tape.watch(l);
-      auto loss = tl::mean(tl::sparse_softmax_cross_entropy(l, lab));
-      return tl::concat(
-          {tape.gradient(loss, std::vector<tl::tensor>{l})[0], tl::reshape(loss, {1, 1}) + tl::zeros({1, 9})}, 0);
-    });
+    auto f = tl::function(gradient_and_loss);
     results.push_back(f(logits, y).to_vector<float>());
     results.push_back(f(logits, y).to_vector<float>());
   }
-  tl::gradient_tape tape;
-  tape.watch(logits);
-  auto loss = tl::mean(tl::sparse_softmax_cross_entropy(logits, y));
-  auto g = tape.gradient(loss, std::vector<tl::tensor>{logits})[0];
-  auto eager = tl::concat({g, tl::reshape(loss, {1, 1}) + tl::zeros({1, 9})}, 0).to_vector<float>();
+  auto eager = gradient_and_loss(logits, y).to_vector<float>();
   for (auto& r : results) expect_close(r, eager);
 }
 
@@ -235,12 +236,7 @@ TEST(Fusion, SoftmaxCrossEntropyRejectsABadLabelWhenFused) {
   auto bad = tl::tensor::from_vector<std::int64_t>({0, 2, 3, 1}, {4});
   for (bool on : {false, true}) {
     fusion_env env(on);
-    auto f = tl::function([](const tl::tensor& l, const tl::tensor& lab) {
-      tl::gradient_tape tape;
-      tape.watch(l);
-      auto loss = tl::mean(tl::sparse_softmax_cross_entropy(l, lab));
-      return tape.gradient(loss, std::vector<tl::tensor>{l})[0];
-    });
+    auto f = tl::function(gradient_and_loss);
     try {
       f(logits, bad);
       ADD_FAILURE() << "no error for label 3 of 3 classes (fusion " << on << ")";

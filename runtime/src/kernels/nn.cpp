@@ -41,6 +41,12 @@ void k_softmax(const node& n, const buffer* in, const buffer& out) {
   });
 }
 
+float row_max(const float* row, std::int64_t cols) {
+  float m = -INFINITY;
+  for (std::int64_t c = 0; c < cols; ++c) m = std::max(m, row[c]);
+  return m;
+}
+
 void check_sparse_labels(const node& n, const buffer& labels, std::int64_t rows, std::int64_t cols) {
   for (std::int64_t r = 0; r < rows; ++r) {
     auto label = read_index(labels.data, labels.type, r);
@@ -64,8 +70,7 @@ void k_xent(const node& n, const buffer* in, const buffer& out) {
   std::int64_t label_col = (!sparse && ls[1] == 1) ? 0 : 1;
   for (std::int64_t r = 0; r < rows; ++r) {
     const float* row = x + r * cols;
-    float m = -INFINITY;
-    for (std::int64_t c = 0; c < cols; ++c) m = std::max(m, row[c]);
+    float m = row_max(row, cols);
     double total = 0;
     for (std::int64_t c = 0; c < cols; ++c) total += std::exp(static_cast<double>(row[c] - m));
     double lse = m + std::log(total);
@@ -93,8 +98,7 @@ void k_xent_grad(const node&, const buffer* in, const buffer& out) {
   for (std::int64_t r = 0; r < rows; ++r) {
     const float* row = x + r * cols;
     float* dst = y + r * cols;
-    float m = -INFINITY;
-    for (std::int64_t c = 0; c < cols; ++c) m = std::max(m, row[c]);
+    float m = row_max(row, cols);
     double total = 0;
     for (std::int64_t c = 0; c < cols; ++c) total += std::exp(static_cast<double>(row[c] - m));
     auto label = read_index(in[1].data, in[1].type, r);
@@ -121,8 +125,7 @@ void k_xent_backprop(const node& n, const buffer* in, const buffer& out) {
   for (std::int64_t r = 0; r < rows; ++r) {
     const float* row = x + r * cols;
     float* dst = backprop + r * cols;
-    float m = -INFINITY;
-    for (std::int64_t c = 0; c < cols; ++c) m = std::max(m, row[c]);
+    float m = row_max(row, cols);
     double total = 0;
     for (std::int64_t c = 0; c < cols; ++c) {
       e[static_cast<std::size_t>(c)] = std::exp(static_cast<double>(row[c] - m));
