@@ -1,10 +1,16 @@
 #include "cli/Driver.h"
 
+#include <fcntl.h>
+#include <poll.h>
 #include <sched.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <csignal>
 #include <cstring>
@@ -26,7 +32,6 @@
 #include "core/Glob.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FileUtilities.h"
-#include "llvm/Support/Program.h"
 #include "model/Summaries.h"
 
 namespace tracelint {
@@ -189,24 +194,19 @@ bool prepareSetups(const std::vector<std::string>& Files, const DriverOptions& O
   return true;
 }
 
-// The running workers and their result files, for the handler of SIGINT, SIGTERM and SIGHUP: the
-// parent kills its workers and removes their files before it dies, instead of leaving them running
-// under init and their results in $TMPDIR. One slot per job; each is filled before it is published,
-// so the handler reads it without locks or allocation.
+// The running workers, for the handler of SIGINT, SIGTERM and SIGHUP: the parent kills its workers
+// before it dies, instead of leaving them running under init. One slot per job, read by the handler
+// without locks or allocation.
 struct WorkerSlot {
   std::atomic<pid_t> Pid{0};
-  std::atomic<bool> HasPath{false};
-  char Path[4096];
 };
 WorkerSlot Slots[kMaxJobs];
 constexpr int kStopSignals[] = {SIGINT, SIGTERM, SIGHUP};
 struct sigaction SavedActions[std::size(kStopSignals)];
 
 extern "C" void stopWorkersAndDie(int Sig) {
-  for (auto& S : Slots) {
+  for (auto& S : Slots)
     if (pid_t P = S.Pid.load()) ::kill(P, SIGKILL);
-    if (S.HasPath.load()) ::unlink(S.Path);
-  }
   // Die of the signal itself, so that the caller (a shell, make) sees how the run ended.
   ::signal(Sig, SIG_DFL);
   ::raise(Sig);
@@ -230,86 +230,174 @@ class StopSignalGuard {
   }
 };
 
-// Publishes a worker's result file in its slot for as long as it exists.
-class SlotPath {
- public:
-  SlotPath(WorkerSlot& S, llvm::StringRef Path) : S(S) {
-    if (Path.size() >= sizeof S.Path) return;  // too long to publish; the worker still dies with us
-    std::memcpy(S.Path, Path.data(), Path.size());
-    S.Path[Path.size()] = 0;
-    S.HasPath.store(true);
+// The worker's end of its socket, as the worker sees it.
+constexpr int kWorkerFd = 3;
+
+// Writes all of Text to a socket; false when the other end is gone (no SIGPIPE).
+bool sendAll(int Fd, const std::string& Text) {
+  for (std::size_t Done = 0; Done < Text.size();) {
+    ssize_t N = ::send(Fd, Text.data() + Done, Text.size() - Done, MSG_NOSIGNAL);
+    if (N < 0 && errno == EINTR) continue;
+    if (N <= 0) return false;
+    Done += static_cast<std::size_t>(N);
   }
-  ~SlotPath() { S.HasPath.store(false); }
+  return true;
+}
+
+// How a reaped worker ended, in the words of the "analysis failed" record.
+std::string workerEnd(int Status) {
+  if (WIFSIGNALED(Status)) {
+    std::string Why = ::strsignal(WTERMSIG(Status));
+    if (WCOREDUMP(Status)) Why += " (core dumped)";
+    return "the analyzer crashed on this file (" + Why +
+           "); the other files are unaffected; --isolate=false analyzes in-process and prints a stack trace";
+  }
+  return "the worker process ended (exit code " + std::to_string(WIFEXITED(Status) ? WEXITSTATUS(Status) : -1) +
+         ") without a readable result";
+}
+
+// A long-lived worker process (this binary in worker mode) that analyzes the files its parent names,
+// one at a time, over a socket: a crash or a hang costs the file in flight only, and the next file
+// gets a new worker. One process per file would pay, per file, the start (loading and relocating the
+// Clang and LLVM libraries) and above all a fresh address space whose every heap page the parse
+// faults in again (docs/reliability.md has the measurements); a worker that lives on reuses its heap
+// from file to file, as an in-process run does.
+//
+// Each belongs to one job thread and is stopped before that thread ends: the worker's
+// PR_SET_PDEATHSIG fires when the thread that started it exits, not the process.
+class WorkerProcess {
+ public:
+  WorkerProcess(const DriverOptions& Opts, WorkerSlot& Slot) : Opts(Opts), Slot(Slot) {}
+  WorkerProcess(const WorkerProcess&) = delete;
+  WorkerProcess& operator=(const WorkerProcess&) = delete;
+  ~WorkerProcess() { stop(); }
+
+  // Analyzes Files[Index] (with other files' capture wrappers when CaptureWrappersFile is given).
+  // Failure says why the file was not analyzed, as analyzeFile's failureReason would.
+  FileResult analyze(std::size_t Index, std::string& Failure, const std::string& CaptureWrappersFile = "") {
+    FileResult FR;
+    auto Start = std::chrono::steady_clock::now();
+    std::string Request = std::to_string(Index) + "\t" + CaptureWrappersFile + "\n";
+    // A worker that died between two files (nothing runs there but the wait for the next request)
+    // is replaced once; the file is not blamed for it.
+    bool Sent = false;
+    for (int Attempt = 0; Attempt < 2 && !Sent; ++Attempt) {
+      if (Pid == 0 && !start(Failure)) return FR;
+      Sent = sendAll(Fd, Request);
+      if (!Sent) reap(/*Kill=*/true);
+    }
+    if (!Sent) {
+      Failure = "cannot send the file to a worker process: " + std::string(std::strerror(errno));
+      return FR;
+    }
+    std::size_t Scanned = 0;
+    for (;;) {
+      auto Newline = Buffer.find('\n', Scanned);
+      if (Newline != std::string::npos) {
+        std::string ParseError;
+        auto Parsed = fileResultFromJson(Buffer.substr(0, Newline), ParseError);
+        Buffer.erase(0, Newline + 1);
+        if (!Parsed) {
+          Failure = "the worker process sent an unreadable result: " + ParseError;
+          reap(/*Kill=*/true);  // out of step with us: its next answer cannot be trusted either
+        } else {
+          FR = std::move(*Parsed);
+          Failure = failureReason(FR);
+        }
+        return FR;
+      }
+      Scanned = Buffer.size();
+      int Wait = -1;
+      if (Opts.FileTimeoutSeconds) {
+        auto Left = std::chrono::seconds(Opts.FileTimeoutSeconds) - (std::chrono::steady_clock::now() - Start);
+        Wait = static_cast<int>(
+            std::max<long long>(0, std::chrono::duration_cast<std::chrono::milliseconds>(Left).count()));
+        if (Wait == 0) {
+          reap(/*Kill=*/true);
+          Failure = "exceeded the time budget of " + std::to_string(Opts.FileTimeoutSeconds) +
+                    " s per file (--file-timeout) and was stopped";
+          return FR;
+        }
+      }
+      pollfd P{Fd, POLLIN, 0};
+      int Ready = ::poll(&P, 1, Wait);
+      if (Ready < 0 && errno == EINTR) continue;
+      if (Ready == 0) continue;  // the deadline, checked above
+      char Chunk[65536];
+      ssize_t N = Ready < 0 ? -1 : ::read(Fd, Chunk, sizeof Chunk);
+      if (N < 0 && errno == EINTR) continue;
+      if (N > 0) {
+        Buffer.append(Chunk, static_cast<std::size_t>(N));
+        continue;
+      }
+      // End of file or an error: the worker is gone, with this file in flight.
+      Failure = workerEnd(reap(/*Kill=*/false));
+      return FR;
+    }
+  }
+
+  // Ends the worker: it exits when its socket closes.
+  void stop() {
+    if (Pid != 0) reap(/*Kill=*/false);
+  }
 
  private:
-  WorkerSlot& S;
-};
+  bool start(std::string& Failure) {
+    int Pair[2];
+    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, Pair) != 0) {
+      Failure = "cannot start a worker process: socketpair: " + std::string(std::strerror(errno));
+      return false;
+    }
+    std::vector<std::string> Args{Opts.SelfCommand.front(), "--internal-worker-fd=" + std::to_string(kWorkerFd),
+                                  "--internal-worker-parent=" + std::to_string(::getpid())};
+    Args.insert(Args.end(), Opts.SelfCommand.begin() + 1, Opts.SelfCommand.end());
+    std::vector<char*> Argv;
+    for (auto& A : Args) Argv.push_back(A.data());
+    Argv.push_back(nullptr);
+    posix_spawn_file_actions_t Actions;
+    posix_spawn_file_actions_init(&Actions);
+    posix_spawn_file_actions_addopen(&Actions, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&Actions, 1, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&Actions, 2, "/dev/null", O_WRONLY, 0);
+    // dup2 clears close-on-exec on the copy only: the worker keeps its end and nothing else of ours.
+    posix_spawn_file_actions_adddup2(&Actions, Pair[1], kWorkerFd);
+    pid_t Child = 0;
+    int Err = ::posix_spawn(&Child, Args.front().c_str(), &Actions, nullptr, Argv.data(), environ);
+    posix_spawn_file_actions_destroy(&Actions);
+    ::close(Pair[1]);
+    if (Err != 0) {
+      ::close(Pair[0]);
+      Failure = "cannot start a worker process: " + std::string(std::strerror(Err));
+      return false;
+    }
+    Pid = Child;
+    Fd = Pair[0];
+    Buffer.clear();
+    Slot.Pid.store(Pid);
+    return true;
+  }
 
-// Runs one file's analysis in a child process (this binary, in worker mode): a crash or a hang
-// there costs that file's findings only. The child writes its FileResult as JSON to a temporary file.
-FileResult analyzeInWorkerProcess(std::size_t Index, const DriverOptions& Opts, WorkerSlot& Slot, std::string& Failure,
-                                  const std::string& CaptureWrappersFile = "") {
-  FileResult FR;
-  llvm::SmallString<128> ResultPath;
-  if (auto EC = llvm::sys::fs::createTemporaryFile("tracelint-worker", "json", ResultPath)) {
-    Failure = "cannot create a temporary file for the worker process: " + EC.message();
-    return FR;
-  }
-  llvm::FileRemover Remove(ResultPath);
-  SlotPath Published(Slot, ResultPath);
-  std::vector<std::string> Args{Opts.SelfCommand.front(), "--internal-worker-file=" + std::to_string(Index),
-                                "--internal-worker-result=" + ResultPath.str().str(),
-                                "--internal-worker-parent=" + std::to_string(::getpid())};
-  if (!CaptureWrappersFile.empty()) Args.push_back("--internal-capture-wrappers=" + CaptureWrappersFile);
-  Args.insert(Args.end(), Opts.SelfCommand.begin() + 1, Opts.SelfCommand.end());
-  std::vector<llvm::StringRef> Refs(Args.begin(), Args.end());
-  std::optional<llvm::StringRef> Redirects[] = {llvm::StringRef(""), llvm::StringRef(""), llvm::StringRef("")};
-  std::string ErrMsg;
-  bool ExecFailed = false;
-  // ExecuteAndWait's time limit is a process-wide alarm, which -j N workers waiting at once would
-  // steal from each other; each worker polls its child with non-blocking waits instead.
-  auto Start = std::chrono::steady_clock::now();
-  auto Child = llvm::sys::ExecuteNoWait(Args.front(), Refs, std::nullopt, Redirects, 0, &ErrMsg, &ExecFailed);
-  if (!ExecFailed) Slot.Pid.store(Child.Pid);
-  bool TimedOut = false;
-  auto Pause = std::chrono::milliseconds(1);
-  llvm::sys::ProcessInfo Done;
-  while (!ExecFailed) {
-    Done = llvm::sys::Wait(Child, /*SecondsToWait=*/0, &ErrMsg);
-    if (Done.Pid != 0) break;
-    if (Opts.FileTimeoutSeconds &&
-        std::chrono::steady_clock::now() - Start >= std::chrono::seconds(Opts.FileTimeoutSeconds)) {
-      TimedOut = true;
-      ::kill(Child.Pid, SIGKILL);
-      Done = llvm::sys::Wait(Child, std::nullopt, &ErrMsg);
-      break;
+  // Closes our end (a live worker then exits on its own) or kills the worker, and waits for it.
+  // Returns its wait status.
+  int reap(bool Kill) {
+    if (Kill) ::kill(Pid, SIGKILL);
+    ::close(Fd);
+    Fd = -1;
+    int Status = 0;
+    while (::waitpid(Pid, &Status, 0) < 0 && errno == EINTR) {
     }
-    std::this_thread::sleep_for(Pause);
-    Pause = std::min(Pause * 2, std::chrono::milliseconds(20));
+    Slot.Pid.store(0);
+    Pid = 0;
+    Buffer.clear();
+    return Status;
   }
-  Slot.Pid.store(0);
-  int RC = Done.ReturnCode;
-  if (ExecFailed) {
-    Failure = "cannot start a worker process: " + ErrMsg;
-  } else if (TimedOut) {
-    Failure = "exceeded the time budget of " + std::to_string(Opts.FileTimeoutSeconds) +
-              " s per file (--file-timeout) and was stopped";
-  } else if (RC < 0) {
-    Failure = "the analyzer crashed on this file (" + (ErrMsg.empty() ? std::string("killed") : ErrMsg) +
-              "); the other files are unaffected; --isolate=false analyzes in-process and prints a stack trace";
-  } else {
-    std::string ParseError;
-    auto Parsed = fileResultFromJson(readFile(ResultPath.str().str()), ParseError);
-    if (!Parsed)
-      Failure =
-          "the worker process ended (exit code " + std::to_string(RC) + ") without a readable result: " + ParseError;
-    else {
-      FR = std::move(*Parsed);
-      Failure = failureReason(FR);
-    }
-  }
-  return FR;
-}
+
+  const DriverOptions& Opts;
+  WorkerSlot& Slot;
+  pid_t Pid = 0;
+  int Fd = -1;
+  std::string Buffer;  // what the worker sent that is not yet a whole line
+};
 
 }  // namespace
 
@@ -374,13 +462,17 @@ bool runAnalysis(const std::vector<std::string>& Files, const tooling::Compilati
     for (const auto& P : S.PackPaths) Parts.push_back(P + "=" + ResultCache::hashFile(P));
     return Cache.key(Parts);
   };
+  unsigned Jobs = effectiveJobs(Opts.Jobs, Files.size());
+  const bool InWorkers = Opts.Isolate && !Opts.SelfCommand.empty();
+  std::vector<std::unique_ptr<WorkerProcess>> Pool;
+  for (unsigned J = 0; J < Jobs; ++J) Pool.push_back(std::make_unique<WorkerProcess>(Opts, Slots[J]));
   std::size_t Next = 0;
   auto Worker = [&](unsigned Job) {
     for (;;) {
       std::size_t I;
       {
         std::lock_guard<std::mutex> L(Mu);
-        if (Next >= Files.size()) return;
+        if (Next >= Files.size()) break;
         I = Next++;
       }
       const auto& File = Files[I];
@@ -400,8 +492,8 @@ bool runAnalysis(const std::vector<std::string>& Files, const tooling::Compilati
         std::lock_guard<std::mutex> L(Mu);
         ++Out.CachedFiles;
       } else {
-        if (Opts.Isolate && !Opts.SelfCommand.empty()) {
-          FR = analyzeInWorkerProcess(I, Opts, Slots[Job], Failure);
+        if (InWorkers) {
+          FR = Pool[Job]->analyze(I, Failure);
         } else {
           FR = analyzeFile(File, DB, Adj, S.ThePack, enabledChecks(S.Checks, Cat));
           Failure = failureReason(FR);
@@ -430,8 +522,10 @@ bool runAnalysis(const std::vector<std::string>& Files, const tooling::Compilati
         }
       }
     }
+    // A worker dies with the thread that started it (PR_SET_PDEATHSIG): each thread ends its own.
+    // The main thread's (job 0) stays for the second pass below.
+    if (Job != 0) Pool[Job]->stop();
   };
-  unsigned Jobs = effectiveJobs(Opts.Jobs, Files.size());
   std::optional<StopSignalGuard> StopWorkersOnSignal;
   if (Opts.Isolate) StopWorkersOnSignal.emplace();
   std::vector<std::thread> Threads;
@@ -451,14 +545,14 @@ bool runAnalysis(const std::vector<std::string>& Files, const tooling::Compilati
       if (!Calls) continue;
       FileResult FR;
       std::string Failure;
-      if (Opts.Isolate && !Opts.SelfCommand.empty()) {
+      if (InWorkers) {
         if (WrappersPath.empty()) {
           if (llvm::sys::fs::createTemporaryFile("tracelint-wrappers", "json", WrappersPath)) break;
           RemoveWrappers.emplace(WrappersPath);
           std::ofstream(WrappersPath.str().str())
               << nlohmann::json{{"begins", CaptureBegins}, {"ends", CaptureEnds}}.dump();
         }
-        FR = analyzeInWorkerProcess(I, Opts, Slots[0], Failure, WrappersPath.str().str());
+        FR = Pool[0]->analyze(I, Failure, WrappersPath.str().str());
       } else {
         Pack P = Setups[I].ThePack;
         P.addCaptureWrappers(CaptureBegins, CaptureEnds);
@@ -472,6 +566,7 @@ bool runAnalysis(const std::vector<std::string>& Files, const tooling::Compilati
       for (auto& O : FR.Summaries.OpenCalls) OpenCalls.emplace_back(std::move(O), I);
     }
   }
+  Pool.clear();
   StopWorkersOnSignal.reset();
 
   // What `tracelint merge` needs from this run: its findings before the cross-file ones (the merge
@@ -521,26 +616,49 @@ bool runAnalysis(const std::vector<std::string>& Files, const tooling::Compilati
   return true;
 }
 
-int runWorker(const std::vector<std::string>& Files, std::size_t Index, const tooling::CompilationDatabase& DB,
-              const DriverOptions& Opts, const Catalogue& Cat, const std::string& ResultPath) {
+int serveWorker(const std::vector<std::string>& Files, int Fd, const tooling::CompilationDatabase& DB,
+                const DriverOptions& Opts, const Catalogue& Cat) {
+  // The socket is ours alone: nothing this process might start inherits it.
+  ::fcntl(Fd, F_SETFD, FD_CLOEXEC);
   std::string Error;
   std::vector<PerFileSetup> Setups;
-  if (Index >= Files.size() || !prepareSetups(Files, Opts, Cat, Setups, Error)) return 2;
+  if (!prepareSetups(Files, Opts, Cat, Setups, Error)) return 2;
   CompileAdjustments Adj{Opts.ExtraArgs, Opts.ExtraArgsBefore, resolveResourceDir(Opts.ResourceDir)};
-  auto& S = Setups[Index];
-  if (!Opts.CaptureWrappersFile.empty()) {
-    try {
-      auto J = nlohmann::json::parse(readFile(Opts.CaptureWrappersFile));
-      S.ThePack.addCaptureWrappers(J.at("begins").get<std::map<std::string, std::string>>(),
-                                   J.at("ends").get<std::map<std::string, std::string>>());
-    } catch (const std::exception&) {
-      return 2;
+  std::string Pending;
+  for (;;) {
+    // A request is one line: the file's index, a tab, the capture wrappers file or nothing.
+    auto Newline = Pending.find('\n');
+    if (Newline == std::string::npos) {
+      char Chunk[4096];
+      ssize_t N = ::read(Fd, Chunk, sizeof Chunk);
+      if (N < 0 && errno == EINTR) continue;
+      if (N <= 0) return 0;  // the parent is done with us (or gone)
+      Pending.append(Chunk, static_cast<std::size_t>(N));
+      continue;
     }
+    std::string Line = Pending.substr(0, Newline);
+    Pending.erase(0, Newline + 1);
+    auto Tab = Line.find('\t');
+    if (Tab == std::string::npos || Tab == 0 || Tab > 18 ||
+        !std::all_of(Line.begin(), Line.begin() + Tab, [](char C) { return C >= '0' && C <= '9'; }))
+      return 2;
+    std::size_t Index = std::stoull(Line.substr(0, Tab));
+    std::string WrappersFile = Line.substr(Tab + 1);
+    if (Index >= Files.size()) return 2;
+    const auto& S = Setups[Index];
+    Pack P = S.ThePack;
+    if (!WrappersFile.empty()) {
+      try {
+        auto J = nlohmann::json::parse(readFile(WrappersFile));
+        P.addCaptureWrappers(J.at("begins").get<std::map<std::string, std::string>>(),
+                             J.at("ends").get<std::map<std::string, std::string>>());
+      } catch (const std::exception&) {
+        return 2;
+      }
+    }
+    auto FR = analyzeFile(Files[Index], DB, Adj, P, enabledChecks(S.Checks, Cat));
+    if (!sendAll(Fd, toJson(FR) + "\n")) return 2;
   }
-  auto FR = analyzeFile(Files[Index], DB, Adj, S.ThePack, enabledChecks(S.Checks, Cat));
-  std::ofstream Out(ResultPath, std::ios::binary | std::ios::trunc);
-  Out << toJson(FR);
-  return Out.flush() ? 0 : 2;
 }
 
 }  // namespace tracelint

@@ -26,14 +26,13 @@ struct DriverOptions {
   std::string ConfigFile;  // --config-file
   std::string RulesDir;
   unsigned Jobs = 1;
-  // Crash isolation: each file is analyzed by a worker process (this binary run as SelfCommand
-  // plus the worker options), stopped after FileTimeoutSeconds (0: no limit).
+  // Crash isolation: each file is analyzed in a worker process (this binary run as SelfCommand plus
+  // the worker options; one per job, analyzing one file after another, replaced after a crash or a
+  // stop), stopped after FileTimeoutSeconds (0: no limit) on one file.
   bool Isolate = true;
   unsigned FileTimeoutSeconds = 300;
   std::vector<std::string> SelfCommand;  // executable path, then this run's arguments
   std::string CacheDir;                  // results of unchanged files kept here; "" disables (cli/ResultCache.h)
-  // Worker mode: capture wrappers of other files to know while analyzing (a second pass's input).
-  std::string CaptureWrappersFile;
   // Keep what --export-summaries and --export-results write (DriverOutput's Summaries and Local).
   bool Export = false;
 };
@@ -51,10 +50,11 @@ struct DriverOutput {
 bool runAnalysis(const std::vector<std::string>& Files, const clang::tooling::CompilationDatabase& DB,
                  const DriverOptions& Opts, const Catalogue& Cat, DriverOutput& Out, std::string& Error);
 
-// Worker mode: analyzes Files[Index] alone and writes its raw result (before filters) as JSON to
-// ResultPath. Returns the process exit code.
-int runWorker(const std::vector<std::string>& Files, std::size_t Index, const clang::tooling::CompilationDatabase& DB,
-              const DriverOptions& Opts, const Catalogue& Cat, const std::string& ResultPath);
+// Worker mode: serves the parent's requests on the socket Fd until it closes. A request names one of
+// Files by index (and, for a second pass, a file of other files' capture wrappers); the answer is
+// that file's raw result (before filters) as one line of JSON. Returns the process exit code.
+int serveWorker(const std::vector<std::string>& Files, int Fd, const clang::tooling::CompilationDatabase& DB,
+                const DriverOptions& Opts, const Catalogue& Cat);
 
 // Resource dir for Clang's builtin headers: --resource-dir, $TRACELINT_RESOURCE_DIR,
 // <bin>/../lib/clang/<major> when it holds stddef.h, then the one recorded at configure time.

@@ -110,9 +110,8 @@ cl::opt<unsigned> FileTimeout("file-timeout",
                               cl::desc("Seconds a file's analysis may take before it is stopped and reported as failed "
                                        "(default 300; 0: no limit; needs --isolate)"),
                               cl::init(300), cl::cat(Category));
-// Worker mode, used by --isolate: analyze one of the files and write its result for the parent.
-cl::opt<int> WorkerFile("internal-worker-file", cl::Hidden, cl::init(-1));
-cl::opt<std::string> WorkerResult("internal-worker-result", cl::Hidden);
+// Worker mode, used by --isolate: analyze the files the parent names on this socket, one at a time.
+cl::opt<int> WorkerFd("internal-worker-fd", cl::Hidden, cl::init(-1));
 cl::opt<int> WorkerParent("internal-worker-parent", cl::Hidden, cl::init(0));
 cl::opt<std::string> DocsUrl("docs-url",
                              cl::desc("Base URL of the documentation: rule pages are <url>/rules/<id>.md (default: "
@@ -134,7 +133,6 @@ cl::opt<std::string> CacheDir(
     cl::desc("Keep each file's result here and reuse it while the file, its headers, its compile command, the checks, "
              "the packs and tracelint are unchanged (default: $TRACELINT_CACHE_DIR; none when unset)"),
     cl::cat(Category));
-cl::opt<std::string> WorkerCaptureWrappers("internal-capture-wrappers", cl::Hidden);
 cl::opt<std::string> ExportSummaries(
     "export-summaries",
     cl::desc("Write each file's cross-file summaries (functions, their writes, the open calls of traced regions) to "
@@ -279,7 +277,6 @@ DriverOptions driverOptions(const std::string& RulesDir, const std::vector<std::
   Opts.Jobs = Jobs;
   Opts.FileTimeoutSeconds = FileTimeout;
   Opts.SelfCommand = SelfCommand;
-  Opts.CaptureWrappersFile = WorkerCaptureWrappers;
   if (!CacheDir.empty()) {
     Opts.CacheDir = CacheDir;
   } else if (const char* Env = std::getenv("TRACELINT_CACHE_DIR")) {
@@ -436,7 +433,7 @@ int main(int argc, const char** argv) {
   std::vector<std::string> CompilerArgs(HasCompilerArgs ? DoubleDash + 1 : ArgsEnd, ArgsEnd);
   auto Fixed = clang::tooling::FixedCompilationDatabase::loadFromCommandLine(argc, argv, FixedError);
   if (!cl::ParseCommandLineOptions(argc, argv, Overview, &llvm::errs())) return 2;
-  if (WorkerFile >= 0) {
+  if (WorkerFd >= 0) {
     // A worker dies with the run that started it, even when that run is killed outright. Checking
     // the parent after the request closes the window in which it died before the request was made.
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -605,9 +602,9 @@ int main(int argc, const char** argv) {
   }
   // One file has no other file's findings to lose: it runs in-process unless --isolate says so.
   Opts.Isolate = Isolate.getNumOccurrences() ? bool(Isolate) : Files.size() > 1;
-  if (WorkerFile >= 0) {
+  if (WorkerFd >= 0) {
     llvm::sys::Process::PreventCoreFiles();  // a crash is reported by the parent, not left as a core file
-    return runWorker(Files, static_cast<std::size_t>(WorkerFile), *DB, Opts, *Cat, WorkerResult);
+    return serveWorker(Files, WorkerFd, *DB, Opts, *Cat);
   }
   if (Jobs > availableCpus() && !Quiet)
     std::cerr << "tracelint: note: -j " << Jobs << ": " << availableCpus() << " CPUs are available; running "
