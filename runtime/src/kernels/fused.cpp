@@ -247,7 +247,23 @@ template <typename V, typename VI>
                                               const std::int64_t* stride, std::int64_t first, std::int64_t last,
                                               float* z) {
   constexpr std::int64_t kChunk = sizeof(V) / sizeof(float) * kVecs;
-  for (std::int64_t c = first; c < last; ++c) run_chain_chunk<V, VI>(prog, ptr, stride, c * kChunk, z + c * kChunk);
+  // Each input stream is prefetched 8 KiB ahead: with the hardware prefetchers alone the chain ran
+  // 5-15% behind a plain loop over the same buffers, with them it runs level or ahead
+  // (docs/performance.md). Only inside [first, last), so that no address leaves its buffer.
+  constexpr std::int64_t kAheadChunks = 2048 / kChunk;
+  constexpr std::int64_t kFloatsPerLine = 16;
+  const float* streams[fused_program::kMaxRegs];
+  int num_streams = 0;
+  for (int j = 0; j < prog.num_inputs; ++j)
+    if (stride[j] != 0) streams[num_streams++] = ptr[j];
+  for (std::int64_t c = first; c < last; ++c) {
+    if (c + kAheadChunks < last) {
+      for (int s = 0; s < num_streams; ++s)
+        for (std::int64_t l = 0; l < kChunk; l += kFloatsPerLine)
+          __builtin_prefetch(streams[s] + (c + kAheadChunks) * kChunk + l);
+    }
+    run_chain_chunk<V, VI>(prog, ptr, stride, c * kChunk, z + c * kChunk);
+  }
 }
 using chain_range_fn = void (*)(const fused_program&, const float* const*, const std::int64_t*, std::int64_t,
                                 std::int64_t, float*);
