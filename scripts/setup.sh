@@ -17,6 +17,8 @@ packages=(
   # Issue 18's integration tests: git for --diff, pre-commit for the hook, Neovim's built-in LSP
   # client for `tracelint lsp`.
   git pre-commit neovim
+  # clang-apply-replacements-19, which applies --export-fixes in the tests (issue 31.2).
+  clang-tools-19
   # The format check (CTest structure.format, scripts/check-format.sh).
   clang-format-19
   # HIP's real runtime headers: the cuda-graphs pack's HIP cases are parsed against them.

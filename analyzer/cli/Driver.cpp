@@ -580,6 +580,7 @@ bool runAnalysis(const std::vector<std::string>& Files, const tooling::Compilati
     auto Keep = [](std::map<std::string, std::string>& Into, FindingFilter& From, const SourcePoint& P) {
       if (!P.File.empty() && !Into.count(P.File)) Into[P.File] = From.text(P.File);
     };
+    for (const auto& F : Out.Local.Result.OutsideLineFilter) Keep(Out.Local.Sources, Filter, F.Where);
     for (const auto& F : Out.Local.Result.Findings) {
       Keep(Out.Local.Sources, Filter, F.Where);
       for (const auto& N : F.Notes) Keep(Out.Local.Sources, Filter, N.Where);

@@ -40,6 +40,7 @@ std::string renderSummaries(const SummaryExport& S, const std::string& ToolVersi
 std::string renderResults(const ResultExport& R, const std::string& ToolVersion) {
   auto J = header(kResultsFormat, ToolVersion);
   J["findings"] = R.Result.Findings;
+  J["outsideLineFilter"] = R.Result.OutsideLineFilter;
   J["failures"] = R.Result.Failures;
   J["suppressed"] = R.Result.Suppressed;
   J["filesAnalyzed"] = R.Result.FilesAnalyzed;
@@ -93,6 +94,7 @@ bool readExportFile(const std::string& Path, ExportFile& Out, std::string& Error
     } else {
       ResultExport R;
       R.Result.Findings = J.at("findings").get<std::vector<Finding>>();
+      R.Result.OutsideLineFilter = J.at("outsideLineFilter").get<std::vector<Finding>>();
       R.Result.Failures = J.at("failures").get<std::vector<FileFailure>>();
       R.Result.Suppressed = J.at("suppressed").get<unsigned>();
       R.Result.FilesAnalyzed = J.at("filesAnalyzed").get<std::vector<std::string>>();

@@ -17,7 +17,7 @@
 namespace tracelint {
 
 // Bumped whenever the JSON form of a summary, a finding or a result changes (cli/ResultJson.h).
-constexpr int kExportVersion = 1;
+constexpr int kExportVersion = 2;
 
 struct UnitSummary {
   std::string File;      // as the run named it (absolute)

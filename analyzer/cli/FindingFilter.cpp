@@ -78,21 +78,21 @@ void FindingFilter::accept(Finding& F, const FilterSetup& S, const std::string& 
   bool MainFile =
       F.Where.File == File || std::filesystem::equivalent(F.Where.File, File, EC) || Analyzed.count(F.Where.File);
   if (!MainFile && (S.HeaderFilter.empty() || !std::regex_search(F.Where.File, S.HeaderRegex))) return;
-  if (!LF.keeps(F.Where)) return;
   text(F.Where.File);
-  for (const auto& N : F.Notes) text(N.Where.File);
+  bool Kept = LF.keeps(F.Where);
+  if (Kept)
+    for (const auto& N : F.Notes) text(N.Where.File);
   if (nolintOf(F.Where.File).suppresses(F.Where.Line, F.CheckId)) {
-    ++Out.Suppressed;
+    if (Kept) ++Out.Suppressed;
     return;
   }
   const auto* Rule = Cat.find(F.CheckId);
   F.Level = Rule ? Rule->DefaultSeverity : Severity::Warning;
   if (F.Level == Severity::Warning && S.WarningsAsErrorsGlobs.contains(F.CheckId)) F.Level = Severity::Error;
-  Out.Findings.push_back(std::move(F));
+  (Kept ? Out.Findings : Out.OutsideLineFilter).push_back(std::move(F));
 }
 
 void finishRun(RunResult& R, const SourceText& Sources) {
-  auto& Fs = R.Findings;
   auto Key = [](const Finding& F) {
     return std::tie(F.Where.File, F.Where.Line, F.Where.Column, F.CheckId, F.Message);
   };
@@ -103,14 +103,19 @@ void finishRun(RunResult& R, const SourceText& Sources) {
     for (const auto& N : F.Notes) K.emplace_back(N.Where.File, N.Where.Line, N.Where.Column, N.Message);
     return K;
   };
-  std::sort(Fs.begin(), Fs.end(), [&](const Finding& A, const Finding& B) {
-    if (Key(A) != Key(B)) return Key(A) < Key(B);
-    return NotesKey(A) < NotesKey(B);
-  });
-  Fs.erase(std::unique(Fs.begin(), Fs.end(), [&](const Finding& A, const Finding& B) { return Key(A) == Key(B); }),
-           Fs.end());
+  for (auto* Fs : {&R.Findings, &R.OutsideLineFilter}) {
+    std::sort(Fs->begin(), Fs->end(), [&](const Finding& A, const Finding& B) {
+      if (Key(A) != Key(B)) return Key(A) < Key(B);
+      return NotesKey(A) < NotesKey(B);
+    });
+    Fs->erase(
+        std::unique(Fs->begin(), Fs->end(), [&](const Finding& A, const Finding& B) { return Key(A) == Key(B); }),
+        Fs->end());
+  }
   // A statement spread over a few lines is fingerprinted whole.
-  assignFingerprints(Fs, [&](const SourcePoint& P) { return Sources.textFrom(P, 8); });
+  assignFingerprints({&R.Findings, &R.OutsideLineFilter},
+                     {[&](const SourcePoint& P) { return Sources.textFrom(P, 8); },
+                      [&](const std::string& File, unsigned Line) { return Sources.line(File, Line); }});
   std::sort(R.FilesAnalyzed.begin(), R.FilesAnalyzed.end());
   std::sort(R.Failures.begin(), R.Failures.end(), [](const auto& A, const auto& B) { return A.File < B.File; });
 }

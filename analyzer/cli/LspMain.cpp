@@ -29,7 +29,7 @@ LspAnalysis analyze(const LspSetup& Setup, const Catalogue& Cat, const std::stri
     Result.Problems.push_back(Error);
     return Result;
   }
-  if (Setup.Accepted) Out.Result.Baselined = static_cast<unsigned>(Setup.Accepted->filter(Out.Result.Findings));
+  if (Setup.Accepted) Setup.Accepted->filter(Out.Result);
   for (const auto& F : Out.Result.Failures) Result.Problems.push_back(F.File + ": analysis failed: " + F.Reason);
   // The CLI's JSON report, so the editor sees exactly the CLI's findings.
   Result.Files = nlohmann::json::parse(emitJson(Out.Result, Cat, Out.Sources, Setup.Emit))["files"];

@@ -26,6 +26,7 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Process.h"
 #include "output/FixApplier.h"
+#include "output/FixesYaml.h"
 #include "output/OutputFile.h"
 
 using namespace tracelint;
@@ -327,7 +328,7 @@ bool loadBaseline(std::optional<Baseline>& Accepted) {
 // and the exit code.
 int report(DriverOutput& Out, const std::optional<Baseline>& Accepted, const Catalogue& Cat,
            const std::string& RulesDir, const std::string& MainSourceFile, bool CacheUsed) {
-  if (Accepted) Out.Result.Baselined = static_cast<unsigned>(Accepted->filter(Out.Result.Findings));
+  if (Accepted) Accepted->filter(Out.Result);
   EmitOptions EO;
   EO.Quiet = Quiet;
   EO.ToolVersion = TRACELINT_VERSION;
@@ -341,7 +342,7 @@ int report(DriverOutput& Out, const std::optional<Baseline>& Accepted, const Cat
                                          : emitText(Out.Result, Cat, Out.Sources, EO);
   bool Wrote = writeOutput(Output, Text);
   if (!WriteBaseline.empty()) Wrote &= writeOutput(WriteBaseline, Baseline::render(Out.Result.Findings, WriteBaseline));
-  if (!ExportFixes.empty()) Wrote &= writeOutput(ExportFixes, emitFixesYaml(Out.Result, Out.Sources, MainSourceFile));
+  if (!ExportFixes.empty()) Wrote &= writeOutput(ExportFixes, emitFixesYaml(Out.Result, Out.Sources, MainSourceFile, std::filesystem::current_path().string()));
   if (!ExportSummaries.empty())
     Wrote &= writeOutput(ExportSummaries, renderSummaries(Out.Summaries, TRACELINT_VERSION));
   if (!ExportResults.empty()) Wrote &= writeOutput(ExportResults, renderResults(Out.Local, TRACELINT_VERSION));
@@ -354,7 +355,7 @@ int report(DriverOutput& Out, const std::optional<Baseline>& Accepted, const Cat
               << (Errors == 1 ? "" : "s") << " in " << Out.Result.FilesAnalyzed.size() << " file"
               << (Out.Result.FilesAnalyzed.size() == 1 ? "" : "s");
     if (Out.Result.Suppressed) std::cerr << "; " << Out.Result.Suppressed << " suppressed by NOLINT";
-    if (Out.Result.Baselined) std::cerr << "; " << Out.Result.Baselined << " in the baseline";
+    if (!Out.Result.Accepted.empty()) std::cerr << "; " << Out.Result.Accepted.size() << " in the baseline";
     if (CacheUsed) std::cerr << "; " << Out.CachedFiles << " from the result cache";
     if (!WriteBaseline.empty())
       std::cerr << "; baseline of " << Out.Result.Findings.size() << " written to " << WriteBaseline;

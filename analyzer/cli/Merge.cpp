@@ -30,6 +30,7 @@ bool mergeExports(const std::vector<std::string>& Paths, const Catalogue& Cat, D
     if (F.Results) {
       auto& R = F.Results->Result;
       for (auto& X : R.Findings) Out.Result.Findings.push_back(std::move(X));
+      for (auto& X : R.OutsideLineFilter) Out.Result.OutsideLineFilter.push_back(std::move(X));
       Out.Result.Failures.insert(Out.Result.Failures.end(), R.Failures.begin(), R.Failures.end());
       Out.Result.Suppressed += R.Suppressed;
       Out.Result.FilesAnalyzed.insert(Out.Result.FilesAnalyzed.end(), R.FilesAnalyzed.begin(), R.FilesAnalyzed.end());

@@ -165,9 +165,13 @@ bool loadStaticReport(const std::string& Path, std::vector<StaticItem>& Out, std
           Base = uriToPath(str(Run["originalUriBaseIds"]["%SRCROOT%"], "uri"), "");
         while (!Base.empty() && Base.back() == '/') Base.pop_back();
         for (const auto& Res : Run.value("results", nlohmann::json::array())) {
+          // A suppressed result is one the team accepted (the baseline): not a hazard to confirm.
+          if (Res.contains("suppressions") && Res["suppressions"].is_array() && !Res["suppressions"].empty()) continue;
           StaticItem S;
           S.Rule = str(Res, "ruleId");
-          S.Message = str(Res.value("message", nlohmann::json::object()), "text");
+          auto Properties = Res.value("properties", nlohmann::json::object());
+          S.Message = Properties.contains("plainMessage") ? str(Properties, "plainMessage")
+                                                          : str(Res.value("message", nlohmann::json::object()), "text");
           const auto& Loc = Res.at("locations").at(0).at("physicalLocation");
           S.File = uriToPath(str(Loc.at("artifactLocation"), "uri"), Base);
           auto Region = Loc.value("region", nlohmann::json::object());

@@ -1,6 +1,8 @@
 #include "core/Baseline.h"
 
+#include <algorithm>
 #include <filesystem>
+#include <set>
 #include <nlohmann/json.hpp>
 
 #include "core/JsonFile.h"
@@ -29,6 +31,9 @@ std::string storedName(const std::string& File, const std::string& Dir) {
   return Abs.generic_string();
 }
 
+// "<base>:<n>" -> "<base>": the ordinal says nothing about which of identical statements is which.
+std::string baseOf(const std::string& Fingerprint) { return Fingerprint.substr(0, Fingerprint.rfind(':')); }
+
 }  // namespace
 
 std::string Baseline::render(const std::vector<Finding>& Findings, const std::string& Path) {
@@ -38,6 +43,7 @@ std::string Baseline::render(const std::vector<Finding>& Findings, const std::st
     // The rule, line and message are for people reading a review; matching uses file and fingerprint.
     Items.push_back({{"file", storedName(F.Where.File, Dir)},
                      {"fingerprint", F.Fingerprint},
+                     {"context", F.Context},
                      {"rule", F.CheckId},
                      {"line", F.Where.Line},
                      {"message", F.Message}});
@@ -73,16 +79,58 @@ std::optional<Baseline> Baseline::load(const std::string& Path, std::string& Err
     for (const char* Key : {"file", "fingerprint"})
       if (!E.contains(Key) || !E[Key].is_string() || E[Key].get<std::string>().empty())
         return Fail(Ptr, readablePointer(Ptr) + " needs a non-empty string \"" + Key + "\"");
-    B.Entries.emplace(E["file"].get<std::string>(), E["fingerprint"].get<std::string>());
+    if (E.contains("context") && !E["context"].is_string())
+      return Fail(Ptr, readablePointer(Ptr) + ": \"context\" must be a string");
+    B.Groups[{E["file"].get<std::string>(), baseOf(E["fingerprint"].get<std::string>())}].push_back(
+        E.value("context", std::string()));
+    ++B.Size;
   }
   return B;
 }
 
-std::size_t Baseline::filter(std::vector<Finding>& Findings) const {
-  auto Before = Findings.size();
-  std::erase_if(Findings,
-                [&](const Finding& F) { return Entries.count({storedName(F.Where.File, Dir), F.Fingerprint}) != 0; });
-  return Before - Findings.size();
+void Baseline::filter(RunResult& R) const {
+  // Every finding of a file by fingerprint base; the line filter's left-outs first, so that an
+  // accepted context is spent on an unchanged line before a changed one.
+  struct Member {
+    const Finding* F;
+    bool Reported;
+  };
+  std::map<std::pair<std::string, std::string>, std::vector<Member>> Current;
+  for (const auto& F : R.OutsideLineFilter)
+    Current[{storedName(F.Where.File, Dir), baseOf(F.Fingerprint)}].push_back({&F, false});
+  for (const auto& F : R.Findings) Current[{storedName(F.Where.File, Dir), baseOf(F.Fingerprint)}].push_back({&F, true});
+  std::set<const Finding*> Accepted;
+  for (const auto& [Key, Members] : Current) {
+    auto It = Groups.find(Key);
+    if (It == Groups.end()) continue;
+    if (Members.size() <= It->second.size()) {
+      for (const auto& M : Members) Accepted.insert(M.F);
+      continue;
+    }
+    // Entries spent on a whole context first, then on one half (the line above or below is the
+    // same: an insertion next to an accepted statement changes the other half).
+    std::vector<std::string> Left;
+    for (const auto& C : It->second)
+      if (!C.empty()) Left.push_back(C);
+    auto Spend = [&](auto Matches) {
+      for (const auto& M : Members) {
+        if (Accepted.count(M.F) || M.F->Context.empty()) continue;
+        auto C = std::find_if(Left.begin(), Left.end(), [&](const std::string& E) { return Matches(E, M.F->Context); });
+        if (C == Left.end()) continue;
+        Left.erase(C);
+        Accepted.insert(M.F);
+      }
+    };
+    Spend([](const std::string& E, const std::string& C) { return E == C; });
+    Spend([](const std::string& E, const std::string& C) {
+      auto Dot = E.find('.');
+      return Dot != std::string::npos && Dot == C.find('.') &&
+             (E.compare(0, Dot, C, 0, Dot) == 0 || E.compare(Dot, std::string::npos, C, Dot, std::string::npos) == 0);
+    });
+  }
+  std::vector<Finding> Kept;
+  for (auto& F : R.Findings) (Accepted.count(&F) ? R.Accepted : Kept).push_back(std::move(F));
+  R.Findings = std::move(Kept);
 }
 
 }  // namespace tracelint

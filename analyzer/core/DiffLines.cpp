@@ -41,11 +41,34 @@ std::optional<std::vector<ChangedFile>> parseUnifiedDiff(const std::string& Text
   std::vector<ChangedFile> Files;
   bool InFile = false;  // after a "+++" naming a file of the new side
   bool SawFileHeader = false;
+  // Inside a hunk, lines are read by the header's counts, never by their look: an added line whose
+  // text begins "++ " is "+++ ..." in the diff, and a removed "-- x" is "--- x".
+  unsigned OldLeft = 0, NewLeft = 0;
   std::istringstream In(Text);
   std::string Line;
   unsigned Number = 0;
+  auto Fail = [&](const std::string& What) {
+    Error = "line " + std::to_string(Number) + ": " + What;
+    return std::nullopt;
+  };
   while (std::getline(In, Line)) {
     ++Number;
+    if (OldLeft + NewLeft > 0) {
+      char Kind = Line.empty() ? ' ' : Line[0];  // some tools drop the space of an empty context line
+      if (Kind == '\\') continue;                // "\ No newline at end of file"
+      if (Kind == '-' && OldLeft > 0) {
+        --OldLeft;
+      } else if (Kind == '+' && NewLeft > 0) {
+        --NewLeft;
+      } else if (Kind == ' ' && OldLeft > 0 && NewLeft > 0) {
+        --OldLeft;
+        --NewLeft;
+      } else {
+        return Fail("the hunk ends early: '" + Line + "' where " + std::to_string(OldLeft) + " old and " +
+                    std::to_string(NewLeft) + " new lines remain");
+      }
+      continue;
+    }
     if (Line.rfind("+++ ", 0) == 0) {
       auto Path = Line.substr(4);
       auto Tab = Path.find('\t');
@@ -60,23 +83,27 @@ std::optional<std::vector<ChangedFile>> parseUnifiedDiff(const std::string& Text
     }
     if (Line.rfind("diff --git ", 0) == 0) InFile = false;
     if (Line.rfind("@@ ", 0) != 0) continue;
-    // @@ -a[,b] +c[,d] @@: d lines from line c of the new side (d defaults to 1).
+    // @@ -a[,b] +c[,d] @@: b lines from line a of the old side, d from line c of the new side
+    // (a count defaults to 1).
+    auto Minus = Line.find(" -");
     auto Plus = Line.find(" +");
-    std::size_t I = Plus == std::string::npos ? 0 : Plus + 2;
-    unsigned Start = 0, Count = 1;
-    bool Ok = Plus != std::string::npos && readNumber(Line, I, Start);
+    std::size_t I = Minus == std::string::npos ? 0 : Minus + 2;
+    unsigned OldStart = 0, OldCount = 1, Start = 0, Count = 1;
+    bool Ok = Minus != std::string::npos && readNumber(Line, I, OldStart);
+    if (Ok && I < Line.size() && Line[I] == ',') Ok = readNumber(Line, ++I, OldCount);
+    I = Plus == std::string::npos ? 0 : Plus + 2;
+    Ok = Ok && Plus != std::string::npos && readNumber(Line, I, Start);
     if (Ok && I < Line.size() && Line[I] == ',') Ok = readNumber(Line, ++I, Count);
-    if (!Ok) {
-      Error = "line " + std::to_string(Number) + ": cannot read the hunk header '" + Line + "'";
-      return std::nullopt;
-    }
-    if (!SawFileHeader) {
-      Error = "line " + std::to_string(Number) + ": a hunk before any '+++' file header";
-      return std::nullopt;
-    }
+    if (!Ok) return Fail("cannot read the hunk header '" + Line + "'");
+    if (!SawFileHeader) return Fail("a hunk before any '+++' file header");
+    OldLeft = OldCount;
+    NewLeft = Count;
     if (!InFile) continue;  // a deleted file's hunk
     if (Count > 0) Files.back().Lines.emplace_back(Start, Start + Count - 1);
   }
+  if (OldLeft + NewLeft > 0)
+    return Fail("the diff ends inside a hunk (" + std::to_string(OldLeft) + " old and " + std::to_string(NewLeft) +
+                " new lines missing)");
   std::erase_if(Files, [](const ChangedFile& F) { return F.Lines.empty(); });
   return Files;
 }

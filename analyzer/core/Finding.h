@@ -53,6 +53,9 @@ struct Finding {
   // Identifies the finding across edits elsewhere in its file (core/Fingerprint.h); set by the
   // driver once the run's findings are final, read by the baseline and every report format.
   std::string Fingerprint;
+  // A hash of the lines around the finding's statement (core/Fingerprint.h). The baseline uses it
+  // to tell identical statements apart, which the fingerprint's ordinal cannot do safely.
+  std::string Context;
   // Set by `tracelint confirm`: whether the runtime observed the hazard, and what it saw.
   struct RuntimeVerdict {
     bool Confirmed = false;
@@ -72,7 +75,13 @@ struct RunResult {
   std::vector<FileFailure> Failures;
   std::vector<std::string> Errors;  // configuration problems found while analyzing, e.g. NOLINTBEGIN without END
   unsigned Suppressed = 0;
-  unsigned Baselined = 0;  // findings left out because the baseline (--baseline) holds them
+  // Findings the baseline (--baseline) holds: reported only in SARIF, as suppressed, so that code
+  // scanning keeps them open instead of closing them as fixed.
+  std::vector<Finding> Accepted;
+  // Findings on lines the line filter (--line-filter, --diff) leaves out: never reported, but
+  // numbered and counted with the others, so that a finding's fingerprint and the baseline's
+  // verdict do not depend on which lines changed.
+  std::vector<Finding> OutsideLineFilter;
   std::vector<std::string> FilesAnalyzed;
 };
 

@@ -22,9 +22,22 @@ std::string normalizeStatement(const std::string& TextFromFinding);
 // "<16 hex digits>" from rule, traced function, entity and the normalized statement.
 std::string fingerprintBase(const Finding& F, const std::string& TextFromFinding);
 
+// "<16 hex digits>.<16 hex digits>": the nearest non-blank lines above and below the finding's
+// line, each normalized as a statement is. Two identical statements differ in it unless their
+// neighbours are identical too; one inserted next to another changes one half of the other's.
+std::string contextHash(const Finding& F, const std::function<std::string(const std::string&, unsigned)>& LineOf);
+
+// The source a run's findings are fingerprinted from: the text from a point on (a few lines are
+// enough), and one line of a file ("" past its end).
+struct FingerprintSource {
+  std::function<std::string(const SourcePoint&)> TextFrom;
+  std::function<std::string(const std::string&, unsigned)> LineOf;
+};
+
 // Sets every finding's Fingerprint to "<base>:<n>", n counting the findings of the same file with
-// the same base in the order given (1 for the first), so that two identical statements stay two
-// findings. TextFrom gives the source text from a point on (a few lines are enough).
-void assignFingerprints(std::vector<Finding>& Findings, const std::function<std::string(const SourcePoint&)>& TextFrom);
+// the same base by position (1 for the first), so that two identical statements stay two findings,
+// and its Context. The lists are numbered together, in order of place: a finding's number does not
+// depend on which list it is in (the reported findings and those a line filter left out).
+void assignFingerprints(const std::vector<std::vector<Finding>*>& Lists, const FingerprintSource& Source);
 
 }  // namespace tracelint

@@ -35,8 +35,6 @@ struct EmitOptions {
 std::string emitText(const RunResult& R, const Catalogue& C, const SourceText& S, const EmitOptions& O);
 std::string emitJson(const RunResult& R, const Catalogue& C, const SourceText& S, const EmitOptions& O);
 std::string emitSarif(const RunResult& R, const Catalogue& C, const SourceText& S, const EmitOptions& O);
-// clang-tidy's --export-fixes YAML (clang-apply-replacements reads it).
-std::string emitFixesYaml(const RunResult& R, const SourceText& S, const std::string& MainSourceFile);
 
 // The rule pages: --docs-url, else $TRACELINT_DOCS_URL, else the docs beside the rules directory
 // in use (share/tracelint/docs when installed, the source tree's docs/ in a build tree) as a

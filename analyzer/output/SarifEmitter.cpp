@@ -52,6 +52,39 @@ std::string pascalCase(const std::string& Id) {
   return Out;
 }
 
+// "file:line" with the file relative to Root when it lies beneath (SARIF properties hold no
+// machine's absolute paths).
+std::string relativeLocation(const std::string& Location, const std::string& Root) {
+  auto Colon = Location.rfind(':');
+  if (Colon == std::string::npos || Root.empty()) return Location;
+  namespace fs = std::filesystem;
+  std::error_code EC;
+  auto File = fs::path(Location.substr(0, Colon));
+  if (!File.is_absolute()) return Location;
+  auto Rel = File.lexically_normal().lexically_relative(fs::absolute(Root, EC).lexically_normal());
+  if (Rel.empty() || Rel.native().rfind("..", 0) == 0) return Location;
+  return Rel.generic_string() + Location.substr(Colon);
+}
+
+// SARIF message text with embedded links ("[text](id)") to the related locations, so that a viewer
+// such as GitHub shows the notes ("traced here") with the message. '[' and ']' of the plain text are
+// escaped, as SARIF's embedded-link syntax requires.
+std::string messageWithNoteLinks(const Finding& F) {
+  auto Escape = [](const std::string& T) {
+    std::string Out;
+    for (char C : T) {
+      if (C == '[' || C == ']' || C == '\\') Out += '\\';
+      Out += C;
+    }
+    return Out;
+  };
+  if (F.Notes.empty()) return F.Message;
+  std::string Text = Escape(F.Message) + " (";
+  for (std::size_t I = 0; I < F.Notes.size(); ++I)
+    Text += (I ? "; " : "") + std::string("[") + Escape(F.Notes[I].Message) + "](" + std::to_string(I) + ")";
+  return Text + ")";
+}
+
 // SARIF's result levels are our severity names.
 const char* level(Severity S) { return severityName(S); }
 
@@ -72,16 +105,22 @@ std::string emitSarif(const RunResult& R, const Catalogue& C, const SourceText& 
                      {"properties", {{"precision", Rule.Precision}, {"tags", {"tracelint", "traced-functions"}}}}});
   }
   nlohmann::json Results = nlohmann::json::array();
-  for (const auto& F : R.Findings) {
+  auto Emit = [&](const Finding& F, bool InBaseline) {
     nlohmann::json Res = {{"ruleId", F.CheckId},
                           {"level", level(F.Level)},
-                          {"message", {{"text", F.Message}}},
+                          {"message", {{"text", messageWithNoteLinks(F)}}},
                           {"locations", {location(F.Where, findingEnd(F, S), S, O.RepoRoot)}}};
     if (!F.Fingerprint.empty()) Res["partialFingerprints"] = {{"tracelint/v2", F.Fingerprint}};
     if (RuleIndex.count(F.CheckId)) Res["ruleIndex"] = RuleIndex[F.CheckId];
+    // An accepted finding stays in the log, suppressed: code scanning would close a finding that
+    // disappears from it as fixed.
+    if (InBaseline)
+      Res["suppressions"] = {{{"kind", "external"}, {"status", "accepted"}, {"justification", "in the baseline"}}};
     Res["properties"] = {{"tracedFunction", F.TracedFunction},
-                         {"tracedFunctionLocation", F.TracedFunctionLocation},
-                         {"entity", F.Entity}};
+                         {"tracedFunctionLocation", relativeLocation(F.TracedFunctionLocation, O.RepoRoot)},
+                         {"entity", F.Entity},
+                         // The message without the links to the notes, for tools that join reports.
+                         {"plainMessage", F.Message}};
     if (F.Runtime) {
       Res["properties"]["confirmed"] = F.Runtime->Confirmed;
       if (F.Runtime->Confirmed) Res["properties"]["evidence"] = F.Runtime->Evidence;
@@ -98,7 +137,9 @@ std::string emitSarif(const RunResult& R, const Catalogue& C, const SourceText& 
       Res["relatedLocations"] = Related;
     }
     Results.push_back(Res);
-  }
+  };
+  for (const auto& F : R.Findings) Emit(F, false);
+  for (const auto& F : R.Accepted) Emit(F, true);
   nlohmann::json Notifications = nlohmann::json::array();
   for (const auto& F : R.Failures) {
     Notifications.push_back(
@@ -124,32 +165,6 @@ std::string emitSarif(const RunResult& R, const Catalogue& C, const SourceText& 
   nlohmann::json Doc = {
       {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"}, {"version", "2.1.0"}, {"runs", {Run}}};
   return Doc.dump(2) + "\n";
-}
-
-std::string emitFixesYaml(const RunResult& R, const SourceText& S, const std::string& MainSourceFile) {
-  auto Quote = [](const std::string& S) {
-    std::string Out = "'";
-    for (char C : S) Out += C == '\'' ? std::string("''") : std::string(1, C);
-    return Out + "'";
-  };
-  std::string Y = "---\nMainSourceFile: " + Quote(MainSourceFile) + "\nDiagnostics:\n";
-  bool Any = false;
-  for (const auto& F : R.Findings) {
-    if (F.Fixes.empty()) continue;
-    Any = true;
-    Y += "  - DiagnosticName:  " + F.CheckId + "\n    DiagnosticMessage:\n      Message:         " + Quote(F.Message) +
-         "\n      FilePath:        " + Quote(F.Where.File) +
-         "\n      FileOffset:      " + std::to_string(fileOffset(F.Where, S)) + "\n      Replacements:\n";
-    for (const auto& X : F.Fixes) {
-      Y += "        - FilePath:        " + Quote(X.Begin.File) +
-           "\n          Offset:          " + std::to_string(X.FileOffset) +
-           "\n          Length:          " + std::to_string(X.Length) +
-           "\n          ReplacementText: " + Quote(X.Replacement) + "\n";
-    }
-    Y += "    Level:           Warning\n";
-  }
-  if (!Any) Y = "---\nMainSourceFile: " + Quote(MainSourceFile) + "\nDiagnostics:     []\n";
-  return Y + "...\n";
 }
 
 }  // namespace tracelint

@@ -48,6 +48,24 @@ rc=$?
 [[ $(grep -c "error: .*\[trace-host-mutation\]" "$dir/out.txt") == 1 ]] || fail "expected exactly the new finding: $(cat "$dir/out.txt")"
 grep -q "steps = 7" "$dir/out.txt" || fail "the reported finding is not the new one: $(cat "$dir/out.txt")"
 
+# Issue 31.8: SARIF keeps the accepted finding, suppressed (code scanning would close it as fixed
+# otherwise); the message links its notes; no property holds an absolute path.
+(cd "$dir" && "$tool" a.cpp --baseline=baseline.json --format=sarif --quiet "${args[@]}") > "$dir/out.sarif"
+python3 - "$dir/out.sarif" "$dir" <<'PY' || fail "SARIF with a baseline: $(cat "$dir/out.sarif")"
+import json, sys
+results = json.load(open(sys.argv[1]))["runs"][0]["results"]
+accepted = [r for r in results if r.get("suppressions")]
+new = [r for r in results if not r.get("suppressions")]
+assert len(accepted) == 1 and len(new) == 1, results
+assert accepted[0]["suppressions"][0]["kind"] == "external", accepted
+assert any(r.get("relatedLocations") for r in results), results
+for r in results:
+    links = r.get("relatedLocations", [])
+    assert all(f"]({l['id']})" in r["message"]["text"] for l in links), r["message"]
+    for k, v in r["properties"].items():
+        assert sys.argv[2] not in str(v), (k, v)
+PY
+
 # Bad baselines: exit 2, the file named, the problem said; nothing analyzed.
 printf '{"tool": "tracelint", "baselineVersion": 1, "findings": [' > "$dir/truncated.json"
 printf '{"tool": "tracelint", "baselineVersion": 1, "findings": [{"file": "a.cpp"}]}' > "$dir/nofp.json"

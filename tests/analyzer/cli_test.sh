@@ -128,16 +128,8 @@ int main() {
 }
 CPP
 "$tool" "$dir/io.cpp" --quiet --export-fixes="$dir/fixes.yaml" "${args[@]}" >/dev/null || fail "export-fixes run"
-python3 - "$dir/fixes.yaml" "$dir/io.cpp" <<'PY' || fail "exported fix"
-import re, sys
-y = open(sys.argv[1]).read()
-src = open(sys.argv[2], "rb").read()
-reps = re.findall(r"Offset:\s+(\d+)\s+Length:\s+(\d+)\s+ReplacementText: '([^']*)'", y)
-assert len(reps) == 1, reps  # only the plain `std::cout << tensor;` statement gets one
-off, length, text = int(reps[0][0]), int(reps[0][1]), reps[0][2]
-fixed = src[:off] + text.encode() + src[off + length:]
-assert b"    tl::print(x * 2.0);\n" in fixed, fixed.decode()
-PY
+# Only the plain `std::cout << tensor;` statement gets a fix (export_fixes_test.sh applies them).
+[ "$(grep -c 'ReplacementText:' "$dir/fixes.yaml")" = 1 ] || fail "exported fixes: $(cat "$dir/fixes.yaml")"
 
 # --fix: the file is rewritten in place (same permissions, no temporary left), the fixed file has no
 # host-io finding left, and a second --fix has nothing to do.

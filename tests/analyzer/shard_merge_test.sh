@@ -51,7 +51,7 @@ files, local = [], 0
 for i in range(1, n + 1):
     r = json.load(open(f"{tmp}/r{i}.json"))
     s = json.load(open(f"{tmp}/s{i}.json"))
-    assert r["format"] == "tracelint-results" and s["format"] == "tracelint-summaries" and r["version"] == s["version"] == 1
+    assert r["format"] == "tracelint-results" and s["format"] == "tracelint-summaries" and r["version"] == s["version"] == 2
     assert sorted(u["file"] for u in s["units"]) == sorted(r["filesAnalyzed"])
     files += r["filesAnalyzed"]
     local += len(r["findings"])
@@ -91,7 +91,7 @@ expect_error() {  # <what> <file> <message part> -- merge arguments
   echo "$what: exit 2, $err"
 }
 expect_error "missing file" "$tmp/nope.json" "cannot read" -- "$tmp/good.json" "$tmp/nope.json"
-printf '{"format": "tracelint-summaries", "version": 1, "units": [' >"$tmp/cut.json"
+printf '{"format": "tracelint-summaries", "version": 2, "units": [' >"$tmp/cut.json"
 expect_error "malformed JSON" "$tmp/cut.json" "not JSON" -- "$tmp/cut.json"
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); d["version"]=99; json.dump(d, open(sys.argv[2], "w"))' "$tmp/good.json" "$tmp/v99.json"
 expect_error "wrong version" "$tmp/v99.json" "version 99" -- "$tmp/good.json" "$tmp/v99.json"

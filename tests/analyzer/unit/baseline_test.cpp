@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 
 #include "ScratchDir.h"
@@ -22,8 +23,24 @@ Finding finding(const std::string& File, unsigned Line, const std::string& Entit
 }
 
 // Assigns fingerprints with the statement text given per line.
-void fingerprint(std::vector<Finding>& Fs, const std::map<unsigned, std::string>& Lines) {
-  assignFingerprints(Fs, [&](const SourcePoint& P) { return Lines.count(P.Line) ? Lines.at(P.Line) : std::string(); });
+void fingerprint(std::vector<Finding>& Fs, const std::map<unsigned, std::string>& Lines,
+                 std::vector<Finding>* Outside = nullptr) {
+  auto LineOf = [&](const std::string&, unsigned L) { return Lines.count(L) ? Lines.at(L) : std::string(); };
+  std::vector<std::vector<Finding>*> Lists{&Fs};
+  if (Outside) Lists.push_back(Outside);
+  assignFingerprints(Lists, {[&](const SourcePoint& P) { return LineOf(P.File, P.Line); }, LineOf});
+}
+
+// The lines of a file's findings after the baseline filtered R.
+std::vector<unsigned> reportedLines(const Baseline& B, std::vector<Finding> Findings,
+                                    std::vector<Finding> Outside = {}) {
+  RunResult R;
+  R.Findings = std::move(Findings);
+  R.OutsideLineFilter = std::move(Outside);
+  B.filter(R);
+  std::vector<unsigned> Lines;
+  for (const auto& F : R.Findings) Lines.push_back(F.Where.Line);
+  return Lines;
 }
 
 TEST(Fingerprint, SurvivesLineMovesAndReindentation) {
@@ -93,13 +110,86 @@ TEST_F(BaselineTest, MatchesByFileAndFingerprintNotLine) {
   // The same finding 30 lines further down, and a new one.
   std::vector<Finding> Now{finding(Src, 40), finding(Src, 41, "total")};
   fingerprint(Now, {{40, "  counter += 1;"}, {41, "total += 1;"}});
-  EXPECT_EQ(B->filter(Now), 1u);
-  ASSERT_EQ(Now.size(), 1u);
-  EXPECT_EQ(Now[0].Entity, "total");
+  EXPECT_EQ(reportedLines(*B, Now), std::vector<unsigned>{41});
   // The same statement in another file is not covered.
   std::vector<Finding> Other{finding((Dir / "src" / "b.cpp").string(), 10)};
   fingerprint(Other, {{10, "counter += 1;"}});
-  EXPECT_EQ(B->filter(Other), 0u);
+  EXPECT_EQ(reportedLines(*B, Other), std::vector<unsigned>{10});
+}
+
+// Issue 31.3: a new statement identical to an accepted one is never hidden, and is the one reported
+// when its neighbours tell it apart.
+class IdenticalStatements : public BaselineTest {
+ protected:
+  // A baseline of "counter += 1;" at each of AcceptedLines in a file of the given lines.
+  Baseline accept(const std::map<unsigned, std::string>& Lines, const std::vector<unsigned>& AcceptedLines) {
+    std::vector<Finding> Old;
+    for (auto L : AcceptedLines) Old.push_back(finding(Src, L));
+    fingerprint(Old, Lines);
+    std::string Error;
+    auto B = Baseline::load(write("baseline.json", Baseline::render(Old, (Dir / "baseline.json").string())), Error);
+    EXPECT_TRUE(B) << Error;
+    return *B;
+  }
+  std::vector<unsigned> report(const Baseline& B, const std::map<unsigned, std::string>& Lines,
+                               const std::vector<unsigned>& Changed = {}) {
+    std::vector<Finding> In, Out;
+    for (const auto& [L, Text] : Lines)
+      if (Text == "counter += 1;")
+        (Changed.empty() || std::find(Changed.begin(), Changed.end(), L) != Changed.end() ? In : Out)
+            .push_back(finding(Src, L));
+    fingerprint(In, Lines, &Out);
+    return reportedLines(B, In, Out);
+  }
+  void SetUp() override {
+    BaselineTest::SetUp();
+    Src = (Dir / "a.cpp").string();
+  }
+  std::string Src;
+};
+
+TEST_F(IdenticalStatements, InsertedAboveBelowOrBetween) {
+  std::map<unsigned, std::string> One{{1, "a();"}, {2, "counter += 1;"}, {3, "b();"}};
+  auto B = accept(One, {2});
+  EXPECT_EQ(report(B, One), std::vector<unsigned>{});
+  std::map<unsigned, std::string> Above{{1, "counter += 1;"}, {2, "a();"}, {3, "counter += 1;"}, {4, "b();"}};
+  EXPECT_EQ(report(B, Above), std::vector<unsigned>{1});
+  EXPECT_EQ(report(B, Above, {1}), std::vector<unsigned>{1});  // --diff: the changed line only
+  std::map<unsigned, std::string> Below{{1, "a();"}, {2, "counter += 1;"}, {3, "b();"}, {4, "counter += 1;"}};
+  EXPECT_EQ(report(B, Below), std::vector<unsigned>{4});
+  EXPECT_EQ(report(B, Below, {4}), std::vector<unsigned>{4});
+  // Next to the accepted one: the neighbours cannot tell which is new; one of them is reported, and
+  // under --diff the one the diff added.
+  std::map<unsigned, std::string> Twice{{1, "a();"}, {2, "counter += 1;"}, {3, "counter += 1;"}, {4, "b();"}};
+  EXPECT_EQ(report(B, Twice).size(), 1u);
+  EXPECT_EQ(report(B, Twice, {2}), std::vector<unsigned>{2});
+  EXPECT_EQ(report(B, Twice, {3}), std::vector<unsigned>{3});
+
+  std::map<unsigned, std::string> Two{{1, "a();"}, {2, "counter += 1;"}, {3, "b();"}, {4, "counter += 1;"}, {5, "c();"}};
+  auto B2 = accept(Two, {2, 4});
+  std::map<unsigned, std::string> Between{{1, "a();"},          {2, "counter += 1;"}, {3, "b();"},
+                                          {4, "counter += 1;"}, {5, "d();"},          {6, "counter += 1;"},
+                                          {7, "c();"}};
+  EXPECT_EQ(report(B2, Between), std::vector<unsigned>{6});
+  EXPECT_EQ(report(B2, Between, {5, 6}), std::vector<unsigned>{6});
+  // A copied block (identical neighbours too) inserted above: under --diff the copy is reported.
+  std::map<unsigned, std::string> Copied{{1, "a();"}, {2, "counter += 1;"}, {3, "b();"},
+                                         {4, "a();"}, {5, "counter += 1;"}, {6, "b();"}};
+  EXPECT_EQ(report(B, Copied, {1, 2, 3}), std::vector<unsigned>{2});
+}
+
+TEST_F(IdenticalStatements, AnOlderBaselineWithoutContextsAcceptsNoGrownGroup) {
+  std::map<unsigned, std::string> One{{1, "a();"}, {2, "counter += 1;"}, {3, "b();"}};
+  std::vector<Finding> Old{finding(Src, 2)};
+  fingerprint(Old, One);
+  std::string Error;
+  auto Path = write("old.json", "{\"tool\": \"tracelint\", \"baselineVersion\": 1, \"findings\": [{\"file\": "
+                                "\"a.cpp\", \"fingerprint\": \"" + Old[0].Fingerprint + "\"}]}");
+  auto B = Baseline::load(Path, Error);
+  ASSERT_TRUE(B) << Error;
+  EXPECT_EQ(report(*B, One), std::vector<unsigned>{});
+  std::map<unsigned, std::string> Below{{1, "a();"}, {2, "counter += 1;"}, {3, "b();"}, {4, "counter += 1;"}};
+  EXPECT_EQ(report(*B, Below), (std::vector<unsigned>{2, 4}));
 }
 
 TEST_F(BaselineTest, BadFilesAreErrorsThatSayWhatIsWrong) {

@@ -27,6 +27,32 @@ TEST(DiffLines, ChangedLinesOfTheNewSide) {
   EXPECT_EQ((*Files)[1].Lines, Expected);
 }
 
+// Issue 31.4: added and removed lines whose text begins with '+', '-' or '\\' look like headers
+// ("+++ ", "--- ") once the diff's own sign is prepended; the hunk's counts say what they are.
+TEST(DiffLines, ContentThatLooksLikeHeadersIsContent) {
+  std::string Diff =
+      "diff --git a/a.cpp b/a.cpp\n--- a/a.cpp\n+++ b/a.cpp\n"
+      "@@ -2,3 +2,5 @@\n"
+      "--- removed;\n---x;\n-\\ y\n"
+      "+++ traces;\n+++traces;\n+-- n;\n+--- m;\n+\\ z\n"
+      "\\ No newline at end of file\n"
+      "@@ -9,0 +12 @@\n+++ b/evil.cpp\n"
+      "@@ -20 +24 @@\n--- a/other\n+@@ -1 +1 @@\n";
+  std::string Error;
+  auto Files = parseUnifiedDiff(Diff, Error);
+  ASSERT_TRUE(Files) << Error;
+  ASSERT_EQ(Files->size(), 1u);
+  EXPECT_EQ((*Files)[0].Path, "a.cpp");
+  std::vector<std::pair<unsigned, unsigned>> Expected{{2, 6}, {12, 12}, {24, 24}};
+  EXPECT_EQ((*Files)[0].Lines, Expected);
+}
+
+TEST(DiffLines, AHunkShorterThanItsHeaderIsAnError) {
+  std::string Error;
+  EXPECT_FALSE(parseUnifiedDiff("--- a/x\n+++ b/x\n@@ -1,2 +1,2 @@\n-a\n+b\n", Error));
+  EXPECT_NE(Error.find("ends inside a hunk"), std::string::npos) << Error;
+}
+
 TEST(DiffLines, NoChangeIsNoFile) {
   std::string Error;
   auto Files = parseUnifiedDiff("", Error);
