@@ -16,6 +16,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -63,14 +64,6 @@ unsigned effectiveJobs(unsigned Requested, std::size_t Files) {
   return static_cast<unsigned>(std::max<std::size_t>(Jobs, 1));
 }
 
-std::vector<std::string> enabledChecks(const std::string& Globs, const Catalogue& Cat) {
-  GlobList G(Globs);
-  std::vector<std::string> Out;
-  for (const auto& R : Cat.rules())
-    if (checkRegistry().count(R.Id) && G.contains(R.Id)) Out.push_back(R.Id);
-  return Out;
-}
-
 namespace {
 
 std::string readFile(const std::string& Path) {
@@ -78,120 +71,6 @@ std::string readFile(const std::string& Path) {
   std::stringstream SS;
   SS << In.rdbuf();
   return SS.str();
-}
-
-struct PerFileSetup : FilterSetup {
-  std::string Checks;
-  Pack ThePack;
-  std::vector<std::string> PackPaths;  // the files ThePack was read from (the result cache's key)
-};
-
-// Configuration and packs are resolved up front, so a configuration error stops the run before
-// any file is analyzed (exit code 2), as clang-tidy does.
-// An option no check reads would be ignored silently, so it is an error that points at it.
-bool checkOptionsKnown(const Config& C, const Catalogue& Cat, std::string& Error) {
-  for (const auto& [Key, Value] : C.CheckOptions) {
-    auto Dot = Key.rfind('.');
-    const auto* Rule = Dot == std::string::npos ? nullptr : Cat.find(Key.substr(0, Dot));
-    if (Rule && std::find(Rule->Options.begin(), Rule->Options.end(), Key.substr(Dot + 1)) != Rule->Options.end())
-      continue;
-    auto Site = C.CheckOptionSites.count(Key) ? C.CheckOptionSites.at(Key) + ": " : std::string();
-    Error = Site + "unknown check option '" + Key + "'";
-    if (!Rule) {
-      Error += " (options are named '<check>.<option>', and no check is named '" +
-               (Dot == std::string::npos ? Key : Key.substr(0, Dot)) + "')";
-    } else {
-      std::string Known;
-      for (const auto& O : Rule->Options) Known += (Known.empty() ? "" : ", ") + O;
-      Error += Known.empty() ? " (" + Rule->Id + " has no options)" : " (" + Rule->Id + " has: " + Known + ")";
-    }
-    return false;
-  }
-  return true;
-}
-
-// The packs that ship (rules/packs/*.json), the project's own first: without configuration all are
-// on, and each acts only in translation units that declare its API (its detect names).
-std::vector<std::string> shippedPacks(const std::string& RulesDir) {
-  std::vector<std::string> Names;
-  std::error_code EC;
-  for (const auto& E : std::filesystem::directory_iterator(RulesDir + "/packs", EC))
-    if (E.path().extension() == ".json") Names.push_back(E.path().stem().string());
-  std::sort(Names.begin(), Names.end(), [](const std::string& A, const std::string& B) {
-    return std::make_pair(A != "tl", A) < std::make_pair(B != "tl", B);
-  });
-  return Names;
-}
-
-// "Packs": names or paths select exactly those; "-name" entries alone turn shipped packs off.
-bool selectPacks(const std::vector<std::string>& Configured, const std::string& RulesDir, std::vector<std::string>& Out,
-                 std::string& Error) {
-  bool OnlyRemovals =
-      std::all_of(Configured.begin(), Configured.end(), [](const std::string& N) { return N.rfind('-', 0) == 0; });
-  if (OnlyRemovals) Out = shippedPacks(RulesDir);
-  for (const auto& Name : Configured) {
-    if (Name.rfind('-', 0) != 0) {
-      Out.push_back(Name);
-      continue;
-    }
-    auto It = std::find(Out.begin(), Out.end(), Name.substr(1));
-    if (It == Out.end()) {
-      Error = "configuration turns off pack '" + Name.substr(1) + "', which is not a shipped pack";
-      if (!OnlyRemovals) Error += " (\"-name\" entries cannot be mixed with packs named to be on)";
-      return false;
-    }
-    Out.erase(It);
-  }
-  if (Out.empty()) {
-    Error = "configuration turns off every pack: nothing would be analyzed";
-    return false;
-  }
-  return true;
-}
-
-bool prepareSetups(const std::vector<std::string>& Files, const DriverOptions& Opts, const Catalogue& Cat,
-                   std::vector<PerFileSetup>& Setups, std::string& Error) {
-  std::optional<Config> Fixed;
-  if (!Opts.ConfigText.empty()) {
-    Fixed = parseConfigText(Opts.ConfigText, "--config", Error);
-    if (!Fixed) return false;
-  } else if (!Opts.ConfigFile.empty()) {
-    Fixed = parseConfigFile(Opts.ConfigFile, Error);
-    if (!Fixed) return false;
-  }
-  std::map<std::string, Pack> PackCache;
-  for (const auto& File : Files) {
-    auto C = Fixed ? Fixed : configForFile(File, Error);
-    if (!C) return false;
-    PerFileSetup S;
-    S.Checks = C->Checks.value_or(kDefaultChecks);
-    if (!Opts.Checks.empty()) S.Checks += "," + Opts.Checks;
-    // clang-tidy's rule: a run that would check nothing is an error, not a clean result.
-    if (enabledChecks(S.Checks, Cat).empty()) {
-      Error = "no checks enabled for '" + File + "' (checks: '" + S.Checks + "'; see --list-checks)";
-      return false;
-    }
-    if (!checkOptionsKnown(*C, Cat, Error)) return false;
-    S.WarningsAsErrors = C->WarningsAsErrors.value_or("");
-    if (!Opts.WarningsAsErrors.empty()) S.WarningsAsErrors += "," + Opts.WarningsAsErrors;
-    S.HeaderFilter = !Opts.HeaderFilter.empty() ? Opts.HeaderFilter : C->HeaderFilterRegex.value_or("");
-    if (!compileFilterSetup(S, Error)) return false;
-    std::vector<std::string> PackNames;
-    if (!selectPacks(C->Packs, Opts.RulesDir, PackNames, Error)) return false;
-    for (const auto& Name : PackNames) {
-      auto Path = resolvePackPath(Name, Opts.RulesDir);
-      auto It = PackCache.find(Path);
-      if (It == PackCache.end()) {
-        auto P = loadPack(Path, Cat, Error);
-        if (!P) return false;
-        It = PackCache.emplace(Path, *P).first;
-      }
-      S.ThePack.add(It->second);
-      S.PackPaths.push_back(Path);
-    }
-    Setups.push_back(std::move(S));
-  }
-  return true;
 }
 
 // The running workers, for the handler of SIGINT, SIGTERM and SIGHUP: the parent kills its workers
@@ -413,7 +292,7 @@ bool runAnalysis(const std::vector<std::string>& Files, const tooling::Compilati
   if (!parseLineFilter(Opts.LineFilterJson, LF, Error)) return false;
   std::vector<PerFileSetup> Setups;
   if (!prepareSetups(Files, Opts, Cat, Setups, Error)) return false;
-  CompileAdjustments Adj{Opts.ExtraArgs, Opts.ExtraArgsBefore, resolveResourceDir(Opts.ResourceDir)};
+  CompileAdjustments Adj{Opts.ExtraArgs, Opts.ExtraArgsBefore, resolveResourceDir(Opts.ResourceDir), Opts.Overlays};
 
   std::mutex Mu;
   std::map<std::string, FunctionSummary> AllSummaries;
@@ -429,12 +308,17 @@ bool runAnalysis(const std::vector<std::string>& Files, const tooling::Compilati
     if (auto Real = std::filesystem::canonical(F, EC); !EC) Analyzed.insert(Real.string());
   }
   // Filters and grades findings (header filter, line filter, NOLINT); called under Mu.
-  FindingFilter Filter(Cat, LF, Analyzed, readFile);
+  // The filters read what the checks read: the overlay's text where there is one.
+  FindingFilter Filter(Cat, LF, Analyzed, [&](const std::string& Path) {
+    auto It = Opts.Overlays.find(Path);
+    return It != Opts.Overlays.end() ? It->second : readFile(Path);
+  });
   auto Accept = [&](Finding& F, const PerFileSetup& S, const std::string& File) {
     Filter.accept(F, S, File, Out.Result);
   };
   // What a file's result depends on besides the files it reads (cli/ResultCache.h).
-  ResultCache Cache(Opts.CacheDir);
+  // A result computed on an editor's buffer is no result for the file on disk.
+  ResultCache Cache(Opts.Overlays.empty() ? Opts.CacheDir : std::string());
   std::string RulesHash;
   if (Cache.enabled()) {
     std::error_code EC;
@@ -502,6 +386,9 @@ bool runAnalysis(const std::vector<std::string>& Files, const tooling::Compilati
       }
       std::lock_guard<std::mutex> L(Mu);
       Out.Result.FilesAnalyzed.push_back(File);
+      if (Opts.Progress && Files.size() > 1)
+        std::cerr << "[" << Out.Result.FilesAnalyzed.size() << "/" << Files.size() << "] " << File
+                  << (Failure.empty() ? "" : " (analysis failed)") << std::endl;
       if (!Failure.empty()) Out.Result.Failures.push_back({File, Failure});
       for (auto& F : FR.Findings) Accept(F, S, File);
       if (Opts.Export) Kept[I] = FR.Summaries;
@@ -624,7 +511,7 @@ int serveWorker(const std::vector<std::string>& Files, int Fd, const tooling::Co
   std::string Error;
   std::vector<PerFileSetup> Setups;
   if (!prepareSetups(Files, Opts, Cat, Setups, Error)) return 2;
-  CompileAdjustments Adj{Opts.ExtraArgs, Opts.ExtraArgsBefore, resolveResourceDir(Opts.ResourceDir)};
+  CompileAdjustments Adj{Opts.ExtraArgs, Opts.ExtraArgsBefore, resolveResourceDir(Opts.ResourceDir), Opts.Overlays};
   std::string Pending;
   for (;;) {
     // A request is one line: the file's index, a tab, the capture wrappers file or nothing.

@@ -2,6 +2,7 @@
 // Runs the selected checks over files: one ClangTool per file (so -j N analyzes files in parallel
 // and one file's failure is that file's record), then filters (header filter, line filter, NOLINT,
 // check globs) and grades severities.
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -35,6 +36,12 @@ struct DriverOptions {
   std::string CacheDir;                  // results of unchanged files kept here; "" disables (cli/ResultCache.h)
   // Keep what --export-summaries and --export-results write (DriverOutput's Summaries and Local).
   bool Export = false;
+  // "[n/N] file" on stderr as each file of a run of several finishes, as run-clang-tidy prints.
+  bool Progress = false;
+  // Texts analyzed instead of the files on disk (path -> text): the editor's buffers. The result
+  // cache is not used with them. Workers read them from OverlayFile (JSON: {path: text}).
+  std::map<std::string, std::string> Overlays;
+  std::string OverlayFile;
 };
 
 struct DriverOutput {
@@ -60,15 +67,10 @@ int serveWorker(const std::vector<std::string>& Files, int Fd, const clang::tool
 // <bin>/../lib/clang/<major> when it holds stddef.h, then the one recorded at configure time.
 std::string resolveResourceDir(const std::string& Flag);
 
-// The checks the analyzer implements, enabled by the glob list.
-std::vector<std::string> enabledChecks(const std::string& Globs, const Catalogue& Cat);
 // Parallel jobs for -j Requested over Files files: no more than the files, the CPUs this process may
 // run on (sched_getaffinity) and kMaxJobs; at least 1.
 constexpr std::size_t kMaxJobs = 256;
 unsigned availableCpus();
 unsigned effectiveJobs(unsigned Requested, std::size_t Files);
-
-// Default when neither configuration nor --checks says anything: every implemented check.
-constexpr const char* kDefaultChecks = "trace-*";
 
 }  // namespace tracelint

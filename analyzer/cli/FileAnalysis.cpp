@@ -147,6 +147,7 @@ FileResult analyzeFile(const std::string& File, const tooling::CompilationDataba
     Out.insert(Out.begin() + (Out.empty() ? 0 : 1), "-resource-dir=" + ResourceDir);
     return Out;
   });
+  for (const auto& [Path, Text] : Adj.Overlays) Tool.mapVirtualFile(Path, Text);
   ErrorCollector Diags(FR);
   Tool.setDiagnosticConsumer(&Diags);
   TraceActionFactory Factory(P, Checks, FR);

@@ -4,6 +4,7 @@
 // time budget), and a fuzzer can run it on arbitrary text. A worker sends its FileResult back as
 // JSON (toJson/fileResultFromJson): the raw findings, before any filter, because the filters
 // (NOLINT, header and line filters, severity) are the driver's.
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -30,6 +31,8 @@ struct FileResult {
 struct CompileAdjustments {
   std::vector<std::string> ExtraArgs, ExtraArgsBefore;
   std::string ResourceDir;
+  // Texts that replace files on disk (path -> text): an editor's unsaved buffer.
+  std::map<std::string, std::string> Overlays;
 };
 
 // Parses File with its command from DB (adjusted: unknown g++ flags dropped, syntax only, extra

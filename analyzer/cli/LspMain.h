@@ -19,7 +19,6 @@ struct LspSetup {
   std::shared_ptr<clang::tooling::CompilationDatabase> Fixed;  // compiler arguments after --
   std::optional<Baseline> Accepted;
   EmitOptions Emit;
-  std::function<std::string(const std::string& RuleId)> RulePage;  // the page --explain prints
 };
 
 int runLanguageServer(const LspSetup& Setup, const Catalogue& Cat);

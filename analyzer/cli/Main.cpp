@@ -10,6 +10,7 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
 #include <sstream>
@@ -20,6 +21,7 @@
 #include "cli/GitDiff.h"
 #include "cli/LspMain.h"
 #include "cli/Merge.h"
+#include "cli/RunSetup.h"
 #include "confirm/Confirm.h"
 #include "core/Baseline.h"
 #include "llvm/Support/CommandLine.h"
@@ -79,7 +81,18 @@ cl::opt<std::string> ConfigText(
 cl::opt<std::string> ConfigFile(
     "config-file", cl::desc("Configuration file to use instead of .tracelint.json lookup (not with --config)"),
     cl::cat(Category));
-cl::opt<bool> ListChecks("list-checks", cl::desc("List the enabled checks and exit"), cl::cat(Category));
+cl::opt<bool> ListChecks("list-checks",
+                         cl::desc("List the checks enabled for the first file given (else the current directory), "
+                                  "configuration included, and exit"),
+                         cl::cat(Category));
+cl::opt<bool> DumpConfig("dump-config",
+                         cl::desc("Print the settings a run would use for the first file given (else the current "
+                                  "directory) as JSON, and exit"),
+                         cl::cat(Category));
+cl::opt<bool> VerifyConfig("verify-config",
+                           cl::desc("Check the configuration of each file given (else of the current directory) and "
+                                    "the command line's options, and exit: 0 when valid, 2 otherwise"),
+                           cl::cat(Category));
 cl::opt<std::string> Explain("explain", cl::desc("Print the documentation of a check and exit"), cl::cat(Category));
 cl::opt<bool> Quiet("quiet", cl::desc("Print no summary lines (suppressed counts)"), cl::cat(Category));
 cl::opt<std::string> UseColor("use-color",
@@ -114,6 +127,8 @@ cl::opt<unsigned> FileTimeout("file-timeout",
 // Worker mode, used by --isolate: analyze the files the parent names on this socket, one at a time.
 cl::opt<int> WorkerFd("internal-worker-fd", cl::Hidden, cl::init(-1));
 cl::opt<int> WorkerParent("internal-worker-parent", cl::Hidden, cl::init(0));
+// The editor's buffers the language server hands its workers (JSON: {path: text}).
+cl::opt<std::string> OverlayFile("internal-overlays", cl::Hidden);
 cl::opt<std::string> DocsUrl("docs-url",
                              cl::desc("Base URL of the documentation: rule pages are <url>/rules/<id>.md (default: "
                                       "$TRACELINT_DOCS_URL, else the installed docs as a file URI)"),
@@ -278,6 +293,17 @@ DriverOptions driverOptions(const std::string& RulesDir, const std::vector<std::
   Opts.Jobs = Jobs;
   Opts.FileTimeoutSeconds = FileTimeout;
   Opts.SelfCommand = SelfCommand;
+  Opts.Progress = !Quiet;
+  if (!OverlayFile.empty()) {
+    std::ifstream In(std::string(OverlayFile), std::ios::binary);
+    std::stringstream Text;
+    Text << In.rdbuf();
+    auto J = nlohmann::json::parse(Text.str(), nullptr, false);
+    // Written by this binary's own server a moment ago: unreadable means the server is gone.
+    if (J.is_object())
+      for (const auto& [Path, Content] : J.items())
+        if (Content.is_string()) Opts.Overlays[Path] = Content.get<std::string>();
+  }
   if (!CacheDir.empty()) {
     Opts.CacheDir = CacheDir;
   } else if (const char* Env = std::getenv("TRACELINT_CACHE_DIR")) {
@@ -334,8 +360,11 @@ int report(DriverOutput& Out, const std::optional<Baseline>& Accepted, const Cat
   EO.ToolVersion = TRACELINT_VERSION;
   EO.DocsBase = resolveDocsBase(DocsUrl, RulesDir);
   EO.RepoRoot = RepoRoot.empty() ? std::filesystem::current_path().string() : std::string(RepoRoot);
+  // NO_COLOR (no-color.org) turns the automatic choice off; an explicit --use-color still wins.
+  const char* NoColor = std::getenv("NO_COLOR");
   bool Color = UseColor == "true" || UseColor.empty() ||
-               (UseColor == "auto" && Output.empty() && llvm::sys::Process::StandardOutIsDisplayed());
+               (UseColor == "auto" && !(NoColor && *NoColor) && Output.empty() &&
+                llvm::sys::Process::StandardOutIsDisplayed());
   EO.Color = Color && Format == "text";
   std::string Text = Format == "json"    ? emitJson(Out.Result, Cat, Out.Sources, EO)
                      : Format == "sarif" ? emitSarif(Out.Result, Cat, Out.Sources, EO)
@@ -473,16 +502,26 @@ int main(int argc, const char** argv) {
     if (!Doc.empty()) std::cout << "\n" << Doc;
     return 0;
   }
-  if (ListChecks) {
-    std::string Globs = kDefaultChecks;
-    if (!Checks.empty()) Globs += "," + Checks;
-    auto Ids = enabledChecks(Globs, *Cat);
-    if (Ids.empty()) {
-      std::cerr << "tracelint: error: no checks enabled (checks: '" << Globs << "')\n";
-      return 2;
+  if (ListChecks || DumpConfig || VerifyConfig) {
+    // The configuration a run would read for a file: the files given, else one in the current
+    // directory (it need not exist; its directory is where the lookup starts).
+    std::vector<std::string> For(Sources.begin(), Sources.end());
+    if (For.empty()) For.push_back((std::filesystem::current_path() / "-").string());
+    if (!VerifyConfig) For.resize(1);
+    auto Opts = driverOptions(RulesDir, SelfCommand);
+    for (const auto& File : For) {
+      auto Settings = effectiveConfig(File, Opts, *Cat, Error);
+      if (!Settings) {
+        std::cerr << "tracelint: error: " << Error << "\n";
+        return 2;
+      }
+      if (DumpConfig) std::cout << Settings->dump(2) << "\n";
+      if (ListChecks) {
+        std::cout << "Enabled checks:\n";
+        for (const auto& Id : (*Settings)["EnabledChecks"]) std::cout << "    " << Id.get<std::string>() << "\n";
+      }
     }
-    std::cout << "Enabled checks:\n";
-    for (const auto& Id : Ids) std::cout << "    " << Id << "\n";
+    if (VerifyConfig) std::cout << "No config errors detected.\n";
     return 0;
   }
   if (MergeMode) return runMerge(*Cat, RulesDir);
@@ -510,7 +549,7 @@ int main(int argc, const char** argv) {
     }
     Setup.Emit.ToolVersion = TRACELINT_VERSION;
     Setup.Emit.DocsBase = resolveDocsBase(DocsUrl, RulesDir);
-    Setup.RulePage = [&](const std::string& Id) { return rulePage(RulesDir, Id); };
+
     return runLanguageServer(Setup, *Cat);
   }
   if (Format != "text" && Format != "json" && Format != "sarif") {
@@ -561,7 +600,13 @@ int main(int argc, const char** argv) {
   if (Fixed) {
     DB = std::move(Fixed);
   } else if (!BuildPath.empty()) {
-    DB = clang::tooling::CompilationDatabase::loadFromDirectory(BuildPath, Error);
+    // clang-tidy takes the database file itself as well as its directory.
+    std::error_code EC;
+    if (std::filesystem::is_regular_file(std::string(BuildPath), EC))
+      DB = clang::tooling::JSONCompilationDatabase::loadFromFile(BuildPath, Error,
+                                                                 clang::tooling::JSONCommandLineSyntax::AutoDetect);
+    else
+      DB = clang::tooling::CompilationDatabase::loadFromDirectory(BuildPath, Error);
     if (!DB) {
       std::cerr << "tracelint: error: cannot load a compilation database from '" << BuildPath << "': " << Error << "\n";
       return 2;

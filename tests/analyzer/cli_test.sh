@@ -154,4 +154,12 @@ grep -q '    tl::print(x \* 2.0);' "$dir/fixme.cpp" && grep -q '    tl::print(x)
 ls "$dir"/fixme.cpp.* >/dev/null 2>&1 && fail "--fix left a temporary file"
 out=$("$tool" --fix "$dir/fixme.cpp" --checks='-*,trace-host-io' "${args[@]}" 2>&1); rc=$?
 [ "$rc" = 0 ] && ! grep -q "applied" <<<"$out" || fail "second --fix: exit $rc: $out"
+
+# Issue 31.6: progress on stderr as each file of several finishes ("[n/N] file"); none with --quiet.
+write_good "$dir/p1.cpp"; write_good "$dir/p2.cpp"
+"$tool" "$dir/p1.cpp" "$dir/p2.cpp" --use-color=false "${args[@]}" 2> "$dir/progress.txt" >/dev/null
+grep -qx "\[1/2\] $dir/p[12].cpp" "$dir/progress.txt" && grep -qx "\[2/2\] $dir/p[12].cpp" "$dir/progress.txt" ||
+  fail "no progress lines: $(cat "$dir/progress.txt")"
+"$tool" "$dir/p1.cpp" "$dir/p2.cpp" --quiet "${args[@]}" 2> "$dir/progress.txt" >/dev/null
+grep -q "^\[" "$dir/progress.txt" && fail "progress printed under --quiet: $(cat "$dir/progress.txt")"
 echo "cli contract: ok"
