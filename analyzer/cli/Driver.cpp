@@ -332,7 +332,14 @@ bool runAnalysis(const std::vector<std::string>& Files, const tooling::Compilati
   auto cacheKey = [&](std::size_t I) {
     const auto& File = Files[I];
     const auto& S = Setups[I];
-    std::vector<std::string> Parts{std::filesystem::absolute(File).string(), RulesHash, Adj.ResourceDir};
+    // The main file's own text too: its dependency entry alone would be checked after the lookup.
+    std::vector<std::string> Parts{std::filesystem::absolute(File).string(), ResultCache::hashFile(File), RulesHash,
+                                   Adj.ResourceDir};
+    // The compiler's include paths from the environment.
+    for (const char* Var : {"CPATH", "C_INCLUDE_PATH", "CPLUS_INCLUDE_PATH", "OBJC_INCLUDE_PATH"}) {
+      const char* Value = std::getenv(Var);
+      Parts.push_back(std::string(Var) + "=" + (Value ? Value : ""));
+    }
     for (const auto& C : DB.getCompileCommands(File)) {
       Parts.push_back(C.Directory);
       for (const auto& A : C.CommandLine) Parts.push_back(A);
@@ -369,6 +376,9 @@ bool runAnalysis(const std::vector<std::string>& Files, const tooling::Compilati
         Failure = "file not found";
       } else if (std::filesystem::is_directory(File, EC)) {
         Failure = "'" + File + "' is a directory, not a source file";
+      } else if (!std::filesystem::is_regular_file(File, EC)) {
+        // /dev/zero reads as nothing and a FIFO would be read once, by the parser only.
+        Failure = "'" + File + "' is not a regular file (a device, a FIFO or a socket), not a source file";
       } else if (DB.getCompileCommands(File).empty()) {
         Failure = "no compile command for this file in the compilation database";
       } else if (auto Key = Cache.enabled() ? cacheKey(I) : ""; !Key.empty() && (Cached = Cache.lookup(Key))) {

@@ -1,6 +1,9 @@
 #include "cli/ExportFile.h"
 
+#include <climits>
+#include <cstdint>
 #include <fstream>
+#include <stdexcept>
 #include <sstream>
 
 #include "cli/ResultJson.h"
@@ -48,7 +51,26 @@ std::string renderResults(const ResultExport& R, const std::string& ToolVersion)
   return dump(J);
 }
 
-bool readExportFile(const std::string& Path, ExportFile& Out, std::string& Error) {
+namespace {
+
+// A place whose line is 0 or does not fit a signed 32-bit line (a negative number in the JSON
+// read into an unsigned) names no line of a file.
+void checkPoint(const SourcePoint& P) {
+  if (P.Line == 0 || P.Line > static_cast<unsigned>(INT32_MAX))
+    throw std::runtime_error("a finding in '" + P.File + "' has line " + std::to_string(static_cast<int>(P.Line)) +
+                             ", not a line number");
+}
+
+void checkFindings(const std::vector<Finding>& Findings) {
+  for (const auto& F : Findings) {
+    checkPoint(F.Where);
+    for (const auto& N : F.Notes) checkPoint(N.Where);
+  }
+}
+
+}  // namespace
+
+bool readExportFile(const std::string& Path, const std::string& ToolVersion, ExportFile& Out, std::string& Error) {
   std::ifstream In(Path, std::ios::binary);
   if (!In) {
     Error = "'" + Path + "': cannot read it (missing or unreadable)";
@@ -76,6 +98,11 @@ bool readExportFile(const std::string& Path, ExportFile& Out, std::string& Error
             " (write the file again with this tracelint)";
     return false;
   }
+  if (J.value("toolVersion", nlohmann::json()) != ToolVersion) {
+    Error = "'" + Path + "': written by tracelint " + J.value("toolVersion", nlohmann::json("(unknown)")).dump() +
+            "; this is tracelint " + ToolVersion + " (write it again with this tracelint: the checks may differ)";
+    return false;
+  }
   try {
     if (Format == kSummariesFormat) {
       SummaryExport S;
@@ -87,6 +114,10 @@ bool readExportFile(const std::string& Path, ExportFile& Out, std::string& Error
         Unit.HeaderFilter = U.at("headerFilter").get<std::string>();
         Unit.WarningsAsErrors = U.at("warningsAsErrors").get<std::string>();
         Unit.Summaries = U.at("summaries").get<FileSummaries>();
+        for (const auto& [Usr, Fn] : Unit.Summaries.Functions)
+          for (const auto& W : Fn.Writes) checkPoint(W.Where);
+        for (const auto& O : Unit.Summaries.OpenCalls)
+          for (const auto& N : O.Notes) checkPoint(N.Where);
         Unit.Sources = U.at("sources").get<std::map<std::string, std::string>>();
         S.Units.push_back(std::move(Unit));
       }
@@ -95,6 +126,8 @@ bool readExportFile(const std::string& Path, ExportFile& Out, std::string& Error
       ResultExport R;
       R.Result.Findings = J.at("findings").get<std::vector<Finding>>();
       R.Result.OutsideLineFilter = J.at("outsideLineFilter").get<std::vector<Finding>>();
+      checkFindings(R.Result.Findings);
+      checkFindings(R.Result.OutsideLineFilter);
       R.Result.Failures = J.at("failures").get<std::vector<FileFailure>>();
       R.Result.Suppressed = J.at("suppressed").get<unsigned>();
       R.Result.FilesAnalyzed = J.at("filesAnalyzed").get<std::vector<std::string>>();

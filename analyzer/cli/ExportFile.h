@@ -47,7 +47,8 @@ struct ExportFile {
 };
 
 // Reads Path; false and Error (naming the file) when it is missing, not JSON, not one of the two
-// formats, of another version, or malformed.
-bool readExportFile(const std::string& Path, ExportFile& Out, std::string& Error);
+// formats, of another version, written by another tracelint than ToolVersion (its checks may
+// differ), or malformed (a line number below 1 included).
+bool readExportFile(const std::string& Path, const std::string& ToolVersion, ExportFile& Out, std::string& Error);
 
 }  // namespace tracelint

@@ -10,17 +10,25 @@
 #include "clang/Driver/Options.h"
 #include "clang/Frontend/CompilerInstance.h"
 #include "clang/Frontend/FrontendAction.h"
+#include "clang/Lex/HeaderSearch.h"
+#include "clang/Lex/PPCallbacks.h"
+#include "clang/Lex/Preprocessor.h"
 #include "clang/Tooling/ArgumentsAdjusters.h"
 #include "clang/Tooling/Tooling.h"
 #include "cli/ResultJson.h"
 #include "llvm/Option/ArgList.h"
 #include "llvm/Option/OptTable.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/thread.h"
 
 namespace tracelint {
 
 using namespace clang;
 
 namespace {
+
+constexpr unsigned kAnalysisStackBytes = 1024u << 20;  // reserved, not committed: pages come as used
 
 // g++ compile databases carry flags clang does not know; drop them with clang's own option table.
 tooling::ArgumentsAdjuster dropUnknownArguments() {
@@ -62,6 +70,41 @@ class ErrorCollector : public DiagnosticConsumer {
   FileResult& R;
 };
 
+// Records, for each #include, the places searched before the one it was found in (clang's order:
+// the includer's directory for "..." includes, then -iquote, -I, system directories).
+class ShadowRecorder : public PPCallbacks {
+ public:
+  ShadowRecorder(Preprocessor& PP, FileResult& R) : PP(PP), R(R) {}
+  void InclusionDirective(SourceLocation HashLoc, const Token&, StringRef FileName, bool IsAngled, CharSourceRange,
+                          OptionalFileEntryRef File, StringRef SearchPath, StringRef, const Module*, bool,
+                          SrcMgr::CharacteristicKind) override {
+    if (!File || llvm::sys::path::is_absolute(FileName)) return;
+    auto& SM = PP.getSourceManager();
+    auto& HS = PP.getHeaderSearchInfo();
+    std::vector<std::string> Dirs;
+    if (!IsAngled)
+      if (auto Includer = SM.getFileEntryRefForID(SM.getFileID(SM.getExpansionLoc(HashLoc))))
+        Dirs.push_back(Includer->getDir().getName().str());
+    for (auto It = IsAngled ? HS.angled_dir_begin() : HS.search_dir_begin(); It != HS.search_dir_end(); ++It)
+      if (It->isNormalDir()) Dirs.push_back(It->getName().str());
+    for (const auto& D : Dirs) {
+      if (D == SearchPath) return;
+      SmallString<256> Candidate(D);
+      llvm::sys::path::append(Candidate, FileName);
+      // Relative to the compile command's directory, which is not the checking process's.
+      SM.getFileManager().makeAbsolutePath(Candidate);
+      // One that exists is the file found, named another way (clang would have taken it otherwise).
+      if (Seen.insert(std::string(Candidate)).second && !llvm::sys::fs::exists(Candidate))
+        R.Shadows.push_back(std::string(Candidate));
+    }
+  }
+
+ private:
+  Preprocessor& PP;
+  FileResult& R;
+  std::set<std::string> Seen;
+};
+
 class TraceConsumer : public ASTConsumer {
  public:
   TraceConsumer(const Pack& P, const std::vector<std::string>& Checks, FileResult& R) : P(P), Checks(Checks), R(R) {}
@@ -100,6 +143,7 @@ class TraceAction : public ASTFrontendAction {
       : P(P), Checks(Checks), R(R), OwnErrors(OwnErrors) {}
   bool BeginSourceFileAction(CompilerInstance& CI) override {
     if (OwnErrors) CI.getDiagnostics().setClient(new ErrorCollector(R), /*ShouldOwnClient=*/true);
+    CI.getPreprocessor().addPPCallbacks(std::make_unique<ShadowRecorder>(CI.getPreprocessor(), R));
     return ASTFrontendAction::BeginSourceFileAction(CI);
   }
   std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance&, StringRef) override {
@@ -151,7 +195,11 @@ FileResult analyzeFile(const std::string& File, const tooling::CompilationDataba
   ErrorCollector Diags(FR);
   Tool.setDiagnosticConsumer(&Diags);
   TraceActionFactory Factory(P, Checks, FR);
-  FR.ToolStatus = Tool.run(&Factory);
+  // Clang's own recursion guards stop at the AST; the checks and the analyses they use (ParentMap,
+  // the CFG) recurse over deep expressions too. As clangd does, the work gets a stack of its own,
+  // large enough for what Clang accepts to parse.
+  llvm::thread Analysis(kAnalysisStackBytes, [&] { FR.ToolStatus = Tool.run(&Factory); });
+  Analysis.join();
   return FR;
 }
 
@@ -176,7 +224,8 @@ std::string failureReason(const FileResult& R) {
 }
 
 // The worker protocol: one tracelint binary talking to itself.
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(FileResult, Findings, Summaries, Errors, CheckFailure, ToolStatus, Dependencies)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(FileResult, Findings, Summaries, Errors, CheckFailure, ToolStatus, Dependencies,
+                                   Shadows)
 
 std::string toJson(const FileResult& R) {
   // Source text may hold bytes that are not UTF-8 (a message quotes code); replace, never throw.

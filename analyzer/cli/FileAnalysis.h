@@ -26,6 +26,9 @@ struct FileResult {
   // Every file the translation unit read (the main file and its headers), canonical paths: what
   // a stored result depends on (cli/ResultCache.h).
   std::vector<std::string> Dependencies;
+  // Paths an #include would have found first, had they existed: a header added there later
+  // shadows a dependency, so a stored result is valid only while none of them exists.
+  std::vector<std::string> Shadows;
 };
 
 struct CompileAdjustments {

@@ -17,10 +17,10 @@ constexpr std::uint64_t kMaxLineNumber = std::numeric_limits<unsigned>::max();
 
 bool compileFilterSetup(FilterSetup& S, std::string& Error) {
   S.WarningsAsErrorsGlobs = GlobList(S.WarningsAsErrors);
-  try {
-    S.HeaderRegex = std::regex(S.HeaderFilter);
-  } catch (const std::regex_error& E) {
-    Error = "header filter '" + S.HeaderFilter + "' is not a valid regular expression: " + E.what();
+  S.HeaderRegex = std::make_shared<llvm::Regex>(S.HeaderFilter);
+  std::string Why;
+  if (!S.HeaderRegex->isValid(Why)) {
+    Error = "header filter '" + S.HeaderFilter + "' is not a valid regular expression: " + Why;
     return false;
   }
   return true;
@@ -77,7 +77,7 @@ void FindingFilter::accept(Finding& F, const FilterSetup& S, const std::string& 
   // By name first: a merge may run where the files are not.
   bool MainFile =
       F.Where.File == File || std::filesystem::equivalent(F.Where.File, File, EC) || Analyzed.count(F.Where.File);
-  if (!MainFile && (S.HeaderFilter.empty() || !std::regex_search(F.Where.File, S.HeaderRegex))) return;
+  if (!MainFile && (S.HeaderFilter.empty() || !S.HeaderRegex || !S.HeaderRegex->match(F.Where.File))) return;
   text(F.Where.File);
   bool Kept = LF.keeps(F.Where);
   if (Kept)

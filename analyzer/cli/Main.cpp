@@ -425,7 +425,8 @@ int runMerge(const Catalogue& Cat, const std::string& RulesDir) {
   DriverOutput Out;
   std::string Error;
   std::vector<std::string> Warnings;
-  if (!mergeExports(std::vector<std::string>(Sources.begin(), Sources.end()), Cat, Out, Error, Warnings)) {
+  if (!mergeExports(std::vector<std::string>(Sources.begin(), Sources.end()), TRACELINT_VERSION, Cat, Out, Error,
+                    Warnings)) {
     std::cerr << "tracelint: error: " << Error << "\n";
     return 2;
   }

@@ -10,7 +10,8 @@
 
 namespace tracelint {
 
-bool mergeExports(const std::vector<std::string>& Paths, const Catalogue& Cat, DriverOutput& Out, std::string& Error,
+bool mergeExports(const std::vector<std::string>& Paths, const std::string& ToolVersion, const Catalogue& Cat,
+                  DriverOutput& Out, std::string& Error,
                   std::vector<std::string>& Warnings) {
   if (Paths.empty()) {
     Error = "merge: no input files (give the files of --export-summaries and --export-results)";
@@ -19,7 +20,7 @@ bool mergeExports(const std::vector<std::string>& Paths, const Catalogue& Cat, D
   std::vector<std::pair<std::string, ExportFile>> Inputs;
   for (const auto& P : Paths) {
     ExportFile F;
-    if (!readExportFile(P, F, Error)) return false;
+    if (!readExportFile(P, ToolVersion, F, Error)) return false;
     Inputs.emplace_back(P, std::move(F));
   }
   std::map<std::string, std::string> Texts;

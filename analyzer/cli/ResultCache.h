@@ -6,6 +6,12 @@
 // the translation unit read, with a hash of its contents, and is used only when all still match. An
 // entry that does not parse, names a file that is gone or changed, or was written by another format
 // is a miss, never trusted. Only clean results are stored: a file that failed is analyzed again.
+// The cache must never turn a finding into silence: the key holds the main file's text; an entry
+// lists the paths where an #include would have found a header first (a header added there later
+// makes it a miss), needs a non-empty dependency list, and is sealed with a keyed hash under a
+// secret kept beside the entries (Dir/secret, mode 0600), so an entry edited or damaged since it
+// was written is a miss. The seal protects against corruption and mistakes, not against an
+// attacker who can write the directory (and so read the secret).
 #include <mutex>
 #include <optional>
 #include <string>
@@ -37,6 +43,17 @@ class ResultCache {
  private:
   // hashFile, once per file per run: the translation units of a run share most of their headers.
   std::string dependencyHash(const std::string& Path) const;
+  // The cache's secret (Dir/secret, made on first store); false when there is none to be had.
+  bool loadSecret(bool Create) const;
+  // A keyed hash of an entry's body under the secret.
+  std::string seal(const std::string& Body) const;
+  // One warning per run: a cache that cannot be used costs time, never a finding.
+  void warnOnce(const std::string& Message) const;
+
+  static constexpr std::size_t kSecretBytes = 32;
+  mutable std::mutex SecretMu;
+  mutable std::string Secret;
+  mutable bool Warned = false;
 
   std::string Dir;
   std::string BinaryIdentity;  // the running binary's path, size and modification time

@@ -168,6 +168,10 @@ void LspServer::handle(const nlohmann::json& Message) {
       if (!Text.is_string()) throw BadParams{"textDocument.text is not a string"};
       auto Version = member(Doc, "version", "textDocument");
       if (!Version.is_number_integer()) throw BadParams{"textDocument.version is not an integer"};
+      if (pathFromFileUri(Uri).empty()) {
+        notify("window/logMessage", {{"type", 3}, {"message", "tracelint: not a file URI, not analyzed: " + Uri}});
+        return;
+      }
       {
         std::lock_guard<std::mutex> L(Mu);
         Documents[Uri] = {Text.get<std::string>(), Version.get<std::int64_t>()};

@@ -1,6 +1,7 @@
 #include "output/FixApplier.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -110,9 +111,14 @@ FixPlan planFixes(const std::vector<Finding>& Findings,
 }
 
 bool applyFixPlan(const FixPlan& Plan, std::string& Error) {
-  std::vector<std::pair<std::string, std::string>> Staged;  // temporary, target
+  struct Staging {
+    std::string Tmp, Target;
+    const std::string* Text;
+    bool InPlace;  // other hard links, or an owner the new file cannot be given
+  };
+  std::vector<Staging> Staged;
   auto Abandon = [&] {
-    for (const auto& [Tmp, Target] : Staged) std::remove(Tmp.c_str());
+    for (const auto& S : Staged) std::remove(S.Tmp.c_str());
     return false;
   };
   for (const auto& E : Plan.Edits) {
@@ -125,21 +131,29 @@ bool applyFixPlan(const FixPlan& Plan, std::string& Error) {
       Error = E.File + ": " + (Target.empty() ? Why : std::string(std::strerror(errno))) + "; no fix was applied";
       return Abandon();
     }
-    // The fixed file keeps the original's permission bits.
+    // The fixed file keeps the original's permission bits and owner. Staged even when it will be
+    // written in place: the whole text is known to fit on the disk before any file changes.
     std::string Tmp = stageBeside(Target, E.NewText, St.st_mode & 07777, Why);
     if (Tmp.empty()) {
       Error = "cannot write the fixes of " + E.File + ": " + Why + "; no fix was applied";
       return Abandon();
     }
-    Staged.emplace_back(Tmp, Target);
+    bool InPlace = St.st_nlink > 1;
+    if (!InPlace && (St.st_uid != ::geteuid() || St.st_gid != ::getegid()))
+      InPlace = ::chown(Tmp.c_str(), St.st_uid, St.st_gid) != 0 || ::chmod(Tmp.c_str(), St.st_mode & 07777) != 0;
+    Staged.push_back({Tmp, Target, &E.NewText, InPlace});
   }
   for (std::size_t I = 0; I < Staged.size(); ++I) {
-    if (std::rename(Staged[I].first.c_str(), Staged[I].second.c_str()) != 0) {
-      Error = "cannot replace " + Staged[I].second + ": " + std::strerror(errno) +
+    const auto& S = Staged[I];
+    std::string Why;
+    bool Ok = S.InPlace ? writeInPlace(S.Target, *S.Text, Why) : std::rename(S.Tmp.c_str(), S.Target.c_str()) == 0;
+    if (!Ok) {
+      Error = "cannot replace " + S.Target + ": " + (S.InPlace ? Why : std::string(std::strerror(errno))) +
               (I ? "; the files before it in this list were fixed" : "; no fix was applied");
-      for (std::size_t J = I; J < Staged.size(); ++J) std::remove(Staged[J].first.c_str());
+      for (std::size_t J = I; J < Staged.size(); ++J) std::remove(Staged[J].Tmp.c_str());
       return false;
     }
+    if (S.InPlace) std::remove(S.Tmp.c_str());
   }
   return true;
 }

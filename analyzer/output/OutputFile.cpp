@@ -78,6 +78,20 @@ bool namesAnOpenDescriptor(const std::string& Path) {
 
 }  // namespace
 
+bool writeInPlace(const std::string& Target, const std::string& Text, std::string& Error) {
+  int Fd = ::open(Target.c_str(), O_WRONLY | O_CLOEXEC | O_NOCTTY);
+  if (Fd < 0) {
+    Error = std::strerror(errno);
+    return false;
+  }
+  int Err = writeAllToFd(Fd, Text);
+  if (!Err && ::ftruncate(Fd, static_cast<off_t>(Text.size())) != 0) Err = errno;
+  if (!Err && ::fsync(Fd) != 0 && errno != EINVAL) Err = errno;
+  if (::close(Fd) != 0 && !Err) Err = errno;
+  if (Err) Error = std::strerror(Err);
+  return !Err;
+}
+
 bool writeOutputFile(const std::string& Path, const std::string& Text, std::string& Error) {
   auto Fail = [&](const std::string& Why) {
     Error = "cannot write '" + Path + "': " + Why;
@@ -107,8 +121,20 @@ bool writeOutputFile(const std::string& Path, const std::string& Text, std::stri
     ::umask(Mask);
     Mode = 0666 & ~Mask;
   }
+  struct stat TargetSt{};
+  bool TargetExists = ::stat(Target.c_str(), &TargetSt) == 0;
+  // A file with other hard links is written in place: a rename would leave the other names with
+  // the old text.
+  if (TargetExists && TargetSt.st_nlink > 1) return writeInPlace(Target, Text, Error) || Fail(Error);
   std::string Tmp = stageBeside(Target, Text, Mode, Why);
   if (Tmp.empty()) return Fail(Why);
+  // The new file gets the old one's owner (tracelint run as root must not hand a user's file to
+  // root); where that is not allowed, the old file is written in place instead.
+  if (TargetExists && (TargetSt.st_uid != ::geteuid() || TargetSt.st_gid != ::getegid()) &&
+      (::chown(Tmp.c_str(), TargetSt.st_uid, TargetSt.st_gid) != 0 || ::chmod(Tmp.c_str(), Mode) != 0)) {
+    std::remove(Tmp.c_str());
+    return writeInPlace(Target, Text, Error) || Fail(Error);
+  }
   if (std::rename(Tmp.c_str(), Target.c_str()) != 0) {
     int Err = errno;
     std::remove(Tmp.c_str());

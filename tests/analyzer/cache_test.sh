@@ -59,4 +59,42 @@ grep -q "0 from the result cache" "$work/err" || fail "a corrupted entry was tru
 for entry in "$work"/cache/*.json; do echo 'not json' >"$entry"; done
 run >/dev/null
 grep -q "0 from the result cache" "$work/err" || fail "an entry that is not JSON was trusted"
+
+# Issue 32.9: nothing in the cache may turn a finding into silence.
+rm -rf "$work/cache"
+fresh=$(run)
+run >/dev/null
+grep -q "2 from the result cache" "$work/err" || fail "no warm run to start from"
+# An entry whose findings were edited (a hand, a tool, a disk) is a miss: it is sealed.
+python3 - "$work/cache" <<'PY'
+import glob, json, sys
+for p in glob.glob(sys.argv[1] + "/*.json"):
+    e = json.load(open(p))
+    e["entry"]["result"]["Findings"] = []
+    json.dump(e, open(p, "w"))
+PY
+edited=$(run)
+grep -q "0 from the result cache" "$work/err" || fail "an entry with edited findings was trusted"
+[ "$edited" = "$fresh" ] || fail "the report after an edited entry differs from a fresh one"
+# A header added earlier on the include path shadows the one the result was computed with.
+mkdir -p "$work/early"
+early() { "$tool" "$work/src/step.cpp" "$work/src/other.cpp" --format=json --cache-dir="$work/cache" \
+  -- -std=c++20 -I"$work/early" -I"$root/runtime/include" 2>"$work/err" || true; }
+early >/dev/null
+early >/dev/null
+grep -q "2 from the result cache" "$work/err" || fail "no warm run with the early include directory"
+mkdir -p "$work/early/tl"
+{ cat "$root/runtime/include/tl/tl.h"; echo 'inline int g_shadow = 0;'; } >"$work/early/tl/tl.h"
+sed -i "s|#pragma once|#pragma once\n#include_next <tl/tl.h>|" "$work/early/tl/tl.h"
+early >/dev/null
+grep -q "0 from the result cache" "$work/err" || fail "a header added earlier on the include path served a stale result"
+# CPATH is part of the compiler's include path.
+run >/dev/null
+CPATH="$work/early" run >/dev/null
+grep -q "0 from the result cache" "$work/err" || fail "a CPATH change served a stale result"
+# A cache directory that cannot be used says so, once, and the run goes on.
+touch "$work/not-a-dir"
+out=$("$tool" "$work/src/step.cpp" "$work/src/other.cpp" --format=json --cache-dir="$work/not-a-dir/c" "${args[@]}" 2>"$work/err" || true)
+[ "$(grep -c "warning: result cache" "$work/err")" = 1 ] || fail "an unusable cache directory gives no single warning"
+[ "$out" = "$fresh" ] || fail "the report with an unusable cache differs"
 echo "PASS: result cache"

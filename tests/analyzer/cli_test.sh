@@ -155,6 +155,21 @@ ls "$dir"/fixme.cpp.* >/dev/null 2>&1 && fail "--fix left a temporary file"
 out=$("$tool" --fix "$dir/fixme.cpp" --checks='-*,trace-host-io' "${args[@]}" 2>&1); rc=$?
 [ "$rc" = 0 ] && ! grep -q "applied" <<<"$out" || fail "second --fix: exit $rc: $out"
 
+# Issue 32.12: --fix keeps the file's owner (a run as root must not take a user's file) and its hard
+# links (every name sees the fix).
+cp "$dir/io.cpp" "$dir/owned.cpp"
+ln "$dir/owned.cpp" "$dir/owned-link.cpp"
+"$tool" --fix "$dir/owned.cpp" --checks='-*,trace-host-io' --quiet "${args[@]}" >/dev/null 2>&1
+grep -q "tl::print" "$dir/owned-link.cpp" || fail "--fix broke the hard link: the other name holds the old text"
+[ "$(stat -c %i "$dir/owned.cpp")" = "$(stat -c %i "$dir/owned-link.cpp")" ] || fail "--fix replaced a hard-linked file"
+if [ "$(id -u)" = 0 ]; then
+  cp "$dir/io.cpp" "$dir/theirs.cpp"
+  chown 65534:65534 "$dir/theirs.cpp"
+  "$tool" --fix "$dir/theirs.cpp" --checks='-*,trace-host-io' --quiet "${args[@]}" >/dev/null 2>&1
+  grep -q "tl::print" "$dir/theirs.cpp" || fail "--fix as root did not fix a user's file"
+  [ "$(stat -c %u:%g "$dir/theirs.cpp")" = 65534:65534 ] || fail "--fix as root changed the owner: $(stat -c %u:%g "$dir/theirs.cpp")"
+fi
+
 # Issue 31.6: progress on stderr as each file of several finishes ("[n/N] file"); none with --quiet.
 write_good "$dir/p1.cpp"; write_good "$dir/p2.cpp"
 "$tool" "$dir/p1.cpp" "$dir/p2.cpp" --use-color=false "${args[@]}" 2> "$dir/progress.txt" >/dev/null

@@ -34,8 +34,13 @@ with tempfile.TemporaryDirectory() as tmp:
     fixfile.write_text('#include <iostream>\n#include <tl/tl.h>\nint main() {\n'
                        '  auto f = tl::function([](const tl::tensor& x) {\n    std::cout << x;\n    return x;\n  });\n'
                        '  f(tl::ones({2}));\n}\n')
+    editfile = tmp / "edited.cpp"
+    edit_source = ('#include <iostream>\n#include <tl/tl.h>\nint main() {\n'
+                   '  auto f = tl::function([](const tl::tensor& x) {\n    std::cout << x;\n    return x;\n  });\n'
+                   '  f(tl::ones({2}));\n}\n')
+    editfile.write_text(edit_source)
     db = [{"directory": str(tmp), "file": str(f), "arguments": ["c++", "-std=c++20", f"-I{src}/runtime/include", "-c", str(f)]}
-          for f in (example, fixfile)]
+          for f in (example, fixfile, editfile)]
     (tmp / "compile_commands.json").write_text(json.dumps(db))
 
     def cli(path):
@@ -46,7 +51,7 @@ with tempfile.TemporaryDirectory() as tmp:
     expected = sorted(cli(example), key=lambda d: d["range"]["start"]["line"])
     check(len(expected) >= 1, "the example has no finding on the CLI")
     out_path = tmp / "received.json"
-    env = dict(os.environ, TL_TOOL=tool, TL_BUILD=str(tmp), TL_EXAMPLE=str(example), TL_FIXFILE=str(fixfile),
+    env = dict(os.environ, TL_TOOL=tool, TL_BUILD=str(tmp), TL_EXAMPLE=str(example), TL_FIXFILE=str(fixfile), TL_EDITFILE=str(editfile),
                TL_OUT=str(out_path), XDG_CONFIG_HOME=str(tmp / "config"), XDG_DATA_HOME=str(tmp / "data"),
                XDG_STATE_HOME=str(tmp / "state"), XDG_CACHE_HOME=str(tmp / "cache"))
     # A hard bound for a hung client; the Lua side's own waits end as soon as messages arrive.
@@ -70,12 +75,14 @@ with tempfile.TemporaryDirectory() as tmp:
         check(r["source"] == "tracelint" and r["severity"] == 2, f"source/severity: {r}")
         check(r.get("href") == e["codeDescription"]["href"] and r["href"].endswith(f"/rules/{e['code']}.md"),
               f"codeDescription {r.get('href')} != {e['codeDescription']['href']}")
-    # Hover: the rule's page.
+    # Hover: the rule's one-line summary and a link to its page, not the whole page.
     hover = got.get("hover") or ""
     rule = expected[0]["code"] if expected else "?"
-    page = (src / "docs" / "rules" / f"{rule}.md").read_text().splitlines()[0]
-    check(page in hover, f"hover does not show the rule page of {rule}: {hover[:300]!r}")
+    summary = next(r["summary"] for r in json.loads((src / "rules" / "catalogue.json").read_text())["rules"]
+                   if r["id"] == rule)
+    check(summary in hover, f"hover does not show the summary of {rule}: {hover[:300]!r}")
     check(f"/rules/{rule}.md" in hover, "hover does not link the rule page")
+    check(len(hover) < 1000, f"hover is {len(hover)} characters: a summary is expected")
 
     # Code action: Neovim applied the fix-it; after the save the finding is gone.
     before = got.get("fix_before", [])
@@ -86,6 +93,17 @@ with tempfile.TemporaryDirectory() as tmp:
     check("std::cout" not in fixed and "print" in fixed, f"the applied fix left {fixed!r}")
     check("print" in fixfile.read_text(), "the saved file does not hold the fix")
     check(got.get("fix_after") == [], f"after the save the diagnostics are {got.get('fix_after')}")
+    # Issue 31.1: the unsaved edit. No fix from the old analysis is offered on either line, and the
+    # fix offered after the new analysis turns exactly the finding's statement into tl::print.
+    stale = got.get("stale_actions") or {}
+    check(stale.get("old_line") in ([], None) and stale.get("new_line") in ([], None),
+          f"a fix computed on the old text was offered after the edit: {stale}")
+    lines = edit_source.rstrip("\n").split("\n")
+    want = lines[:4] + ["    // added above, not saved", "    // another", "    tl::print(x);"] + lines[5:]
+    check(got.get("edited_text") == "\n".join(want),
+          f"the fix after an unsaved edit made:\n{got.get('edited_text')}\nexpected:\n" + "\n".join(want))
+    moved = got.get("edited_diagnostics") or [{}]
+    check(moved[0].get("lnum") == 6, f"the diagnostic did not follow the edit: {moved}")
     check(got.get("exit_code") == 0, f"the server exited with {got.get('exit_code')} after shutdown")
 
 if failures:

@@ -80,6 +80,31 @@ local function main()
   wait_published(furi, 2)
   out.fix_after = diagnostics(fbuf)
 
+  -- Issue 31.1: two lines added above a finding and not saved. The server follows the buffer: it
+  -- offers no fix computed on the old text, publishes diagnostics for the new one (with its
+  -- version), and the fix then offered lands on the finding's new line.
+  local ebuf, euri = open(os.getenv('TL_EDITFILE'))
+  wait_published(euri, 1)
+  local e = diagnostics(ebuf)[1]
+  assert(e, 'no diagnostic in the file edited before its fix')
+  vim.api.nvim_buf_set_lines(ebuf, e.lnum, e.lnum, false, { '    // added above, not saved', '    // another' })
+  local function actions_at(line)
+    return request(ebuf, 'textDocument/codeAction', {
+      textDocument = { uri = euri },
+      range = { start = { line = line, character = 0 }, ['end'] = { line = line, character = 0 } },
+      context = { diagnostics = {} },
+    }) or {}
+  end
+  out.stale_actions = { old_line = actions_at(e.lnum), new_line = actions_at(e.lnum + 2) }
+  wait_published(euri, 2)
+  out.edited_diagnostics = diagnostics(ebuf)
+  local moved = out.edited_diagnostics[1]
+  assert(moved, 'no diagnostic after the unsaved edit')
+  local edited_actions = actions_at(moved.lnum)
+  assert(edited_actions[1] and edited_actions[1].edit, 'no code action after the unsaved edit')
+  vim.lsp.util.apply_workspace_edit(edited_actions[1].edit, 'utf-16')
+  out.edited_text = table.concat(vim.api.nvim_buf_get_lines(ebuf, 0, -1, false), '\n')
+
   vim.lsp.stop_client(client)
   vim.wait(timeout, function() return out.exit_code ~= nil end, 50)
 end

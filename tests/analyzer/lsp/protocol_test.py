@@ -42,6 +42,7 @@ caps = msgs[0].get("result", {}).get("capabilities", {}) if msgs else {}
 check(caps.get("hoverProvider") is True and caps.get("textDocumentSync", {}).get("save") is not None,
       f"capabilities: {caps}")
 check(bool(caps.get("codeActionProvider")), f"no code actions announced: {caps}")
+check(caps.get("textDocumentSync", {}).get("change") == 2, f"incremental sync not announced: {caps}")
 
 # Requests before initialize; not JSON; unknown method; bad params; a non-file URI. The server answers
 # each and keeps serving.
@@ -51,7 +52,13 @@ rc, msgs, err = session(
     + frame({"jsonrpc": "2.0", "id": 4, "method": "textDocument/hover", "params": {"textDocument": {}}})
     + frame({"jsonrpc": "2.0", "id": 5, "method": "textDocument/hover",
              "params": {"textDocument": {"uri": "file:///x.cpp"}, "position": {"line": -1, "character": 0}}})
-    + frame({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {"uri": "untitled:1"}}})
+    + frame({"jsonrpc": "2.0", "method": "textDocument/didOpen",
+             "params": {"textDocument": {"uri": "untitled:1", "languageId": "cpp", "version": 1, "text": ""}}})
+    + frame({"jsonrpc": "2.0", "method": "textDocument/didOpen",
+             "params": {"textDocument": {"uri": "file:///tmp/a%00b.cpp", "languageId": "cpp", "version": 1, "text": ""}}})
+    + frame({"jsonrpc": "2.0", "id": 6, "method": "textDocument/hover",
+             "params": {"textDocument": {"uri": "file:///x.cpp"}, "position": {"line": 2**32 + 1, "character": 0}}})
+    + frame({"jsonrpc": "2.0", "id": 7, "method": "$/cancelRequest", "params": {"id": 6}})
     + frame([1, 2]) + bye)
 errors = [(m.get("id"), m["error"]["code"]) for m in msgs if "error" in m]
 codes = dict(errors)
@@ -63,6 +70,9 @@ check(codes.get(4) == -32602, f"missing uri: {codes}")
 check(codes.get(5) == -32602, f"negative line: {codes}")
 check(any(m.get("method") == "window/logMessage" and "untitled:1" in m["params"]["message"] for m in msgs),
       "a non-file URI is not reported")
+check(any(m.get("method") == "window/logMessage" and "%00" in m["params"]["message"] for m in msgs),
+      "a file URI holding %00 is analyzed (it names another file once cut at the NUL)")
+check(codes.get(6) == -32602, f"a line above 2^32 is not refused (it would wrap around): {codes}")
 check(rc == 0 and any(m.get("id") == 99 and "result" in m for m in msgs), f"the server did not keep serving: {rc} {err}")
 
 # Broken framing: a clear message and exit 1, not a hang.

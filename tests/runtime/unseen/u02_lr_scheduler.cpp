@@ -1,6 +1,6 @@
 // Imitates Keras LearningRateScheduler/StepDecay + EarlyStopping callbacks driving a custom loop.
 // Hazards: trace-stale-capture x2, both in u02_helpers.h (optimizer learning_rate decayed after tracing; EarlyStopping::best read by the trace).
-// Must stay silent: cosine lr passed to the traced step as a tensor, host-side early-stopping logic on concrete outputs, momentum-free sgd applied in trace, constant label count.
+// Must stay silent: cosine lr passed to the traced step as a tensor, host-side early-stopping logic on concrete outputs, plain sgd applied inside the trace, EarlyStopping::wait and the epochs count used only on the host.
 #include <tl/tl.h>
 
 #include <iostream>

@@ -15,8 +15,6 @@ int main() {
   std::vector<tl::variable> vars{pw};
   tl::optimizers::sgd opt(0.1);
   tl::random_generator explore(9);
-  std::mt19937 host_rng(3);
-  std::uniform_real_distribution<double> unif(0.0, 1.0);
 
   auto act = tl::function([&](const tl::tensor& obs, bool greedy) {
     auto best = tl::argmax(tl::matmul(obs, pw), -1);
@@ -27,7 +25,9 @@ int main() {
   }, {.name = "act"});
 
   auto env_step = tl::function([&](const tl::tensor& state, const tl::tensor& action) {
-    const double noise = unif(host_rng) * 0.1;  // WARN[trace-host-random]: the "stochastic" env is frozen at trace time
+    std::mt19937 env_rng(3);
+    std::uniform_real_distribution<double> unif(0.0, 1.0);
+    const double noise = unif(env_rng) * 0.1;  // WARN[trace-host-random]: the "stochastic" env is frozen at trace time
     auto push = tl::one_hot(action, 2) * 2.0 - 1.0;
     auto next = state * 0.8 + push * 0.2 + noise;
     auto reward = tl::neg(tl::sum(tl::square(next), {-1}));
