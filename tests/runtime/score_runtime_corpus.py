@@ -21,6 +21,7 @@ import collections
 import glob
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -58,15 +59,17 @@ def static_report(tool, source, compiler_args, path):
     return json.loads(proc.stdout)
 
 
-def related_lines(report, source):
-    """(line, rule) of each static finding in `source` -> the lines of its related notes in that file."""
+def related_lines(report, files):
+    """(file name, line, rule) of each static finding -> the (file name, line) of its related notes in files."""
+    names = {os.path.basename(f) for f in files}
     related = collections.defaultdict(set)
     for f in report["files"]:
         for d in f["diagnostics"]:
-            key = (d["range"]["start"]["line"] + 1, d["code"])
+            key = (os.path.basename(unquote(f["uri"])), d["range"]["start"]["line"] + 1, d["code"])
             for r in d.get("relatedInformation", []):
-                if unquote(r["location"]["uri"]).endswith("/" + os.path.basename(source)):
-                    related[key].add(r["location"]["range"]["start"]["line"] + 1)
+                name = os.path.basename(unquote(r["location"]["uri"]))
+                if name in names:
+                    related[key].add((name, r["location"]["range"]["start"]["line"] + 1))
     return related
 
 
@@ -80,11 +83,23 @@ def unconfirmed(tool, source, static, runtime_report, hazards):
     return sorted(h for h in hazards if h not in confirmed)
 
 
-def line_in(location, source):
+def local_headers(source):
+    """The headers beside source that it includes with quotes (a program's own helpers)."""
+    found = []
+    for text in open(source, encoding="utf-8", errors="replace"):
+        m = re.match(r'\s*#\s*include\s+"([^"]+)"', text)
+        if m and os.path.exists(os.path.join(os.path.dirname(source), m.group(1))):
+            found.append(os.path.join(os.path.dirname(source), m.group(1)))
+    return found
+
+
+def place_in(location, files):
+    """(file name, line) of an observation's location when it lies in one of files, else None."""
     path, _, line = location.rpartition(":")
-    if not path or not line.isdigit() or os.path.basename(path) != os.path.basename(source):
+    names = {os.path.basename(f) for f in files}
+    if not path or not line.isdigit() or os.path.basename(path) not in names:
         return None
-    return int(line)
+    return os.path.basename(path), int(line)
 
 
 def main():
@@ -95,6 +110,8 @@ def main():
     parser.add_argument("--min-rule", type=float, default=0.0)
     parser.add_argument("-v", "--verbose", action="store_true")
     parser.add_argument("--tracelint", help="place hazards by their static findings' related lines too")
+    parser.add_argument("--mode", choices=["warn", "verify"],
+                        help="run every program in this mode (default: warn, verify where the header says so)")
     argv = sys.argv[1:]
     split = argv.index("--") if "--" in argv else len(argv)
     opts = parser.parse_args(argv[:split])
@@ -106,37 +123,42 @@ def main():
         stem = os.path.splitext(os.path.basename(source))[0]
         binary = os.path.join(opts.bindir, "corpus_" + stem)
         verify = "// Runtime: verify" in open(source, encoding="utf-8", errors="replace").read()
-        expected = {(line, check) for line, kind, check, _ in expectations(source) if check in RUNTIME_RULES}
+        if opts.mode:
+            verify = opts.mode == "verify"
+        files = [source] + local_headers(source)
+        expected = {(os.path.basename(f), line, check) for f in files for line, kind, check, _ in expectations(f)
+                    if check in RUNTIME_RULES}
         workdir = tempfile.mkdtemp()
         report = os.path.join(workdir, "report.json")
         static = os.path.join(workdir, "static.json")
         related = {}
         if opts.tracelint:
-            related = related_lines(static_report(opts.tracelint, source, compiler_args, static), source)
-        # (line, rule) an observation may sit on -> the expectations it places.
+            related = related_lines(static_report(opts.tracelint, source, compiler_args, static), files)
+        # (file, line, rule) an observation may sit on -> the expectations it places.
         accepts = collections.defaultdict(set)
-        for line, rule in expected:
-            for at in {line} | related.get((line, rule), set()):
-                accepts[(at, rule)].add((line, rule))
+        for name, line, rule in expected:
+            for at_name, at_line in {(name, line)} | related.get((name, line, rule), set()):
+                accepts[(at_name, at_line, rule)].add((name, line, rule))
         placed = set()
         for o in observations(binary, verify, report):
-            line = line_in(o.get("location", ""), source)
-            if line is None or (line, o["rule"]) not in accepts:
+            at = place_in(o.get("location", ""), files)
+            if at is None or (*at, o["rule"]) not in accepts:
                 fp[o["rule"]] += 1
                 details.append(f"{stem}: false: [{o['rule']}] at {o.get('location') or '<no line>'}: {o['message']}")
             else:
-                placed |= accepts[(line, o["rule"])]
+                placed |= accepts[(*at, o["rule"])]
         if opts.tracelint:
             # Every hazard both halves see must join in `tracelint confirm`.
-            for line, rule in unconfirmed(opts.tracelint, source, static, report, placed):
+            in_source = {(line, rule) for name, line, rule in placed if name == os.path.basename(source)}
+            for line, rule in unconfirmed(opts.tracelint, source, static, report, in_source):
                 not_confirmed.append(f"{stem}:{line}: [{rule}] observed at run time but not confirmed by tracelint confirm")
         shutil.rmtree(workdir, ignore_errors=True)
-        for line, rule in sorted(expected):
-            if (line, rule) in placed:
+        for name, line, rule in sorted(expected):
+            if (name, line, rule) in placed:
                 tp[rule] += 1
             else:
                 fn[rule] += 1
-                details.append(f"{stem}:{line}: missed [{rule}]")
+                details.append(f"{stem}: {name}:{line}: missed [{rule}]")
     ratio = lambda a, b: a / b if b else 1.0
     failed = False
     print(f"{'rule':28} {'TP':>4} {'FN':>4} {'FP':>4} {'precision':>10} {'recall':>8}")

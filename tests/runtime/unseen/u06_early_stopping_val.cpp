@@ -25,7 +25,7 @@ int main() {
   auto train_step = tl::function([&](const tl::tensor& xb, const tl::tensor& yb) {
     tl::gradient_tape tape;
     auto logits = model.logits(xb);
-    model.last_logits = logits;  // ERROR[trace-tensor-leak] WARN[trace-host-mutation]: symbolic tensor kept in a member
+    model.last_logits = logits;  // ERROR[trace-tensor-leak]: symbolic tensor kept in a member // WARN[trace-host-mutation]: symbolic tensor kept in a member
     auto loss = tl::mean(tl::sparse_softmax_cross_entropy(logits, yb));
     auto vars = model.vars();
     opt.apply_gradients(tape.gradient(loss, vars), vars);

@@ -13,7 +13,7 @@ inline void log_scalar(const char* tag, const tl::tensor& value) {
 }
 
 inline void record_loss(const tl::tensor& loss) {
-  g_loss_history.push_back(loss);  // ERROR[trace-tensor-leak] WARN[trace-host-mutation]: symbolic loss kept in a global
+  g_loss_history.push_back(loss);  // ERROR[trace-tensor-leak]: symbolic loss kept in a global // WARN[trace-host-mutation]: symbolic loss kept in a global
 }
 
 class CheckpointManager {

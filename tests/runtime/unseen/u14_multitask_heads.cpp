@@ -33,7 +33,7 @@ int main() {
     tl::tensor total = tl::constant(0.0);
     for (int t = 0; t < tasks; ++t) {
       auto loss = tl::mean(tl::sparse_softmax_cross_entropy(tl::matmul(h, heads[t]) + prior, ys[t]));
-      last_task_losses.push_back(loss);  // ERROR[trace-tensor-leak] WARN[trace-host-mutation]: symbolic per-task loss escapes the trace
+      last_task_losses.push_back(loss);  // ERROR[trace-tensor-leak]: symbolic per-task loss escapes the trace // WARN[trace-host-mutation]: symbolic per-task loss escapes the trace
       per_task.push_back(loss);
       total = total + loss * task_weights[t];
     }

@@ -19,7 +19,7 @@ class BatchNorm {
       auto var = tl::mean(tl::square(x - mu), {0});
       moving_mean_.assign(moving_mean_.value() * momentum_ + mu * (1.0 - momentum_));
       moving_var_.assign(moving_var_.value() * momentum_ + var * (1.0 - momentum_));
-      last_batch_mean_ = mu;  // ERROR[trace-tensor-leak] WARN[trace-host-mutation]: symbolic mean kept in a member
+      last_batch_mean_ = mu;  // ERROR[trace-tensor-leak]: symbolic mean kept in a member // WARN[trace-host-mutation]: symbolic mean kept in a member
       return (x - mu) / tl::sqrt(var + 1e-5);
     }
     return (x - moving_mean_.value()) / tl::sqrt(moving_var_.value() + 1e-5);

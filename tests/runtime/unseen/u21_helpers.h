@@ -41,7 +41,7 @@ class ReplayBuffer {
 
   // Meant to keep the latest TD errors for prioritized sampling; the traced update calls it.
   void set_priorities(const tl::tensor& td_errors) {
-    priorities_ = td_errors;  // ERROR[trace-tensor-leak] WARN[trace-host-mutation]: symbolic TD errors stored in the buffer
+    priorities_ = td_errors;  // ERROR[trace-tensor-leak]: symbolic TD errors stored in the buffer // WARN[trace-host-mutation]: symbolic TD errors stored in the buffer
   }
 
  private:
