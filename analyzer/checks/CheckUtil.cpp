@@ -1,5 +1,7 @@
 #include "checks/CheckUtil.h"
 
+#include <filesystem>
+
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/Basic/SourceManager.h"
@@ -337,6 +339,24 @@ void addTracePathNotes(const CheckContext& C, const Reachable& R, Finding& F) {
   auto Path = callPathNotes(C, R);
   F.Notes.insert(F.Notes.end(), Path.begin(), Path.end());
   F.Notes.push_back(rootNote(C, *R.Root));
+  placeInMainFile(C, R, F);
+}
+
+void placeInMainFile(const CheckContext& C, const Reachable& R, Finding& F) {
+  const auto& SM = C.Ctx.getSourceManager();
+  const auto Main = C.point(SM.getLocForStartOfFile(SM.getMainFileID())).File;
+  if (F.Where.File.empty() || F.Where.File == Main) return;
+  // A region that lies in the header itself keeps clang-tidy's rule: the header filter decides.
+  if (C.point(R.Root->EntryLoc).File != Main) return;
+  // The deepest call of the path made in the main file; else the call that starts the region.
+  SourceRange Site(R.Root->EntryLoc, R.Root->EntryEndLoc.isValid() ? R.Root->EntryEndLoc : R.Root->EntryLoc);
+  for (const auto& Step : R.Path)
+    if (C.point(Step.Call->getBeginLoc()).File == Main) Site = Step.Call->getSourceRange();
+  auto Name = std::filesystem::path(F.Where.File).filename().string();
+  F.Notes.insert(F.Notes.begin(), FindingNote{F.Where, "the hazard itself, in '" + qualifiedNameOf(R.Fn) + "' (" +
+                                                           Name + "), reached from this file's traced code"});
+  F.Where = C.point(Site.getBegin());
+  F.End = C.endOf(Site);
 }
 
 std::optional<std::string> packMessage(const CheckContext& C, const TracedRoot& Root, std::string_view Variant,

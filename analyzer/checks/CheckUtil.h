@@ -83,7 +83,13 @@ std::vector<FindingNote> callPathNotes(const CheckContext& C, const Reachable& R
 // The note at the place a root starts recording: where it is traced, or where its capture begins.
 FindingNote rootNote(const CheckContext& C, const TracedRoot& Root);
 // Notes for a finding in trace-reachable code: the call path from the traced root, then the root.
+// Then placeInMainFile.
 void addTracePathNotes(const CheckContext& C, const Reachable& R, Finding& F);
+// A hazard reached in a header from a traced region of the main file belongs to the main file: it
+// moves to the main file's call that leads there (the deepest one on its path), with a first note
+// at the header line. Otherwise the default --header-filter would hide a capture bug the main file
+// has. A region that lies in the header keeps the finding there, for the header filter to decide.
+void placeInMainFile(const CheckContext& C, const Reachable& R, Finding& F);
 
 // The message the root's pack gives for the running check (Variant "") or for one of its variants
 // ("call" for "<check>.call"), filled in; nullopt when the pack does not apply that rule: findings

@@ -63,6 +63,7 @@ void TraceHostReadCheck::run(const CheckContext& C) {
       if (!Message || !Seen.insert(E).second) return;
       auto F = tracedFinding(C, E->getExprLoc(), *R.Root, Name, *Message);
       F.Notes.push_back(rootNote(C, *R.Root));
+      placeInMainFile(C, R, F);
       C.Report(std::move(F));
     };
     for (const auto& [E, Name] : V.Found) Report(E, Name, "");

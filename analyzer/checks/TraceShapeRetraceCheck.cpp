@@ -3,6 +3,11 @@
 // loop changes), for a function without input_signature or reduce_retracing: every new shape traces.
 #include "checks/TraceShapeRetraceCheck.h"
 
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+
 #include "checks/CheckUtil.h"
 #include "clang/AST/ExprCXX.h"
 
@@ -22,8 +27,8 @@ CheckRegistration<TraceShapeRetraceCheck> Registration("trace-shape-retrace");
 class VaryingShape {
  public:
   VaryingShape(const TracedRegionModel& M, const std::set<const ValueDecl*>& Varying, const Stmt* Loop,
-               const SourceManager& SM)
-      : M(M), Varying(Varying), Loop(Loop), SM(SM) {}
+               const ASTContext& Ctx)
+      : M(M), Varying(Varying), Loop(Loop), Ctx(Ctx), SM(Ctx.getSourceManager()) {}
   const Expr* Found = nullptr;
   const Expr* FoundIn = nullptr;  // the shape argument that uses it
 
@@ -54,7 +59,16 @@ class VaryingShape {
       bool Shape = M.isShapeFunction(FD);
       bool MakesTensor = M.isSymbolicTensorType(E->getType());
       unsigned Offset = isa<CXXOperatorCallExpr>(Call) && isa<CXXMethodDecl>(FD) ? 1 : 0;
+      // A range whose start and stop move together (arange(10 * e, 10 * e + 10)) keeps its length.
+      std::set<unsigned> SameLength;
+      if (auto Range = M.rangeParameters(FD); Range && Offset == 0 && (*Range)[2] < Call->getNumArgs() + 1) {
+        auto Start = linear(Call->getArg((*Range)[0])), Stop = linear(Call->getArg((*Range)[1]));
+        std::optional<Linear> Step = (*Range)[2] < Call->getNumArgs() ? linear(Call->getArg((*Range)[2])) : Linear{};
+        if (Start && Stop && Step && Step->Terms.empty() && Start->Terms == Stop->Terms)
+          SameLength = {(*Range)[0], (*Range)[1]};
+      }
       for (unsigned I = 0; I < Call->getNumArgs() && !Found; ++I) {
+        if (SameLength.count(I)) continue;
         const Expr* A = Call->getArg(I);
         bool Tensor = M.isSymbolicTensorType(A->getType());
         if (Shape && I >= Offset && M.isShapeParameter(FD, I - Offset))
@@ -68,6 +82,55 @@ class VaryingShape {
     }
     for (const Stmt* Child : E->children())
       if (const auto* CE = dyn_cast_or_null<Expr>(Child)) search(CE, ShapeArg, Depth + 1);
+  }
+
+  // An integer expression as a sum of loop-varying variables with integer coefficients and a
+  // constant, following loop-local variables to their initializers; none when it is anything else
+  // (a call, a division, a product of two variables). Invariant variables are constants here: only
+  // how the expression moves from one iteration to the next matters.
+  struct Linear {
+    std::map<const ValueDecl*, std::int64_t> Terms;
+    bool operator==(const Linear&) const = default;
+  };
+  std::optional<Linear> linear(const Expr* E, int Depth = 0) const {
+    if (!E || Depth > 16) return std::nullopt;
+    E = E->IgnoreParenImpCasts();
+    if (isa<IntegerLiteral>(E) || isa<CharacterLiteral>(E)) return Linear{};
+    if (const auto* Ref = dyn_cast<DeclRefExpr>(E)) {
+      const auto* VD = dyn_cast<VarDecl>(Ref->getDecl());
+      if (!VD) return Linear{};  // an enumerator
+      if (Varying.count(VD)) return Linear{{{VD, 1}}};
+      if (VD->getInit() && declaredWithin(VD, Loop, SM)) return linear(VD->getInit(), Depth + 1);
+      return Linear{};  // invariant across iterations
+    }
+    if (const auto* U = dyn_cast<UnaryOperator>(E); U && (U->getOpcode() == UO_Minus || U->getOpcode() == UO_Plus)) {
+      auto L = linear(U->getSubExpr(), Depth + 1);
+      if (L && U->getOpcode() == UO_Minus)
+        for (auto& [V, K] : L->Terms) K = -K;
+      return L;
+    }
+    const auto* B = dyn_cast<BinaryOperator>(E);
+    if (!B) return std::nullopt;
+    auto L = linear(B->getLHS(), Depth + 1), R = linear(B->getRHS(), Depth + 1);
+    if (!L || !R) return std::nullopt;
+    auto Combine = [&](int Sign) {
+      for (const auto& [V, K] : R->Terms)
+        if ((L->Terms[V] += Sign * K) == 0) L->Terms.erase(V);
+      return L;
+    };
+    if (B->getOpcode() == BO_Add) return Combine(1);
+    if (B->getOpcode() == BO_Sub) return Combine(-1);
+    if (B->getOpcode() == BO_Mul) {
+      // Scaled by a literal: the same scale moves start and stop alike.
+      const auto* Other = L->Terms.empty() ? B->getLHS() : R->Terms.empty() ? B->getRHS() : nullptr;
+      Expr::EvalResult Value;
+      if (!Other || !Other->EvaluateAsInt(Value, Ctx)) return L->Terms.empty() && R->Terms.empty() ? L : std::nullopt;
+      auto Scale = Value.Val.getInt().getExtValue();
+      auto& Varied = L->Terms.empty() ? R : L;
+      for (auto& [V, K] : Varied->Terms) K *= Scale;
+      return Varied;
+    }
+    return L->Terms.empty() && R->Terms.empty() ? L : std::nullopt;
   }
 
  private:
@@ -87,6 +150,7 @@ class VaryingShape {
   const TracedRegionModel& M;
   const std::set<const ValueDecl*>& Varying;
   const Stmt* Loop;
+  const ASTContext& Ctx;
   const SourceManager& SM;
   std::set<const VarDecl*> Followed;
 };
@@ -116,7 +180,6 @@ std::vector<const Expr*> tensorList(const TracedRegionModel& M, const Expr* Arg)
 }  // namespace
 
 void TraceShapeRetraceCheck::run(const CheckContext& C) {
-  const auto& SM = C.Ctx.getSourceManager();
   for (const auto& Call : C.Model.tracedCalls()) {
     if (!Call.Loop || Call.Root->HasRetraceOptions || Call.Kind != TracedCall::CallKind::Call) continue;
     auto Varying = loopVarying(Call.Loop);
@@ -133,7 +196,7 @@ void TraceShapeRetraceCheck::run(const CheckContext& C) {
       const Expr *FoundIn = nullptr, *Found = nullptr;
       std::string Arg0;
       for (const auto& [Input, Name] : Inputs) {
-        VaryingShape V(C.Model, Varying, Call.Loop, SM);
+        VaryingShape V(C.Model, Varying, Call.Loop, C.Ctx);
         V.search(Input);
         if (!V.Found) continue;
         Found = V.Found, FoundIn = V.FoundIn, Arg0 = Name, Arg = Input;

@@ -44,11 +44,13 @@ void Pack::add(const Pack& O) {
   Cat(VariableCreatingTypes, O.VariableCreatingTypes);
   Cat(ShapeFunctions, O.ShapeFunctions);
   Cat(ShapeFromScalarArgs, O.ShapeFromScalarArgs);
+  Cat(RangeFunctions, O.RangeFunctions);
   Cat(StateUpdateMethods, O.StateUpdateMethods);
   Cat(GraphEffects, O.GraphEffects);
   Cat(SymbolicTensorTypes, O.SymbolicTensorTypes);
   Cat(HostReadMethods, O.HostReadMethods);
   Cat(HostIoFunctions, O.HostIoFunctions);
+  Cat(InMemoryStreamTypes, O.InMemoryStreamTypes);
   if (PrintFunction.empty()) PrintFunction = O.PrintFunction;
   Cat(HostRandomFunctions, O.HostRandomFunctions);
   Cat(HostClockFunctions, O.HostClockFunctions);
@@ -191,9 +193,11 @@ Pack readPack(const nlohmann::json& J, const std::map<std::string, MessageKey>& 
                                                      "variable_creating_types",
                                                      "shape_functions",
                                                      "shape_from_scalar_args",
+                                                     "range_functions",
                                                      "state_update_methods",
                                                      "graph_effects",
                                                      "host_io_functions",
+                                                     "in_memory_stream_types",
                                                      "host_random_functions",
                                                      "host_clock_functions",
                                                      "detect",
@@ -225,9 +229,11 @@ Pack readPack(const nlohmann::json& J, const std::map<std::string, MessageKey>& 
                                        &P.VariableCreatingTypes,
                                        &P.ShapeFunctions,
                                        &P.ShapeFromScalarArgs,
+                                       &P.RangeFunctions,
                                        &P.StateUpdateMethods,
                                        &P.GraphEffects,
                                        &P.HostIoFunctions,
+                                       &P.InMemoryStreamTypes,
                                        &P.HostRandomFunctions,
                                        &P.HostClockFunctions,
                                        &P.Detect,

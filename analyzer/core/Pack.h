@@ -69,11 +69,17 @@ struct Pack {
   std::vector<std::string> VariableCreatingTypes;  // constructing one creates graph variables
   std::vector<std::string> ShapeFunctions;         // create or reshape tensors from host shapes (container arguments)
   std::vector<std::string> ShapeFromScalarArgs;    // shape functions whose scalar arguments set the shape too
+  // "f(start, stop, step)": shape functions making (stop - start) / step elements; start and stop
+  // that move together keep the shape.
+  std::vector<std::string> RangeFunctions;
   std::vector<std::string> StateUpdateMethods;     // methods of state handles that change their state
   std::vector<std::string> GraphEffects;
   std::vector<std::string> SymbolicTensorTypes;
   std::vector<std::string> HostReadMethods;
   std::vector<std::string> HostIoFunctions;
+  // Stream types that write to memory (a string stream): I/O functions called on one are not host
+  // I/O; what reaches an output later is reported where it does.
+  std::vector<std::string> InMemoryStreamTypes;
   std::string PrintFunction;  // the graph op that prints a tensor on every call (fix-it target)
   std::vector<std::string> HostRandomFunctions;
   std::vector<std::string> HostClockFunctions;

@@ -320,21 +320,34 @@ class CallCollector : public RecursiveASTVisitor<CallCollector> {
 
 }  // namespace
 
+namespace {
+// "ns::f(a, b)" -> "ns::f" and {"a", "b"}.
+std::pair<std::string, std::vector<std::string>> splitSignature(const std::string& Entry) {
+  auto Open = Entry.find('(');
+  std::pair<std::string, std::vector<std::string>> Out{Entry.substr(0, Open), {}};
+  if (Open == std::string::npos) return Out;
+  std::string List = Entry.substr(Open + 1, Entry.rfind(')') - Open - 1);
+  for (std::size_t Begin = 0; Begin <= List.size();) {
+    auto End = List.find(',', Begin);
+    if (End == std::string::npos) End = List.size();
+    auto Name = List.substr(Begin, End - Begin);
+    Name.erase(0, Name.find_first_not_of(' '));
+    Name.erase(Name.find_last_not_of(' ') + 1);
+    if (!Name.empty()) Out.second.push_back(Name);
+    Begin = End + 1;
+  }
+  return Out;
+}
+}  // namespace
+
 TracedRegionModel::TracedRegionModel(ASTContext& C, const Pack& P) : Ctx(C), ThePack(P) {
   for (const auto& Entry : P.ShapeFunctions) {
-    auto Open = Entry.find('(');
-    auto& Params = ShapeParams[Entry.substr(0, Open)];
-    if (Open == std::string::npos) continue;
-    std::string List = Entry.substr(Open + 1, Entry.rfind(')') - Open - 1);
-    for (std::size_t Begin = 0; Begin <= List.size();) {
-      auto End = List.find(',', Begin);
-      if (End == std::string::npos) End = List.size();
-      auto Name = List.substr(Begin, End - Begin);
-      Name.erase(0, Name.find_first_not_of(' '));
-      Name.erase(Name.find_last_not_of(' ') + 1);
-      if (!Name.empty()) Params.insert(Name);
-      Begin = End + 1;
-    }
+    auto [Name, Params] = splitSignature(Entry);
+    ShapeParams[Name].insert(Params.begin(), Params.end());
+  }
+  for (const auto& Entry : P.RangeFunctions) {
+    auto [Name, Params] = splitSignature(Entry);
+    if (Params.size() == 3) RangeParams[Name] = Params;
   }
   findRoots();
   if (!P.CaptureRegions.empty()) findCaptureRoots();
@@ -461,6 +474,19 @@ bool TracedRegionModel::isShapeParameter(const FunctionDecl* FD, unsigned Index)
   // Shapes come in containers (a value, a seed or a dtype does not change the shape), except for
   // functions whose scalar arguments make the shape (arange).
   return !(T->isArithmeticType() || T->isEnumeralType()) || nameMatches(FD, ThePack.ShapeFromScalarArgs);
+}
+
+std::optional<std::array<unsigned, 3>> TracedRegionModel::rangeParameters(const FunctionDecl* FD) const {
+  auto It = FD ? RangeParams.find(qualifiedNameOf(FD)) : RangeParams.end();
+  if (It == RangeParams.end()) return std::nullopt;
+  std::array<unsigned, 3> Out{};
+  for (unsigned K = 0; K < 3; ++K) {
+    unsigned I = 0;
+    while (I < FD->getNumParams() && FD->getParamDecl(I)->getName() != It->second[K]) ++I;
+    if (I == FD->getNumParams()) return std::nullopt;
+    Out[K] = I;
+  }
+  return Out;
 }
 
 const std::vector<CallSite>& TracedRegionModel::callSitesOf(const FunctionDecl* Fn, const TracedRoot* Root) const {

@@ -6,7 +6,9 @@
 // trace-reachable when a traced root calls it, directly or through other functions whose bodies
 // this translation unit has. For every reachable function the model keeps one call path back to
 // its root, so a finding in a helper can say how tracing gets there.
+#include <array>
 #include <map>
+#include <optional>
 #include <memory>
 #include <set>
 #include <string>
@@ -100,7 +102,11 @@ class TracedRegionModel {
   // parameters ("tl::slice(size)": the begin offsets do not change the shape); without names,
   // container parameters do, and scalar ones for the pack's shape_from_scalar_args.
   bool isShapeParameter(const clang::FunctionDecl* FD, unsigned Index) const;
+  // For a range function (the pack's range_functions), the parameter indices of its start, stop
+  // and step; none for another function.
+  std::optional<std::array<unsigned, 3>> rangeParameters(const clang::FunctionDecl* FD) const;
   bool isStateHandleType(clang::QualType T) const;
+  bool isInMemoryStream(clang::QualType T) const { return derivesFrom(T, ThePack.InMemoryStreamTypes); }
   bool isGraphEffect(const clang::FunctionDecl* FD) const;
   const Pack& pack() const { return ThePack; }
   // Does S run while R's root records? Everything does for an entry point's callable; for a capture
@@ -138,6 +144,7 @@ class TracedRegionModel {
   std::map<const clang::FunctionDecl*, clang::SourceLocation> EndsCapture;
   std::vector<CaptureWrapper> Wrappers;                      // functions ending a capture, where
   std::map<std::string, std::set<std::string>> ShapeParams;  // shape function -> named shape parameters (may be empty)
+  std::map<std::string, std::vector<std::string>> RangeParams;  // range function -> start, stop, step names
   bool derivesFrom(clang::QualType T, const std::vector<std::string>& Names) const;
 };
 

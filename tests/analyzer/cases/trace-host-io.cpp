@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <sstream>
 
 void log_loss(float v) { std::printf("loss %f\n", v); }  // WARN[trace-host-io]: 'printf' does host I/O while tracing 'logs_via_helper'
 
@@ -67,3 +68,18 @@ void more_negatives() {
   r.report(tl::ones({1}));
   (void)f;
 }
+
+// Issue 28.7: a string stream is memory, not an output: building a message in one is no host I/O;
+// printing the message is, where it is printed.
+void string_streams() {
+  auto f = tl::function([](const tl::tensor& x) {
+    std::ostringstream label;
+    label << "step " << 3 << ": " << x;
+    std::stringstream both;
+    both << "shape";
+    std::cout << label.str();  // WARN[trace-host-io]: std::operator<<
+    return x;
+  });
+  (void)f;
+}
+

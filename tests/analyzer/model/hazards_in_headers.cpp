@@ -5,7 +5,7 @@
 
 int main() {
   auto step = tl::function([](const tl::tensor& x) {
-    g_arena.enlarge(4);  // WARN[trace-host-mutation]: 'g_arena' // WARN[trace-host-mutation]: 'g_grows'
+    g_arena.enlarge(4);  // WARN[trace-host-mutation]: member 'size' // WARN[trace-host-mutation]: 'g_grows'
     return scaled(x);  // WARN[trace-host-io]: printf
   });
   step(tl::ones({2}));

@@ -23,7 +23,7 @@ inline tl::tensor scaled(const tl::tensor& x) {
 
 // A traced function made in the header: its hazard is the header's, shown only when the header
 // filter takes the header (clang-tidy's rule).
-inline tl::function make_header_step() {
+inline auto make_header_step() {
   return tl::function([](const tl::tensor& x) {
     ++g_grows;
     return x;
