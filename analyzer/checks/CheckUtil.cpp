@@ -355,6 +355,7 @@ void placeInMainFile(const CheckContext& C, const Reachable& R, Finding& F) {
   auto Name = std::filesystem::path(F.Where.File).filename().string();
   F.Notes.insert(F.Notes.begin(), FindingNote{F.Where, "the hazard itself, in '" + qualifiedNameOf(R.Fn) + "' (" +
                                                            Name + "), reached from this file's traced code"});
+  F.Origin = F.Where;
   F.Where = C.point(Site.getBegin());
   F.End = C.endOf(Site);
 }

@@ -80,10 +80,12 @@ void FindingFilter::accept(Finding& F, const FilterSetup& S, const std::string& 
       F.Where.File == File || std::filesystem::equivalent(F.Where.File, File, EC) || Analyzed.count(F.Where.File);
   if (!MainFile && (S.HeaderFilter.empty() || !S.HeaderRegex || !S.HeaderRegex->match(llvm::StringRef(F.Where.File)))) return;
   text(F.Where.File);
-  bool Kept = LF.keeps(F.Where);
+  bool HasOrigin = !F.Origin.File.empty();
+  bool Kept = LF.keeps(F.Where) || (HasOrigin && LF.keeps(F.Origin));
   if (Kept)
     for (const auto& N : F.Notes) text(N.Where.File);
-  if (nolintOf(F.Where.File).suppresses(F.Where.Line, F.CheckId)) {
+  if (nolintOf(F.Where.File).suppresses(F.Where.Line, F.CheckId) ||
+      (HasOrigin && nolintOf(F.Origin.File).suppresses(F.Origin.Line, F.CheckId))) {
     if (Kept) ++Out.Suppressed;
     return;
   }

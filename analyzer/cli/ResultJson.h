@@ -20,7 +20,7 @@ inline void from_json(const nlohmann::json& J, Severity& S) {
   if (!Parsed) throw std::runtime_error("unknown severity " + J.dump());
   S = *Parsed;
 }
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Finding, CheckId, Level, Where, End, Message, Notes, Fixes, TracedFunction,
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Finding, CheckId, Level, Where, End, Origin, Message, Notes, Fixes, TracedFunction,
                                    TracedFunctionLocation, Entity)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(FileFailure, File, Reason)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(SummaryWrite, Where, Entity, Shown, How)

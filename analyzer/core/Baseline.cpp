@@ -18,7 +18,7 @@ std::string directoryOf(const std::string& Path) {
   std::error_code EC;
   // A baseline read through a pipe (--baseline=<(git show HEAD:baseline.json)) lives in no
   // directory: its entries are relative to the directory the run starts in.
-  if (!fs::is_regular_file(Path, EC)) return fs::current_path(EC).string();
+  if (fs::exists(Path, EC) && !fs::is_regular_file(Path, EC)) return fs::current_path(EC).string();
   auto Abs = fs::absolute(Path, EC).lexically_normal().parent_path();
   auto Canonical = fs::weakly_canonical(Abs, EC);
   return (EC ? Abs : Canonical).string();

@@ -43,6 +43,10 @@ struct Finding {
   // the check reported, so editors underline it. Line 0 when the check gave none; emitters then
   // cover the word at Where.
   SourcePoint End;
+  // Where the hazard itself is, when the finding is reported at another place (a hazard in a header
+  // reported at the main file's call that reaches it): the line filter keeps the finding when it
+  // keeps either place, and a NOLINT at either place suppresses it. File empty otherwise.
+  SourcePoint Origin;
   std::string Message;
   std::vector<FindingNote> Notes;
   std::vector<FixIt> Fixes;

@@ -25,20 +25,23 @@ open("t.cpp", "w").write("#include <tl/tl.h>\nint traces = 0;\nint other = 0;\ni
                          "    return x;\n  });\n  f(tl::ones({2}));\n}\n")
 PY
 }
-# Lines of t.cpp's findings in a run (full, or --diff=HEAD when $1 is "diff"); sets rc.
-lines() {
-  local mode=$1; shift
+# A run (full, or --diff=HEAD when $1 is "diff") into out.json; sets rc.
+run_mode() {
   local extra=()
-  [[ $mode == diff ]] && extra=(--diff=HEAD)
+  [[ $1 == diff ]] && extra=(--diff=HEAD)
   "$tool" -p . t.cpp "${extra[@]}" --baseline=baseline.json --warnings-as-errors='*' --format=json --quiet \
     > "$dir/out.json" 2> "$dir/err.txt"
   rc=$?
+}
+# The lines of the findings in out.json.
+lines() {
   python3 -c 'import json,sys; print(" ".join(str(d["range"]["start"]["line"] + 1) for f in json.load(open(sys.argv[1]))["files"] for d in f["diagnostics"]))' "$dir/out.json"
 }
 # expect <case> <mode> <lines reported> <exit code>
 expect() {
   local got
-  got=$(lines "$2")
+  run_mode "$2"
+  got=$(lines)
   [[ "$got" == "$3" && $rc == "$4" ]] ||
     fail "$1 ($2): reported lines '$got' exit $rc, expected '$3' exit $4: $(cat "$dir/err.txt")"
   echo "$1 ($2): lines '$got', exit $rc"

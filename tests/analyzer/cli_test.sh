@@ -74,21 +74,27 @@ rm "$dir/.tracelint.json"
 [ -f "$("$tool" --print-resource-dir)/include/stddef.h" ] || fail "--print-resource-dir"
 # Header filter: a write in a header is shown only when the header matches.
 cat > "$dir/bump.h" <<'CPP'
+#include <tl/tl.h>
 inline int hits = 0;
 inline void bump() { ++hits; }
+inline auto make_counted() { return tl::function([](const tl::tensor& x) { ++hits; return x; }); }
 CPP
 cat > "$dir/uses_header.cpp" <<'CPP'
 #include <tl/tl.h>
 #include "bump.h"
 int main() {
   auto f = tl::function([](const tl::tensor& x) { bump(); return x; });
-  (void)f;
+  auto g = make_counted();
+  (void)f; (void)g;
 }
 CPP
-n=$("$tool" "$dir/uses_header.cpp" --quiet --format=json "${args[@]}" | count_findings)
-[ "$n" = 0 ] || fail "header finding shown without --header-filter ($n)"
+# A hazard reached in the header from this file's traced function is this file's finding (issue
+# 28.1); one whose traced function is in the header is the header's, shown by --header-filter.
+out=$("$tool" "$dir/uses_header.cpp" --quiet --format=json "${args[@]}")
+n=$(count_findings <<<"$out")
+[ "$n" = 1 ] && grep -q "uses_header.cpp" <<<"$out" || fail "without --header-filter: $n findings, expected the main file's one: $out"
 n=$("$tool" "$dir/uses_header.cpp" --quiet --format=json --header-filter='bump\.h' "${args[@]}" | count_findings)
-[ "$n" = 1 ] || fail "header finding not shown with --header-filter ($n)"
+[ "$n" = 2 ] || fail "header finding not shown with --header-filter ($n)"
 # Line filter: only listed lines of listed files report.
 n=$("$tool" "$dir/good.cpp" --quiet --format=json --line-filter='[{"name":"good.cpp","lines":[[1,3]]}]' "${args[@]}" | count_findings)
 [ "$n" = 0 ] || fail "line filter kept a finding outside its lines"

@@ -47,7 +47,10 @@ printf '#pragma once\nextern int hdr;\ninline void touch() { hdr = 2; }\n' > h.h
 printf '#include <tl/tl.h>\n#include "h.h"\nint hdr = 0;\nint main() {\n  auto f = tl::function([](const tl::tensor& x) { touch(); return x; });\n  f(tl::ones({2}));\n}\n' > a.cpp
 git add -A && git commit -qm "header" && sed -i 's/hdr = 2;/hdr = 3;/' h.h
 "$tool" --diff=HEAD -p . a.cpp --header-filter='h\.h' --use-color=false > "$dir/out.txt" 2>&1
-grep -q "h.h:3:.*'hdr'" "$dir/out.txt" || fail "a changed header's finding is not reported through its includer: $(cat "$dir/out.txt")"
+# The hazard is reached from a.cpp's traced function, so it is a.cpp's finding, at the call (issue
+# 28.1); it is reported because the header line it comes from changed.
+grep -q "a.cpp:5:.*'hdr'" "$dir/out.txt" && grep -q "h.h:3:.*note: the hazard itself" "$dir/out.txt" ||
+  fail "a changed header's finding is not reported through its includer: $(cat "$dir/out.txt")"
 "$tool" --diff=HEAD -p . --use-color=false > "$dir/out.txt" 2>&1 || fail "header-only change: exit $?"
 grep -q "hdr" "$dir/out.txt" && fail "a header-only change analyzed unnamed sources: $(cat "$dir/out.txt")"
 

@@ -95,7 +95,7 @@ rm "$dir/.tracelint.json"
 
 # Checks: a glob that enables nothing is an error, in --checks, in the configuration and in --list-checks.
 usage_error "no checks enabled" "$dir/good.cpp" --checks='-*' "${args[@]}"
-usage_error "no checks enabled" "$dir/good.cpp" --checks='-*,nosuch-*' "${args[@]}"
+usage_error "'nosuch-\*' matches no check" "$dir/good.cpp" --checks='-*,nosuch-*' "${args[@]}"
 usage_error "no checks enabled" --list-checks --checks='-*'
 # Configuration: duplicate keys and unknown check options name their place.
 printf '{\n  "Checks": "trace-*",\n  "Checks": "-*"\n}\n' > "$dir/.tracelint.json"
