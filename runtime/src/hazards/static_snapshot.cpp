@@ -17,6 +17,7 @@
 #include <mutex>
 
 #include "core/code_location.h"
+#include "hazards/page_protections.h"
 #include "hazards/write_locator.h"
 
 namespace tl::detail {
@@ -222,7 +223,29 @@ struct static_snapshot::impl {
   std::string stack_copy;
   write_locator locator;  // names the instruction behind each static write
   unsigned long long runtime_loads = 0;
+  // Pages of the ranges the program had made unreadable (a guard page): never copied nor compared.
+  std::vector<std::uintptr_t> unreadable;
 };
+
+namespace {
+std::uintptr_t page_size() {
+  static const auto size = static_cast<std::uintptr_t>(sysconf(_SC_PAGESIZE));
+  return size;
+}
+
+// Copies the readable pages of [begin, begin + size) into `out` (zeros elsewhere) and lists the others.
+void copy_readable(std::uintptr_t begin, std::size_t size, const page_protections& now, char* out,
+                   std::vector<std::uintptr_t>& unreadable) {
+  for (std::uintptr_t p = begin; p < begin + size;) {
+    std::uintptr_t next = std::min<std::uintptr_t>((p & ~(page_size() - 1)) + page_size(), begin + size);
+    if (now.readable(p))
+      raw_copy(out + (p - begin), reinterpret_cast<const char*>(p), next - p);
+    else
+      unreadable.push_back(p & ~(page_size() - 1));
+    p = next;
+  }
+}
+}  // namespace
 
 std::uintptr_t thread_stack_top() {
   thread_local std::uintptr_t hi = [] {
@@ -274,11 +297,13 @@ static_snapshot::static_snapshot(const void* entry_frame) : impl_(new impl) {
   write_locator::prepare();  // before counting modules: it may load the unwinder
   impl_->runtime_loads = modules_loaded_by_runtime();
   impl_->modules = current_modules(impl_->adds, impl_->subs);
+  auto protections = page_protections::of_process();
   for (const auto& m : impl_->modules)
     for (const auto& r : m.ranges) {
       impl_->copies.emplace_back(r.size, '\0');
-      raw_copy(impl_->copies.back().data(), reinterpret_cast<const char*>(r.begin), r.size);
+      copy_readable(r.begin, r.size, protections, impl_->copies.back().data(), impl_->unreadable);
     }
+  std::sort(impl_->unreadable.begin(), impl_->unreadable.end());
   auto lo = reinterpret_cast<std::uintptr_t>(entry_frame);
   auto hi = entry_frame ? frames_top(lo, thread_stack_top()) : 0;
   if (entry_frame && hi > lo) {
@@ -290,7 +315,7 @@ static_snapshot::static_snapshot(const void* entry_frame) : impl_(new impl) {
   std::vector<write_locator::range> watched;
   for (const auto& m : impl_->modules)
     for (const auto& r : m.ranges) watched.emplace_back(r.begin, r.size);
-  impl_->locator.start(watched, {impl_->stack_lo, impl_->stack_hi - impl_->stack_lo});
+  impl_->locator.start(watched, {impl_->stack_lo, impl_->stack_hi - impl_->stack_lo}, protections);
 }
 
 void static_snapshot::protect_caller_frames() { impl_->locator.protect_frames(); }
@@ -316,11 +341,13 @@ std::size_t read_without_faulting(const void* addr, char* out, std::size_t n) {
 // variable handle) or in the first bytes of the object a word points to (a std::vector of
 // variables, a std::unique_ptr to a layer holding variables, an optimizer's slot vectors inside a
 // std::optional)? Such a write is a create-once guard taking the state made on the first trace.
-bool holds_pointer_to(std::uintptr_t begin, std::uintptr_t end, const std::vector<const void*>& created) {
+bool holds_pointer_to(std::uintptr_t begin, std::uintptr_t end, const std::vector<const void*>& created,
+                      const page_protections* protections = nullptr) {
   if (created.empty()) return false;
   constexpr std::size_t kPointeeBytes = 512;
   char pointee[kPointeeBytes];
   for (std::uintptr_t p = (begin + 7) & ~std::uintptr_t{7}; p + 8 <= end; p += 8) {
+    if (protections && !protections->readable(p)) continue;  // a guard page inside a large object
     const void* value;
     raw_copy(reinterpret_cast<char*>(&value), reinterpret_cast<const char*>(p), sizeof value);
     if (is_created(value, created)) return true;
@@ -338,7 +365,8 @@ bool holds_pointer_to(std::uintptr_t begin, std::uintptr_t end, const std::vecto
 }  // namespace
 
 bool holds_pointer(std::uintptr_t begin, std::uintptr_t end, const void* target) {
-  return holds_pointer_to(begin, end, {target});
+  auto protections = page_protections::of_process();
+  return holds_pointer_to(begin, end, {target}, &protections);
 }
 
 namespace {
@@ -365,6 +393,12 @@ std::vector<static_write> static_snapshot::changes(const std::vector<const void*
   // Modules the runtime loaded for itself (the symbolizer, on an error inside the trace) ran no user code.
   if (c.first != impl_->adds + (modules_loaded_by_runtime() - impl_->runtime_loads))
     out.push_back({"", "<module loaded during trace: its constructors ran while tracing>", "", 0, 0, false});
+  auto protections = page_protections::of_process();
+  // A page unreadable at either end of the trace is skipped: it cannot be read now, or it was not copied.
+  auto comparable = [&](std::uintptr_t a) {
+    return protections.readable(a) &&
+           !std::binary_search(impl_->unreadable.begin(), impl_->unreadable.end(), a & ~(page_size() - 1));
+  };
   std::size_t k = 0;
   for (const auto& m : impl_->modules) {
     std::map<std::string, static_write> by_symbol;
@@ -372,7 +406,16 @@ std::vector<static_write> static_snapshot::changes(const std::vector<const void*
     for (const auto& r : m.ranges) {
       const std::string& before = impl_->copies[k++];
       const char* now = reinterpret_cast<const char*>(r.begin);
+      std::uintptr_t checked_page = 0;
       for (std::size_t i = 0; i < r.size;) {
+        std::uintptr_t page = (r.begin + i) & ~(page_size() - 1);
+        if (page != checked_page) {
+          if (!comparable(page)) {
+            i = std::min<std::size_t>(r.size, page + page_size() - r.begin);
+            continue;
+          }
+          checked_page = page;
+        }
         // Word-wise skip of unchanged memory; bytes only around differences.
         if (before[i] == raw_byte(now + i)) {
           ++i;
@@ -421,7 +464,7 @@ std::vector<static_write> static_snapshot::changes(const std::vector<const void*
         // The first write anywhere in the symbol: an 8-byte store may change only its later bytes.
         if (auto first = impl_->locator.writer_of(m.bias + sym.value, m.bias + sym.value + sym.size); !first.empty())
           w.writer = std::move(first);
-        if (holds_pointer_to(m.bias + sym.value, m.bias + sym.value + sym.size, created)) continue;
+        if (holds_pointer_to(m.bias + sym.value, m.bias + sym.value + sym.size, created, &protections)) continue;
         // A one-byte flag set (false -> true) by the trace that created state is its create-once
         // guard (`built = true`): replays skipping it change nothing.
         if (!created.empty() && sym.size == 1 && raw_byte(reinterpret_cast<const char*>(m.bias + sym.value)) == 1)

@@ -13,6 +13,7 @@
 #include <map>
 
 #include "core/sanitizers.h"
+#include "hazards/page_protections.h"
 
 namespace tl::detail {
 
@@ -37,16 +38,32 @@ fault_record g_writes[kMaxWrites];
 std::atomic<std::size_t> g_write_count{0};
 std::atomic<bool> g_armed{false};
 std::atomic<bool> g_busy{false};
-const std::uintptr_t* g_pages = nullptr;  // sorted page addresses, static storage and frames
+// Sorted page addresses (static storage and frames), and for each the protection the program gave
+// it: a write unprotects a page to exactly that, never to more.
+const std::uintptr_t* g_pages = nullptr;
+const int* g_prots = nullptr;
 std::size_t g_page_count = 0;
 std::uintptr_t g_frames_begin = 0, g_frames_end = 0;  // the frame pages, protected on request
 std::uintptr_t g_page_size = 0;
 struct sigaction g_previous_segv, g_previous_trap;
-// The page a thread made writable for its current instruction; re-protected at the trap after it.
-__attribute__((tls_model("initial-exec"))) thread_local std::uintptr_t t_stepping_page = 0;
+// The pages a thread made writable for its current instruction, re-protected at the trap after it:
+// a store that crosses a page boundary faults on both.
+constexpr int kMaxSteppingPages = 4;
+struct stepping_pages {
+  std::uintptr_t page[kMaxSteppingPages];
+  int prot[kMaxSteppingPages];
+  int count;
+};
+__attribute__((tls_model("initial-exec"))) thread_local stepping_pages t_stepping{};
 constexpr unsigned long long kTrapFlag = 0x100;
 
-bool watched(std::uintptr_t page) { return std::binary_search(g_pages, g_pages + g_page_count, page); }
+// The index of `page` among the watched pages, or -1.
+long watched(std::uintptr_t page) {
+  auto* it = std::lower_bound(g_pages, g_pages + g_page_count, page);
+  return it != g_pages + g_page_count && *it == page ? it - g_pages : -1;
+}
+
+int without_write(int prot) { return prot & ~PROT_WRITE; }
 
 void forward(int sig, siginfo_t* info, void* context, const struct sigaction& previous) {
   if ((previous.sa_flags & SA_SIGINFO) && previous.sa_sigaction) {
@@ -63,53 +80,67 @@ void on_segv(int sig, siginfo_t* info, void* context) {
   auto* uc = static_cast<ucontext_t*>(context);
   auto address = reinterpret_cast<std::uintptr_t>(info->si_addr);
   std::uintptr_t page = g_page_size ? address & ~(g_page_size - 1) : 0;
-  if (info->si_code == SEGV_ACCERR && g_page_size && !g_armed.load(std::memory_order_acquire) && watched(page)) {
-    // Another thread wrote a watched page just before the locator stopped: the page is writable
-    // again (or about to be); the write is not recorded, and running it again succeeds.
-    mprotect(reinterpret_cast<void*>(page), g_page_size, PROT_READ | PROT_WRITE);
+  // Our protection only ever takes PROT_WRITE away: a read or an instruction fetch that faults on
+  // a watched page faults because of the program's own protection.
+  bool write_fault = (uc->uc_mcontext.gregs[REG_ERR] & 2) != 0;
+  long index = info->si_code == SEGV_ACCERR && write_fault && g_page_size ? watched(page) : -1;
+  if (index < 0) {
+    forward(sig, info, context, g_previous_segv);
     return;
   }
-  if (g_armed.load(std::memory_order_acquire) && info->si_code == SEGV_ACCERR && watched(page)) {
-    std::size_t i = g_write_count.fetch_add(1, std::memory_order_relaxed);
-    mprotect(reinterpret_cast<void*>(page), g_page_size, PROT_READ | PROT_WRITE);
-    if (i < kMaxWrites) {
-      auto& r = g_writes[i];
-      r.address = address;
-      auto* pc = reinterpret_cast<void*>(uc->uc_mcontext.gregs[REG_RIP]);
-      r.stack[0] = pc;
-      r.depth = 1;
-      // The unwinder crosses the signal frame: the faulting instruction, then its callers. Its
-      // library was loaded in start(), so nothing here allocates.
-      void* trace[kStackDepth + 8];
-      int n = backtrace(trace, kStackDepth + 8);
-      for (int k = 0; k < n; ++k) {
-        if (trace[k] != pc) continue;
-        for (int j = k + 1; j < n && r.depth < kStackDepth; ++j) r.stack[r.depth++] = trace[j];
-        break;
-      }
-      t_stepping_page = page;
-      uc->uc_mcontext.gregs[REG_EFL] |= kTrapFlag;
-    }
+  int prot = g_prots[index];
+  if (!g_armed.load(std::memory_order_acquire)) {
+    // Another thread wrote a watched page just before the locator stopped: the page gets its own
+    // protection back (or is about to); the write is not recorded, and running it again succeeds.
+    mprotect(reinterpret_cast<void*>(page), g_page_size, prot);
     return;
   }
-  forward(sig, info, context, g_previous_segv);
+  std::size_t i = g_write_count.fetch_add(1, std::memory_order_relaxed);
+  mprotect(reinterpret_cast<void*>(page), g_page_size, prot);
+  if (i >= kMaxWrites) return;
+  auto& r = g_writes[i];
+  r.address = address;
+  auto* pc = reinterpret_cast<void*>(uc->uc_mcontext.gregs[REG_RIP]);
+  r.stack[0] = pc;
+  r.depth = 1;
+  // The unwinder crosses the signal frame: the faulting instruction, then its callers. Its
+  // library was loaded in start(), so nothing here allocates.
+  void* trace[kStackDepth + 8];
+  int n = backtrace(trace, kStackDepth + 8);
+  for (int k = 0; k < n; ++k) {
+    if (trace[k] != pc) continue;
+    for (int j = k + 1; j < n && r.depth < kStackDepth; ++j) r.stack[r.depth++] = trace[j];
+    break;
+  }
+  auto& s = t_stepping;
+  if (s.count < kMaxSteppingPages) {
+    s.page[s.count] = page;
+    s.prot[s.count] = prot;
+    ++s.count;
+  }
+  uc->uc_mcontext.gregs[REG_EFL] |= kTrapFlag;
 }
 
 void on_trap(int sig, siginfo_t* info, void* context) {
   auto* uc = static_cast<ucontext_t*>(context);
-  if (t_stepping_page != 0) {
+  auto& s = t_stepping;
+  if (s.count != 0) {
     uc->uc_mcontext.gregs[REG_EFL] &= ~kTrapFlag;
     if (g_armed.load(std::memory_order_acquire))
-      mprotect(reinterpret_cast<void*>(t_stepping_page), g_page_size, PROT_READ);
-    t_stepping_page = 0;
+      for (int k = 0; k < s.count; ++k) mprotect(reinterpret_cast<void*>(s.page[k]), g_page_size, without_write(s.prot[k]));
+    s.count = 0;
     return;
   }
   forward(sig, info, context, g_previous_trap);
 }
 
-std::vector<std::uintptr_t>& page_list() {
-  static auto* pages = new std::vector<std::uintptr_t>;
-  return *pages;
+struct page_table {
+  std::vector<std::uintptr_t> pages;
+  std::vector<int> prots;
+};
+page_table& pages_in_use() {
+  static auto* table = new page_table;
+  return *table;
 }
 
 // The handlers stay installed once installed: a thread that faulted on a watched page may still be
@@ -136,9 +167,32 @@ void install_handlers() {
 
 bool is_frame_page(std::uintptr_t page) { return page >= g_frames_begin && page < g_frames_end; }
 
-void set_static_protection(int prot) {
-  for (std::size_t i = 0; i < g_page_count; ++i)
-    if (!is_frame_page(g_pages[i])) mprotect(reinterpret_cast<void*>(g_pages[i]), g_page_size, prot);
+// Sets each static page (not the frames) to its own protection, without write when `protect`; runs
+// of neighbouring pages that share a protection take one call.
+void set_static_protection(bool protect) {
+  for (std::size_t i = 0; i < g_page_count;) {
+    if (is_frame_page(g_pages[i])) {
+      ++i;
+      continue;
+    }
+    std::size_t j = i + 1;
+    while (j < g_page_count && g_pages[j] == g_pages[j - 1] + g_page_size && g_prots[j] == g_prots[i] &&
+           !is_frame_page(g_pages[j]))
+      ++j;
+    mprotect(reinterpret_cast<void*>(g_pages[i]), (j - i) * g_page_size, protect ? without_write(g_prots[i]) : g_prots[i]);
+    i = j;
+  }
+}
+
+// Gives each watched page (frames included) back the protection it had before the trace, unless
+// the program changed it meanwhile: then the program's choice stands.
+void restore_protection() {
+  auto now = page_protections::of_process();
+  for (std::size_t i = 0; i < g_page_count; ++i) {
+    int current = now.at(g_pages[i]);
+    if (current == without_write(g_prots[i]) || !now.known())
+      mprotect(reinterpret_cast<void*>(g_pages[i]), g_page_size, g_prots[i]);
+  }
 }
 
 }  // namespace
@@ -161,46 +215,58 @@ void write_locator::prepare() {
   (void)unwinder_loaded;
 }
 
-void write_locator::start(const std::vector<range>& ranges, range frames) {
-  if (!enabled() || (ranges.empty() && frames.second == 0)) return;
+void write_locator::start(const std::vector<range>& ranges, range frames, const page_protections& now) {
+  if (!enabled() || (ranges.empty() && frames.second == 0) || !now.known()) return;
   bool expected = false;
   if (!g_busy.compare_exchange_strong(expected, true)) return;  // one locator at a time
   g_page_size = static_cast<std::uintptr_t>(sysconf(_SC_PAGESIZE));
   g_page_count = 0;  // the list is rebuilt below: a late handler elsewhere sees it empty meanwhile
-  auto& pages = page_list();
-  pages.clear();
+  std::vector<std::uintptr_t> candidates;
   for (const auto& [begin, size] : ranges) {
     if (size == 0) continue;
-    // Every page holding a byte of these sections is writable: ld.so leaves the page where RELRO
-    // ends writable, so rounding outward never touches a read-only page.
-    for (std::uintptr_t p = begin & ~(g_page_size - 1); p < begin + size; p += g_page_size) pages.push_back(p);
+    for (std::uintptr_t p = begin & ~(g_page_size - 1); p < begin + size; p += g_page_size) candidates.push_back(p);
   }
   g_frames_begin = g_frames_end = 0;
   if (frames.second != 0) {
     g_frames_begin = frames.first & ~(g_page_size - 1);
     g_frames_end = (frames.first + frames.second + g_page_size - 1) & ~(g_page_size - 1);
-    for (std::uintptr_t p = g_frames_begin; p < g_frames_end; p += g_page_size) pages.push_back(p);
+    for (std::uintptr_t p = g_frames_begin; p < g_frames_end; p += g_page_size) candidates.push_back(p);
   }
-  std::sort(pages.begin(), pages.end());
-  pages.erase(std::unique(pages.begin(), pages.end()), pages.end());
-  g_pages = pages.data();
-  g_page_count = pages.size();
+  std::sort(candidates.begin(), candidates.end());
+  candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+  auto& table = pages_in_use();
+  table.pages.clear();
+  table.prots.clear();
+  for (auto p : candidates) {
+    // Only pages the program can read and write: a guard page stays inaccessible, a read-only page
+    // read-only, and writes to them remain the program's own faults.
+    int prot = now.at(p);
+    if (prot < 0 || (prot & (PROT_READ | PROT_WRITE)) != (PROT_READ | PROT_WRITE)) continue;
+    table.pages.push_back(p);
+    table.prots.push_back(prot);
+  }
+  g_pages = table.pages.data();
+  g_prots = table.prots.data();
+  g_page_count = table.pages.size();
   g_write_count.store(0, std::memory_order_relaxed);
   install_handlers();
   g_armed.store(true, std::memory_order_release);
-  set_static_protection(PROT_READ);
+  set_static_protection(true);
   started_ = true;
 }
 
 void write_locator::protect_frames() {
   if (!started_ || g_frames_end == g_frames_begin) return;
-  frames_protected_ = mprotect(reinterpret_cast<void*>(g_frames_begin), g_frames_end - g_frames_begin, PROT_READ) == 0;
+  frames_protected_ = true;
+  for (std::size_t i = 0; i < g_page_count; ++i)
+    if (is_frame_page(g_pages[i])) mprotect(reinterpret_cast<void*>(g_pages[i]), g_page_size, without_write(g_prots[i]));
 }
 
 void write_locator::unprotect_frames() {
   if (!frames_protected_) return;
   frames_protected_ = false;
-  mprotect(reinterpret_cast<void*>(g_frames_begin), g_frames_end - g_frames_begin, PROT_READ | PROT_WRITE);
+  for (std::size_t i = 0; i < g_page_count; ++i)
+    if (is_frame_page(g_pages[i])) mprotect(reinterpret_cast<void*>(g_pages[i]), g_page_size, g_prots[i]);
 }
 
 void write_locator::stop() {
@@ -208,7 +274,7 @@ void write_locator::stop() {
   started_ = false;
   unprotect_frames();
   g_armed.store(false, std::memory_order_release);
-  set_static_protection(PROT_READ | PROT_WRITE);
+  restore_protection();
   std::size_t n = std::min(g_write_count.load(std::memory_order_relaxed), kMaxWrites);
   writes_.clear();
   for (std::size_t i = 0; i < n; ++i)

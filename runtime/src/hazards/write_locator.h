@@ -13,6 +13,8 @@
 
 namespace tl::detail {
 
+class page_protections;
+
 class write_locator {
  public:
   write_locator() = default;
@@ -28,8 +30,9 @@ class write_locator {
   // Protects the pages of `ranges` until stop(). The pages of `frames`, the caller's live frames,
   // are watched too but protected only between protect_frames() and unprotect_frames(), which must
   // run on another stack (hazards/trace_stack.h): the fault handler needs a writable stack. Does
-  // nothing when another locator is active on any thread, or when locating is off.
-  void start(const std::vector<range>& ranges, range frames = {0, 0});
+  // nothing when another locator is active on any thread, or when locating is off. Only pages
+  // that `now` lists as readable and writable are watched; stop() gives each the protection it had.
+  void start(const std::vector<range>& ranges, range frames, const page_protections& now);
   void protect_frames();
   void unprotect_frames();
   void stop();

@@ -1,0 +1,53 @@
+#include "hazards/page_protections.h"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <string>
+
+namespace tl::detail {
+
+page_protections page_protections::of_process() {
+  page_protections out;
+  int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return out;
+  std::string text;
+  char buf[16384];
+  for (ssize_t n; (n = read(fd, buf, sizeof buf)) > 0;) text.append(buf, static_cast<std::size_t>(n));
+  close(fd);
+  // Each line: "begin-end rwxp offset dev inode path", addresses in hex.
+  for (std::size_t pos = 0; pos < text.size();) {
+    std::size_t eol = text.find('\n', pos);
+    if (eol == std::string::npos) eol = text.size();
+    const char* p = text.c_str() + pos;
+    char* end = nullptr;
+    auto b = std::strtoull(p, &end, 16);
+    if (end && *end == '-') {
+      auto e = std::strtoull(end + 1, &end, 16);
+      if (end && *end == ' ' && end + 4 < text.c_str() + eol) {
+        int prot = (end[1] == 'r' ? PROT_READ : 0) | (end[2] == 'w' ? PROT_WRITE : 0) | (end[3] == 'x' ? PROT_EXEC : 0);
+        out.regions_.push_back({static_cast<std::uintptr_t>(b), static_cast<std::uintptr_t>(e), prot});
+      }
+    }
+    pos = eol + 1;
+  }
+  return out;
+}
+
+int page_protections::at(std::uintptr_t address) const {
+  auto it = std::upper_bound(regions_.begin(), regions_.end(), address,
+                             [](std::uintptr_t a, const region& r) { return a < r.begin; });
+  if (it == regions_.begin()) return -1;
+  --it;
+  return address < it->end ? it->prot : -1;
+}
+
+bool page_protections::readable(std::uintptr_t address) const {
+  int prot = at(address);
+  return prot >= 0 && (prot & PROT_READ);
+}
+
+}  // namespace tl::detail

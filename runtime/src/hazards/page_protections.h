@@ -1,0 +1,27 @@
+#pragma once
+// The protection of each mapped page as the kernel lists it (/proc/self/maps). The snapshot must
+// not read a page the program made unreadable, and the write locator must give each page back the
+// protection the program chose (a guard page, a read-only table, code in a data page).
+#include <cstdint>
+#include <vector>
+
+namespace tl::detail {
+
+class page_protections {
+ public:
+  // The calling process's mappings now; empty when /proc/self/maps cannot be read.
+  static page_protections of_process();
+  bool known() const { return !regions_.empty(); }
+  // PROT_READ/PROT_WRITE/PROT_EXEC of the mapping holding `address`; -1 when nothing maps it.
+  int at(std::uintptr_t address) const;
+  bool readable(std::uintptr_t address) const;
+
+ private:
+  struct region {
+    std::uintptr_t begin, end;
+    int prot;
+  };
+  std::vector<region> regions_;  // by address, as the kernel lists them
+};
+
+}  // namespace tl::detail
