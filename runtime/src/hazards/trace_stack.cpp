@@ -1,5 +1,8 @@
 #include "hazards/trace_stack.h"
 
+#include <fenv.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <ucontext.h>
@@ -40,6 +43,7 @@ struct trace_stack {
   ucontext_t caller{}, callee{};
   const std::function<void()>* body = nullptr;
   std::exception_ptr error;
+  fenv_t fp_env{};  // the trace's floating-point environment when it ended
   bool running = false;
 
   bool allocate() {
@@ -70,7 +74,13 @@ void trampoline() {
     // Unwinding cannot cross back to the caller's stack: carry the exception over.
     s.error = std::current_exception();
   }
-  // Returning resumes uc_link, the caller's context.
+  // Returning resumes uc_link, the caller's context, which would bring back the signal mask and
+  // floating-point environment the caller had when the trace started. What the traced code set
+  // (a library blocking SIGPIPE, a rounding mode, flush-to-zero) must outlive the call as it would
+  // on the caller's stack: the mask goes into the context resumed, so no signal slips through in
+  // between, and the floating-point environment is set again after the switch.
+  pthread_sigmask(SIG_BLOCK, nullptr, &s.caller.uc_sigmask);
+  fegetenv(&s.fp_env);
 }
 
 }  // namespace
@@ -102,6 +112,7 @@ bool run_on_trace_stack(const std::function<void()>& body) {
     body();
     return false;
   }
+  fesetenv(&s.fp_env);
   if (s.error) std::rethrow_exception(std::exchange(s.error, nullptr));
   return true;
 }
