@@ -1,6 +1,7 @@
 #include "hazards/page_protections.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -48,6 +49,14 @@ int page_protections::at(std::uintptr_t address) const {
 bool page_protections::readable(std::uintptr_t address) const {
   int prot = at(address);
   return prot >= 0 && (prot & PROT_READ);
+}
+
+page_span alternate_signal_stack() {
+  stack_t ss{};
+  if (sigaltstack(nullptr, &ss) != 0 || (ss.ss_flags & SS_DISABLE) || !ss.ss_sp || ss.ss_size == 0) return {};
+  auto page = static_cast<std::uintptr_t>(sysconf(_SC_PAGESIZE));
+  auto b = reinterpret_cast<std::uintptr_t>(ss.ss_sp);
+  return {b & ~(page - 1), (b + ss.ss_size + page - 1) & ~(page - 1)};
 }
 
 }  // namespace tl::detail

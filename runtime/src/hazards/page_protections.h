@@ -24,4 +24,13 @@ class page_protections {
   std::vector<region> regions_;  // by address, as the kernel lists them
 };
 
+// The pages of the calling thread's alternate signal stack ({0, 0} without one). Signal frames are
+// written there, by the kernel too, so they are neither write-protected nor compared: a protected
+// alternate stack kills the process at the first signal it should take.
+struct page_span {
+  std::uintptr_t begin = 0, end = 0;
+  bool holds(std::uintptr_t a) const { return a >= begin && a < end; }
+};
+page_span alternate_signal_stack();
+
 }  // namespace tl::detail

@@ -223,7 +223,8 @@ struct static_snapshot::impl {
   std::string stack_copy;
   write_locator locator;  // names the instruction behind each static write
   unsigned long long runtime_loads = 0;
-  // Pages of the ranges the program had made unreadable (a guard page): never copied nor compared.
+  // Pages of the ranges the program had made unreadable (a guard page), and the thread's alternate
+  // signal stack: never compared.
   std::vector<std::uintptr_t> unreadable;
 };
 
@@ -303,6 +304,8 @@ static_snapshot::static_snapshot(const void* entry_frame) : impl_(new impl) {
       impl_->copies.emplace_back(r.size, '\0');
       copy_readable(r.begin, r.size, protections, impl_->copies.back().data(), impl_->unreadable);
     }
+  auto alternate_stack = alternate_signal_stack();
+  for (auto p = alternate_stack.begin; p < alternate_stack.end; p += page_size()) impl_->unreadable.push_back(p);
   std::sort(impl_->unreadable.begin(), impl_->unreadable.end());
   auto lo = reinterpret_cast<std::uintptr_t>(entry_frame);
   auto hi = entry_frame ? frames_top(lo, thread_stack_top()) : 0;

@@ -1,6 +1,8 @@
 #include "hazards/write_locator.h"
 
 #include <execinfo.h>
+#include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/mman.h>
 #include <ucontext.h>
@@ -38,6 +40,7 @@ fault_record g_writes[kMaxWrites];
 std::atomic<std::size_t> g_write_count{0};
 std::atomic<bool> g_armed{false};
 std::atomic<bool> g_busy{false};
+std::atomic<int> g_stepping_threads{0};  // threads between a located write's fault and its trap
 // Sorted page addresses (static storage and frames), and for each the protection the program gave
 // it: a write unprotects a page to exactly that, never to more.
 const std::uintptr_t* g_pages = nullptr;
@@ -65,15 +68,36 @@ long watched(std::uintptr_t page) {
 
 int without_write(int prot) { return prot & ~PROT_WRITE; }
 
-void forward(int sig, siginfo_t* info, void* context, const struct sigaction& previous) {
-  if ((previous.sa_flags & SA_SIGINFO) && previous.sa_sigaction) {
-    previous.sa_sigaction(sig, info, context);
-  } else if (previous.sa_handler != SIG_DFL && previous.sa_handler != SIG_IGN) {
-    previous.sa_handler(sig);
-  } else {
-    // Not ours: the default action happens when the faulting instruction runs again.
-    signal(sig, SIG_DFL);
+// Delivers a signal that is not the locator's as the kernel would have without it: to the
+// program's handler in the form it was installed (SA_SIGINFO or not) with its mask, once under
+// SA_RESETHAND; ignored when ignored, unless the kernel itself raised it for a fault (a fault cannot
+// be ignored: the kernel forces the default action); else the default action.
+void forward(int sig, siginfo_t* info, void* context, struct sigaction& previous) {
+  bool raised_by_fault = info->si_code > 0;
+  if (previous.sa_handler == SIG_IGN && !raised_by_fault) return;
+  if (previous.sa_handler == SIG_IGN || previous.sa_handler == SIG_DFL) {
+    struct sigaction default_action{};
+    default_action.sa_handler = SIG_DFL;
+    sigemptyset(&default_action.sa_mask);
+    sigaction(sig, &default_action, nullptr);
+    // A faulting access runs again on return and meets the default action; anything else (a sent
+    // signal, a breakpoint, which does not run again) is raised again. Our handler has SA_NODEFER.
+    if (!(sig == SIGSEGV && raised_by_fault)) raise(sig);
+    return;
   }
+  struct sigaction handler = previous;
+  if (previous.sa_flags & SA_RESETHAND) {
+    previous.sa_handler = SIG_DFL;
+    previous.sa_flags &= ~SA_SIGINFO;
+  }
+  sigset_t mask = handler.sa_mask, old;
+  if (!(handler.sa_flags & SA_NODEFER)) sigaddset(&mask, sig);
+  pthread_sigmask(SIG_BLOCK, &mask, &old);
+  if (handler.sa_flags & SA_SIGINFO)
+    handler.sa_sigaction(sig, info, context);
+  else
+    handler.sa_handler(sig);
+  pthread_sigmask(SIG_SETMASK, &old, nullptr);
 }
 
 void on_segv(int sig, siginfo_t* info, void* context) {
@@ -113,6 +137,7 @@ void on_segv(int sig, siginfo_t* info, void* context) {
     break;
   }
   auto& s = t_stepping;
+  if (s.count == 0) g_stepping_threads.fetch_add(1, std::memory_order_acq_rel);
   if (s.count < kMaxSteppingPages) {
     s.page[s.count] = page;
     s.prot[s.count] = prot;
@@ -129,6 +154,7 @@ void on_trap(int sig, siginfo_t* info, void* context) {
     if (g_armed.load(std::memory_order_acquire))
       for (int k = 0; k < s.count; ++k) mprotect(reinterpret_cast<void*>(s.page[k]), g_page_size, without_write(s.prot[k]));
     s.count = 0;
+    g_stepping_threads.fetch_sub(1, std::memory_order_acq_rel);
     return;
   }
   forward(sig, info, context, g_previous_trap);
@@ -143,26 +169,34 @@ page_table& pages_in_use() {
   return *table;
 }
 
-// The handlers stay installed once installed: a thread that faulted on a watched page may still be
-// single-stepping when the locator stops, and its trap must find our handler, not the default
-// action (which kills the process). They are installed again only when someone replaced them.
-void install_handlers() {
+// Installed while a locator runs, on the alternate signal stack when the thread has one (a
+// stack-overflow handler's program relies on it); the program's dispositions come back at stop().
+bool ours(int sig, void (*handler)(int, siginfo_t*, void*)) {
   struct sigaction current{};
-  sigaction(SIGSEGV, nullptr, &current);
-  bool segv_ours = (current.sa_flags & SA_SIGINFO) && current.sa_sigaction == on_segv;
-  sigaction(SIGTRAP, nullptr, &current);
-  bool trap_ours = (current.sa_flags & SA_SIGINFO) && current.sa_sigaction == on_trap;
+  sigaction(sig, nullptr, &current);
+  return (current.sa_flags & SA_SIGINFO) && current.sa_sigaction == handler;
+}
+
+void install_handlers() {
   struct sigaction sa{};
-  sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+  sa.sa_flags = SA_SIGINFO | SA_NODEFER | SA_ONSTACK;
   sigemptyset(&sa.sa_mask);
-  if (!segv_ours) {
+  if (!ours(SIGSEGV, on_segv)) {
     sa.sa_sigaction = on_segv;
     sigaction(SIGSEGV, &sa, &g_previous_segv);
   }
-  if (!trap_ours) {
+  if (!ours(SIGTRAP, on_trap)) {
     sa.sa_sigaction = on_trap;
     sigaction(SIGTRAP, &sa, &g_previous_trap);
   }
+}
+
+// Once no thread is between a located write and its trap (each single-steps one instruction), the
+// handlers go: a trap must still find ours. A disposition the program set during the trace stays.
+void restore_handlers() {
+  while (g_stepping_threads.load(std::memory_order_acquire) != 0) sched_yield();
+  if (ours(SIGSEGV, on_segv)) sigaction(SIGSEGV, &g_previous_segv, nullptr);
+  if (ours(SIGTRAP, on_trap)) sigaction(SIGTRAP, &g_previous_trap, nullptr);
 }
 
 bool is_frame_page(std::uintptr_t page) { return page >= g_frames_begin && page < g_frames_end; }
@@ -237,7 +271,9 @@ void write_locator::start(const std::vector<range>& ranges, range frames, const 
   auto& table = pages_in_use();
   table.pages.clear();
   table.prots.clear();
+  auto alternate_stack = alternate_signal_stack();
   for (auto p : candidates) {
+    if (alternate_stack.holds(p)) continue;
     // Only pages the program can read and write: a guard page stays inaccessible, a read-only page
     // read-only, and writes to them remain the program's own faults.
     int prot = now.at(p);
@@ -275,6 +311,7 @@ void write_locator::stop() {
   unprotect_frames();
   g_armed.store(false, std::memory_order_release);
   restore_protection();
+  restore_handlers();
   std::size_t n = std::min(g_write_count.load(std::memory_order_relaxed), kMaxWrites);
   writes_.clear();
   for (std::size_t i = 0; i < n; ++i)
