@@ -13,13 +13,11 @@
 #include <sstream>
 #include <string>
 
+#include "sanitized.h"
+
 namespace {
 
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-constexpr bool kSanitized = true;
-#else
-constexpr bool kSanitized = false;
-#endif
+using tl_test::kSanitized;
 
 constexpr std::size_t kPage = 4096;
 // In the test executable's .bss, so the runtime snapshots and watches these pages.

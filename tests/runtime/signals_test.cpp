@@ -11,13 +11,11 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "sanitized.h"
+
 namespace {
 
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-constexpr bool kSanitized = true;
-#else
-constexpr bool kSanitized = false;
-#endif
+using tl_test::kSanitized;
 
 int g_signal_test_writes = 0;
 
