@@ -1,8 +1,6 @@
 #include "hazards/static_snapshot.h"
 
-#include <cxxabi.h>
 #include <dlfcn.h>
-#include <elf.h>
 #include <link.h>
 #include <pthread.h>
 #include <sys/uio.h>
@@ -11,229 +9,26 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <map>
-#include <memory>
-#include <mutex>
 
 #include "core/code_location.h"
+#include "hazards/module_table.h"
 #include "hazards/page_protections.h"
-#include "hazards/write_locator.h"
+#include "hazards/snapshot_state.h"
 
 namespace tl::detail {
 
-namespace {
-
-struct symbol {
-  std::uint64_t value, size;
-  std::string name;  // mangled
-};
-
-struct range {
-  std::uintptr_t begin;  // absolute address
-  std::size_t size;
-  std::string section;
-};
-
-struct module_info {
-  std::string path, name;
-  std::uintptr_t bias = 0;
-  std::vector<range> ranges;
-  std::vector<symbol> symbols;  // sorted by value
-};
-
-bool skipped_path(const std::string& p) {
-  static const char* system_prefixes[] = {"/lib/", "/lib64/", "/usr/lib/", "/usr/lib64/", "linux-vdso", "linux-gate"};
-  for (auto* s : system_prefixes)
-    if (p.rfind(s, 0) == 0) return true;
-  static const char* deny[] = {"libopenblas", "libblas",   "libgomp", "libomp",   "libtbb",  "libtorch",   "libc10",
-                               "libcuda",     "libcudart", "libasan", "libubsan", "libtsan", "libclang_rt"};
-  auto base = p.substr(p.find_last_of('/') + 1);
-  for (auto* d : deny)
-    if (base.rfind(d, 0) == 0) return true;
-  return false;
-}
-
-bool env_list_matches(const char* var, const std::string& path) {
-  const char* v = std::getenv(var);
-  if (!v) return false;
-  std::string list = v;
-  std::size_t start = 0;
-  while (start <= list.size()) {
-    auto end = list.find(':', start);
-    if (end == std::string::npos) end = list.size();
-    auto item = list.substr(start, end - start);
-    if (!item.empty() && path.find(item) != std::string::npos) return true;
-    start = end + 1;
-  }
-  return false;
-}
-
-std::string demangle(const std::string& mangled) {
-  std::string m = mangled.substr(0, mangled.find('@'));  // versioned imports: _ZSt4cout@GLIBCXX_3.4
-  // __cxa_demangle also accepts bare type codes, so a C-linkage symbol named `g` would come back as
-  // "__float128" and `i` as "int": only Itanium-mangled names (_Z...) are demangled.
-  if (m.rfind("_Z", 0) != 0) return m;
-  int status = 0;
-  std::unique_ptr<char, void (*)(void*)> d(abi::__cxa_demangle(m.c_str(), nullptr, nullptr, &status), std::free);
-  return status == 0 && d ? std::string(d.get()) : m;
-}
-
-// Reads section headers and object symbols of an ELF64 file. Selects writable, allocated, non-TLS
-// sections by flags (not names), minus the dynamic linker's tables.
-bool read_elf(const std::string& path, std::uintptr_t bias, std::uintptr_t relro_begin, std::uintptr_t relro_end,
-              module_info& out) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) return false;
-  Elf64_Ehdr eh;
-  if (!f.read(reinterpret_cast<char*>(&eh), sizeof eh) || std::memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 ||
-      eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_shentsize != sizeof(Elf64_Shdr))
-    return false;
-  std::vector<Elf64_Shdr> sh(eh.e_shnum);
-  f.seekg(static_cast<std::streamoff>(eh.e_shoff));
-  if (!f.read(reinterpret_cast<char*>(sh.data()), static_cast<std::streamsize>(sh.size() * sizeof(Elf64_Shdr))))
-    return false;
-  if (eh.e_shstrndx >= sh.size()) return false;
-  auto read_blob = [&](const Elf64_Shdr& s) {
-    std::string blob(s.sh_size, '\0');
-    f.seekg(static_cast<std::streamoff>(s.sh_offset));
-    f.read(blob.data(), static_cast<std::streamsize>(blob.size()));
-    return blob;
-  };
-  std::string shstr = read_blob(sh[eh.e_shstrndx]);
-  static const char* excluded[] = {".got",           ".got.plt", ".init_array",  ".fini_array",
-                                   ".preinit_array", ".dynamic", ".data.rel.ro", ".tm_clone_table"};
-  const Elf64_Shdr* symtab = nullptr;
-  const Elf64_Shdr* dynsym = nullptr;
-  for (const auto& s : sh) {
-    std::string name = s.sh_name < shstr.size() ? std::string(shstr.c_str() + s.sh_name) : "";
-    if (s.sh_type == SHT_SYMTAB) symtab = &s;
-    if (s.sh_type == SHT_DYNSYM) dynsym = &s;
-    if ((s.sh_flags & (SHF_ALLOC | SHF_WRITE)) != (SHF_ALLOC | SHF_WRITE) || (s.sh_flags & SHF_TLS) || s.sh_size == 0)
-      continue;
-    if (std::find_if(std::begin(excluded), std::end(excluded), [&](const char* e) { return name == e; }) !=
-        std::end(excluded))
-      continue;
-    std::uintptr_t b = bias + s.sh_addr, e = b + s.sh_size;
-    // Anything inside RELRO is read-only after relocation: never a user write.
-    if (relro_end > relro_begin) {
-      if (b >= relro_begin && e <= relro_end) continue;
-      if (b < relro_end && e > relro_end) b = relro_end;
-    }
-    out.ranges.push_back({b, static_cast<std::size_t>(e - b), name});
-  }
-  const Elf64_Shdr* table = symtab ? symtab : dynsym;
-  if (table && table->sh_link < sh.size() && table->sh_entsize == sizeof(Elf64_Sym)) {
-    std::string strs = read_blob(sh[table->sh_link]);
-    std::string syms = read_blob(*table);
-    for (std::size_t off = 0; off + sizeof(Elf64_Sym) <= syms.size(); off += sizeof(Elf64_Sym)) {
-      Elf64_Sym s;
-      std::memcpy(&s, syms.data() + off, sizeof s);
-      if (ELF64_ST_TYPE(s.st_info) != STT_OBJECT || s.st_size == 0 || s.st_name >= strs.size()) continue;
-      out.symbols.push_back({s.st_value, s.st_size, std::string(strs.c_str() + s.st_name)});
-    }
-    std::sort(out.symbols.begin(), out.symbols.end(),
-              [](const symbol& a, const symbol& b) { return a.value < b.value; });
-  }
-  return true;
-}
-
-bool is_instrumentation(const std::string& name) {
-  static const char* prefixes[] = {"__ubsan", "__asan", "__tsan",     "__msan",   "__sancov",
-                                   "__llvm_", "__gcov", "__odr_asan", "__profc_", "__profd_"};
-  for (auto* p : prefixes)
-    if (name.rfind(p, 0) == 0) return true;
-  return false;
-}
-
-struct module_table {
-  unsigned long long adds = ~0ull, subs = ~0ull;
-  std::vector<module_info> modules;
-};
-
-std::uintptr_t runtime_anchor() { return reinterpret_cast<std::uintptr_t>(&runtime_anchor); }
-
-int collect(struct dl_phdr_info* info, size_t, void* data) {
-  auto& mods = *static_cast<std::vector<module_info>*>(data);
-  std::string path = info->dlpi_name ? info->dlpi_name : "";
-  bool main_exe = path.empty();
-  if (main_exe) path = "/proc/self/exe";
-  std::uintptr_t relro_b = 0, relro_e = 0;
-  bool holds_runtime = false;
-  for (int i = 0; i < info->dlpi_phnum; ++i) {
-    const auto& ph = info->dlpi_phdr[i];
-    std::uintptr_t b = info->dlpi_addr + ph.p_vaddr;
-    if (ph.p_type == PT_GNU_RELRO) {
-      relro_b = b;
-      relro_e = b + ph.p_memsz;
-    }
-    if (ph.p_type == PT_LOAD && runtime_anchor() >= b && runtime_anchor() < b + ph.p_memsz) holds_runtime = true;
-  }
-  bool forced = env_list_matches("TL_SNAPSHOT_INCLUDE", path);
-  if (holds_runtime || env_list_matches("TL_SNAPSHOT_EXCLUDE", path) || (!main_exe && !forced && skipped_path(path)))
-    return 0;
-  module_info m;
-  char resolved[4096];
-  m.path = realpath(path.c_str(), resolved) ? resolved : path;
-  m.name = m.path.substr(m.path.find_last_of('/') + 1);
-  m.bias = info->dlpi_addr;
-  if (read_elf(m.path, m.bias, relro_b, relro_e, m)) mods.push_back(std::move(m));
-  return 0;
-}
-
-std::mutex g_table_mu;
-module_table g_table;
-
-int counts(struct dl_phdr_info* info, size_t, void* data) {
-  auto* p = static_cast<std::pair<unsigned long long, unsigned long long>*>(data);
-  p->first = info->dlpi_adds;
-  p->second = info->dlpi_subs;
-  return 1;  // the first module carries the process-wide counters
-}
-
-std::vector<module_info> current_modules(unsigned long long& adds, unsigned long long& subs) {
-  std::pair<unsigned long long, unsigned long long> c{0, 0};
-  dl_iterate_phdr(counts, &c);
-  std::lock_guard<std::mutex> lock(g_table_mu);
-  if (c.first != g_table.adds || c.second != g_table.subs) {
-    g_table.modules.clear();
-    dl_iterate_phdr(collect, &g_table.modules);
-    g_table.adds = c.first;
-    g_table.subs = c.second;
-  }
-  adds = c.first;
-  subs = c.second;
-  return g_table.modules;
-}
-
-}  // namespace
-
-// Copies and compares memory that AddressSanitizer may have poisoned (redzones between globals
-// and between a caller's locals): the bytes are read, never used as objects.
 __attribute__((no_sanitize("address", "hwaddress"))) void raw_copy(char* dst, const char* src, std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) dst[i] = src[i];
 }
 __attribute__((no_sanitize("address", "hwaddress"))) char raw_byte(const char* p) { return *p; }
 
-struct static_snapshot::impl {
-  unsigned long long adds = 0, subs = 0;
-  std::vector<module_info> modules;
-  std::vector<std::string> copies;  // one per range, in module order
-  std::uintptr_t stack_lo = 0, stack_hi = 0;
-  std::string stack_copy;
-  write_locator locator;  // names the instruction behind each static write
-  unsigned long long runtime_loads = 0;
-  // Pages of the ranges the program had made unreadable (a guard page), and the thread's alternate
-  // signal stack: never compared.
-  std::vector<std::uintptr_t> unreadable;
-};
-
-namespace {
 std::uintptr_t page_size() {
   static const auto size = static_cast<std::uintptr_t>(sysconf(_SC_PAGESIZE));
   return size;
 }
 
+namespace {
 // Copies the readable pages of [begin, begin + size) into `out` (zeros elsewhere) and lists the others.
 void copy_readable(std::uintptr_t begin, std::size_t size, const page_protections& now, char* out,
                    std::vector<std::uintptr_t>& unreadable) {
@@ -386,8 +181,7 @@ bool starts_with_module_pointer(std::uintptr_t addr) {
 std::vector<static_write> static_snapshot::changes(const std::vector<const void*>& created) {
   impl_->locator.stop();
   std::vector<static_write> out;
-  std::pair<unsigned long long, unsigned long long> c{0, 0};
-  dl_iterate_phdr(counts, &c);
+  auto c = module_load_counts();
   if (c.second != impl_->subs) {
     // A module was unloaded during the trace: its ranges may be gone, so compare nothing.
     out.push_back({"", "<module unloaded during trace>", "", 0, 0, false});
@@ -555,25 +349,6 @@ std::vector<static_write> static_snapshot::changes(const std::vector<const void*
     out.push_back(w);
   }
   return out;
-}
-
-std::string static_symbol_of(const void* addr, bool& is_static) {
-  unsigned long long adds = 0, subs = 0;
-  auto a = reinterpret_cast<std::uintptr_t>(addr);
-  for (const auto& m : current_modules(adds, subs)) {
-    for (const auto& r : m.ranges) {
-      if (a < r.begin || a >= r.begin + r.size) continue;
-      is_static = true;
-      std::uint64_t vaddr = a - m.bias;
-      auto it = std::upper_bound(m.symbols.begin(), m.symbols.end(), vaddr,
-                                 [](std::uint64_t v, const symbol& s) { return v < s.value; });
-      if (it != m.symbols.begin() && vaddr < std::prev(it)->value + std::prev(it)->size)
-        return demangle(std::prev(it)->name);
-      return "";
-    }
-  }
-  is_static = false;
-  return "";
 }
 
 }  // namespace tl::detail
