@@ -14,19 +14,36 @@
 #include "core/code_location.h"
 #include "hazards/module_table.h"
 #include "hazards/page_protections.h"
-#include "hazards/snapshot_state.h"
+#include "hazards/write_locator.h"
 
 namespace tl::detail {
 
+namespace {
+std::uintptr_t page_size() {
+  static const auto size = static_cast<std::uintptr_t>(sysconf(_SC_PAGESIZE));
+  return size;
+}
+}  // namespace
+
+// Copies and compares memory that AddressSanitizer may have poisoned (redzones between globals
+// and between a caller's locals): the bytes are read, never used as objects.
 __attribute__((no_sanitize("address", "hwaddress"))) void raw_copy(char* dst, const char* src, std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) dst[i] = src[i];
 }
 __attribute__((no_sanitize("address", "hwaddress"))) char raw_byte(const char* p) { return *p; }
 
-std::uintptr_t page_size() {
-  static const auto size = static_cast<std::uintptr_t>(sysconf(_SC_PAGESIZE));
-  return size;
-}
+struct static_snapshot::impl {
+  unsigned long long adds = 0, subs = 0;
+  std::vector<module_info> modules;
+  std::vector<std::string> copies;  // one per range, in module order
+  std::uintptr_t stack_lo = 0, stack_hi = 0;
+  std::string stack_copy;
+  write_locator locator;  // names the instruction behind each static write
+  unsigned long long runtime_loads = 0;
+  // Pages of the ranges the program had made unreadable (a guard page), and the thread's alternate
+  // signal stack: never compared.
+  std::vector<std::uintptr_t> unreadable;
+};
 
 namespace {
 // Copies the readable pages of [begin, begin + size) into `out` (zeros elsewhere) and lists the others.
