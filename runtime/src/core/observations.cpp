@@ -34,9 +34,22 @@ struct registry {
   std::map<int, hazard_listener> listeners;
   int next_listener = 0;
   std::atomic<check_mode> mode{mode_from_env()};
-  std::string report_path;
+  std::string report_path;  // absolute: resolved in the directory the program started in
+  pid_t report_pid = 0;      // the process TL_REPORT is for; a forked child writes a file of its own
   std::terminate_handler previous_terminate = nullptr;
 };
+
+// A forked child's report: the parent's path with the child's pid before the extension
+// (report.json -> report.<pid>.json), so the one that exits last never replaces the other's.
+std::string report_path_of_this_process(const std::string& path, pid_t owner) {
+  if (getpid() == owner) return path;
+  auto slash = path.rfind('/');
+  auto dot = path.rfind('.');
+  std::string pid = std::to_string(getpid());
+  if (dot == std::string::npos || (slash != std::string::npos && dot < slash) || dot == slash + 1)
+    return path + "." + pid;
+  return path.substr(0, dot) + "." + pid + path.substr(dot);
+}
 
 registry& reg();
 
@@ -44,7 +57,7 @@ void write_report_at_exit() {
   auto& r = reg();
   if (r.report_path.empty()) return;
   try {
-    write_report(r.report_path);
+    write_report(report_path_of_this_process(r.report_path, r.report_pid));
   } catch (const tl::error& e) {
     std::fprintf(stderr, "%s\n", e.what());
   }
@@ -62,7 +75,13 @@ registry& reg() {
   static registry* r = [] {
     auto* x = new registry;
     if (const char* p = std::getenv("TL_REPORT"); p && *p) {
+      // A relative path names a file in the start directory, whatever directory the program is in
+      // when it exits.
       x->report_path = p;
+      if (p[0] != '/') {
+        if (char cwd[4096]; getcwd(cwd, sizeof cwd)) x->report_path = std::string(cwd) + "/" + p;
+      }
+      x->report_pid = getpid();
       std::atexit(write_report_at_exit);
       // An uncaught exception ends the process through std::terminate, not exit: write there too.
       x->previous_terminate = std::set_terminate(terminate_with_report);
