@@ -9,6 +9,9 @@
 #include <xmmintrin.h>
 
 #include <cstdint>
+#include <cstdlib>
+
+#include "sanitized.h"
 
 namespace {
 
@@ -72,6 +75,45 @@ TEST(TraceStack, TheTraceStartsWithTheCallersFloatingPointEnvironment) {
       {.name = "reads_rounding"});
   f(tl::ones({1}));
   EXPECT_EQ(seen, FE_DOWNWARD);
+}
+
+// Host recursion while tracing, `depth` frames of about 1 KiB each.
+int recurse(int depth) {
+  volatile char frame[1024];
+  frame[0] = static_cast<char>(depth);
+  return depth == 0 ? frame[0] : recurse(depth - 1) + frame[0];
+}
+
+constexpr std::size_t kBigThreadStack = std::size_t{64} << 20;
+constexpr int kDeepFrames = 32 * 1024;  // about 32 MiB: four times the default stack limit
+
+void* trace_deep_recursion(void*) {
+  tl::set_check_mode(tl::check_mode::warn);
+  auto f = tl::function(
+      [](const tl::tensor& x) {
+        recurse(kDeepFrames);
+        return x;
+      },
+      {.name = "recurses_deeply"});
+  f(tl::ones({1}));
+  return nullptr;
+}
+
+// Recursion that fits the calling thread's stack fits its trace stack: the trace stack was always
+// the process's stack limit (8 MiB), so a thread made with a 64 MiB stack crashed when checked only.
+[[noreturn]] void deep_recursion_on_a_big_thread() {
+  pthread_attr_t attr;
+  pthread_attr_init(&attr);
+  pthread_attr_setstacksize(&attr, kBigThreadStack);
+  pthread_t thread;
+  if (pthread_create(&thread, &attr, trace_deep_recursion, nullptr) != 0) std::_Exit(3);
+  pthread_join(thread, nullptr);
+  std::_Exit(0);
+}
+
+TEST(TraceStack, DeepRecursionThatFitsTheThreadsStackFitsItsTraceStack) {
+  if (tl_test::kSanitized) GTEST_SKIP() << "the trace stack is off under sanitizers";
+  EXPECT_EXIT(deep_recursion_on_a_big_thread(), ::testing::ExitedWithCode(0), "");
 }
 
 }  // namespace

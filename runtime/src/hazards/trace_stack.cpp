@@ -26,13 +26,26 @@ constexpr bool kSupported = !kAddressSanitizer && !kThreadSanitizer;
 constexpr bool kSupported = false;
 #endif
 
-constexpr std::size_t kDefaultSize = std::size_t{8} << 20;
+// The main thread's stack may grow to RLIMIT_STACK; unlimited gets this much (address space only:
+// the mapping is MAP_NORESERVE, and only the pages a trace touches are ever backed).
+constexpr std::size_t kUnlimitedSize = std::size_t{1} << 30;
+constexpr std::size_t kMinimumSize = std::size_t{1} << 20;
 
+// As large as the calling thread's own stack, so that recursion that works unchecked works
+// checked: a thread made with a 64 MiB stack gets 64 MiB, the main thread its stack limit.
 std::size_t stack_size() {
-  rlimit limit{};
-  std::size_t size = kDefaultSize;
-  if (getrlimit(RLIMIT_STACK, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY)
-    size = std::max<std::size_t>(limit.rlim_cur, std::size_t{1} << 20);
+  std::size_t size = 0;
+  pthread_attr_t attr;
+  if (pthread_getattr_np(pthread_self(), &attr) == 0) {
+    pthread_attr_getstacksize(&attr, &size);
+    pthread_attr_destroy(&attr);
+  }
+  if (getpid() == static_cast<pid_t>(gettid())) {
+    rlimit limit{};
+    if (getrlimit(RLIMIT_STACK, &limit) == 0)
+      size = std::max<std::size_t>(size, limit.rlim_cur == RLIM_INFINITY ? kUnlimitedSize : limit.rlim_cur);
+  }
+  size = std::max(size, kMinimumSize);
   auto page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
   return (size + page - 1) / page * page;
 }
