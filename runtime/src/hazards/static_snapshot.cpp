@@ -279,6 +279,8 @@ std::vector<static_write> static_snapshot::changes(const std::vector<const void*
         if (auto first = impl_->locator.writer_of(m.bias + sym.value, m.bias + sym.value + sym.size); !first.empty())
           w.writer = std::move(first);
         if (holds_pointer_to(m.bias + sym.value, m.bias + sym.value + sym.size, created, &protections)) continue;
+        // Another thread's concurrent trace made this write: it is that trace's hazard, not this one's.
+        if (impl_->locator.written_only_by_other_traces(m.bias + sym.value, m.bias + sym.value + sym.size)) continue;
         // A one-byte flag set (false -> true) by the trace that created state is its create-once
         // guard (`built = true`): replays skipping it change nothing.
         if (!created.empty() && sym.size == 1 && raw_byte(reinterpret_cast<const char*>(m.bias + sym.value)) == 1)

@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <map>
+#include <mutex>
 
 #include "core/sanitizers.h"
 #include "hazards/page_protections.h"
@@ -35,11 +36,17 @@ struct fault_record {
   std::uintptr_t address;
   void* stack[kStackDepth];
   int depth;
+  pid_t thread;   // the writer
+  bool by_trace;  // was the writer tracing (its own locator started)?
 };
 fault_record g_writes[kMaxWrites];
 std::atomic<std::size_t> g_write_count{0};
 std::atomic<bool> g_armed{false};
-std::atomic<bool> g_busy{false};
+// Traces running with a locator, on any thread. The first protects the pages, the last one to stop
+// gives them back; records are shared and each trace takes those of its own thread.
+std::mutex g_sessions_mu;
+int g_sessions = 0;
+__attribute__((tls_model("initial-exec"))) thread_local bool t_tracing = false;
 std::atomic<int> g_stepping_threads{0};  // threads between a located write's fault and its trap
 // Sorted page addresses (static storage and frames), and for each the protection the program gave
 // it: a write unprotects a page to exactly that, never to more.
@@ -124,6 +131,8 @@ void on_segv(int sig, siginfo_t* info, void* context) {
   if (i >= kMaxWrites) return;
   auto& r = g_writes[i];
   r.address = address;
+  r.thread = gettid();
+  r.by_trace = t_tracing;
   auto* pc = reinterpret_cast<void*>(uc->uc_mcontext.gregs[REG_RIP]);
   r.stack[0] = pc;
   r.depth = 1;
@@ -251,8 +260,19 @@ void write_locator::prepare() {
 
 void write_locator::start(const std::vector<range>& ranges, range frames, const page_protections& now) {
   if (!enabled() || (ranges.empty() && frames.second == 0) || !now.known()) return;
-  bool expected = false;
-  if (!g_busy.compare_exchange_strong(expected, true)) return;  // one locator at a time
+  std::lock_guard<std::mutex> lock(g_sessions_mu);
+  thread_ = gettid();
+  started_ = true;
+  t_tracing = true;
+  if (g_sessions++ > 0) {
+    // Another thread's trace already protects the same modules' pages: this one joins it. Its
+    // caller's frames are not watched (the table is the first trace's): their writes are still
+    // found by the snapshot, without a line.
+    first_record_ = g_write_count.load(std::memory_order_acquire);
+    return;
+  }
+  owner_ = true;
+  first_record_ = 0;
   g_page_size = static_cast<std::uintptr_t>(sysconf(_SC_PAGESIZE));
   g_page_count = 0;  // the list is rebuilt below: a late handler elsewhere sees it empty meanwhile
   std::vector<std::uintptr_t> candidates;
@@ -288,11 +308,10 @@ void write_locator::start(const std::vector<range>& ranges, range frames, const 
   install_handlers();
   g_armed.store(true, std::memory_order_release);
   set_static_protection(true);
-  started_ = true;
 }
 
 void write_locator::protect_frames() {
-  if (!started_ || g_frames_end == g_frames_begin) return;
+  if (!started_ || !owner_ || g_frames_end == g_frames_begin) return;
   frames_protected_ = true;
   for (std::size_t i = 0; i < g_page_count; ++i)
     if (is_frame_page(g_pages[i])) mprotect(reinterpret_cast<void*>(g_pages[i]), g_page_size, without_write(g_prots[i]));
@@ -309,16 +328,33 @@ void write_locator::stop() {
   if (!started_) return;
   started_ = false;
   unprotect_frames();
+  t_tracing = false;
+  std::lock_guard<std::mutex> lock(g_sessions_mu);
+  // This trace's writes: its own thread's, and those of threads that were not tracing themselves
+  // (OpenMP workers the traced code started). Other traces' writes are theirs; they are kept apart
+  // so that the snapshot, which sees every thread's bytes, can leave them out.
+  std::size_t n = std::min(g_write_count.load(std::memory_order_acquire), kMaxWrites);
+  writes_.clear();
+  others_.clear();
+  for (std::size_t i = first_record_; i < n; ++i) {
+    const auto& r = g_writes[i];
+    if (r.thread != thread_ && r.by_trace)
+      others_.push_back(r.address);
+    else
+      writes_.push_back({r.address, std::vector<const void*>(r.stack, r.stack + r.depth)});
+  }
+  owner_ = false;
+  if (--g_sessions > 0) return;
   g_armed.store(false, std::memory_order_release);
   restore_protection();
   restore_handlers();
-  std::size_t n = std::min(g_write_count.load(std::memory_order_relaxed), kMaxWrites);
-  writes_.clear();
-  for (std::size_t i = 0; i < n; ++i)
-    writes_.push_back(
-        {g_writes[i].address, std::vector<const void*>(g_writes[i].stack, g_writes[i].stack + g_writes[i].depth)});
   // The page list stays readable: a late fault handler on another thread may still look a page up.
-  g_busy.store(false, std::memory_order_release);
+}
+
+bool write_locator::written_only_by_other_traces(std::uintptr_t begin, std::uintptr_t end) const {
+  auto inside = [&](std::uintptr_t a) { return a >= begin && a < end; };
+  return std::any_of(others_.begin(), others_.end(), inside) &&
+         std::none_of(writes_.begin(), writes_.end(), [&](const write& w) { return inside(w.address); });
 }
 
 std::vector<const void*> write_locator::writer_of(std::uintptr_t begin, std::uintptr_t end) const {
