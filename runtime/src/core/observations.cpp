@@ -7,10 +7,9 @@
 #include <cstdlib>
 #include <cstring>
 #include <exception>
-#include <fstream>
 #include <iostream>
 #include <mutex>
-#include <sstream>
+#include <nlohmann/json.hpp>
 
 #include "core/output_file.h"
 
@@ -94,38 +93,6 @@ registry& reg() {
 // Touch the registry at load time so TL_REPORT is armed even when no hazard ever occurs.
 [[maybe_unused]] const bool g_armed = (reg(), true);
 
-std::string json_escape(const std::string& s) {
-  std::string out;
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  return out;
-}
-
 }  // namespace
 
 hazard_error::hazard_error(observation o) : error("tl: [" + o.rule + "] " + o.message), observation_(std::move(o)) {}
@@ -160,24 +127,22 @@ void remove_hazard_listener(int id) {
 
 void write_report(const std::string& path) {
   auto items = observations();
-  std::ostringstream os;
-  os << "{\n  \"schema\": \"tracelint-runtime-report\",\n  \"version\": 1,\n  \"pid\": " << ::getpid()
-     << ",\n  \"observations\": [";
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    const auto& o = items[i];
-    os << (i ? ",\n" : "\n") << "    {\"rule\": \"" << json_escape(o.rule) << "\", \"function\": \""
-       << json_escape(o.function) << "\", \"function_location\": \"" << json_escape(o.function_location)
-       << "\", \"location\": \"" << json_escape(o.location) << "\", \"entity\": \"" << json_escape(o.entity)
-       << "\", \"count\": " << o.count << ", \"message\": \"" << json_escape(o.message) << "\", \"details\": {";
-    bool first = true;
-    for (const auto& [k, v] : o.details) {
-      os << (first ? "" : ", ") << "\"" << json_escape(k) << "\": \"" << json_escape(v) << "\"";
-      first = false;
-    }
-    os << "}}";
+  nlohmann::ordered_json report = {{"schema", "tracelint-runtime-report"}, {"version", 1}, {"pid", ::getpid()}};
+  auto& list = report["observations"] = nlohmann::ordered_json::array();
+  for (const auto& o : items) {
+    list.push_back({{"rule", o.rule},
+                    {"function", o.function},
+                    {"function_location", o.function_location},
+                    {"location", o.location},
+                    {"entity", o.entity},
+                    {"count", o.count},
+                    {"message", o.message},
+                    {"details", o.details}});
   }
-  os << "\n  ]\n}\n";
-  if (auto why = detail::write_output_file(path, os.str()); !why.empty())
+  // Names and paths are the user's bytes: what is not UTF-8 becomes U+FFFD, so the report is
+  // always JSON that `tracelint confirm` reads.
+  std::string text = report.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  if (auto why = detail::write_output_file(path, text); !why.empty())
     throw tl::error("tl: cannot write the runtime report to '" + path + "': " + why);
 }
 
