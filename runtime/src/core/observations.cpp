@@ -12,20 +12,15 @@
 #include <nlohmann/json.hpp>
 
 #include "core/output_file.h"
+#include "core/settings.h"
 
 namespace tl {
 
 namespace {
 
-check_mode mode_from_env() {
-  const char* v = std::getenv("TL_CHECK_MODE");
-  if (!v || !*v || std::strcmp(v, "warn") == 0) return check_mode::warn;
-  if (std::strcmp(v, "off") == 0) return check_mode::off;
-  if (std::strcmp(v, "assert") == 0) return check_mode::assert_;
-  if (std::strcmp(v, "verify") == 0) return check_mode::verify;
-  std::fprintf(stderr, "tl: TL_CHECK_MODE='%s' is not one of off, warn, assert, verify; using warn\n", v);
-  return check_mode::warn;
-}
+// An unaccepted value starts in warn mode; the first tl::function call throws its error
+// (core/settings.h), so nothing is checked in a mode the user did not ask for.
+check_mode mode_from_env() { return detail::parse_check_mode(std::getenv("TL_CHECK_MODE")).value_or(check_mode::warn); }
 
 struct registry {
   std::mutex mu;

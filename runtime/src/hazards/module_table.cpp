@@ -57,6 +57,25 @@ std::string demangle(const std::string& mangled) {
 
 namespace {
 
+// Marks the symbols at the targets of COPY relocations (symbol::library_copy).
+template <class ReadBlob>
+void mark_library_copies(const Elf64_Ehdr& eh, const std::vector<Elf64_Shdr>& sh, ReadBlob& read_blob,
+                         module_info& out) {
+  unsigned copy_type = eh.e_machine == EM_X86_64 ? R_X86_64_COPY : eh.e_machine == EM_AARCH64 ? R_AARCH64_COPY : 0;
+  if (copy_type == 0) return;
+  for (const auto& s : sh) {
+    if (s.sh_type != SHT_RELA || s.sh_entsize != sizeof(Elf64_Rela)) continue;
+    std::string relas = read_blob(s);
+    for (std::size_t off = 0; off + sizeof(Elf64_Rela) <= relas.size(); off += sizeof(Elf64_Rela)) {
+      Elf64_Rela r;
+      std::memcpy(&r, relas.data() + off, sizeof r);
+      if (ELF64_R_TYPE(r.r_info) != copy_type) continue;
+      for (auto& sym : out.symbols)
+        if (sym.value == r.r_offset) sym.library_copy = true;
+    }
+  }
+}
+
 // Reads section headers and object symbols of an ELF64 file. Selects writable, allocated, non-TLS
 // sections by flags (not names), minus the dynamic linker's tables.
 bool read_elf(const std::string& path, std::uintptr_t bias, std::uintptr_t relro_begin, std::uintptr_t relro_end,
@@ -113,6 +132,7 @@ bool read_elf(const std::string& path, std::uintptr_t bias, std::uintptr_t relro
     std::sort(out.symbols.begin(), out.symbols.end(),
               [](const symbol& a, const symbol& b) { return a.value < b.value; });
   }
+  mark_library_copies(eh, sh, read_blob, out);
   return true;
 }
 
@@ -182,6 +202,17 @@ std::vector<module_info> current_modules(unsigned long long& adds, unsigned long
   if (c.first != g_table.adds || c.second != g_table.subs) {
     g_table.modules.clear();
     dl_iterate_phdr(collect, &g_table.modules);
+    // A copied object that a selected module (a user library) defines is that module's state.
+    auto base = [](const std::string& name) { return name.substr(0, name.find('@')); };
+    for (auto& m : g_table.modules)
+      for (auto& sym : m.symbols) {
+        if (!sym.library_copy) continue;
+        for (const auto& other : g_table.modules)
+          if (&other != &m && std::any_of(other.symbols.begin(), other.symbols.end(), [&](const symbol& o) {
+                return !o.library_copy && base(o.name) == base(sym.name);
+              }))
+            sym.library_copy = false;
+      }
     g_table.adds = c.first;
     g_table.subs = c.second;
   }

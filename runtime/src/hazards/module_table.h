@@ -12,6 +12,10 @@ namespace tl::detail {
 struct symbol {
   std::uint64_t value, size;
   std::string name;  // mangled
+  // An object of a library the snapshot skips, placed in this module by a COPY relocation (a g++
+  // PIE holds glibc's __libc_single_threaded and libstdc++'s std::cout so): the library's state,
+  // not the program's. A selected module that defines the object makes it the program's again.
+  bool library_copy = false;
 };
 
 struct range {

@@ -240,17 +240,21 @@ std::vector<static_write> static_snapshot::changes(const std::vector<const void*
                                    [](std::uint64_t v, const symbol& s) { return v < s.value; });
         std::string name;
         std::uint64_t sym_end = vaddr + 1;
+        bool library_object = false;
         if (it != m.symbols.begin() && vaddr < std::prev(it)->value + std::prev(it)->size) {
           name = demangle(std::prev(it)->name);
           sym_end = std::prev(it)->value + std::prev(it)->size;
+          library_object = std::prev(it)->library_copy;
         } else {
           char buf[64];
           std::snprintf(buf, sizeof buf, "+0x%llx", static_cast<unsigned long long>(vaddr));
           name = "<no symbol> " + m.name + r.section + buf;
         }
         // The runtime's own state compiled into the user's module (inline variables of tl headers),
-        // and instrumentation data of sanitizers and coverage, which changes on its own.
-        if (name.rfind("tl::", 0) == 0 || name.rfind("guard variable for tl::", 0) == 0 || is_instrumentation(name)) {
+        // instrumentation data of sanitizers and coverage, which changes on its own, and a skipped
+        // library's object copied into the module (glibc's __libc_single_threaded, std::cout).
+        if (library_object || name.rfind("tl::", 0) == 0 || name.rfind("guard variable for tl::", 0) == 0 ||
+            is_instrumentation(name)) {
           i = std::max(i + 1, static_cast<std::size_t>(sym_end + m.bias - r.begin));
           continue;
         }

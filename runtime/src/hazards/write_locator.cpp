@@ -16,6 +16,7 @@
 #include <mutex>
 
 #include "core/sanitizers.h"
+#include "core/settings.h"
 #include "hazards/page_protections.h"
 
 namespace tl::detail {
@@ -242,11 +243,7 @@ void restore_protection() {
 
 bool write_locator::enabled() {
   if (!kSupported) return false;
-  static const bool on = [] {
-    const char* v = std::getenv("TL_LOCATE_WRITES");
-    return !(v && std::strcmp(v, "0") == 0);
-  }();
-  return on;
+  return current_settings().locate_writes;
 }
 
 void write_locator::prepare() {
