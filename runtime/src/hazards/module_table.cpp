@@ -117,7 +117,7 @@ bool read_elf(const std::string& path, std::uintptr_t bias, std::uintptr_t relro
       if (b >= relro_begin && e <= relro_end) continue;
       if (b < relro_end && e > relro_end) b = relro_end;
     }
-    out.ranges.push_back({b, static_cast<std::size_t>(e - b), name});
+    out.ranges.push_back({b, static_cast<std::size_t>(e - b), name, s.sh_type == SHT_NOBITS});
   }
   const Elf64_Shdr* table = symtab ? symtab : dynsym;
   if (table && table->sh_link < sh.size() && table->sh_entsize == sizeof(Elf64_Sym)) {

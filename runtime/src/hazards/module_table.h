@@ -22,6 +22,7 @@ struct range {
   std::uintptr_t begin;  // absolute address
   std::size_t size;
   std::string section;
+  bool zero_filled = false;  // SHT_NOBITS (.bss): a page never touched holds zeros
 };
 
 struct module_info {

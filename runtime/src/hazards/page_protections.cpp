@@ -51,6 +51,25 @@ bool page_protections::readable(std::uintptr_t address) const {
   return prot >= 0 && (prot & PROT_READ);
 }
 
+std::vector<bool> touched_pages(std::uintptr_t first_page, std::size_t count) {
+  std::vector<bool> out(count, true);
+  int fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return out;
+  auto page = static_cast<std::uintptr_t>(sysconf(_SC_PAGESIZE));
+  std::vector<std::uint64_t> entries(std::min<std::size_t>(count, 1 << 16));
+  for (std::size_t done = 0; done < count;) {
+    std::size_t n = std::min(count - done, entries.size());
+    auto offset = static_cast<off_t>((first_page / page + done) * sizeof(std::uint64_t));
+    ssize_t got = pread(fd, entries.data(), n * sizeof(std::uint64_t), offset);
+    if (got <= 0) break;
+    std::size_t read = static_cast<std::size_t>(got) / sizeof(std::uint64_t);
+    for (std::size_t i = 0; i < read; ++i) out[done + i] = (entries[i] >> 62) != 0;  // present or swapped
+    done += read;
+  }
+  close(fd);
+  return out;
+}
+
 page_span alternate_signal_stack() {
   stack_t ss{};
   if (sigaltstack(nullptr, &ss) != 0 || (ss.ss_flags & SS_DISABLE) || !ss.ss_sp || ss.ss_size == 0) return {};

@@ -24,6 +24,11 @@ class page_protections {
   std::vector<region> regions_;  // by address, as the kernel lists them
 };
 
+// For each of `count` pages from `first_page`: has the process ever had it in memory or swap
+// (/proc/self/pagemap bits 63 and 62)? An anonymous page that never was holds zeros and costs
+// nothing; copying it would. All true when pagemap cannot be read.
+std::vector<bool> touched_pages(std::uintptr_t first_page, std::size_t count);
+
 // The pages of the calling thread's alternate signal stack ({0, 0} without one). Signal frames are
 // written there, by the kernel too, so they are neither write-protected nor compared: a protected
 // alternate stack kills the process at the first signal it should take.

@@ -3,13 +3,16 @@
 #include <dlfcn.h>
 #include <link.h>
 #include <pthread.h>
+#include <sys/mman.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <map>
+#include <utility>
 
 #include "core/code_location.h"
 #include "hazards/module_table.h"
@@ -32,10 +35,39 @@ __attribute__((no_sanitize("address", "hwaddress"))) void raw_copy(char* dst, co
 }
 __attribute__((no_sanitize("address", "hwaddress"))) char raw_byte(const char* p) { return *p; }
 
+namespace {
+// A copy as large as a range, backed by memory only where bytes were copied into it: the copy of a
+// 2 GiB .bss of which a few pages are used costs those pages, and the rest reads as zeros.
+class range_copy {
+ public:
+  explicit range_copy(std::size_t size) : size_(size) {
+    void* m = size ? mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0)
+                   : MAP_FAILED;
+    data_ = m == MAP_FAILED ? nullptr : static_cast<char*>(m);
+  }
+  ~range_copy() {
+    if (data_) munmap(data_, size_);
+  }
+  range_copy(range_copy&& o) noexcept : data_(std::exchange(o.data_, nullptr)), size_(o.size_) {}
+  range_copy(const range_copy&) = delete;
+  range_copy& operator=(const range_copy&) = delete;
+  range_copy& operator=(range_copy&&) = delete;
+  char* data() const { return data_; }  // null when the mapping failed: the range is not compared
+  char operator[](std::size_t i) const { return data_[i]; }
+
+ private:
+  char* data_ = nullptr;
+  std::size_t size_ = 0;
+};
+}  // namespace
+
 struct static_snapshot::impl {
   unsigned long long adds = 0, subs = 0;
   std::vector<module_info> modules;
-  std::vector<std::string> copies;  // one per range, in module order
+  std::vector<range_copy> copies;  // one per range, in module order
+  // Pages of .bss ranges the process had never touched when the trace started: not copied, not
+  // protected; compared (with zeros) only if they are touched by the end.
+  std::vector<std::uintptr_t> untouched;
   std::uintptr_t stack_lo = 0, stack_hi = 0;
   std::string stack_copy;
   write_locator locator;  // names the instruction behind each static write
@@ -111,11 +143,36 @@ static_snapshot::static_snapshot(const void* entry_frame) : impl_(new impl) {
   impl_->runtime_loads = modules_loaded_by_runtime();
   impl_->modules = current_modules(impl_->adds, impl_->subs);
   auto protections = page_protections::of_process();
+  std::vector<write_locator::range> watched;
   for (const auto& m : impl_->modules)
     for (const auto& r : m.ranges) {
-      impl_->copies.emplace_back(r.size, '\0');
-      copy_readable(r.begin, r.size, protections, impl_->copies.back().data(), impl_->unreadable);
+      impl_->copies.emplace_back(r.size);
+      char* copy = impl_->copies.back().data();
+      if (!copy) continue;
+      if (!r.zero_filled) {
+        copy_readable(r.begin, r.size, protections, copy, impl_->unreadable);
+        watched.emplace_back(r.begin, r.size);
+        continue;
+      }
+      // Only the pages the process has touched are copied and watched: the cost of a sparse arena
+      // is what the program uses of it, not its size.
+      std::uintptr_t first = r.begin & ~(page_size() - 1);
+      auto touched = touched_pages(first, (r.begin + r.size - first + page_size() - 1) / page_size());
+      for (std::size_t p = 0; p < touched.size(); ++p) {
+        std::uintptr_t page = first + p * page_size();
+        if (!touched[p]) {
+          impl_->untouched.push_back(page);
+          continue;
+        }
+        std::uintptr_t b = std::max(page, r.begin), e = std::min(page + page_size(), r.begin + r.size);
+        copy_readable(b, e - b, protections, copy + (b - r.begin), impl_->unreadable);
+        if (!watched.empty() && watched.back().first + watched.back().second == b)
+          watched.back().second += e - b;
+        else
+          watched.emplace_back(b, e - b);
+      }
     }
+  std::sort(impl_->untouched.begin(), impl_->untouched.end());
   auto alternate_stack = alternate_signal_stack();
   for (auto p = alternate_stack.begin; p < alternate_stack.end; p += page_size()) impl_->unreadable.push_back(p);
   std::sort(impl_->unreadable.begin(), impl_->unreadable.end());
@@ -127,9 +184,6 @@ static_snapshot::static_snapshot(const void* entry_frame) : impl_(new impl) {
     impl_->stack_copy.resize(impl_->stack_hi - lo);
     raw_copy(impl_->stack_copy.data(), reinterpret_cast<const char*>(lo), impl_->stack_copy.size());
   }
-  std::vector<write_locator::range> watched;
-  for (const auto& m : impl_->modules)
-    for (const auto& r : m.ranges) watched.emplace_back(r.begin, r.size);
   impl_->locator.start(watched, {impl_->stack_lo, impl_->stack_hi - impl_->stack_lo}, protections);
 }
 
@@ -156,13 +210,18 @@ std::size_t read_without_faulting(const void* addr, char* out, std::size_t n) {
 // variable handle) or in the first bytes of the object a word points to (a std::vector of
 // variables, a std::unique_ptr to a layer holding variables, an optimizer's slot vectors inside a
 // std::optional)? Such a write is a create-once guard taking the state made on the first trace.
+// `readable` (asked once per page) leaves out pages that cannot or need not be read: a guard page
+// inside a large object, a page of a sparse arena nobody touched.
 bool holds_pointer_to(std::uintptr_t begin, std::uintptr_t end, const std::vector<const void*>& created,
-                      const page_protections* protections = nullptr) {
+                      const std::function<bool(std::uintptr_t)>& readable = {}) {
   if (created.empty()) return false;
   constexpr std::size_t kPointeeBytes = 512;
   char pointee[kPointeeBytes];
   for (std::uintptr_t p = (begin + 7) & ~std::uintptr_t{7}; p + 8 <= end; p += 8) {
-    if (protections && !protections->readable(p)) continue;  // a guard page inside a large object
+    if (readable && (p == ((begin + 7) & ~std::uintptr_t{7}) || p % page_size() == 0) && !readable(p)) {
+      p = ((p & ~(page_size() - 1)) + page_size()) - 8;
+      continue;
+    }
     const void* value;
     raw_copy(reinterpret_cast<char*>(&value), reinterpret_cast<const char*>(p), sizeof value);
     if (is_created(value, created)) return true;
@@ -181,7 +240,7 @@ bool holds_pointer_to(std::uintptr_t begin, std::uintptr_t end, const std::vecto
 
 bool holds_pointer(std::uintptr_t begin, std::uintptr_t end, const void* target) {
   auto protections = page_protections::of_process();
-  return holds_pointer_to(begin, end, {target}, &protections);
+  return holds_pointer_to(begin, end, {target}, [&](std::uintptr_t a) { return protections.readable(a); });
 }
 
 namespace {
@@ -208,17 +267,29 @@ std::vector<static_write> static_snapshot::changes(const std::vector<const void*
   if (c.first != impl_->adds + (modules_loaded_by_runtime() - impl_->runtime_loads))
     out.push_back({"", "<module loaded during trace: its constructors ran while tracing>", "", 0, 0, false});
   auto protections = page_protections::of_process();
+  // Pages untouched at the start that are still untouched hold zeros as they did: skipped unread.
+  std::vector<std::uintptr_t> still_untouched;
+  for (std::size_t b = 0; b < impl_->untouched.size();) {
+    std::size_t e = b + 1;
+    while (e < impl_->untouched.size() && impl_->untouched[e] == impl_->untouched[e - 1] + page_size()) ++e;
+    auto touched = touched_pages(impl_->untouched[b], e - b);
+    for (std::size_t i = b; i < e; ++i)
+      if (!touched[i - b]) still_untouched.push_back(impl_->untouched[i]);
+    b = e;
+  }
   // A page unreadable at either end of the trace is skipped: it cannot be read now, or it was not copied.
   auto comparable = [&](std::uintptr_t a) {
-    return protections.readable(a) &&
-           !std::binary_search(impl_->unreadable.begin(), impl_->unreadable.end(), a & ~(page_size() - 1));
+    auto page = a & ~(page_size() - 1);
+    return protections.readable(a) && !std::binary_search(impl_->unreadable.begin(), impl_->unreadable.end(), page) &&
+           !std::binary_search(still_untouched.begin(), still_untouched.end(), page);
   };
   std::size_t k = 0;
   for (const auto& m : impl_->modules) {
     std::map<std::string, static_write> by_symbol;
     std::map<std::string, bool> guards;  // object name -> its guard changed
     for (const auto& r : m.ranges) {
-      const std::string& before = impl_->copies[k++];
+      const range_copy& before = impl_->copies[k++];
+      if (!before.data()) continue;
       const char* now = reinterpret_cast<const char*>(r.begin);
       std::uintptr_t checked_page = 0;
       for (std::size_t i = 0; i < r.size;) {
@@ -282,7 +353,7 @@ std::vector<static_write> static_snapshot::changes(const std::vector<const void*
         // The first write anywhere in the symbol: an 8-byte store may change only its later bytes.
         if (auto first = impl_->locator.writer_of(m.bias + sym.value, m.bias + sym.value + sym.size); !first.empty())
           w.writer = std::move(first);
-        if (holds_pointer_to(m.bias + sym.value, m.bias + sym.value + sym.size, created, &protections)) continue;
+        if (holds_pointer_to(m.bias + sym.value, m.bias + sym.value + sym.size, created, comparable)) continue;
         // Another thread's concurrent trace made this write: it is that trace's hazard, not this one's.
         if (impl_->locator.written_only_by_other_traces(m.bias + sym.value, m.bias + sym.value + sym.size)) continue;
         // A one-byte flag set (false -> true) by the trace that created state is its create-once
