@@ -12,6 +12,8 @@
 #include <sstream>
 #include <string>
 
+#include "command_output.h"
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -37,12 +39,9 @@ TEST(Report, ARelativePathIsTheStartDirectorysAndAForkedChildWritesItsOwnFile) {
   fs::create_directory(start / "elsewhere");
   std::string command = "cd '" + start.string() + "' && TL_REPORT=rel.json TL_CHECK_MODE=warn '" +
                         TL_REPORT_FORK_HELPER + "' elsewhere 2>/dev/null";
-  FILE* out = popen(command.c_str(), "r");
-  ASSERT_NE(out, nullptr);
-  std::string printed;
-  char buf[256];
-  while (std::fgets(buf, sizeof buf, out)) printed += buf;  // until the child, the last writer, exits
-  EXPECT_EQ(pclose(out), 0);
+  int status = -1;
+  auto printed = tl_test::command_output(command, &status);  // until the child, the last writer, exits
+  EXPECT_EQ(status, 0);
   int child = 0;
   ASSERT_EQ(std::sscanf(printed.c_str(), "child %d", &child), 1) << printed;
   auto parents = read_file(start / "rel.json");

@@ -2,23 +2,17 @@
 // is an error naming the variable and the values it accepts, never silently read as something else.
 #include <gtest/gtest.h>
 
-#include <cstdio>
 #include <string>
 
+#include "command_output.h"
 #include "sanitized.h"
 
 namespace {
 
 // The probe's output (stdout) under `settings` ("NAME=value ...").
 std::string probe(const std::string& settings, const std::string& argument = "") {
-  std::string command = "env " + settings + " '" + std::string(TL_SETTINGS_PROBE) + "' " + argument + " 2>/dev/null";
-  FILE* out = popen(command.c_str(), "r");
-  if (!out) return "popen failed";
-  std::string text;
-  char buf[512];
-  while (std::fgets(buf, sizeof buf, out)) text += buf;
-  pclose(out);
-  return text;
+  return tl_test::command_output("env " + settings + " '" + std::string(TL_SETTINGS_PROBE) + "' " + argument +
+                                 " 2>/dev/null");
 }
 
 void expect_error(const std::string& settings, const std::string& variable, const std::string& accepted) {

@@ -3,23 +3,14 @@
 // a snapshot that copies the arena holds a copy as large as the arena.
 #include <gtest/gtest.h>
 
-#include <cstdio>
 #include <string>
+
+#include "command_output.h"
 
 namespace {
 
-std::string run_probe() {
-  FILE* out = popen(("TL_CHECK_MODE=warn '" + std::string(TL_SPARSE_ARENA_PROBE) + "' 2>/dev/null").c_str(), "r");
-  if (!out) return "";
-  std::string text;
-  char buf[512];
-  while (std::fgets(buf, sizeof buf, out)) text += buf;
-  pclose(out);
-  return text;
-}
-
 TEST(SparseArena, ATraceCostsTheTouchedPagesNotTheArenasSize) {
-  auto out = run_probe();
+  auto out = tl_test::command_output("TL_CHECK_MODE=warn '" + std::string(TL_SPARSE_ARENA_PROBE) + "' 2>/dev/null");
   ASSERT_NE(out.find("peak_rss_kib "), std::string::npos) << out;
   long peak = std::stol(out.substr(out.find("peak_rss_kib ") + 13));
   EXPECT_LT(peak, 128L * 1024) << "peak RSS " << peak << " KiB for a 512 MiB arena of which 4 pages are used";
