@@ -77,9 +77,10 @@ long watched(std::uintptr_t page) {
 int without_write(int prot) { return prot & ~PROT_WRITE; }
 
 // Delivers a signal that is not the locator's as the kernel would have without it: to the
-// program's handler in the form it was installed (SA_SIGINFO or not) with its mask, once under
-// SA_RESETHAND; ignored when ignored, unless the kernel itself raised it for a fault (a fault cannot
-// be ignored: the kernel forces the default action); else the default action.
+// program's handler in the form it was installed (SA_SIGINFO or not) with its mask (less SIGSEGV
+// and SIGTRAP, see below), once under SA_RESETHAND; ignored when ignored, unless the kernel itself
+// raised it for a fault (a fault cannot be ignored: the kernel forces the default action); else
+// the default action.
 void forward(int sig, siginfo_t* info, void* context, struct sigaction& previous) {
   bool raised_by_fault = info->si_code > 0;
   if (previous.sa_handler == SIG_IGN && !raised_by_fault) return;
@@ -98,8 +99,12 @@ void forward(int sig, siginfo_t* info, void* context, struct sigaction& previous
     previous.sa_handler = SIG_DFL;
     previous.sa_flags &= ~SA_SIGINFO;
   }
+  // The handler's mask, except the locator's own signals: while pages are protected, its code may
+  // write one (the first call of an imported function binds a PLT slot on a protected page), and
+  // a fault with SIGSEGV blocked kills the process.
   sigset_t mask = handler.sa_mask, old;
-  if (!(handler.sa_flags & SA_NODEFER)) sigaddset(&mask, sig);
+  sigdelset(&mask, SIGSEGV);
+  sigdelset(&mask, SIGTRAP);
   pthread_sigmask(SIG_BLOCK, &mask, &old);
   if (handler.sa_flags & SA_SIGINFO)
     handler.sa_sigaction(sig, info, context);
