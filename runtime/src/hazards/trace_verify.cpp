@@ -279,7 +279,8 @@ std::vector<observation> contained_retrace(const std::function<std::vector<obser
   else if (WIFSIGNALED(status))
     out.push_back(problem(std::string("crashed (") + strsignal(WTERMSIG(status)) + ")", "crash"));
   else if (!deserialize(text, out))
-    out.push_back(problem("ended without a readable result (exit code " + std::to_string(WEXITSTATUS(status)) + ")",
+    // A sanitizer turns a crash into an exit code of its own (ThreadSanitizer's 66).
+    out.push_back(problem("crashed or exited without a result (exit code " + std::to_string(WEXITSTATUS(status)) + ")",
                           "crash"));
   return out;
 }
