@@ -1,7 +1,9 @@
 // The runtime's symbolizer plugin: a code address in a module to "file:line" through LLVM's DWARF
 // reader. A library of its own, loaded by the runtime with dlopen when a hazard first needs a line,
 // so that programs using tl do not load LLVM otherwise. The entry points have C linkage.
+#include <llvm/ADT/SmallString.h>
 #include <llvm/DebugInfo/Symbolize/Symbolize.h>
+#include <llvm/Support/Path.h>
 
 #include <cstdint>
 #include <cstdio>
@@ -20,7 +22,16 @@ llvm::symbolize::LLVMSymbolizer& symbolizer() {
   return *s;
 }
 
-bool under_any(const std::string& file, const char* prefixes) {
+// Without "..": a build whose compiler saw relative paths (ccache's base_dir rewrites them) records
+// "<build>/../runtime/include/tl/x.h", which must still match the runtime's source prefix.
+std::string normalized(const std::string& file) {
+  llvm::SmallString<256> path(file);
+  llvm::sys::path::remove_dots(path, true);
+  return std::string(path.str());
+}
+
+bool under_any(const std::string& raw, const char* prefixes) {
+  std::string file = normalized(raw);
   if (file.rfind("/usr/", 0) == 0) return true;  // the system's headers and libraries
   for (const char* p = prefixes; p && *p;) {
     const char* end = std::strchr(p, ':');
@@ -60,7 +71,7 @@ int symbolize(const char* module, std::uint64_t offset, const char* library_pref
   }
   const auto& frame = frames->getFrame(chosen);
   if (frame.FileName == llvm::DILineInfo::BadString || frame.Line == 0) return 0;
-  int n = std::snprintf(out, static_cast<std::size_t>(size), "%s:%u", frame.FileName.c_str(), frame.Line);
+  int n = std::snprintf(out, static_cast<std::size_t>(size), "%s:%u", normalized(frame.FileName).c_str(), frame.Line);
   return n > 0 && n < size ? n : 0;
 }
 }  // namespace

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <limits>
 #include <vector>
 
 namespace {
@@ -18,6 +19,23 @@ struct choices {
   std::uint8_t next() { return n ? (--n, *p++) : 0; }
   std::int64_t small(int mod) { return next() % mod; }
   std::int64_t signed_small(int mod) { return static_cast<std::int64_t>(next() % mod) - mod / 2; }
+  // A dimension, begin or size: mostly small, but the top byte values are the extremes whose sums
+  // and products overflow 64 bits (slice bounds, concatenated dimensions, reshape counts).
+  std::int64_t extreme_or(std::int64_t small_value, std::uint8_t byte) {
+    constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
+    switch (byte) {
+      case 255:
+        return kMax;
+      case 254:
+        return kMax / 2 + 1;
+      case 253:
+        return std::int64_t{1} << 32;
+      case 252:
+        return std::numeric_limits<std::int64_t>::min();
+      default:
+        return small_value;
+    }
+  }
 };
 
 tl::dtype pick_dtype(choices& c) {
@@ -36,7 +54,13 @@ tl::dtype pick_dtype(choices& c) {
 tl::shape_t pick_shape(choices& c) {
   tl::shape_t s;
   auto rank = c.small(5);
-  for (std::int64_t i = 0; i < rank; ++i) s.push_back(c.small(4));  // dims 0..3: empty tensors included
+  for (std::int64_t i = 0; i < rank; ++i) {
+    auto byte = c.next();
+    // dims 0..3 (empty tensors included), or a huge one: with a zero dimension beside it the
+    // tensor is empty, so only the shape rules' arithmetic meets it.
+    auto d = c.extreme_or(byte % 4, byte);
+    s.push_back(d < 0 ? 0 : d);
+  }
   return s;
 }
 
@@ -50,7 +74,10 @@ tl::tensor make(choices& c) {
 std::vector<std::int64_t> pick_ints(choices& c, int max_len, int mod) {
   std::vector<std::int64_t> v;
   auto len = c.small(max_len + 1);
-  for (std::int64_t i = 0; i < len; ++i) v.push_back(c.signed_small(mod));
+  for (std::int64_t i = 0; i < len; ++i) {
+    auto byte = c.next();
+    v.push_back(c.extreme_or(static_cast<std::int64_t>(byte % mod) - mod / 2, byte));
+  }
   return v;
 }
 

@@ -18,6 +18,8 @@
 #include <thread>
 #include <vector>
 
+#include "sanitized.h"
+
 // One-letter C symbols: __cxa_demangle reads "g" as the type code of __float128 and "i" as int.
 extern "C" {
 int g = 0;
@@ -69,11 +71,7 @@ TEST_F(Hazards, GlobalWrittenWhileTracingIsNamedAndCountsSkippedReplays) {
   EXPECT_NE(o->message.find("trace time"), std::string::npos);
 }
 
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-constexpr bool kSanitized = true;
-#else
-constexpr bool kSanitized = false;
-#endif
+using tl_test::kSanitized;
 
 int g_located = 0;
 std::vector<int> g_located_history;

@@ -156,6 +156,28 @@ TEST(SpecialValues, ShapesBeyondSixtyFourBitsAreErrorsNotWrappedCounts) {
   EXPECT_THROW(tl::zeros({std::int64_t{1} << 50}), tl::error);
 }
 
+// Bounds whose sum does not fit 64 bits: `begin + size` wrapped negative and the slice read memory
+// before the buffer; concatenated dimensions of empty tensors wrapped to a negative dimension.
+TEST(SpecialValues, SliceAndConcatBoundsThatOverflowAreErrorsNotWrappedSums) {
+  constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
+  auto expect_error_naming = [](auto make, const char* op) {
+    try {
+      auto t = make();
+      ADD_FAILURE() << op << " did not throw; shape " << tl::shape_string(t.shape());
+    } catch (const tl::error& e) {
+      EXPECT_NE(std::string(e.what()).find(op), std::string::npos) << e.what();
+    }
+  };
+  expect_error_naming([&] { return tl::slice(tl::ones({4}), {kMax}, {1}); }, "tl::slice");
+  expect_error_naming([&] { return tl::slice(tl::ones({4}), {kMax - 1}, {-1}); }, "tl::slice");
+  expect_error_naming([&] { return tl::slice(tl::zeros({0, 4}), {0, kMax}, {0, kMax}); }, "tl::slice");
+  auto empty = tl::zeros({0, kMax / 2 + 1});
+  expect_error_naming([&] { return tl::concat({empty, empty}, 1); }, "tl::concat");
+  expect_error_naming([&] { return tl::concat({tl::zeros({0, kMax}), tl::zeros({0, 1})}, 1); }, "tl::concat");
+  auto traced = tl::function([&](const tl::tensor& x) { return tl::slice(x, {kMax}, {1}); });
+  expect_error_naming([&] { return traced(tl::ones({4})); }, "tl::slice");
+}
+
 TEST(SpecialValues, EmptyTensorsThroughATracedFunctionAndItsGradient) {
   tl::variable w(tl::ones({3, 2}));
   auto step = tl::function([&](const tl::tensor& x) {

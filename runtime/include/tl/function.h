@@ -7,8 +7,11 @@
 // code runs then and only then, host values it turns into tensors are baked into the graph, and the
 // tl ops it calls are recorded. The graph is optimized and planned; later calls with the same key
 // replay the plan.
+#include <bit>
+#include <cmath>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <source_location>
@@ -53,7 +56,13 @@ struct key_part {
   std::int64_t int_value = 0;
   double float_value = 0;
   const void* object = nullptr;
-  bool operator==(const key_part&) const = default;
+  // Host floating-point values are compared by their bits: -0.0 is not 0.0 (x * s keeps the sign),
+  // and every NaN is one value (append_key makes them one), which `==` would never match.
+  bool operator==(const key_part& o) const {
+    return kind == o.kind && dtype == o.dtype && shape == o.shape && int_value == o.int_value &&
+           std::bit_cast<std::uint64_t>(float_value) == std::bit_cast<std::uint64_t>(o.float_value) &&
+           object == o.object;
+  }
 };
 using call_key = std::vector<key_part>;
 
@@ -103,7 +112,9 @@ void append_key(call_key& key, std::vector<tensor>& tensors, const T& arg) {
   } else if constexpr (std::is_integral_v<U> || std::is_enum_v<U>) {
     key.push_back({key_kind::integer, {}, {}, static_cast<std::int64_t>(arg)});
   } else if constexpr (std::is_floating_point_v<U>) {
-    key.push_back({key_kind::floating, {}, {}, 0, static_cast<double>(arg)});
+    auto value = static_cast<double>(arg);
+    if (std::isnan(value)) value = std::numeric_limits<double>::quiet_NaN();
+    key.push_back({key_kind::floating, {}, {}, 0, value});
   } else if constexpr (std::is_same_v<U, variable>) {
     key.push_back({key_kind::object, {}, {}, 0, 0, arg.state()});
   } else {

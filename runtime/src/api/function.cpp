@@ -14,6 +14,7 @@
 #include "autodiff/tape.h"
 #include "core/code_location.h"
 #include "core/observations.h"
+#include "core/settings.h"
 #include "core/tensor_impl.h"
 #include "executor/plan.h"
 #include "hazards/baked_values.h"
@@ -303,16 +304,7 @@ function_core::~function_core() {
 bool function_core::verify_this_call() {
   if (!options_.verify && get_check_mode() != check_mode::verify) return false;
   // TL_VERIFY_EVERY=N: every Nth call the cache serves, to bound the cost in long tests.
-  static const long every = [] {
-    const char* v = std::getenv("TL_VERIFY_EVERY");
-    long n = v ? std::strtol(v, nullptr, 10) : 1;
-    if (n < 1) {
-      if (v) std::fprintf(stderr, "tl: TL_VERIFY_EVERY='%s' is not a positive integer; verifying every call\n", v);
-      n = 1;
-    }
-    return n;
-  }();
-  return impl_->served_calls++ % every == 0;
+  return impl_->served_calls++ % current_settings().verify_every == 0;
 }
 
 const std::string& function_core::display_name() const { return impl_->display_name; }
@@ -399,6 +391,7 @@ void function_core::note_call(bool retraced, const call_key& key, const std::vec
 
 std::vector<tensor> function_core::call(call_key key, const std::vector<tensor>& tensor_args, const trace_body& body,
                                         const void* call_site) {
+  current_settings();  // a TL_* value the runtime does not accept is an error, before anything runs
   for (const auto& t : tensor_args) check_live(t, display_name().c_str(), impl_->created_at);
   if (options_.input_signature) {
     const auto& sig = *options_.input_signature;
@@ -594,8 +587,14 @@ std::vector<tensor> function_core::call(call_key key, const std::vector<tensor>&
     again.function_name = display_name();
     again.function_created_at = impl_->created_at;
     again.first_trace = false;
-    record_trace(again, cf->key, body);
-    for (auto& o : compare_traces(cf->traced, again, display_name(), impl_->location)) {
+    again.verification = true;
+    auto found = contained_retrace(
+        [&] {
+          record_trace(again, cf->key, body);
+          return compare_traces(cf->traced, again, display_name(), impl_->location);
+        },
+        display_name(), impl_->location);
+    for (auto& o : found) {
       observe(o, false);
       raised.push_back(std::move(o));
     }

@@ -7,26 +7,20 @@
 #include <cstdlib>
 #include <cstring>
 #include <exception>
-#include <fstream>
 #include <iostream>
 #include <mutex>
-#include <sstream>
+#include <nlohmann/json.hpp>
 
 #include "core/output_file.h"
+#include "core/settings.h"
 
 namespace tl {
 
 namespace {
 
-check_mode mode_from_env() {
-  const char* v = std::getenv("TL_CHECK_MODE");
-  if (!v || !*v || std::strcmp(v, "warn") == 0) return check_mode::warn;
-  if (std::strcmp(v, "off") == 0) return check_mode::off;
-  if (std::strcmp(v, "assert") == 0) return check_mode::assert_;
-  if (std::strcmp(v, "verify") == 0) return check_mode::verify;
-  std::fprintf(stderr, "tl: TL_CHECK_MODE='%s' is not one of off, warn, assert, verify; using warn\n", v);
-  return check_mode::warn;
-}
+// An unaccepted value starts in warn mode; the first tl::function call throws its error
+// (core/settings.h), so nothing is checked in a mode the user did not ask for.
+check_mode mode_from_env() { return detail::parse_check_mode(std::getenv("TL_CHECK_MODE")).value_or(check_mode::warn); }
 
 struct registry {
   std::mutex mu;
@@ -34,9 +28,22 @@ struct registry {
   std::map<int, hazard_listener> listeners;
   int next_listener = 0;
   std::atomic<check_mode> mode{mode_from_env()};
-  std::string report_path;
+  std::string report_path;  // absolute: resolved in the directory the program started in
+  pid_t report_pid = 0;      // the process TL_REPORT is for; a forked child writes a file of its own
   std::terminate_handler previous_terminate = nullptr;
 };
+
+// A forked child's report: the parent's path with the child's pid before the extension
+// (report.json -> report.<pid>.json), so the one that exits last never replaces the other's.
+std::string report_path_of_this_process(const std::string& path, pid_t owner) {
+  if (getpid() == owner) return path;
+  auto slash = path.rfind('/');
+  auto dot = path.rfind('.');
+  std::string pid = std::to_string(getpid());
+  if (dot == std::string::npos || (slash != std::string::npos && dot < slash) || dot == slash + 1)
+    return path + "." + pid;
+  return path.substr(0, dot) + "." + pid + path.substr(dot);
+}
 
 registry& reg();
 
@@ -44,7 +51,7 @@ void write_report_at_exit() {
   auto& r = reg();
   if (r.report_path.empty()) return;
   try {
-    write_report(r.report_path);
+    write_report(report_path_of_this_process(r.report_path, r.report_pid));
   } catch (const tl::error& e) {
     std::fprintf(stderr, "%s\n", e.what());
   }
@@ -62,7 +69,13 @@ registry& reg() {
   static registry* r = [] {
     auto* x = new registry;
     if (const char* p = std::getenv("TL_REPORT"); p && *p) {
+      // A relative path names a file in the start directory, whatever directory the program is in
+      // when it exits.
       x->report_path = p;
+      if (p[0] != '/') {
+        if (char cwd[4096]; getcwd(cwd, sizeof cwd)) x->report_path = std::string(cwd) + "/" + p;
+      }
+      x->report_pid = getpid();
       std::atexit(write_report_at_exit);
       // An uncaught exception ends the process through std::terminate, not exit: write there too.
       x->previous_terminate = std::set_terminate(terminate_with_report);
@@ -74,38 +87,6 @@ registry& reg() {
 
 // Touch the registry at load time so TL_REPORT is armed even when no hazard ever occurs.
 [[maybe_unused]] const bool g_armed = (reg(), true);
-
-std::string json_escape(const std::string& s) {
-  std::string out;
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -141,24 +122,22 @@ void remove_hazard_listener(int id) {
 
 void write_report(const std::string& path) {
   auto items = observations();
-  std::ostringstream os;
-  os << "{\n  \"schema\": \"tracelint-runtime-report\",\n  \"version\": 1,\n  \"pid\": " << ::getpid()
-     << ",\n  \"observations\": [";
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    const auto& o = items[i];
-    os << (i ? ",\n" : "\n") << "    {\"rule\": \"" << json_escape(o.rule) << "\", \"function\": \""
-       << json_escape(o.function) << "\", \"function_location\": \"" << json_escape(o.function_location)
-       << "\", \"location\": \"" << json_escape(o.location) << "\", \"entity\": \"" << json_escape(o.entity)
-       << "\", \"count\": " << o.count << ", \"message\": \"" << json_escape(o.message) << "\", \"details\": {";
-    bool first = true;
-    for (const auto& [k, v] : o.details) {
-      os << (first ? "" : ", ") << "\"" << json_escape(k) << "\": \"" << json_escape(v) << "\"";
-      first = false;
-    }
-    os << "}}";
+  nlohmann::ordered_json report = {{"schema", "tracelint-runtime-report"}, {"version", 1}, {"pid", ::getpid()}};
+  auto& list = report["observations"] = nlohmann::ordered_json::array();
+  for (const auto& o : items) {
+    list.push_back({{"rule", o.rule},
+                    {"function", o.function},
+                    {"function_location", o.function_location},
+                    {"location", o.location},
+                    {"entity", o.entity},
+                    {"count", o.count},
+                    {"message", o.message},
+                    {"details", o.details}});
   }
-  os << "\n  ]\n}\n";
-  if (auto why = detail::write_output_file(path, os.str()); !why.empty())
+  // Names and paths are the user's bytes: what is not UTF-8 becomes U+FFFD, so the report is
+  // always JSON that `tracelint confirm` reads.
+  std::string text = report.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  if (auto why = detail::write_output_file(path, text); !why.empty())
     throw tl::error("tl: cannot write the runtime report to '" + path + "': " + why);
 }
 
@@ -178,7 +157,17 @@ std::string warning_line(const observation& o) {
 
 bool checks_enabled() { return reg().mode.load(std::memory_order_relaxed) != check_mode::off; }
 
+namespace {
+thread_local std::vector<observation>* t_collector = nullptr;
+}
+
+void collect_observations(std::vector<observation>* into) { t_collector = into; }
+
 int observe(observation o, bool throwable) {
+  if (t_collector) {
+    t_collector->push_back(std::move(o));
+    return -1;
+  }
   auto& r = reg();
   auto mode = r.mode.load();
   if (mode == check_mode::off) return -1;

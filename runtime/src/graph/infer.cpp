@@ -370,10 +370,12 @@ value_type shape_rule(op_kind k, const op_attrs& a, const std::vector<const valu
           continue;
         }
         if (n == -1) n = s[i] - b;
-        if (b + n > s[i] || n < 0) {
+        // `b + n` must not wrap: {INT64_MAX} + {1} read before the buffer.
+        std::int64_t end = 0;
+        if (n < 0 || __builtin_add_overflow(b, n, &end) || end > s[i]) {
           fail(k, loc,
-               "slice [" + std::to_string(b) + ", " + std::to_string(b + n) + ") of axis " + std::to_string(i) +
-                   " is outside " + describe(*in[0]));
+               "slice of " + std::to_string(n) + " elements from " + std::to_string(b) + " along axis " +
+                   std::to_string(i) + " is outside " + describe(*in[0]));
         }
         out[i] = n;
       }
@@ -392,7 +394,12 @@ value_type shape_rule(op_kind k, const op_attrs& a, const std::vector<const valu
         }
         for (std::size_t i = 0; i < s.size(); ++i) {
           if (i == ax) {
-            out[i] = (out[i] == -1 || s[i] == -1) ? -1 : out[i] + s[i];
+            if (out[i] == -1 || s[i] == -1)
+              out[i] = -1;
+            else if (__builtin_add_overflow(out[i], s[i], &out[i]))
+              fail(k, loc,
+                   "axis " + std::to_string(a.axis) + " of the result is longer than a 64-bit dimension can hold (operand " +
+                       std::to_string(j) + " " + describe(*in[j]) + ")");
           } else if (s[i] != out[i] && s[i] != -1 && out[i] != -1) {
             fail(k, loc,
                  "operand " + std::to_string(j) + " " + describe(*in[j]) + " does not match " + describe(*in[0]) +

@@ -1,210 +1,31 @@
 #include "hazards/static_snapshot.h"
 
-#include <cxxabi.h>
 #include <dlfcn.h>
-#include <elf.h>
 #include <link.h>
 #include <pthread.h>
+#include <sys/mman.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
+#include <functional>
 #include <map>
-#include <memory>
-#include <mutex>
+#include <utility>
 
 #include "core/code_location.h"
+#include "hazards/module_table.h"
+#include "hazards/page_protections.h"
 #include "hazards/write_locator.h"
 
 namespace tl::detail {
 
 namespace {
-
-struct symbol {
-  std::uint64_t value, size;
-  std::string name;  // mangled
-};
-
-struct range {
-  std::uintptr_t begin;  // absolute address
-  std::size_t size;
-  std::string section;
-};
-
-struct module_info {
-  std::string path, name;
-  std::uintptr_t bias = 0;
-  std::vector<range> ranges;
-  std::vector<symbol> symbols;  // sorted by value
-};
-
-bool skipped_path(const std::string& p) {
-  static const char* system_prefixes[] = {"/lib/", "/lib64/", "/usr/lib/", "/usr/lib64/", "linux-vdso", "linux-gate"};
-  for (auto* s : system_prefixes)
-    if (p.rfind(s, 0) == 0) return true;
-  static const char* deny[] = {"libopenblas", "libblas",   "libgomp", "libomp",   "libtbb",  "libtorch",   "libc10",
-                               "libcuda",     "libcudart", "libasan", "libubsan", "libtsan", "libclang_rt"};
-  auto base = p.substr(p.find_last_of('/') + 1);
-  for (auto* d : deny)
-    if (base.rfind(d, 0) == 0) return true;
-  return false;
+std::uintptr_t page_size() {
+  static const auto size = static_cast<std::uintptr_t>(sysconf(_SC_PAGESIZE));
+  return size;
 }
-
-bool env_list_matches(const char* var, const std::string& path) {
-  const char* v = std::getenv(var);
-  if (!v) return false;
-  std::string list = v;
-  std::size_t start = 0;
-  while (start <= list.size()) {
-    auto end = list.find(':', start);
-    if (end == std::string::npos) end = list.size();
-    auto item = list.substr(start, end - start);
-    if (!item.empty() && path.find(item) != std::string::npos) return true;
-    start = end + 1;
-  }
-  return false;
-}
-
-std::string demangle(const std::string& mangled) {
-  std::string m = mangled.substr(0, mangled.find('@'));  // versioned imports: _ZSt4cout@GLIBCXX_3.4
-  // __cxa_demangle also accepts bare type codes, so a C-linkage symbol named `g` would come back as
-  // "__float128" and `i` as "int": only Itanium-mangled names (_Z...) are demangled.
-  if (m.rfind("_Z", 0) != 0) return m;
-  int status = 0;
-  std::unique_ptr<char, void (*)(void*)> d(abi::__cxa_demangle(m.c_str(), nullptr, nullptr, &status), std::free);
-  return status == 0 && d ? std::string(d.get()) : m;
-}
-
-// Reads section headers and object symbols of an ELF64 file. Selects writable, allocated, non-TLS
-// sections by flags (not names), minus the dynamic linker's tables.
-bool read_elf(const std::string& path, std::uintptr_t bias, std::uintptr_t relro_begin, std::uintptr_t relro_end,
-              module_info& out) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) return false;
-  Elf64_Ehdr eh;
-  if (!f.read(reinterpret_cast<char*>(&eh), sizeof eh) || std::memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 ||
-      eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_shentsize != sizeof(Elf64_Shdr))
-    return false;
-  std::vector<Elf64_Shdr> sh(eh.e_shnum);
-  f.seekg(static_cast<std::streamoff>(eh.e_shoff));
-  if (!f.read(reinterpret_cast<char*>(sh.data()), static_cast<std::streamsize>(sh.size() * sizeof(Elf64_Shdr))))
-    return false;
-  if (eh.e_shstrndx >= sh.size()) return false;
-  auto read_blob = [&](const Elf64_Shdr& s) {
-    std::string blob(s.sh_size, '\0');
-    f.seekg(static_cast<std::streamoff>(s.sh_offset));
-    f.read(blob.data(), static_cast<std::streamsize>(blob.size()));
-    return blob;
-  };
-  std::string shstr = read_blob(sh[eh.e_shstrndx]);
-  static const char* excluded[] = {".got",           ".got.plt", ".init_array",  ".fini_array",
-                                   ".preinit_array", ".dynamic", ".data.rel.ro", ".tm_clone_table"};
-  const Elf64_Shdr* symtab = nullptr;
-  const Elf64_Shdr* dynsym = nullptr;
-  for (const auto& s : sh) {
-    std::string name = s.sh_name < shstr.size() ? std::string(shstr.c_str() + s.sh_name) : "";
-    if (s.sh_type == SHT_SYMTAB) symtab = &s;
-    if (s.sh_type == SHT_DYNSYM) dynsym = &s;
-    if ((s.sh_flags & (SHF_ALLOC | SHF_WRITE)) != (SHF_ALLOC | SHF_WRITE) || (s.sh_flags & SHF_TLS) || s.sh_size == 0)
-      continue;
-    if (std::find_if(std::begin(excluded), std::end(excluded), [&](const char* e) { return name == e; }) !=
-        std::end(excluded))
-      continue;
-    std::uintptr_t b = bias + s.sh_addr, e = b + s.sh_size;
-    // Anything inside RELRO is read-only after relocation: never a user write.
-    if (relro_end > relro_begin) {
-      if (b >= relro_begin && e <= relro_end) continue;
-      if (b < relro_end && e > relro_end) b = relro_end;
-    }
-    out.ranges.push_back({b, static_cast<std::size_t>(e - b), name});
-  }
-  const Elf64_Shdr* table = symtab ? symtab : dynsym;
-  if (table && table->sh_link < sh.size() && table->sh_entsize == sizeof(Elf64_Sym)) {
-    std::string strs = read_blob(sh[table->sh_link]);
-    std::string syms = read_blob(*table);
-    for (std::size_t off = 0; off + sizeof(Elf64_Sym) <= syms.size(); off += sizeof(Elf64_Sym)) {
-      Elf64_Sym s;
-      std::memcpy(&s, syms.data() + off, sizeof s);
-      if (ELF64_ST_TYPE(s.st_info) != STT_OBJECT || s.st_size == 0 || s.st_name >= strs.size()) continue;
-      out.symbols.push_back({s.st_value, s.st_size, std::string(strs.c_str() + s.st_name)});
-    }
-    std::sort(out.symbols.begin(), out.symbols.end(),
-              [](const symbol& a, const symbol& b) { return a.value < b.value; });
-  }
-  return true;
-}
-
-bool is_instrumentation(const std::string& name) {
-  static const char* prefixes[] = {"__ubsan", "__asan", "__tsan",     "__msan",   "__sancov",
-                                   "__llvm_", "__gcov", "__odr_asan", "__profc_", "__profd_"};
-  for (auto* p : prefixes)
-    if (name.rfind(p, 0) == 0) return true;
-  return false;
-}
-
-struct module_table {
-  unsigned long long adds = ~0ull, subs = ~0ull;
-  std::vector<module_info> modules;
-};
-
-std::uintptr_t runtime_anchor() { return reinterpret_cast<std::uintptr_t>(&runtime_anchor); }
-
-int collect(struct dl_phdr_info* info, size_t, void* data) {
-  auto& mods = *static_cast<std::vector<module_info>*>(data);
-  std::string path = info->dlpi_name ? info->dlpi_name : "";
-  bool main_exe = path.empty();
-  if (main_exe) path = "/proc/self/exe";
-  std::uintptr_t relro_b = 0, relro_e = 0;
-  bool holds_runtime = false;
-  for (int i = 0; i < info->dlpi_phnum; ++i) {
-    const auto& ph = info->dlpi_phdr[i];
-    std::uintptr_t b = info->dlpi_addr + ph.p_vaddr;
-    if (ph.p_type == PT_GNU_RELRO) {
-      relro_b = b;
-      relro_e = b + ph.p_memsz;
-    }
-    if (ph.p_type == PT_LOAD && runtime_anchor() >= b && runtime_anchor() < b + ph.p_memsz) holds_runtime = true;
-  }
-  bool forced = env_list_matches("TL_SNAPSHOT_INCLUDE", path);
-  if (holds_runtime || env_list_matches("TL_SNAPSHOT_EXCLUDE", path) || (!main_exe && !forced && skipped_path(path)))
-    return 0;
-  module_info m;
-  char resolved[4096];
-  m.path = realpath(path.c_str(), resolved) ? resolved : path;
-  m.name = m.path.substr(m.path.find_last_of('/') + 1);
-  m.bias = info->dlpi_addr;
-  if (read_elf(m.path, m.bias, relro_b, relro_e, m)) mods.push_back(std::move(m));
-  return 0;
-}
-
-std::mutex g_table_mu;
-module_table g_table;
-
-int counts(struct dl_phdr_info* info, size_t, void* data) {
-  auto* p = static_cast<std::pair<unsigned long long, unsigned long long>*>(data);
-  p->first = info->dlpi_adds;
-  p->second = info->dlpi_subs;
-  return 1;  // the first module carries the process-wide counters
-}
-
-std::vector<module_info> current_modules(unsigned long long& adds, unsigned long long& subs) {
-  std::pair<unsigned long long, unsigned long long> c{0, 0};
-  dl_iterate_phdr(counts, &c);
-  std::lock_guard<std::mutex> lock(g_table_mu);
-  if (c.first != g_table.adds || c.second != g_table.subs) {
-    g_table.modules.clear();
-    dl_iterate_phdr(collect, &g_table.modules);
-    g_table.adds = c.first;
-    g_table.subs = c.second;
-  }
-  adds = c.first;
-  subs = c.second;
-  return g_table.modules;
-}
-
 }  // namespace
 
 // Copies and compares memory that AddressSanitizer may have poisoned (redzones between globals
@@ -214,15 +35,62 @@ __attribute__((no_sanitize("address", "hwaddress"))) void raw_copy(char* dst, co
 }
 __attribute__((no_sanitize("address", "hwaddress"))) char raw_byte(const char* p) { return *p; }
 
+namespace {
+// A copy as large as a range, backed by memory only where bytes were copied into it: the copy of a
+// 2 GiB .bss of which a few pages are used costs those pages, and the rest reads as zeros.
+class range_copy {
+ public:
+  explicit range_copy(std::size_t size) : size_(size) {
+    void* m = size ? mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0)
+                   : MAP_FAILED;
+    data_ = m == MAP_FAILED ? nullptr : static_cast<char*>(m);
+  }
+  ~range_copy() {
+    if (data_) munmap(data_, size_);
+  }
+  range_copy(range_copy&& o) noexcept : data_(std::exchange(o.data_, nullptr)), size_(o.size_) {}
+  range_copy(const range_copy&) = delete;
+  range_copy& operator=(const range_copy&) = delete;
+  range_copy& operator=(range_copy&&) = delete;
+  char* data() const { return data_; }  // null when the mapping failed: the range is not compared
+  char operator[](std::size_t i) const { return data_[i]; }
+
+ private:
+  char* data_ = nullptr;
+  std::size_t size_ = 0;
+};
+}  // namespace
+
 struct static_snapshot::impl {
   unsigned long long adds = 0, subs = 0;
   std::vector<module_info> modules;
-  std::vector<std::string> copies;  // one per range, in module order
+  std::vector<range_copy> copies;  // one per range, in module order
+  // Pages of .bss ranges the process had never touched when the trace started: not copied, not
+  // protected; compared (with zeros) only if they are touched by the end.
+  std::vector<std::uintptr_t> untouched;
   std::uintptr_t stack_lo = 0, stack_hi = 0;
   std::string stack_copy;
   write_locator locator;  // names the instruction behind each static write
   unsigned long long runtime_loads = 0;
+  // Pages of the ranges the program had made unreadable (a guard page), and the thread's alternate
+  // signal stack: never compared.
+  std::vector<std::uintptr_t> unreadable;
 };
+
+namespace {
+// Copies the readable pages of [begin, begin + size) into `out` (zeros elsewhere) and lists the others.
+void copy_readable(std::uintptr_t begin, std::size_t size, const page_protections& now, char* out,
+                   std::vector<std::uintptr_t>& unreadable) {
+  for (std::uintptr_t p = begin; p < begin + size;) {
+    std::uintptr_t next = std::min<std::uintptr_t>((p & ~(page_size() - 1)) + page_size(), begin + size);
+    if (now.readable(p))
+      raw_copy(out + (p - begin), reinterpret_cast<const char*>(p), next - p);
+    else
+      unreadable.push_back(p & ~(page_size() - 1));
+    p = next;
+  }
+}
+}  // namespace
 
 std::uintptr_t thread_stack_top() {
   thread_local std::uintptr_t hi = [] {
@@ -274,11 +142,40 @@ static_snapshot::static_snapshot(const void* entry_frame) : impl_(new impl) {
   write_locator::prepare();  // before counting modules: it may load the unwinder
   impl_->runtime_loads = modules_loaded_by_runtime();
   impl_->modules = current_modules(impl_->adds, impl_->subs);
+  auto protections = page_protections::of_process();
+  std::vector<write_locator::range> watched;
   for (const auto& m : impl_->modules)
     for (const auto& r : m.ranges) {
-      impl_->copies.emplace_back(r.size, '\0');
-      raw_copy(impl_->copies.back().data(), reinterpret_cast<const char*>(r.begin), r.size);
+      impl_->copies.emplace_back(r.size);
+      char* copy = impl_->copies.back().data();
+      if (!copy) continue;
+      if (!r.zero_filled) {
+        copy_readable(r.begin, r.size, protections, copy, impl_->unreadable);
+        watched.emplace_back(r.begin, r.size);
+        continue;
+      }
+      // Only the pages the process has touched are copied and watched: the cost of a sparse arena
+      // is what the program uses of it, not its size.
+      std::uintptr_t first = r.begin & ~(page_size() - 1);
+      auto touched = touched_pages(first, (r.begin + r.size - first + page_size() - 1) / page_size());
+      for (std::size_t p = 0; p < touched.size(); ++p) {
+        std::uintptr_t page = first + p * page_size();
+        if (!touched[p]) {
+          impl_->untouched.push_back(page);
+          continue;
+        }
+        std::uintptr_t b = std::max(page, r.begin), e = std::min(page + page_size(), r.begin + r.size);
+        copy_readable(b, e - b, protections, copy + (b - r.begin), impl_->unreadable);
+        if (!watched.empty() && watched.back().first + watched.back().second == b)
+          watched.back().second += e - b;
+        else
+          watched.emplace_back(b, e - b);
+      }
     }
+  std::sort(impl_->untouched.begin(), impl_->untouched.end());
+  auto alternate_stack = alternate_signal_stack();
+  for (auto p = alternate_stack.begin; p < alternate_stack.end; p += page_size()) impl_->unreadable.push_back(p);
+  std::sort(impl_->unreadable.begin(), impl_->unreadable.end());
   auto lo = reinterpret_cast<std::uintptr_t>(entry_frame);
   auto hi = entry_frame ? frames_top(lo, thread_stack_top()) : 0;
   if (entry_frame && hi > lo) {
@@ -287,10 +184,7 @@ static_snapshot::static_snapshot(const void* entry_frame) : impl_(new impl) {
     impl_->stack_copy.resize(impl_->stack_hi - lo);
     raw_copy(impl_->stack_copy.data(), reinterpret_cast<const char*>(lo), impl_->stack_copy.size());
   }
-  std::vector<write_locator::range> watched;
-  for (const auto& m : impl_->modules)
-    for (const auto& r : m.ranges) watched.emplace_back(r.begin, r.size);
-  impl_->locator.start(watched, {impl_->stack_lo, impl_->stack_hi - impl_->stack_lo});
+  impl_->locator.start(watched, {impl_->stack_lo, impl_->stack_hi - impl_->stack_lo}, protections);
 }
 
 void static_snapshot::protect_caller_frames() { impl_->locator.protect_frames(); }
@@ -316,11 +210,18 @@ std::size_t read_without_faulting(const void* addr, char* out, std::size_t n) {
 // variable handle) or in the first bytes of the object a word points to (a std::vector of
 // variables, a std::unique_ptr to a layer holding variables, an optimizer's slot vectors inside a
 // std::optional)? Such a write is a create-once guard taking the state made on the first trace.
-bool holds_pointer_to(std::uintptr_t begin, std::uintptr_t end, const std::vector<const void*>& created) {
+// `readable` (asked once per page) leaves out pages that cannot or need not be read: a guard page
+// inside a large object, a page of a sparse arena nobody touched.
+bool holds_pointer_to(std::uintptr_t begin, std::uintptr_t end, const std::vector<const void*>& created,
+                      const std::function<bool(std::uintptr_t)>& readable = {}) {
   if (created.empty()) return false;
   constexpr std::size_t kPointeeBytes = 512;
   char pointee[kPointeeBytes];
   for (std::uintptr_t p = (begin + 7) & ~std::uintptr_t{7}; p + 8 <= end; p += 8) {
+    if (readable && (p == ((begin + 7) & ~std::uintptr_t{7}) || p % page_size() == 0) && !readable(p)) {
+      p = ((p & ~(page_size() - 1)) + page_size()) - 8;
+      continue;
+    }
     const void* value;
     raw_copy(reinterpret_cast<char*>(&value), reinterpret_cast<const char*>(p), sizeof value);
     if (is_created(value, created)) return true;
@@ -338,7 +239,8 @@ bool holds_pointer_to(std::uintptr_t begin, std::uintptr_t end, const std::vecto
 }  // namespace
 
 bool holds_pointer(std::uintptr_t begin, std::uintptr_t end, const void* target) {
-  return holds_pointer_to(begin, end, {target});
+  auto protections = page_protections::of_process();
+  return holds_pointer_to(begin, end, {target}, [&](std::uintptr_t a) { return protections.readable(a); });
 }
 
 namespace {
@@ -355,8 +257,7 @@ bool starts_with_module_pointer(std::uintptr_t addr) {
 std::vector<static_write> static_snapshot::changes(const std::vector<const void*>& created) {
   impl_->locator.stop();
   std::vector<static_write> out;
-  std::pair<unsigned long long, unsigned long long> c{0, 0};
-  dl_iterate_phdr(counts, &c);
+  auto c = module_load_counts();
   if (c.second != impl_->subs) {
     // A module was unloaded during the trace: its ranges may be gone, so compare nothing.
     out.push_back({"", "<module unloaded during trace>", "", 0, 0, false});
@@ -365,14 +266,41 @@ std::vector<static_write> static_snapshot::changes(const std::vector<const void*
   // Modules the runtime loaded for itself (the symbolizer, on an error inside the trace) ran no user code.
   if (c.first != impl_->adds + (modules_loaded_by_runtime() - impl_->runtime_loads))
     out.push_back({"", "<module loaded during trace: its constructors ran while tracing>", "", 0, 0, false});
+  auto protections = page_protections::of_process();
+  // Pages untouched at the start that are still untouched hold zeros as they did: skipped unread.
+  std::vector<std::uintptr_t> still_untouched;
+  for (std::size_t b = 0; b < impl_->untouched.size();) {
+    std::size_t e = b + 1;
+    while (e < impl_->untouched.size() && impl_->untouched[e] == impl_->untouched[e - 1] + page_size()) ++e;
+    auto touched = touched_pages(impl_->untouched[b], e - b);
+    for (std::size_t i = b; i < e; ++i)
+      if (!touched[i - b]) still_untouched.push_back(impl_->untouched[i]);
+    b = e;
+  }
+  // A page unreadable at either end of the trace is skipped: it cannot be read now, or it was not copied.
+  auto comparable = [&](std::uintptr_t a) {
+    auto page = a & ~(page_size() - 1);
+    return protections.readable(a) && !std::binary_search(impl_->unreadable.begin(), impl_->unreadable.end(), page) &&
+           !std::binary_search(still_untouched.begin(), still_untouched.end(), page);
+  };
   std::size_t k = 0;
   for (const auto& m : impl_->modules) {
     std::map<std::string, static_write> by_symbol;
     std::map<std::string, bool> guards;  // object name -> its guard changed
     for (const auto& r : m.ranges) {
-      const std::string& before = impl_->copies[k++];
+      const range_copy& before = impl_->copies[k++];
+      if (!before.data()) continue;
       const char* now = reinterpret_cast<const char*>(r.begin);
+      std::uintptr_t checked_page = 0;
       for (std::size_t i = 0; i < r.size;) {
+        std::uintptr_t page = (r.begin + i) & ~(page_size() - 1);
+        if (page != checked_page) {
+          if (!comparable(page)) {
+            i = std::min<std::size_t>(r.size, page + page_size() - r.begin);
+            continue;
+          }
+          checked_page = page;
+        }
         // Word-wise skip of unchanged memory; bytes only around differences.
         if (before[i] == raw_byte(now + i)) {
           ++i;
@@ -383,17 +311,21 @@ std::vector<static_write> static_snapshot::changes(const std::vector<const void*
                                    [](std::uint64_t v, const symbol& s) { return v < s.value; });
         std::string name;
         std::uint64_t sym_end = vaddr + 1;
+        bool library_object = false;
         if (it != m.symbols.begin() && vaddr < std::prev(it)->value + std::prev(it)->size) {
           name = demangle(std::prev(it)->name);
           sym_end = std::prev(it)->value + std::prev(it)->size;
+          library_object = std::prev(it)->library_copy;
         } else {
           char buf[64];
           std::snprintf(buf, sizeof buf, "+0x%llx", static_cast<unsigned long long>(vaddr));
           name = "<no symbol> " + m.name + r.section + buf;
         }
         // The runtime's own state compiled into the user's module (inline variables of tl headers),
-        // and instrumentation data of sanitizers and coverage, which changes on its own.
-        if (name.rfind("tl::", 0) == 0 || name.rfind("guard variable for tl::", 0) == 0 || is_instrumentation(name)) {
+        // instrumentation data of sanitizers and coverage, which changes on its own, and a skipped
+        // library's object copied into the module (glibc's __libc_single_threaded, std::cout).
+        if (library_object || name.rfind("tl::", 0) == 0 || name.rfind("guard variable for tl::", 0) == 0 ||
+            is_instrumentation(name)) {
           i = std::max(i + 1, static_cast<std::size_t>(sym_end + m.bias - r.begin));
           continue;
         }
@@ -421,7 +353,9 @@ std::vector<static_write> static_snapshot::changes(const std::vector<const void*
         // The first write anywhere in the symbol: an 8-byte store may change only its later bytes.
         if (auto first = impl_->locator.writer_of(m.bias + sym.value, m.bias + sym.value + sym.size); !first.empty())
           w.writer = std::move(first);
-        if (holds_pointer_to(m.bias + sym.value, m.bias + sym.value + sym.size, created)) continue;
+        if (holds_pointer_to(m.bias + sym.value, m.bias + sym.value + sym.size, created, comparable)) continue;
+        // Another thread's concurrent trace made this write: it is that trace's hazard, not this one's.
+        if (impl_->locator.written_only_by_other_traces(m.bias + sym.value, m.bias + sym.value + sym.size)) continue;
         // A one-byte flag set (false -> true) by the trace that created state is its create-once
         // guard (`built = true`): replays skipping it change nothing.
         if (!created.empty() && sym.size == 1 && raw_byte(reinterpret_cast<const char*>(m.bias + sym.value)) == 1)
@@ -509,25 +443,6 @@ std::vector<static_write> static_snapshot::changes(const std::vector<const void*
     out.push_back(w);
   }
   return out;
-}
-
-std::string static_symbol_of(const void* addr, bool& is_static) {
-  unsigned long long adds = 0, subs = 0;
-  auto a = reinterpret_cast<std::uintptr_t>(addr);
-  for (const auto& m : current_modules(adds, subs)) {
-    for (const auto& r : m.ranges) {
-      if (a < r.begin || a >= r.begin + r.size) continue;
-      is_static = true;
-      std::uint64_t vaddr = a - m.bias;
-      auto it = std::upper_bound(m.symbols.begin(), m.symbols.end(), vaddr,
-                                 [](std::uint64_t v, const symbol& s) { return v < s.value; });
-      if (it != m.symbols.begin() && vaddr < std::prev(it)->value + std::prev(it)->size)
-        return demangle(std::prev(it)->name);
-      return "";
-    }
-  }
-  is_static = false;
-  return "";
 }
 
 }  // namespace tl::detail

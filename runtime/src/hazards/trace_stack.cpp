@@ -1,5 +1,8 @@
 #include "hazards/trace_stack.h"
 
+#include <fenv.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <ucontext.h>
@@ -23,13 +26,26 @@ constexpr bool kSupported = !kAddressSanitizer && !kThreadSanitizer;
 constexpr bool kSupported = false;
 #endif
 
-constexpr std::size_t kDefaultSize = std::size_t{8} << 20;
+// The main thread's stack may grow to RLIMIT_STACK; unlimited gets this much (address space only:
+// the mapping is MAP_NORESERVE, and only the pages a trace touches are ever backed).
+constexpr std::size_t kUnlimitedSize = std::size_t{1} << 30;
+constexpr std::size_t kMinimumSize = std::size_t{1} << 20;
 
+// As large as the calling thread's own stack, so that recursion that works unchecked works
+// checked: a thread made with a 64 MiB stack gets 64 MiB, the main thread its stack limit.
 std::size_t stack_size() {
-  rlimit limit{};
-  std::size_t size = kDefaultSize;
-  if (getrlimit(RLIMIT_STACK, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY)
-    size = std::max<std::size_t>(limit.rlim_cur, std::size_t{1} << 20);
+  std::size_t size = 0;
+  pthread_attr_t attr;
+  if (pthread_getattr_np(pthread_self(), &attr) == 0) {
+    pthread_attr_getstacksize(&attr, &size);
+    pthread_attr_destroy(&attr);
+  }
+  if (getpid() == static_cast<pid_t>(gettid())) {
+    rlimit limit{};
+    if (getrlimit(RLIMIT_STACK, &limit) == 0)
+      size = std::max<std::size_t>(size, limit.rlim_cur == RLIM_INFINITY ? kUnlimitedSize : limit.rlim_cur);
+  }
+  size = std::max(size, kMinimumSize);
   auto page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
   return (size + page - 1) / page * page;
 }
@@ -40,6 +56,7 @@ struct trace_stack {
   ucontext_t caller{}, callee{};
   const std::function<void()>* body = nullptr;
   std::exception_ptr error;
+  fenv_t fp_env{};  // the trace's floating-point environment when it ended
   bool running = false;
 
   bool allocate() {
@@ -70,7 +87,13 @@ void trampoline() {
     // Unwinding cannot cross back to the caller's stack: carry the exception over.
     s.error = std::current_exception();
   }
-  // Returning resumes uc_link, the caller's context.
+  // Returning resumes uc_link, the caller's context, which would bring back the signal mask and
+  // floating-point environment the caller had when the trace started. What the traced code set
+  // (a library blocking SIGPIPE, a rounding mode, flush-to-zero) must outlive the call as it would
+  // on the caller's stack: the mask goes into the context resumed, so no signal slips through in
+  // between, and the floating-point environment is set again after the switch.
+  pthread_sigmask(SIG_BLOCK, nullptr, &s.caller.uc_sigmask);
+  fegetenv(&s.fp_env);
 }
 
 }  // namespace
@@ -102,6 +125,7 @@ bool run_on_trace_stack(const std::function<void()>& body) {
     body();
     return false;
   }
+  fesetenv(&s.fp_env);
   if (s.error) std::rethrow_exception(std::exchange(s.error, nullptr));
   return true;
 }

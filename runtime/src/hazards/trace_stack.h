@@ -3,7 +3,8 @@
 // while it runs (hazards/write_locator.h) and a write through a captured reference is named by its
 // statement. On the caller's stack that is impossible: the page holding the runtime's entry frame
 // also holds every frame the trace pushes, so each call would fault. One stack per thread, made on
-// first use and kept; its size is the process's stack limit (8 MiB when unlimited).
+// first use and kept; as large as the thread's own stack (the main thread: its stack limit, 1 GiB of
+// address space when unlimited).
 #include <functional>
 
 namespace tl::detail {

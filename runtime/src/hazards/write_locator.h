@@ -13,6 +13,8 @@
 
 namespace tl::detail {
 
+class page_protections;
+
 class write_locator {
  public:
   write_locator() = default;
@@ -27,15 +29,20 @@ class write_locator {
   static bool enabled();
   // Protects the pages of `ranges` until stop(). The pages of `frames`, the caller's live frames,
   // are watched too but protected only between protect_frames() and unprotect_frames(), which must
-  // run on another stack (hazards/trace_stack.h): the fault handler needs a writable stack. Does
-  // nothing when another locator is active on any thread, or when locating is off.
-  void start(const std::vector<range>& ranges, range frames = {0, 0});
+  // run on another stack (hazards/trace_stack.h): the fault handler needs a writable stack. When
+  // another thread's locator is active, this one joins it (its own frames are then not watched).
+  // Does nothing when locating is off. Only pages
+  // that `now` lists as readable and writable are watched; stop() gives each the protection it had.
+  void start(const std::vector<range>& ranges, range frames, const page_protections& now);
   void protect_frames();
   void unprotect_frames();
   void stop();
   // The first recorded write into [begin, end): the writing instruction, then the return addresses
   // of its callers (innermost first); empty when none was recorded.
   std::vector<const void*> writer_of(std::uintptr_t begin, std::uintptr_t end) const;
+  // Whether [begin, end) was written, during this trace, only by threads running traces of their
+  // own: the snapshot sees those bytes change too, but the writes are the other traces' hazards.
+  bool written_only_by_other_traces(std::uintptr_t begin, std::uintptr_t end) const;
   // Every address in [begin, end) recorded as written, with its first writer (as writer_of), by address.
   std::vector<std::pair<std::uintptr_t, std::vector<const void*>>> writes_in(std::uintptr_t begin,
                                                                              std::uintptr_t end) const;
@@ -46,8 +53,12 @@ class write_locator {
     std::vector<const void*> stack;
   };
   bool started_ = false;
+  bool owner_ = false;  // the first of concurrent traces: it protected the pages, and its frames
   bool frames_protected_ = false;
-  std::vector<write> writes_;  // in order
+  int thread_ = 0;                  // the tracing thread (its id)
+  std::size_t first_record_ = 0;    // the shared records from this trace's start on
+  std::vector<write> writes_;       // in order: this trace's thread's, and non-tracing threads'
+  std::vector<std::uintptr_t> others_;  // addresses other traces' threads wrote meanwhile
 };
 
 }  // namespace tl::detail

@@ -22,6 +22,9 @@ struct trace_state {
   std::string function_name;
   std::source_location function_created_at;
   bool first_trace = true;
+  // Verify mode's retrace of a cached signature: what would be an error is reported, not thrown,
+  // so the program runs on as it does without verification.
+  bool verification = false;
   // Concrete tensors the trace used, baked in as constant nodes (one node per tensor).
   std::unordered_map<const tensor_impl*, int> captured;
   // Keeps captured tensors alive for the trace, so a freed tensor's address is never mistaken for
