@@ -1,5 +1,6 @@
 #include "model/TracedRegions.h"
 
+#include <cstdint>
 #include <set>
 
 #include "clang/AST/Attr.h"
@@ -307,8 +308,23 @@ class CallCollector : public RecursiveASTVisitor<CallCollector> {
   }
   std::vector<std::pair<const CallExpr*, const FunctionDecl*>> Calls;
   std::vector<std::pair<const CXXConstructExpr*, const FunctionDecl*>> Constructs;
+  // Calls through a variable holding a callable (a parameter of type std::function, F&& or a
+  // function pointer, a global function pointer): the callee is whatever the variable holds.
+  std::vector<std::pair<const CallExpr*, const VarDecl*>> Indirect;
   bool TraverseLambdaExpr(LambdaExpr*) { return true; }
   bool VisitCallExpr(CallExpr* E) {
+    const Expr* Through = nullptr;
+    if (auto* Op = dyn_cast<CXXOperatorCallExpr>(E); Op && Op->getOperator() == OO_Call && Op->getNumArgs() > 0)
+      Through = Op->getArg(0);
+    else if (!E->getDirectCallee())
+      Through = E->getCallee();
+    if (Through) {
+      Through = Through->IgnoreParenImpCasts();
+      if (auto* U = dyn_cast<UnaryOperator>(Through); U && U->getOpcode() == UO_Deref)
+        Through = U->getSubExpr()->IgnoreParenImpCasts();
+      if (auto* Ref = dyn_cast<DeclRefExpr>(Through))
+        if (auto* VD = dyn_cast<VarDecl>(Ref->getDecl())) Indirect.emplace_back(E, VD);
+    }
     if (auto* FD = E->getDirectCallee()) Calls.emplace_back(E, FD);
     return true;
   }
@@ -376,16 +392,98 @@ void TracedRegionModel::findRoots() {
   F.TraverseDecl(Ctx.getTranslationUnitDecl());
 }
 
+namespace {
+// Does FD take a callable (a function pointer or reference, a closure, a std::function)? Such a
+// function runs different code for each call site, so it is followed once per call site.
+bool takesCallable(const FunctionDecl* FD) {
+  for (const auto* P : FD->parameters()) {
+    QualType T = P->getType().getNonReferenceType();
+    if (T->isFunctionPointerType() || T->isFunctionType()) return true;
+    if (const auto* RD = T->getAsCXXRecordDecl(); RD && RD->hasDefinition() && (RD->isLambda() || callOperatorOf(T)))
+      return true;
+  }
+  return false;
+}
+
+// Every call of a function in the translation unit, and the overriders of each virtual method.
+class CallIndex : public RecursiveASTVisitor<CallIndex> {
+ public:
+  bool shouldVisitTemplateInstantiations() const { return true; }
+  bool shouldVisitLambdaBodies() const { return true; }
+  std::map<const FunctionDecl*, std::vector<const CallExpr*>> CallsOf;
+  std::map<const CXXMethodDecl*, std::vector<const CXXMethodDecl*>> Overriders;
+  bool VisitCallExpr(CallExpr* E) {
+    if (auto* FD = E->getDirectCallee()) CallsOf[FD->getCanonicalDecl()].push_back(E);
+    return true;
+  }
+  bool VisitCXXMethodDecl(CXXMethodDecl* M) {
+    if (!M->isThisDeclarationADefinition()) return true;
+    std::vector<const CXXMethodDecl*> Up(M->overridden_methods().begin(), M->overridden_methods().end());
+    std::set<const CXXMethodDecl*> Done;
+    while (!Up.empty()) {
+      const auto* Base = Up.back()->getCanonicalDecl();
+      Up.pop_back();
+      if (!Done.insert(Base).second) continue;
+      Overriders[Base].push_back(M);
+      Up.insert(Up.end(), Base->overridden_methods().begin(), Base->overridden_methods().end());
+    }
+    return true;
+  }
+};
+}  // namespace
+
+// The functions a callable-valued expression may run: a lambda's call operator, a named function,
+// the initializer of a variable holding one; a parameter of the function the expression is in is
+// resolved by the caller (Bind). Empty when unknown.
+std::vector<const FunctionDecl*> TracedRegionModel::callablesOf(
+    const Expr* E, const std::function<std::vector<const FunctionDecl*>(const ParmVarDecl*)>& Bind, int Depth) const {
+  E = stripToCallable(E);
+  if (!E || Depth > 8) return {};
+  if (const auto* L = dyn_cast<LambdaExpr>(E)) return {L->getCallOperator()};
+  const auto* Ref = dyn_cast<DeclRefExpr>(E);
+  if (!Ref) {
+    const auto* Op = callOperatorOf(E->getType());
+    return Op ? std::vector<const FunctionDecl*>{Op} : std::vector<const FunctionDecl*>{};
+  }
+  if (const auto* FD = dyn_cast<FunctionDecl>(Ref->getDecl())) return {FD};
+  if (const auto* P = dyn_cast<ParmVarDecl>(Ref->getDecl())) return Bind(P);
+  if (const auto* VD = dyn_cast<VarDecl>(Ref->getDecl()); VD && VD->getInit())
+    return callablesOf(VD->getInit(), Bind, Depth + 1);
+  return {};
+}
+
+const std::vector<const CallExpr*>& TracedRegionModel::callsOf(const FunctionDecl* FD) const {
+  if (!Index) {
+    Index = std::make_shared<CallIndexData>();
+    CallIndex V;
+    V.TraverseDecl(Ctx.getTranslationUnitDecl());
+    Index->CallsOf = std::move(V.CallsOf);
+    Index->Overriders = std::move(V.Overriders);
+  }
+  static const std::vector<const CallExpr*> None;
+  auto It = Index->CallsOf.find(FD->getCanonicalDecl());
+  return It == Index->CallsOf.end() ? None : It->second;
+}
+
+const std::vector<const CXXMethodDecl*>& TracedRegionModel::overridersOf(const CXXMethodDecl* M) const {
+  callsOf(M);  // builds the index
+  static const std::vector<const CXXMethodDecl*> None;
+  auto It = Index->Overriders.find(M->getCanonicalDecl());
+  return It == Index->Overriders.end() ? None : It->second;
+}
+
 void TracedRegionModel::propagate(std::size_t FirstRoot) {
   const auto& SM = Ctx.getSourceManager();
-  std::set<std::pair<const FunctionDecl*, const TracedRoot*>> Seen;
+  // A function that takes a callable is followed once per call site (the callable differs).
+  std::set<std::tuple<const FunctionDecl*, const TracedRoot*, const Expr*>> Seen;
   for (std::size_t RootIndex = FirstRoot; RootIndex < Roots.size(); ++RootIndex) {
     const TracedRoot& R = Roots[RootIndex];
     std::vector<Reachable> Work{{R.Callable, &R, {}}};
     while (!Work.empty()) {
       Reachable Cur = std::move(Work.back());
       Work.pop_back();
-      if (!Seen.insert({Cur.Fn, Cur.Root}).second) continue;
+      const Expr* Site = takesCallable(Cur.Fn) && !Cur.Path.empty() ? Cur.Path.back().Call : nullptr;
+      if (!Seen.insert({Cur.Fn, Cur.Root, Site}).second) continue;
       Reach.push_back(Cur);
       const FunctionDecl* Def = nullptr;
       if (!Cur.Fn->hasBody(Def) || !Def->getBody()) continue;
@@ -422,8 +520,52 @@ void TracedRegionModel::propagate(std::size_t FirstRoot) {
           ++Next.HiddenFrames;
         Work.push_back(std::move(Next));
       };
-      for (auto [Call, Callee] : C.Calls) Visit(Callee, Call);
+      for (auto [Call, Callee] : C.Calls) {
+        Visit(Callee, Call);
+        // A virtual call may run any overrider the translation unit defines.
+        const auto* M = dyn_cast<CXXMethodDecl>(Callee);
+        const auto* Member = dyn_cast<MemberExpr>(Call->getCallee()->IgnoreParenImpCasts());
+        if (M && M->isVirtual() && Member && !Member->hasQualifier())
+          for (const auto* Overrider : overridersOf(M)) Visit(Overrider, Call);
+      }
       for (auto [Construct, Ctor] : C.Constructs) Visit(Ctor, Construct);
+      // Calls through a parameter holding a callable run what each caller passed for it: the
+      // argument of the call on this path, or, for the root's own function, of every call of it.
+      std::function<std::vector<const FunctionDecl*>(const ParmVarDecl*, std::size_t)> BindAt;
+      BindAt = [&](const ParmVarDecl* P, std::size_t Level) -> std::vector<const FunctionDecl*> {
+        const auto* Owner = dyn_cast<FunctionDecl>(P->getDeclContext());
+        if (!Owner) return {};
+        unsigned Index = P->getFunctionScopeIndex();
+        auto ArgOf = [&](const Expr* Call) -> const Expr* {
+          if (const auto* CE = dyn_cast<CallExpr>(Call)) {
+            unsigned Offset = isa<CXXOperatorCallExpr>(CE) && isa<CXXMethodDecl>(Owner) ? 1 : 0;
+            return Index + Offset < CE->getNumArgs() ? CE->getArg(Index + Offset) : nullptr;
+          }
+          if (const auto* Ctor = dyn_cast<CXXConstructExpr>(Call))
+            return Index < Ctor->getNumArgs() ? Ctor->getArg(Index) : nullptr;
+          return nullptr;
+        };
+        // A parameter passed on: bound one call further up, or at every call of the root's function.
+        auto Up = [&](const ParmVarDecl* Q) { return BindAt(Q, Level > 0 ? Level - 1 : SIZE_MAX); };
+        if (Level < Cur.Path.size()) {
+          const auto* Arg = ArgOf(Cur.Path[Level].Call);
+          return Arg ? callablesOf(Arg, Up) : std::vector<const FunctionDecl*>{};
+        }
+        std::vector<const FunctionDecl*> All;
+        for (const auto* Call : callsOf(Owner))
+          if (const auto* Arg = ArgOf(Call))
+            for (const auto* F : callablesOf(Arg, [](const ParmVarDecl*) { return std::vector<const FunctionDecl*>{}; }))
+              All.push_back(F);
+        return All;
+      };
+      for (auto [Call, Holder] : C.Indirect) {
+        std::vector<const FunctionDecl*> Targets;
+        if (const auto* P = dyn_cast<ParmVarDecl>(Holder))
+          Targets = BindAt(P, Cur.Path.empty() ? 0 : Cur.Path.size() - 1);
+        else if (Holder->getInit())
+          Targets = callablesOf(Holder->getInit(), [](const ParmVarDecl*) { return std::vector<const FunctionDecl*>{}; });
+        for (const auto* T : Targets) Visit(T, Call);
+      }
     }
   }
 }

@@ -7,6 +7,7 @@
 // this translation unit has. For every reachable function the model keeps one call path back to
 // its root, so a finding in a helper can say how tracing gets there.
 #include <array>
+#include <functional>
 #include <map>
 #include <optional>
 #include <memory>
@@ -17,6 +18,7 @@
 
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Decl.h"
+#include "clang/AST/DeclCXX.h"
 #include "clang/AST/Expr.h"
 #include "core/Pack.h"
 
@@ -126,6 +128,18 @@ class TracedRegionModel {
   // Capture regions, and the branches guarded by "is capturing" tests in code no region reaches.
   void findCaptureRoots();
   void propagate(std::size_t FirstRoot);
+  std::vector<const clang::FunctionDecl*> callablesOf(
+      const clang::Expr* E, const std::function<std::vector<const clang::FunctionDecl*>(const clang::ParmVarDecl*)>& Bind,
+      int Depth = 0) const;
+  // Built on first use: every call of each function in the translation unit, and each virtual
+  // method's overriders.
+  const std::vector<const clang::CallExpr*>& callsOf(const clang::FunctionDecl* FD) const;
+  const std::vector<const clang::CXXMethodDecl*>& overridersOf(const clang::CXXMethodDecl* M) const;
+  struct CallIndexData {
+    std::map<const clang::FunctionDecl*, std::vector<const clang::CallExpr*>> CallsOf;
+    std::map<const clang::CXXMethodDecl*, std::vector<const clang::CXXMethodDecl*>> Overriders;
+  };
+  mutable std::shared_ptr<CallIndexData> Index;
   const std::vector<clang::SourceRange>& notCapturingIn(const clang::FunctionDecl* FD) const;
   void findCalls();
   clang::ASTContext& Ctx;

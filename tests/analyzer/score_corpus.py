@@ -49,8 +49,19 @@ def places_found(tool, path, compiler_args):
                           timeout=300)
     if proc.returncode not in (0, 1):
         raise RuntimeError(f"tracelint exited {proc.returncode} on {path}\n{proc.stderr}")
-    return [(os.path.basename(unquote(f["uri"])), d["range"]["start"]["line"] + 1, d["code"], d["message"])
-            for f in json.loads(proc.stdout)["files"] for d in f["diagnostics"]]
+    found = []
+    for f in json.loads(proc.stdout)["files"]:
+        for d in f["diagnostics"]:
+            # A hazard reached in a header is reported at the main file's call; its first note is
+            # the header line, where a reader of the header would expect it.
+            origin = None
+            related = d.get("relatedInformation", [])
+            if related and related[0]["message"].startswith("the hazard itself"):
+                loc = related[0]["location"]
+                origin = (os.path.basename(unquote(loc["uri"])), loc["range"]["start"]["line"] + 1)
+            found.append((os.path.basename(unquote(f["uri"])), d["range"]["start"]["line"] + 1, d["code"], d["message"],
+                          origin))
+    return found
 
 
 def main():
@@ -82,14 +93,15 @@ def main():
                 return 1
             left = list(got)
             for name, line, check in places_expected(path):
-                hit = next((g for g in left if g[:3] == (name, line, check)), None)
+                hit = next((g for g in left if g[:3] == (name, line, check) or (g[4] == (name, line) and g[2] == check)),
+                           None)
                 if hit:
                     left.remove(hit)
                     tp[check] += 1
                 else:
                     fn[check] += 1
                     details.append(f"missed  {name}:{line}: [{check}]")
-            for name, line, check, message in left:
+            for name, line, check, message, _ in left:
                 fp[check] += 1
                 details.append(f"false   {name}:{line}: [{check}]: {message}")
             continue
