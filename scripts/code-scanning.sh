@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs tracelint over every file of a compilation database that lies in the repository and writes
-# SARIF for GitHub code scanning (action.yml runs it, then uploads the file; docs/code-scanning.md).
+# SARIF for GitHub code scanning (action.yml runs it, then uploads the file; docs/adoption.md ("GitHub code scanning")).
 #
 #   scripts/code-scanning.sh --build-dir <dir with compile_commands.json> [--output tracelint.sarif]
 #                            [--tracelint <path>] [--source-root <dir>] [-- <more tracelint options>]

@@ -21,7 +21,7 @@ namespace {
 constexpr std::uint64_t kMaxLine = std::numeric_limits<unsigned>::max();
 
 bool readJson(const std::string& Path, nlohmann::json& J, std::string& Error) {
-  return readJsonFile(Path, "report (not valid JSON)", J, Error);
+  return readJsonFile(Path, "report", J, Error);
 }
 
 std::string uriToPath(const std::string& Uri, const std::string& Base) {
@@ -330,12 +330,26 @@ std::string shortPath(const std::string& P) {
 }
 }  // namespace
 
+namespace {
+const char* staticStatus(const ConfirmResult& R, std::size_t I, bool Text) {
+  if (R.StaticMatch[I] >= 0) return Text ? "confirmed    " : "confirmed";
+  if (I < R.StaticOnly.size() && R.StaticOnly[I]) return Text ? "static only  " : "static_only";
+  return Text ? "not observed " : "not_observed";
+}
+}  // namespace
+
+unsigned ConfirmResult::staticOnly() const {
+  unsigned N = 0;
+  for (std::size_t I = 0; I < Static.size(); ++I) N += StaticMatch[I] < 0 && I < StaticOnly.size() && StaticOnly[I];
+  return N;
+}
+
 std::string confirmText(const ConfirmResult& R) {
   std::ostringstream OS;
   OS << "Static findings (" << R.Static.size() << "):\n";
   for (std::size_t S = 0; S < R.Static.size(); ++S) {
     const auto& SI = R.Static[S];
-    OS << "  " << (R.StaticMatch[S] >= 0 ? "confirmed    " : "not observed ") << SI.Rule << "  " << shortPath(SI.File)
+    OS << "  " << staticStatus(R, S, true) << SI.Rule << "  " << shortPath(SI.File)
        << ":" << SI.Line << "  in '" << SI.Function << "'" << (SI.Entity.empty() ? "" : " about '" + SI.Entity + "'")
        << "\n";
     if (R.StaticMatch[S] >= 0)
@@ -349,9 +363,10 @@ std::string confirmText(const ConfirmResult& R) {
        << "\n";
     if (!R.RuntimeMatched[I]) OS << "      " << RI.Message << "\n";
   }
-  std::size_t N = R.Static.size(), C = R.confirmed();
-  OS << "Summary: " << C << " of " << N << " static findings confirmed ("
-     << (N ? static_cast<unsigned>(100.0 * C / N + 0.5) : 100) << "%), " << N - C << " not observed; "
+  std::size_t N = R.Static.size() - R.staticOnly(), C = R.confirmed();
+  OS << "Summary: " << C << " of " << N << " static findings the runtime can observe confirmed ("
+     << (N ? static_cast<unsigned>(100.0 * C / N + 0.5) : 100) << "%), " << N - C << " not observed, "
+     << R.staticOnly() << " static only (rules the runtime cannot observe); "
      << R.Runtime.size() - R.missed() << " of " << R.Runtime.size() << " runtime observations matched, " << R.missed()
      << " missed statically.\n";
   return OS.str();
@@ -364,7 +379,7 @@ std::string confirmJson(const ConfirmResult& R) {
     const auto& SI = R.Static[I];
     nlohmann::json Item = {{"rule", SI.Rule},     {"file", SI.File},
                            {"line", SI.Line},     {"function", SI.Function},
-                           {"entity", SI.Entity}, {"status", R.StaticMatch[I] >= 0 ? "confirmed" : "not_observed"}};
+                           {"entity", SI.Entity}, {"status", staticStatus(R, I, false)}};
     if (R.StaticMatch[I] >= 0) Item["evidence"] = evidence(R.Runtime[static_cast<std::size_t>(R.StaticMatch[I])]);
     S.push_back(Item);
   }
@@ -382,7 +397,8 @@ std::string confirmJson(const ConfirmResult& R) {
   J["runtime"] = RT;
   J["summary"] = {{"static_findings", R.Static.size()},
                   {"confirmed", R.confirmed()},
-                  {"not_observed", R.Static.size() - R.confirmed()},
+                  {"not_observed", R.Static.size() - R.confirmed() - R.staticOnly()},
+                  {"static_only", R.staticOnly()},
                   {"runtime_observations", R.Runtime.size()},
                   {"matched", R.Runtime.size() - R.missed()},
                   {"missed", R.missed()}};
@@ -468,14 +484,18 @@ int runConfirm(const std::vector<std::string>& Args, const std::string& ToolVers
     }
   }
   auto R = joinReports(std::move(S), std::move(RT));
+  auto RulesDir = findRulesDir(Argv0);
+  auto Cat = Catalogue::load(RulesDir + "/catalogue.json", Error);
+  if (!Cat) {
+    std::cerr << "tracelint confirm: error: " << Error << "\n";
+    return 2;
+  }
+  for (const auto& SI : R.Static) {
+    const auto* Rule = Cat->find(SI.Rule);
+    R.StaticOnly.push_back(Rule && !Rule->RuntimeObserves);
+  }
   std::string Text;
   if (Format == "sarif") {
-    auto RulesDir = findRulesDir(Argv0);
-    auto Cat = Catalogue::load(RulesDir + "/catalogue.json", Error);
-    if (!Cat) {
-      std::cerr << "tracelint confirm: error: " << Error << "\n";
-      return 2;
-    }
     EmitOptions O;
     O.ToolVersion = ToolVersion;
     O.DocsBase = resolveDocsBase("", RulesDir);

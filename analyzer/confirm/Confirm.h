@@ -40,7 +40,11 @@ struct ConfirmResult {
   std::vector<RuntimeItem> Runtime;
   std::vector<int> StaticMatch;  // per static finding: index of the confirming runtime item, or -1
   std::vector<bool> RuntimeMatched;
+  // Per static finding: its rule is one the runtime cannot observe (host I/O, host randomness), so
+  // no run can confirm it; it is "static only", not "not observed".
+  std::vector<bool> StaticOnly;
   unsigned confirmed() const;
+  unsigned staticOnly() const;
   unsigned missed() const;
 };
 

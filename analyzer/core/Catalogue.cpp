@@ -38,6 +38,7 @@ std::optional<Catalogue> Catalogue::load(const std::string& Path, std::string& E
       if (!Parsed) throw std::runtime_error("rule '" + Info.Id + "' has unknown severity '" + Sev + "'");
       Info.DefaultSeverity = *Parsed;
       Info.Precision = R.at("precision").get<std::string>();
+      Info.RuntimeObserves = R.value("runtime_observes", false);
       for (const auto& O : R.value("options", nlohmann::json::array()))
         Info.Options.push_back(O.is_object() ? O.at("name").get<std::string>() : O.get<std::string>());
       auto AddMessage = [&](const std::string& Key, const nlohmann::json& M) {

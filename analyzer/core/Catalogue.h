@@ -26,6 +26,9 @@ struct RuleInfo {
   Severity DefaultSeverity = Severity::Warning;
   std::string Precision;
   std::vector<std::string> Options;  // names a configuration may set as CheckOptions "<Id>.<name>"
+  // Whether the tl runtime observes this hazard as it happens ("runtime_observes"; default false):
+  // `tracelint confirm` calls the others static only.
+  bool RuntimeObserves = false;
 };
 
 class Catalogue {

@@ -1,5 +1,8 @@
 #include "core/JsonFile.h"
 
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -188,7 +191,9 @@ bool readJsonFile(const std::string& Path, const std::string& What, nlohmann::js
                   std::string* Text, bool RejectDuplicateKeys) {
   std::ifstream In(Path, std::ios::binary);
   if (!In) {
-    Error = Path + ": cannot read the " + What;
+    std::error_code EC;
+    Error = Path + ": cannot read the " + What + " (" +
+            (std::filesystem::exists(Path, EC) ? "unreadable: " + std::string(std::strerror(errno)) : "no such file") + ")";
     return false;
   }
   std::stringstream SS;

@@ -53,4 +53,19 @@ PY
 [[ $? == 2 ]] && grep -q "not a line number" out.txt || fail "merge took line -1: $(cat out.txt)"
 "$tool" merge s.json other.json > out.txt 2>&1
 [[ $? == 2 ]] && grep -q "0.0.1-other" out.txt || fail "merge took another tracelint's results: $(cat out.txt)"
+
+# 31.10: `confirm` calls a finding of a rule the runtime cannot observe "static only", and a missing
+# runtime report "no such file" (it said "not valid JSON").
+cat > io.cpp <<'CPP'
+#include <cstdio>
+#include <tl/tl.h>
+int main() { auto f = tl::function([](const tl::tensor& x) { std::puts("tracing"); return x; }); f(tl::ones({2})); }
+CPP
+"$tool" io.cpp --quiet --format=json --output=static.json "${args[@]}"
+printf '{"schema": "tracelint-runtime-report", "version": 1, "observations": []}' > runtime.json
+"$tool" confirm --static static.json --dynamic runtime.json > out.txt 2>&1 || fail "confirm: exit $?: $(cat out.txt)"
+grep -q "static only  trace-host-io" out.txt && grep -q "0 not observed, 1 static only" out.txt ||
+  fail "a host-io finding is not static only: $(cat out.txt)"
+"$tool" confirm --static static.json --dynamic nope.json > out.txt 2>&1
+[[ $? == 2 ]] && grep -q "nope.json: cannot read the report (no such file)" out.txt || fail "missing report: $(cat out.txt)"
 echo "hostile inputs: ok"

@@ -31,12 +31,9 @@ from urllib.parse import unquote
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "analyzer"))
 from run_annotated import expectations  # noqa: E402
 
-# The rules the runtime observes (docs/runtime.md, "Hazard checks").
-RUNTIME_RULES = {
-    "trace-host-mutation", "trace-stale-capture", "trace-shape-retrace", "trace-scalar-retrace",
-    "trace-function-in-loop", "trace-variable-creation", "trace-host-read", "trace-tensor-leak",
-    "trace-update-outside",
-}
+# The rules the runtime observes: the catalogue says so ("runtime_observes").
+with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "rules", "catalogue.json")) as _f:
+    RUNTIME_RULES = {r["id"] for r in json.load(_f)["rules"] if r.get("runtime_observes")}
 
 
 def observations(binary, verify, report):
