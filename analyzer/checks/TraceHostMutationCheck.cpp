@@ -76,8 +76,7 @@ class WriteFinder : public RecursiveASTVisitor<WriteFinder> {
     if (!Obj || !mutatesObject(M) || C.Model.isStateHandleType(Obj->getType())) return true;
     // A user method whose body is visible is analyzed where it writes; only opaque or library
     // methods (push_back, an atomic's store) count as a write at the call.
-    const auto& SM = C.Ctx.getSourceManager();
-    if (M->hasBody() && !SM.isInSystemHeader(M->getLocation())) return true;
+    if (C.Model.runsVisibleCode(M)) return true;
     written(E, Obj, E->getExprLoc(), "changed by '" + M->getNameAsString() + "()'");
     return true;
   }

@@ -95,7 +95,8 @@ class VaryingShape {
   std::optional<Linear> linear(const Expr* E, int Depth = 0) const {
     if (!E || Depth > 16) return std::nullopt;
     E = E->IgnoreParenImpCasts();
-    if (isa<IntegerLiteral>(E) || isa<CharacterLiteral>(E)) return Linear{};
+    if (const auto* Default = dyn_cast<CXXDefaultArgExpr>(E)) return linear(Default->getExpr(), Depth + 1);
+    if (Expr::EvalResult Constant; E->EvaluateAsInt(Constant, Ctx)) return Linear{};
     if (const auto* Ref = dyn_cast<DeclRefExpr>(E)) {
       const auto* VD = dyn_cast<VarDecl>(Ref->getDecl());
       if (!VD) return Linear{};  // an enumerator

@@ -66,7 +66,7 @@ class Leaks : public RecursiveASTVisitor<Leaks> {
         M.isStateHandleType(E->getImplicitObjectArgument()->getType()))
       return true;
     // A user method whose body is visible is analyzed where it stores the tensor.
-    if (MD->hasBody() && !Fn->getASTContext().getSourceManager().isInSystemHeader(MD->getLocation())) return true;
+    if (M.runsVisibleCode(MD)) return true;
     if (holdsStateHandles(E->getImplicitObjectArgument()->getType())) return true;
     for (unsigned I = 0; I < E->getNumArgs(); ++I) {
       if (!M.isSymbolicTensorType(E->getArg(I)->getType())) continue;

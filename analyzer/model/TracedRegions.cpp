@@ -472,6 +472,13 @@ const std::vector<const CXXMethodDecl*>& TracedRegionModel::overridersOf(const C
   return It == Index->Overriders.end() ? None : It->second;
 }
 
+bool TracedRegionModel::runsVisibleCode(const FunctionDecl* FD) const {
+  if (!FD) return false;
+  if (FD->hasBody() && !Ctx.getSourceManager().isInSystemHeader(FD->getLocation())) return true;
+  const auto* M = dyn_cast<CXXMethodDecl>(FD);
+  return M && M->isVirtual() && !overridersOf(M).empty();
+}
+
 void TracedRegionModel::propagate(std::size_t FirstRoot) {
   const auto& SM = Ctx.getSourceManager();
   // A function that takes a callable is followed once per call site (the callable differs).

@@ -109,6 +109,9 @@ class TracedRegionModel {
   std::optional<std::array<unsigned, 3>> rangeParameters(const clang::FunctionDecl* FD) const;
   bool isStateHandleType(clang::QualType T) const;
   bool isInMemoryStream(clang::QualType T) const { return derivesFrom(T, ThePack.InMemoryStreamTypes); }
+  // Is the code a call of FD runs visible here: FD's body, or, for a virtual method, the overriders
+  // this translation unit defines (the model follows them)?
+  bool runsVisibleCode(const clang::FunctionDecl* FD) const;
   bool isGraphEffect(const clang::FunctionDecl* FD) const;
   const Pack& pack() const { return ThePack; }
   // Does S run while R's root records? Everything does for an entry point's callable; for a capture
