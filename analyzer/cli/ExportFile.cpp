@@ -3,8 +3,8 @@
 #include <climits>
 #include <cstdint>
 #include <fstream>
-#include <stdexcept>
 #include <sstream>
+#include <stdexcept>
 
 #include "cli/ResultJson.h"
 

@@ -78,7 +78,8 @@ void FindingFilter::accept(Finding& F, const FilterSetup& S, const std::string& 
   // By name first: a merge may run where the files are not.
   bool MainFile =
       F.Where.File == File || std::filesystem::equivalent(F.Where.File, File, EC) || Analyzed.count(F.Where.File);
-  if (!MainFile && (S.HeaderFilter.empty() || !S.HeaderRegex || !S.HeaderRegex->match(llvm::StringRef(F.Where.File)))) return;
+  if (!MainFile && (S.HeaderFilter.empty() || !S.HeaderRegex || !S.HeaderRegex->match(llvm::StringRef(F.Where.File))))
+    return;
   text(F.Where.File);
   bool HasOrigin = !F.Origin.File.empty();
   bool Kept = LF.keeps(F.Where) || (HasOrigin && LF.keeps(F.Origin));
@@ -111,9 +112,8 @@ void finishRun(RunResult& R, const SourceText& Sources) {
       if (Key(A) != Key(B)) return Key(A) < Key(B);
       return NotesKey(A) < NotesKey(B);
     });
-    Fs->erase(
-        std::unique(Fs->begin(), Fs->end(), [&](const Finding& A, const Finding& B) { return Key(A) == Key(B); }),
-        Fs->end());
+    Fs->erase(std::unique(Fs->begin(), Fs->end(), [&](const Finding& A, const Finding& B) { return Key(A) == Key(B); }),
+              Fs->end());
   }
   // A statement spread over a few lines is fingerprinted whole.
   assignFingerprints({&R.Findings, &R.OutsideLineFilter},

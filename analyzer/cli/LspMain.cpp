@@ -29,7 +29,9 @@ class FallbackDatabase : public clang::tooling::CompilationDatabase {
     auto Dir = std::filesystem::path(File.str()).parent_path().string();
     return {clang::tooling::CompileCommand(Dir, File, {"clang++", "-std=c++20", File.str()}, "")};
   }
-  std::vector<std::string> getAllFiles() const override { return Primary ? Primary->getAllFiles() : std::vector<std::string>{}; }
+  std::vector<std::string> getAllFiles() const override {
+    return Primary ? Primary->getAllFiles() : std::vector<std::string>{};
+  }
   mutable bool Defaulted = false;
 
  private:
@@ -59,7 +61,8 @@ LspAnalysis analyze(const LspSetup& Setup, const Catalogue& Cat, const std::stri
   auto Opts = Setup.Options;
   Opts.Overlays[Path] = Text;
   std::error_code EC;
-  if (auto Real = std::filesystem::canonical(Path, EC); !EC && Real.string() != Path) Opts.Overlays[Real.string()] = Text;
+  if (auto Real = std::filesystem::canonical(Path, EC); !EC && Real.string() != Path)
+    Opts.Overlays[Real.string()] = Text;
   {
     std::ofstream Out(std::string(OverlayPath), std::ios::binary | std::ios::trunc);
     Out << nlohmann::json(Opts.Overlays).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
@@ -77,8 +80,9 @@ LspAnalysis analyze(const LspSetup& Setup, const Catalogue& Cat, const std::stri
     return Result;
   }
   if (Fallback && Fallback->Defaulted)
-    Result.Notes.push_back(Path + ": no compile command in a compilation database or compile_flags.txt; analyzed "
-                                  "with the default flags (-std=c++20)");
+    Result.Notes.push_back(Path +
+                           ": no compile command in a compilation database or compile_flags.txt; analyzed "
+                           "with the default flags (-std=c++20)");
   if (Setup.Accepted) Setup.Accepted->filter(Out.Result);
   for (const auto& F : Out.Result.Failures) Result.Problems.push_back(F.File + ": analysis failed: " + F.Reason);
   // The CLI's JSON report, so the editor sees exactly the CLI's findings.

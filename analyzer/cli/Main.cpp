@@ -71,7 +71,7 @@ cl::opt<std::string> HeaderFilter("header-filter",
                                   cl::desc("Regex of headers whose findings are shown (main files always are)"),
                                   cl::cat(Category));
 cl::opt<std::string> LineFilterJson("line-filter", cl::desc("JSON: [{\"name\":\"file.cpp\",\"lines\":[[first,last]]}]"),
-                                cl::cat(Category));
+                                    cl::cat(Category));
 cl::list<std::string> ExtraArg("extra-arg", cl::desc("Compiler argument appended to each command"), cl::cat(Category));
 cl::list<std::string> ExtraArgBefore("extra-arg-before", cl::desc("Compiler argument prepended to each command"),
                                      cl::cat(Category));
@@ -362,16 +362,18 @@ int report(DriverOutput& Out, const std::optional<Baseline>& Accepted, const Cat
   EO.RepoRoot = RepoRoot.empty() ? std::filesystem::current_path().string() : std::string(RepoRoot);
   // NO_COLOR (no-color.org) turns the automatic choice off; an explicit --use-color still wins.
   const char* NoColor = std::getenv("NO_COLOR");
-  bool Color = UseColor == "true" || UseColor.empty() ||
-               (UseColor == "auto" && !(NoColor && *NoColor) && Output.empty() &&
-                llvm::sys::Process::StandardOutIsDisplayed());
+  bool Color =
+      UseColor == "true" || UseColor.empty() ||
+      (UseColor == "auto" && !(NoColor && *NoColor) && Output.empty() && llvm::sys::Process::StandardOutIsDisplayed());
   EO.Color = Color && Format == "text";
   std::string Text = Format == "json"    ? emitJson(Out.Result, Cat, Out.Sources, EO)
                      : Format == "sarif" ? emitSarif(Out.Result, Cat, Out.Sources, EO)
                                          : emitText(Out.Result, Cat, Out.Sources, EO);
   bool Wrote = writeOutput(Output, Text);
   if (!WriteBaseline.empty()) Wrote &= writeOutput(WriteBaseline, Baseline::render(Out.Result.Findings, WriteBaseline));
-  if (!ExportFixes.empty()) Wrote &= writeOutput(ExportFixes, emitFixesYaml(Out.Result, Out.Sources, MainSourceFile, std::filesystem::current_path().string()));
+  if (!ExportFixes.empty())
+    Wrote &= writeOutput(
+        ExportFixes, emitFixesYaml(Out.Result, Out.Sources, MainSourceFile, std::filesystem::current_path().string()));
   if (!ExportSummaries.empty())
     Wrote &= writeOutput(ExportSummaries, renderSummaries(Out.Summaries, TRACELINT_VERSION));
   if (!ExportResults.empty()) Wrote &= writeOutput(ExportResults, renderResults(Out.Local, TRACELINT_VERSION));

@@ -11,8 +11,7 @@
 namespace tracelint {
 
 bool mergeExports(const std::vector<std::string>& Paths, const std::string& ToolVersion, const Catalogue& Cat,
-                  DriverOutput& Out, std::string& Error,
-                  std::vector<std::string>& Warnings) {
+                  DriverOutput& Out, std::string& Error, std::vector<std::string>& Warnings) {
   if (Paths.empty()) {
     Error = "merge: no input files (give the files of --export-summaries and --export-results)";
     return false;

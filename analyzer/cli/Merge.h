@@ -15,7 +15,6 @@ namespace tracelint {
 // Returns false and sets Error (naming the file) when an input cannot be used (exit code 2).
 // Warnings: what a sharded run cannot see (a capture wrapper called from another shard).
 bool mergeExports(const std::vector<std::string>& Paths, const std::string& ToolVersion, const Catalogue& Cat,
-                  DriverOutput& Out, std::string& Error,
-                  std::vector<std::string>& Warnings);
+                  DriverOutput& Out, std::string& Error, std::vector<std::string>& Warnings);
 
 }  // namespace tracelint

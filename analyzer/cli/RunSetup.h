@@ -36,7 +36,6 @@ struct PerFileSetup : FilterSetup {
 bool prepareSetups(const std::vector<std::string>& Files, const DriverOptions& Opts, const Catalogue& Cat,
                    std::vector<PerFileSetup>& Setups, std::string& Error);
 
-
 // The settings a run would use for File (configuration, command line, packs) as JSON, for
 // --dump-config; nullopt and Error on a configuration error.
 std::optional<nlohmann::json> effectiveConfig(const std::string& File, const DriverOptions& Opts, const Catalogue& Cat,

@@ -349,9 +349,8 @@ std::string confirmText(const ConfirmResult& R) {
   OS << "Static findings (" << R.Static.size() << "):\n";
   for (std::size_t S = 0; S < R.Static.size(); ++S) {
     const auto& SI = R.Static[S];
-    OS << "  " << staticStatus(R, S, true) << SI.Rule << "  " << shortPath(SI.File)
-       << ":" << SI.Line << "  in '" << SI.Function << "'" << (SI.Entity.empty() ? "" : " about '" + SI.Entity + "'")
-       << "\n";
+    OS << "  " << staticStatus(R, S, true) << SI.Rule << "  " << shortPath(SI.File) << ":" << SI.Line << "  in '"
+       << SI.Function << "'" << (SI.Entity.empty() ? "" : " about '" + SI.Entity + "'") << "\n";
     if (R.StaticMatch[S] >= 0)
       OS << "      runtime: " << evidence(R.Runtime[static_cast<std::size_t>(R.StaticMatch[S])]) << "\n";
   }
@@ -365,10 +364,9 @@ std::string confirmText(const ConfirmResult& R) {
   }
   std::size_t N = R.Static.size() - R.staticOnly(), C = R.confirmed();
   OS << "Summary: " << C << " of " << N << " static findings the runtime can observe confirmed ("
-     << (N ? static_cast<unsigned>(100.0 * C / N + 0.5) : 100) << "%), " << N - C << " not observed, "
-     << R.staticOnly() << " static only (rules the runtime cannot observe); "
-     << R.Runtime.size() - R.missed() << " of " << R.Runtime.size() << " runtime observations matched, " << R.missed()
-     << " missed statically.\n";
+     << (N ? static_cast<unsigned>(100.0 * C / N + 0.5) : 100) << "%), " << N - C << " not observed, " << R.staticOnly()
+     << " static only (rules the runtime cannot observe); " << R.Runtime.size() - R.missed() << " of "
+     << R.Runtime.size() << " runtime observations matched, " << R.missed() << " missed statically.\n";
   return OS.str();
 }
 
@@ -377,9 +375,8 @@ std::string confirmJson(const ConfirmResult& R) {
   nlohmann::json S = nlohmann::json::array(), RT = nlohmann::json::array();
   for (std::size_t I = 0; I < R.Static.size(); ++I) {
     const auto& SI = R.Static[I];
-    nlohmann::json Item = {{"rule", SI.Rule},     {"file", SI.File},
-                           {"line", SI.Line},     {"function", SI.Function},
-                           {"entity", SI.Entity}, {"status", staticStatus(R, I, false)}};
+    nlohmann::json Item = {{"rule", SI.Rule},         {"file", SI.File},     {"line", SI.Line},
+                           {"function", SI.Function}, {"entity", SI.Entity}, {"status", staticStatus(R, I, false)}};
     if (R.StaticMatch[I] >= 0) Item["evidence"] = evidence(R.Runtime[static_cast<std::size_t>(R.StaticMatch[I])]);
     S.push_back(Item);
   }

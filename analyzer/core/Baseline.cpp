@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <set>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "core/JsonFile.h"
 
@@ -101,7 +101,8 @@ void Baseline::filter(RunResult& R) const {
   std::map<std::pair<std::string, std::string>, std::vector<Member>> Current;
   for (const auto& F : R.OutsideLineFilter)
     Current[{storedName(F.Where.File, Dir), baseOf(F.Fingerprint)}].push_back({&F, false});
-  for (const auto& F : R.Findings) Current[{storedName(F.Where.File, Dir), baseOf(F.Fingerprint)}].push_back({&F, true});
+  for (const auto& F : R.Findings)
+    Current[{storedName(F.Where.File, Dir), baseOf(F.Fingerprint)}].push_back({&F, true});
   std::set<const Finding*> Accepted;
   for (const auto& [Key, Members] : Current) {
     auto It = Groups.find(Key);

@@ -20,8 +20,8 @@ namespace tracelint {
 // its context (the lines around it; failing that, the line above or the line below), each entry
 // once, and findings on lines the line filter keeps (changed lines under --diff) only after those
 // it leaves out; every other finding of the group is reported. So a group that grew by n reports
-// at least n findings, and under --diff the changed lines are the last to be accepted. An entry without a context (a baseline of an older tracelint) accepts no finding of a
-// group that has grown.
+// at least n findings, and under --diff the changed lines are the last to be accepted. An entry without a context (a
+// baseline of an older tracelint) accepts no finding of a group that has grown.
 class Baseline {
  public:
   // Reads a baseline written by render(). Errors name the file, and where possible the line and

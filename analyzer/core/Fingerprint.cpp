@@ -60,7 +60,8 @@ std::string contextHash(const Finding& F, const std::function<std::string(const 
   std::string Above, Below;
   for (unsigned D = 1; D <= kContextReach && D < F.Where.Line && Above.empty(); ++D)
     Above = Normalized(LineOf(F.Where.File, F.Where.Line - D));
-  for (unsigned D = 1; D <= kContextReach && Below.empty(); ++D) Below = Normalized(LineOf(F.Where.File, F.Where.Line + D));
+  for (unsigned D = 1; D <= kContextReach && Below.empty(); ++D)
+    Below = Normalized(LineOf(F.Where.File, F.Where.Line + D));
   return hashHex(Above) + "." + hashHex(Below);
 }
 
@@ -69,7 +70,8 @@ void assignFingerprints(const std::vector<std::vector<Finding>*>& Lists, const F
   for (auto* L : Lists)
     for (auto& F : *L) All.push_back(&F);
   std::stable_sort(All.begin(), All.end(), [](const Finding* A, const Finding* B) {
-    return std::tie(A->Where.File, A->Where.Line, A->Where.Column) < std::tie(B->Where.File, B->Where.Line, B->Where.Column);
+    return std::tie(A->Where.File, A->Where.Line, A->Where.Column) <
+           std::tie(B->Where.File, B->Where.Line, B->Where.Column);
   });
   std::map<std::pair<std::string, std::string>, unsigned> Seen;
   for (auto* F : All) {

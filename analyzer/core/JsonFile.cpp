@@ -193,7 +193,8 @@ bool readJsonFile(const std::string& Path, const std::string& What, nlohmann::js
   if (!In) {
     std::error_code EC;
     Error = Path + ": cannot read the " + What + " (" +
-            (std::filesystem::exists(Path, EC) ? "unreadable: " + std::string(std::strerror(errno)) : "no such file") + ")";
+            (std::filesystem::exists(Path, EC) ? "unreadable: " + std::string(std::strerror(errno)) : "no such file") +
+            ")";
     return false;
   }
   std::stringstream SS;

@@ -72,7 +72,7 @@ struct Pack {
   // "f(start, stop, step)": shape functions making (stop - start) / step elements; start and stop
   // that move together keep the shape.
   std::vector<std::string> RangeFunctions;
-  std::vector<std::string> StateUpdateMethods;     // methods of state handles that change their state
+  std::vector<std::string> StateUpdateMethods;  // methods of state handles that change their state
   std::vector<std::string> GraphEffects;
   std::vector<std::string> SymbolicTensorTypes;
   std::vector<std::string> HostReadMethods;

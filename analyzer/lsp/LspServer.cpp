@@ -319,9 +319,9 @@ void LspServer::analyze(const std::string& Uri) {
           {"id", "tracelint-" + std::to_string(NextRequestId++)},
           {"method", "window/workDoneProgress/create"},
           {"params", {{"token", Token}}}});
-    notify("$/progress", {{"token", Token},
-                          {"value", {{"kind", "begin"}, {"title", "tracelint"}, {"message", Path},
-                                     {"cancellable", false}}}});
+    notify("$/progress",
+           {{"token", Token},
+            {"value", {{"kind", "begin"}, {"title", "tracelint"}, {"message", Path}, {"cancellable", false}}}});
   }
   auto Result = Hooks.Analyze(Path, Text);
   if (!Token.empty()) notify("$/progress", {{"token", Token}, {"value", {{"kind", "end"}}}});

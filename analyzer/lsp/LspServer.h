@@ -79,9 +79,9 @@ class LspServer {
   std::condition_variable Wake;
   std::map<std::string, OpenDocument> Documents;  // by the client's URI
   std::map<std::string, std::chrono::steady_clock::time_point> LastEdit;
-  std::deque<std::string> Pending;                 // URIs to analyze, each once
-  std::map<std::string, Publication> Published;    // the diagnostics last published, by URI
-  std::map<std::string, bool> Told;                // messages already shown, by text
+  std::deque<std::string> Pending;               // URIs to analyze, each once
+  std::map<std::string, Publication> Published;  // the diagnostics last published, by URI
+  std::map<std::string, bool> Told;              // messages already shown, by text
   bool Stopping = false;
   std::thread Analyzer;
 };

@@ -561,7 +561,8 @@ void TracedRegionModel::propagate(std::size_t FirstRoot) {
         std::vector<const FunctionDecl*> All;
         for (const auto* Call : callsOf(Owner))
           if (const auto* Arg = ArgOf(Call))
-            for (const auto* F : callablesOf(Arg, [](const ParmVarDecl*) { return std::vector<const FunctionDecl*>{}; }))
+            for (const auto* F :
+                 callablesOf(Arg, [](const ParmVarDecl*) { return std::vector<const FunctionDecl*>{}; }))
               All.push_back(F);
         return All;
       };
@@ -570,7 +571,8 @@ void TracedRegionModel::propagate(std::size_t FirstRoot) {
         if (const auto* P = dyn_cast<ParmVarDecl>(Holder))
           Targets = BindAt(P, Cur.Path.empty() ? 0 : Cur.Path.size() - 1);
         else if (Holder->getInit())
-          Targets = callablesOf(Holder->getInit(), [](const ParmVarDecl*) { return std::vector<const FunctionDecl*>{}; });
+          Targets =
+              callablesOf(Holder->getInit(), [](const ParmVarDecl*) { return std::vector<const FunctionDecl*>{}; });
         for (const auto* T : Targets) Visit(T, Call);
       }
     }

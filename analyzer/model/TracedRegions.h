@@ -9,8 +9,8 @@
 #include <array>
 #include <functional>
 #include <map>
-#include <optional>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <tuple>
@@ -132,7 +132,8 @@ class TracedRegionModel {
   void findCaptureRoots();
   void propagate(std::size_t FirstRoot);
   std::vector<const clang::FunctionDecl*> callablesOf(
-      const clang::Expr* E, const std::function<std::vector<const clang::FunctionDecl*>(const clang::ParmVarDecl*)>& Bind,
+      const clang::Expr* E,
+      const std::function<std::vector<const clang::FunctionDecl*>(const clang::ParmVarDecl*)>& Bind,
       int Depth = 0) const;
   // Built on first use: every call of each function in the translation unit, and each virtual
   // method's overriders.

@@ -7,7 +7,8 @@ prefix="$work/prefix with space"
 cmake --install "$build" --prefix "$prefix" >/dev/null
 # GoogleTest unfindable: the package must not need it unless its gtest component is asked for.
 cmake -S "$consumer" -B "$work/consumer-build" -G Ninja -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_DISABLE_FIND_PACKAGE_GTest=ON >/dev/null
-cmake --build "$work/consumer-build" | grep -q "trace-host-mutation" || { echo "tracelint::tracelint did not run"; exit 1; }
+built=$(cmake --build "$work/consumer-build")
+grep -q "trace-host-mutation" <<<"$built" || { echo "tracelint::tracelint did not run: $built"; exit 1; }
 out=$("$work/consumer-build/consumer")
 echo "consumer: $out"
 [ "$out" = "traced 3 calls, 1 trace, sum 12" ] || { echo "unexpected consumer output"; exit 1; }

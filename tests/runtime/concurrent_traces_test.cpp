@@ -61,8 +61,7 @@ TEST(ConcurrentTraces, EachTraceReportsOnlyItsOwnThreadsWritesAtItsOwnLines) {
       EXPECT_EQ(o.entity.find(other), std::string::npos) << function << " reports " << o.entity << " at " << o.location;
       if (o.entity.find(own) == std::string::npos) continue;
       named_own = true;
-      EXPECT_NE(o.location.find("concurrent_traces_test.cpp:" + std::to_string(line)), std::string::npos)
-          << o.location;
+      EXPECT_NE(o.location.find("concurrent_traces_test.cpp:" + std::to_string(line)), std::string::npos) << o.location;
     }
     EXPECT_TRUE(named_own) << function << " does not report " << own;
   };

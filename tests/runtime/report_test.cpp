@@ -1,7 +1,6 @@
 // The runtime report (TL_REPORT, docs/runtime-report.md) as a process's life can upset it: a
 // relative path and a change of directory, a forked child, text that is not UTF-8.
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 #include <tl/tl.h>
 #include <unistd.h>
 
@@ -9,6 +8,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 

@@ -29,7 +29,7 @@ struct registry {
   int next_listener = 0;
   std::atomic<check_mode> mode{mode_from_env()};
   std::string report_path;  // absolute: resolved in the directory the program started in
-  pid_t report_pid = 0;      // the process TL_REPORT is for; a forked child writes a file of its own
+  pid_t report_pid = 0;     // the process TL_REPORT is for; a forked child writes a file of its own
   std::terminate_handler previous_terminate = nullptr;
 };
 

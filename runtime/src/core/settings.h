@@ -10,8 +10,8 @@
 namespace tl::detail {
 
 struct settings {
-  long verify_every = 1;       // TL_VERIFY_EVERY: verify every Nth call the cache serves
-  bool locate_writes = true;   // TL_LOCATE_WRITES
+  long verify_every = 1;      // TL_VERIFY_EVERY: verify every Nth call the cache serves
+  bool locate_writes = true;  // TL_LOCATE_WRITES
 };
 
 // Parsed once; throws tl::error (and again on the next call) while a value is not accepted.

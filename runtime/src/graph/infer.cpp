@@ -398,8 +398,9 @@ value_type shape_rule(op_kind k, const op_attrs& a, const std::vector<const valu
               out[i] = -1;
             else if (__builtin_add_overflow(out[i], s[i], &out[i]))
               fail(k, loc,
-                   "axis " + std::to_string(a.axis) + " of the result is longer than a 64-bit dimension can hold (operand " +
-                       std::to_string(j) + " " + describe(*in[j]) + ")");
+                   "axis " + std::to_string(a.axis) +
+                       " of the result is longer than a 64-bit dimension can hold (operand " + std::to_string(j) + " " +
+                       describe(*in[j]) + ")");
           } else if (s[i] != out[i] && s[i] != -1 && out[i] != -1) {
             fail(k, loc,
                  "operand " + std::to_string(j) + " " + describe(*in[j]) + " does not match " + describe(*in[0]) +

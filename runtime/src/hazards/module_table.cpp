@@ -221,7 +221,6 @@ std::vector<module_info> current_modules(unsigned long long& adds, unsigned long
   return g_table.modules;
 }
 
-
 std::pair<unsigned long long, unsigned long long> module_load_counts() {
   std::pair<unsigned long long, unsigned long long> c{0, 0};
   dl_iterate_phdr(first_module_counts, &c);

@@ -14,13 +14,12 @@
 #include <cstring>
 #include <exception>
 #include <iostream>
-#include <cstring>
 #include <map>
 #include <sstream>
 
 #include "core/format.h"
-#include "core/tensor_impl.h"
 #include "core/observations.h"
+#include "core/tensor_impl.h"
 
 namespace tl::detail {
 
@@ -212,7 +211,8 @@ std::vector<observation> contained_retrace(const std::function<std::vector<obser
   std::cout.flush();
   std::fflush(nullptr);
   int fds[2];
-  if (pipe2(fds, O_CLOEXEC) != 0) return {problem("could not be verified (pipe: " + std::string(std::strerror(errno)) + ")", "unavailable")};
+  if (pipe2(fds, O_CLOEXEC) != 0)
+    return {problem("could not be verified (pipe: " + std::string(std::strerror(errno)) + ")", "unavailable")};
   pid_t child = fork();
   if (child < 0) {
     close(fds[0]);
@@ -280,8 +280,8 @@ std::vector<observation> contained_retrace(const std::function<std::vector<obser
     out.push_back(problem(std::string("crashed (") + strsignal(WTERMSIG(status)) + ")", "crash"));
   else if (!deserialize(text, out))
     // A sanitizer turns a crash into an exit code of its own (ThreadSanitizer's 66).
-    out.push_back(problem("crashed or exited without a result (exit code " + std::to_string(WEXITSTATUS(status)) + ")",
-                          "crash"));
+    out.push_back(
+        problem("crashed or exited without a result (exit code " + std::to_string(WEXITSTATUS(status)) + ")", "crash"));
   return out;
 }
 

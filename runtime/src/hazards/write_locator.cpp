@@ -167,7 +167,8 @@ void on_trap(int sig, siginfo_t* info, void* context) {
   if (s.count != 0) {
     uc->uc_mcontext.gregs[REG_EFL] &= ~kTrapFlag;
     if (g_armed.load(std::memory_order_acquire))
-      for (int k = 0; k < s.count; ++k) mprotect(reinterpret_cast<void*>(s.page[k]), g_page_size, without_write(s.prot[k]));
+      for (int k = 0; k < s.count; ++k)
+        mprotect(reinterpret_cast<void*>(s.page[k]), g_page_size, without_write(s.prot[k]));
     s.count = 0;
     g_stepping_threads.fetch_sub(1, std::memory_order_acq_rel);
     return;
@@ -228,7 +229,8 @@ void set_static_protection(bool protect) {
     while (j < g_page_count && g_pages[j] == g_pages[j - 1] + g_page_size && g_prots[j] == g_prots[i] &&
            !is_frame_page(g_pages[j]))
       ++j;
-    mprotect(reinterpret_cast<void*>(g_pages[i]), (j - i) * g_page_size, protect ? without_write(g_prots[i]) : g_prots[i]);
+    mprotect(reinterpret_cast<void*>(g_pages[i]), (j - i) * g_page_size,
+             protect ? without_write(g_prots[i]) : g_prots[i]);
     i = j;
   }
 }
@@ -316,7 +318,8 @@ void write_locator::protect_frames() {
   if (!started_ || !owner_ || g_frames_end == g_frames_begin) return;
   frames_protected_ = true;
   for (std::size_t i = 0; i < g_page_count; ++i)
-    if (is_frame_page(g_pages[i])) mprotect(reinterpret_cast<void*>(g_pages[i]), g_page_size, without_write(g_prots[i]));
+    if (is_frame_page(g_pages[i]))
+      mprotect(reinterpret_cast<void*>(g_pages[i]), g_page_size, without_write(g_prots[i]));
 }
 
 void write_locator::unprotect_frames() {

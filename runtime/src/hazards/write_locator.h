@@ -55,9 +55,9 @@ class write_locator {
   bool started_ = false;
   bool owner_ = false;  // the first of concurrent traces: it protected the pages, and its frames
   bool frames_protected_ = false;
-  int thread_ = 0;                  // the tracing thread (its id)
-  std::size_t first_record_ = 0;    // the shared records from this trace's start on
-  std::vector<write> writes_;       // in order: this trace's thread's, and non-tracing threads'
+  int thread_ = 0;                      // the tracing thread (its id)
+  std::size_t first_record_ = 0;        // the shared records from this trace's start on
+  std::vector<write> writes_;           // in order: this trace's thread's, and non-tracing threads'
   std::vector<std::uintptr_t> others_;  // addresses other traces' threads wrote meanwhile
 };
 

@@ -165,11 +165,11 @@ TEST_F(IdenticalStatements, InsertedAboveBelowOrBetween) {
   EXPECT_EQ(report(B, Twice, {2}), std::vector<unsigned>{2});
   EXPECT_EQ(report(B, Twice, {3}), std::vector<unsigned>{3});
 
-  std::map<unsigned, std::string> Two{{1, "a();"}, {2, "counter += 1;"}, {3, "b();"}, {4, "counter += 1;"}, {5, "c();"}};
+  std::map<unsigned, std::string> Two{
+      {1, "a();"}, {2, "counter += 1;"}, {3, "b();"}, {4, "counter += 1;"}, {5, "c();"}};
   auto B2 = accept(Two, {2, 4});
-  std::map<unsigned, std::string> Between{{1, "a();"},          {2, "counter += 1;"}, {3, "b();"},
-                                          {4, "counter += 1;"}, {5, "d();"},          {6, "counter += 1;"},
-                                          {7, "c();"}};
+  std::map<unsigned, std::string> Between{{1, "a();"}, {2, "counter += 1;"}, {3, "b();"}, {4, "counter += 1;"},
+                                          {5, "d();"}, {6, "counter += 1;"}, {7, "c();"}};
   EXPECT_EQ(report(B2, Between), std::vector<unsigned>{6});
   EXPECT_EQ(report(B2, Between, {5, 6}), std::vector<unsigned>{6});
   // A copied block (identical neighbours too) inserted above: under --diff the copy is reported.
@@ -183,8 +183,10 @@ TEST_F(IdenticalStatements, AnOlderBaselineWithoutContextsAcceptsNoGrownGroup) {
   std::vector<Finding> Old{finding(Src, 2)};
   fingerprint(Old, One);
   std::string Error;
-  auto Path = write("old.json", "{\"tool\": \"tracelint\", \"baselineVersion\": 1, \"findings\": [{\"file\": "
-                                "\"a.cpp\", \"fingerprint\": \"" + Old[0].Fingerprint + "\"}]}");
+  auto Path = write("old.json",
+                    "{\"tool\": \"tracelint\", \"baselineVersion\": 1, \"findings\": [{\"file\": "
+                    "\"a.cpp\", \"fingerprint\": \"" +
+                        Old[0].Fingerprint + "\"}]}");
   auto B = Baseline::load(Path, Error);
   ASSERT_TRUE(B) << Error;
   EXPECT_EQ(report(*B, One), std::vector<unsigned>{});
