@@ -29,6 +29,7 @@
 #include "cli/FileAnalysis.h"
 #include "cli/FindingFilter.h"
 #include "cli/ResultCache.h"
+#include "cli/RunSetup.h"
 #include "core/Config.h"
 #include "core/Glob.h"
 #include "llvm/Support/FileSystem.h"

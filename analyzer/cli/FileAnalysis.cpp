@@ -198,7 +198,7 @@ FileResult analyzeFile(const std::string& File, const tooling::CompilationDataba
   // Clang's own recursion guards stop at the AST; the checks and the analyses they use (ParentMap,
   // the CFG) recurse over deep expressions too. As clangd does, the work gets a stack of its own,
   // large enough for what Clang accepts to parse.
-  llvm::thread Analysis(kAnalysisStackBytes, [&] { FR.ToolStatus = Tool.run(&Factory); });
+  llvm::thread Analysis(std::optional<unsigned>(kAnalysisStackBytes), [&] { FR.ToolStatus = Tool.run(&Factory); });
   Analysis.join();
   return FR;
 }

@@ -17,7 +17,8 @@ constexpr std::uint64_t kMaxLineNumber = std::numeric_limits<unsigned>::max();
 
 bool compileFilterSetup(FilterSetup& S, std::string& Error) {
   S.WarningsAsErrorsGlobs = GlobList(S.WarningsAsErrors);
-  S.HeaderRegex = std::make_shared<llvm::Regex>(S.HeaderFilter);
+  if (S.HeaderFilter.empty()) return true;  // no header is shown; llvm::Regex refuses ""
+  S.HeaderRegex = std::make_shared<llvm::Regex>(llvm::StringRef(S.HeaderFilter));
   std::string Why;
   if (!S.HeaderRegex->isValid(Why)) {
     Error = "header filter '" + S.HeaderFilter + "' is not a valid regular expression: " + Why;
@@ -77,7 +78,7 @@ void FindingFilter::accept(Finding& F, const FilterSetup& S, const std::string& 
   // By name first: a merge may run where the files are not.
   bool MainFile =
       F.Where.File == File || std::filesystem::equivalent(F.Where.File, File, EC) || Analyzed.count(F.Where.File);
-  if (!MainFile && (S.HeaderFilter.empty() || !S.HeaderRegex || !S.HeaderRegex->match(F.Where.File))) return;
+  if (!MainFile && (S.HeaderFilter.empty() || !S.HeaderRegex || !S.HeaderRegex->match(llvm::StringRef(F.Where.File)))) return;
   text(F.Where.File);
   bool Kept = LF.keeps(F.Where);
   if (Kept)

@@ -15,6 +15,7 @@
 #include "core/Finding.h"
 #include "core/Glob.h"
 #include "core/Nolint.h"
+#include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Regex.h"
 #include "output/Emitters.h"
 

@@ -70,7 +70,7 @@ cl::opt<std::string> WarningsAsErrors("warnings-as-errors", cl::desc("Check glob
 cl::opt<std::string> HeaderFilter("header-filter",
                                   cl::desc("Regex of headers whose findings are shown (main files always are)"),
                                   cl::cat(Category));
-cl::opt<std::string> LineFilter("line-filter", cl::desc("JSON: [{\"name\":\"file.cpp\",\"lines\":[[first,last]]}]"),
+cl::opt<std::string> LineFilterJson("line-filter", cl::desc("JSON: [{\"name\":\"file.cpp\",\"lines\":[[first,last]]}]"),
                                 cl::cat(Category));
 cl::list<std::string> ExtraArg("extra-arg", cl::desc("Compiler argument appended to each command"), cl::cat(Category));
 cl::list<std::string> ExtraArgBefore("extra-arg-before", cl::desc("Compiler argument prepended to each command"),
@@ -283,7 +283,7 @@ DriverOptions driverOptions(const std::string& RulesDir, const std::vector<std::
   Opts.Checks = Checks;
   Opts.WarningsAsErrors = WarningsAsErrors;
   Opts.HeaderFilter = HeaderFilter;
-  Opts.LineFilterJson = LineFilter;
+  Opts.LineFilterJson = LineFilterJson;
   Opts.ExtraArgs = ExtraArg;
   Opts.ExtraArgsBefore = ExtraArgBefore;
   Opts.ResourceDir = ResourceDir;
@@ -402,7 +402,7 @@ int runMerge(const Catalogue& Cat, const std::string& RulesDir) {
                                        &Checks,
                                        &WarningsAsErrors,
                                        &HeaderFilter,
-                                       &LineFilter,
+                                       &LineFilterJson,
                                        std::addressof(ExtraArg),
                                        std::addressof(ExtraArgBefore),
                                        &ConfigText,
@@ -560,7 +560,7 @@ int main(int argc, const char** argv) {
   std::vector<std::string> Inputs(Sources.begin(), Sources.end());
   std::optional<GitChange> Change;
   if (!DiffRev.empty()) {
-    if (!LineFilter.empty()) {
+    if (!LineFilterJson.empty()) {
       std::cerr << "tracelint: error: --diff and --line-filter cannot be used together: --diff sets the line filter to "
                    "the changed lines\n";
       return 2;
