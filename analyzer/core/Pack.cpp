@@ -52,6 +52,7 @@ void Pack::add(const Pack& O) {
   if (PrintFunction.empty()) PrintFunction = O.PrintFunction;
   Cat(HostRandomFunctions, O.HostRandomFunctions);
   Cat(HostClockFunctions, O.HostClockFunctions);
+  Cat(CaptureGuardTypes, O.CaptureGuardTypes);
 }
 
 void Pack::addCaptureWrappers(const std::map<std::string, std::string>& Begins,
@@ -165,7 +166,8 @@ CaptureRegion captureRegion(const nlohmann::json& J, const Pointer& At,
                             std::shared_ptr<const MessageTemplates> Messages) {
   onlyKnownKeys(
       J, At,
-      {"begin", "end", "handle_arg", "replay", "instantiate", "update", "capturing_values", "not_capturing_values"});
+      {"begin", "end", "handle_arg", "replay", "instantiate", "update", "capturing_values", "not_capturing_values",
+       "status_calls"});
   CaptureRegion R;
   R.Messages = std::move(Messages);
   for (const char* Key : {"begin", "end"})
@@ -182,6 +184,7 @@ CaptureRegion captureRegion(const nlohmann::json& J, const Pointer& At,
   if (J.contains("capturing_values")) names(J["capturing_values"], At / "capturing_values", R.CapturingValues);
   if (J.contains("not_capturing_values"))
     names(J["not_capturing_values"], At / "not_capturing_values", R.NotCapturingValues);
+  if (J.contains("status_calls")) names(J["status_calls"], At / "status_calls", R.StatusCalls);
   return R;
 }
 
@@ -198,7 +201,8 @@ Pack readPack(const nlohmann::json& J, const std::map<std::string, MessageKey>& 
                                                      "host_clock_functions",
                                                      "detect",
                                                      "host_read_functions",
-                                                     "variable_creating_functions"};
+                                                     "variable_creating_functions",
+                                                     "capture_guard_types"};
   std::vector<std::string> Known = {"pack",           "version",         "description",
                                     "entry_points",   "capture_regions", "symbolic_tensor_types",
                                     "print_function", "messages"};
@@ -232,7 +236,8 @@ Pack readPack(const nlohmann::json& J, const std::map<std::string, MessageKey>& 
                                        &P.HostClockFunctions,
                                        &P.Detect,
                                        &P.HostReadFunctions,
-                                       &P.VariableCreatingFunctions};
+                                       &P.VariableCreatingFunctions,
+                                       &P.CaptureGuardTypes};
   for (std::size_t K = 0; K < NameLists.size(); ++K)
     if (J.contains(NameLists[K])) names(J[NameLists[K]], Root / NameLists[K], *Lists[K]);
   if (J.contains("print_function")) P.PrintFunction = qualifiedName(J["print_function"], Root / "print_function");

@@ -49,6 +49,9 @@ struct CaptureRegion {
   // Enumerators a capture-status value is compared with: `== capturing` and `!= not_capturing`
   // guard capture-time code.
   std::vector<std::string> CapturingValues, NotCapturingValues;
+  // Calls of this capture's lifecycle that return a status the caller must check (begin, end,
+  // instantiate, launch): trace-capture-status-ignored reports one whose status is discarded.
+  std::vector<std::string> StatusCalls;
   std::shared_ptr<const MessageTemplates> Messages;
   // Functions defined in other files that begin (or end) such a capture and return, by USR: found
   // by the driver in those files' summaries; their calls begin and end regions here.
@@ -77,6 +80,9 @@ struct Pack {
   std::string PrintFunction;  // the graph op that prints a tensor on every call (fix-it target)
   std::vector<std::string> HostRandomFunctions;
   std::vector<std::string> HostClockFunctions;
+  // Classes whose destructor ends the capture open on the handle they hold (RAII guards): a capture
+  // handed to one is ended on every path out of the guard's scope, exceptions included.
+  std::vector<std::string> CaptureGuardTypes;
 
   // The packs this one was made of by add(), each whole: a translation unit keeps those it uses.
   std::vector<Pack> Parts;

@@ -95,5 +95,30 @@ TEST_F(PackMessages, ACatalogueMessageWithoutTextIsMalformed) {
   EXPECT_NE(Error.find("message 'trace-x' has an empty text"), std::string::npos) << Error;
 }
 
+// Issue 29's lifecycle fields: a pack of guard types only is valid and its guards survive add();
+// status calls belong to their capture region; a misspelt field is still an error.
+TEST_F(PackMessages, CaptureLifecycleFields) {
+  auto Guards = (Dir / "guards.json").string();
+  std::ofstream(Guards) << R"({"pack": "guards", "capture_guard_types": ["::lib::Capture", "lib::Scope"]})";
+  auto Region = (Dir / "region.json").string();
+  std::ofstream(Region) << R"({"pack": "api", "capture_regions": [{"begin": "api::begin", "end": "api::end",
+    "status_calls": ["api::begin", "api::launch"]}]})";
+  std::string Error;
+  auto G = loadPack(Guards, shippedCatalogue(), Error);
+  ASSERT_TRUE(G) << Error;
+  EXPECT_EQ(G->CaptureGuardTypes, (std::vector<std::string>{"lib::Capture", "lib::Scope"}));
+  auto R = loadPack(Region, shippedCatalogue(), Error);
+  ASSERT_TRUE(R) << Error;
+  EXPECT_EQ(R->CaptureRegions.at(0).StatusCalls, (std::vector<std::string>{"api::begin", "api::launch"}));
+  Pack All;
+  All.add(*R);
+  All.add(*G);
+  EXPECT_EQ(All.CaptureGuardTypes.size(), 2u);
+  auto Misspelt = (Dir / "misspelt.json").string();
+  std::ofstream(Misspelt) << R"({"pack": "m", "capture_guard_type": ["lib::Capture"]})";
+  EXPECT_FALSE(loadPack(Misspelt, shippedCatalogue(), Error));
+  EXPECT_NE(Error.find("unknown key 'capture_guard_type'"), std::string::npos) << Error;
+}
+
 }  // namespace
 }  // namespace tracelint
