@@ -286,13 +286,31 @@ void TraceCaptureLeftOpenCheck::run(const CheckContext& C) {
       C.Report(std::move(F));
       continue;
     }
+    // A handle that varies (`streams[i]`, i written in the function): the same begin call around a
+    // loop begins another capture, and captures begun in one loop are often ended in a later loop over
+    // the same handles, which a path-insensitive walk cannot pair (both loops may run zero times).
+    // For such handles only explicit exits are reported: not a begin reached again, not a loop
+    // condition that skips the end.
+    bool VaryingHandle = false;
+    if (const auto* BeginCall = dyn_cast<CallExpr>(Root.BeginCall); BeginCall && Root.Capture->HandleArg >= 0 &&
+                                                                   static_cast<unsigned>(Root.Capture->HandleArg) <
+                                                                       BeginCall->getNumArgs()) {
+      std::set<const VarDecl*> Written;
+      forEachWrite(Def->getBody(), [&](const Expr* Target, const Expr*) {
+        if (const auto* V = baseVariable(Target)) Written.insert(V);
+      });
+      forEachStmt(BeginCall->getArg(static_cast<unsigned>(Root.Capture->HandleArg)), [&](const Stmt* S) {
+        if (const auto* Ref = dyn_cast<DeclRefExpr>(S))
+          if (const auto* V = dyn_cast<VarDecl>(Ref->getDecl()); V && Written.count(V)) VaryingHandle = true;
+      });
+    }
     // 0: the path goes on; 1: the capture is ended (or the path is not one through it); 2: begun again.
     auto Scan = [&](const CFGBlock* B, unsigned From) {
       if (B->hasNoReturnElement()) return 1;
       for (unsigned I = From; I < B->size(); ++I)
         if (auto S = (*B)[I].getAs<CFGStmt>()) {
           if (NotCapturing.count(S->getStmt())) return 1;
-          if (S->getStmt() == Root.BeginCall) return 2;
+          if (S->getStmt() == Root.BeginCall) return VaryingHandle ? 1 : 2;
           if (Ends.endsAt(S->getStmt())) return 1;
         }
       const Stmt* T = B->getTerminatorStmt();
@@ -347,6 +365,9 @@ void TraceCaptureLeftOpenCheck::run(const CheckContext& C) {
       const CallExpr* Call = lastCall(Last);
       Out = {Call, "an exception from '" + qualifiedNameOf(Call->getDirectCallee()) + "'"};
     }
+    bool LoopExit = !Out.At || isa<ForStmt>(Out.At) || isa<WhileStmt>(Out.At) || isa<DoStmt>(Out.At) ||
+                    isa<CXXForRangeStmt>(Out.At);
+    if (VaryingHandle && LoopExit && !ByException) continue;
     if (!Out.At && Again) Out.How = "the loop that begins it again before it is ended";
     if (!Out.At && !Again) Out.How = "falling off the end of '" + Def->getNameAsString() + "'";
     auto Message = packMessage(C, Root, "", Out.How);
