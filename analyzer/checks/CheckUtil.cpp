@@ -344,7 +344,7 @@ std::optional<std::string> packMessage(const CheckContext& C, const TracedRoot& 
   if (!Root.Messages) return std::nullopt;
   auto It = Root.Messages->find(Variant.empty() ? C.CheckId : C.CheckId + "." + std::string(Variant));
   if (It == Root.Messages->end()) return std::nullopt;
-  return fillMessage(It->second, Subject, Root.Name, Source);
+  return fillMessage(It->second, Subject, Root.Name, Source, C.Model.pack().reasonFor(Subject));
 }
 
 Finding tracedFinding(const CheckContext& C, SourceRange Range, const TracedRoot& Root, std::string Entity,
