@@ -25,44 +25,10 @@ using namespace clang;
 namespace {
 CheckRegistration<TraceCaptureStatusIgnoredCheck> Registration("trace-capture-status-ignored");
 
-// Status calls in the bodies of this file's functions, with the function holding each.
-class StatusCalls : public RecursiveASTVisitor<StatusCalls> {
- public:
-  StatusCalls(const SourceManager& SM, const std::map<std::string, const CaptureRegion*>& Names)
-      : SM(SM), Names(Names) {}
-  bool shouldVisitTemplateInstantiations() const { return true; }
-  bool TraverseDecl(Decl* D) {
-    if (D && !isa<TranslationUnitDecl>(D) && SM.isInSystemHeader(D->getLocation())) return true;
-    auto* FD = dyn_cast_or_null<FunctionDecl>(D);
-    if (FD && FD->doesThisDeclarationHaveABody()) Functions.push_back(FD);
-    bool R = RecursiveASTVisitor::TraverseDecl(D);
-    if (FD && FD->doesThisDeclarationHaveABody()) Functions.pop_back();
-    return R;
-  }
-  bool TraverseLambdaExpr(LambdaExpr* L) {
-    Functions.push_back(L->getCallOperator());
-    bool R = RecursiveASTVisitor::TraverseLambdaExpr(L);
-    Functions.pop_back();
-    return R;
-  }
-  bool VisitCallExpr(CallExpr* E) {
-    const auto* Callee = E->getDirectCallee();
-    if (!Callee || Functions.empty()) return true;
-    auto It = Names.find(qualifiedNameOf(Callee));
-    if (It != Names.end()) Found.push_back({E, Functions.back(), It->second});
-    return true;
-  }
-  struct Site {
-    const CallExpr* Call;
-    const FunctionDecl* In;
-    const CaptureRegion* Kind;
-  };
-  std::vector<Site> Found;
-
- private:
-  const SourceManager& SM;
-  const std::map<std::string, const CaptureRegion*>& Names;
-  std::vector<const FunctionDecl*> Functions;
+struct Site {
+  const CallExpr* Call;
+  const FunctionDecl* In;
+  const CaptureRegion* Kind;
 };
 
 // Where the status of Call goes: nowhere (an expression statement), into a local variable, or
@@ -180,12 +146,15 @@ void TraceCaptureStatusIgnoredCheck::run(const CheckContext& C) {
     for (const auto& Name : Kind.StatusCalls) Names.emplace(Name, &Kind);
   if (Names.empty()) return;
   const auto& SM = C.Ctx.getSourceManager();
-  StatusCalls V(SM, Names);
-  V.TraverseDecl(C.Ctx.getTranslationUnitDecl());
+  std::set<std::string> Wanted;
+  for (const auto& [Name, Kind] : Names) Wanted.insert(Name);
+  std::vector<Site> Found;
+  for (const auto& [Call, In] : callsNamed(C.Ctx, Wanted))
+    Found.push_back({Call, In, Names.at(qualifiedNameOf(Call->getDirectCallee()))});
   std::map<const FunctionDecl*, std::unique_ptr<ParentMap>> Parents;
   std::map<const FunctionDecl*, std::map<const Stmt*, const VarDecl*>> Stores;
-  std::vector<std::pair<const StatusCalls::Site*, StatusUse>> Reports;
-  for (const auto& Site : V.Found) {
+  std::vector<std::pair<const Site*, StatusUse>> Reports;
+  for (const auto& Site : Found) {
     // A macro argument: the macro is trusted to check it (CUDA_CHECK, HIP_CHECK, checkCudaErrors).
     if (SM.isMacroArgExpansion(Site.Call->getBeginLoc()) || SM.isInSystemHeader(SM.getFileLoc(Site.Call->getBeginLoc())))
       continue;

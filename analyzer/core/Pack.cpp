@@ -260,7 +260,7 @@ CaptureRegion captureRegion(const nlohmann::json& J, const Pointer& At,
   onlyKnownKeys(
       J, At,
       {"begin", "end", "handle_arg", "replay", "instantiate", "update", "capturing_values", "not_capturing_values",
-       "status_calls"});
+       "status_calls", "owned_params"});
   CaptureRegion R;
   R.Messages = std::move(Messages);
   for (const char* Key : {"begin", "end"})
@@ -278,6 +278,21 @@ CaptureRegion captureRegion(const nlohmann::json& J, const Pointer& At,
   if (J.contains("not_capturing_values"))
     names(J["not_capturing_values"], At / "not_capturing_values", R.NotCapturingValues);
   if (J.contains("status_calls")) names(J["status_calls"], At / "status_calls", R.StatusCalls);
+  if (J.contains("owned_params")) {
+    const auto& Queries = J["owned_params"];
+    if (!Queries.is_array()) throw PackError{At / "owned_params", "'owned_params' must be an array of objects"};
+    for (std::size_t I = 0; I < Queries.size(); ++I) {
+      Pointer Q = At / "owned_params" / I;
+      onlyKnownKeys(Queries[I], Q, {"query", "arg", "fields"});
+      for (const char* Key : {"query", "arg", "fields"})
+        if (!Queries[I].contains(Key)) throw PackError{Q, std::string("an owned_params entry needs '") + Key + "'"};
+      CaptureRegion::OwnedParams O;
+      O.Query = qualifiedName(Queries[I]["query"], Q / "query");
+      O.Arg = argumentIndex(Queries[I]["arg"], Q / "arg", false);
+      names(Queries[I]["fields"], Q / "fields", O.Fields, /*Qualified=*/false);
+      R.OwnedParamQueries.push_back(O);
+    }
+  }
   return R;
 }
 

@@ -66,6 +66,15 @@ struct CaptureRegion {
   // Calls of this capture's lifecycle that return a status the caller must check (begin, end,
   // instantiate, launch): trace-capture-status-ignored reports one whose status is discarded.
   std::vector<std::string> StatusCalls;
+  // Queries that hand out parameters whose arrays the runtime owns (cudaGraphKernelNodeGetParams
+  // fills argument Arg; its Fields, kernelParams and extra, point into the node): writing through
+  // them is trace-runtime-owned-params.
+  struct OwnedParams {
+    std::string Query;
+    unsigned Arg = 0;
+    std::vector<std::string> Fields;
+  };
+  std::vector<OwnedParams> OwnedParamQueries;
   std::shared_ptr<const MessageTemplates> Messages;
   // Functions defined in other files that begin (or end) such a capture and return, by USR: found
   // by the driver in those files' summaries; their calls begin and end regions here.
