@@ -365,7 +365,7 @@ std::optional<std::string> packMessage(const CheckContext& C, const TracedRoot& 
   if (!Root.Messages) return std::nullopt;
   auto It = Root.Messages->find(Variant.empty() ? C.CheckId : C.CheckId + "." + std::string(Variant));
   if (It == Root.Messages->end()) return std::nullopt;
-  return fillMessage(It->second, Subject, Root.Name, Source);
+  return fillMessage(It->second, Subject, Root.Name, Source, C.Model.pack().reasonFor(Subject));
 }
 
 Finding tracedFinding(const CheckContext& C, SourceRange Range, const TracedRoot& Root, std::string Entity,
@@ -379,6 +379,47 @@ Finding tracedFinding(const CheckContext& C, SourceRange Range, const TracedRoot
   F.Entity = std::move(Entity);
   F.Message = std::move(Message);
   return F;
+}
+
+namespace {
+class NamedCalls : public RecursiveASTVisitor<NamedCalls> {
+ public:
+  NamedCalls(const SourceManager& SM, const std::set<std::string>& Names) : SM(SM), Names(Names) {}
+  bool shouldVisitTemplateInstantiations() const { return true; }
+  bool TraverseDecl(Decl* D) {
+    if (D && !isa<TranslationUnitDecl>(D) && SM.isInSystemHeader(D->getLocation())) return true;
+    auto* FD = dyn_cast_or_null<FunctionDecl>(D);
+    bool Body = FD && FD->doesThisDeclarationHaveABody();
+    if (Body) Functions.push_back(FD);
+    bool R = RecursiveASTVisitor::TraverseDecl(D);
+    if (Body) Functions.pop_back();
+    return R;
+  }
+  bool TraverseLambdaExpr(LambdaExpr* L) {
+    Functions.push_back(L->getCallOperator());
+    bool R = RecursiveASTVisitor::TraverseLambdaExpr(L);
+    Functions.pop_back();
+    return R;
+  }
+  bool VisitCallExpr(CallExpr* E) {
+    if (const auto* Callee = E->getDirectCallee(); Callee && !Functions.empty() && Names.count(qualifiedNameOf(Callee)))
+      Found.emplace_back(E, Functions.back());
+    return true;
+  }
+  std::vector<std::pair<const CallExpr*, const FunctionDecl*>> Found;
+
+ private:
+  const SourceManager& SM;
+  const std::set<std::string>& Names;
+  std::vector<const FunctionDecl*> Functions;
+};
+}  // namespace
+
+std::vector<std::pair<const CallExpr*, const FunctionDecl*>> callsNamed(ASTContext& Ctx,
+                                                                      const std::set<std::string>& Names) {
+  NamedCalls V(Ctx.getSourceManager(), Names);
+  V.TraverseDecl(Ctx.getTranslationUnitDecl());
+  return std::move(V.Found);
 }
 
 }  // namespace tracelint

@@ -77,6 +77,13 @@ std::string tracedFunctionSite(const CheckContext& C, const TracedRoot& Root);
 void forEachReachableBody(const CheckContext& C,
                           const std::function<void(const Reachable&, const clang::FunctionDecl* Def)>& Fn);
 
+// The calls, in the bodies of this file's functions (system headers left out; template
+// instantiations included, so callers dedupe by place), of functions whose qualified name is in
+// Names, with the function or lambda holding each. For checks that look at every function, not
+// only at traced regions.
+std::vector<std::pair<const clang::CallExpr*, const clang::FunctionDecl*>> callsNamed(
+    clang::ASTContext& Ctx, const std::set<std::string>& Names);
+
 // The call path from the traced root down to R.Fn, one note per call (and one for the calls of a
 // deeper chain that are not shown).
 std::vector<FindingNote> callPathNotes(const CheckContext& C, const Reachable& R);

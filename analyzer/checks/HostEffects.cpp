@@ -15,33 +15,53 @@ namespace tracelint {
 using namespace clang;
 
 namespace {
+// A record named without template arguments: the template of a specialization.
+std::string recordName(const CXXRecordDecl* RD) {
+  if (const auto* Spec = dyn_cast_or_null<ClassTemplateSpecializationDecl>(RD))
+    return qualifiedNameOf(Spec->getSpecializedTemplate());
+  return qualifiedNameOf(RD);
+}
+}  // namespace
+
+std::string matchedCallName(const Expr* E, const std::vector<std::string>& Names) {
+  std::vector<std::string> Candidates;
+  if (const auto* Construct = dyn_cast<CXXConstructExpr>(E)) {
+    const auto* RD = Construct->getConstructor()->getParent();
+    Candidates.push_back(recordName(RD) + "::" + RD->getNameAsString());
+  } else if (const auto* Call = dyn_cast<CallExpr>(E); Call && Call->getDirectCallee()) {
+    const auto* FD = Call->getDirectCallee();
+    Candidates.push_back(qualifiedNameOf(FD));
+    if (const auto* MD = dyn_cast<CXXMethodDecl>(FD)) {
+      Candidates.push_back(recordName(MD->getParent()) + "::" + MD->getNameAsString());
+      if (const auto* Member = dyn_cast<CXXMemberCallExpr>(Call))
+        if (const auto* Obj = Member->getImplicitObjectArgument()) {
+          Obj = Obj->IgnoreParenImpCasts();  // past the derived-to-base conversion of an inherited method
+          QualType T = Obj->getType();
+          if (T->isPointerType()) T = T->getPointeeType();
+          if (const auto* RD = T->getAsCXXRecordDecl()) Candidates.push_back(recordName(RD) + "::" + MD->getNameAsString());
+        }
+    }
+  }
+  for (const auto& C : Candidates)
+    for (const auto& N : Names)
+      if (C == N) return N;
+  return "";
+}
+
+namespace {
 class HostCalls : public RecursiveASTVisitor<HostCalls> {
  public:
   explicit HostCalls(const std::vector<std::string>& Names) : Names(Names) {}
-  std::vector<std::pair<const CallExpr*, std::string>> Found;
+  std::vector<std::pair<const Expr*, std::string>> Found;
   bool TraverseLambdaExpr(LambdaExpr*) { return true; }
   bool VisitCallExpr(CallExpr* E) {
-    const auto* FD = E->getDirectCallee();
-    if (!FD) return true;
-    // Methods of class templates are named by the template: std::basic_ostream::operator<<.
-    std::string Name = qualifiedNameOf(FD), Bare = Name;
-    if (const auto* MD = dyn_cast<CXXMethodDecl>(FD)) {
-      const NamedDecl* Owner = MD->getParent();
-      if (const auto* Spec = dyn_cast<ClassTemplateSpecializationDecl>(MD->getParent()))
-        Owner = Spec->getSpecializedTemplate();
-      Bare = qualifiedNameOf(Owner) + "::" + MD->getNameAsString();
-    }
-    for (const auto& N : Names)
-      if (Bare == N || Name == N) Found.emplace_back(E, N);
+    if (auto N = matchedCallName(E, Names); !N.empty()) Found.emplace_back(E, N);
     return true;
   }
   bool VisitCXXConstructExpr(CXXConstructExpr* E) {
-    auto Name = qualifiedNameOf(E->getConstructor()->getParent());
-    for (const auto& N : Names)
-      if (N == Name + "::" + E->getConstructor()->getParent()->getNameAsString()) Constructions.push_back(E);
+    if (auto N = matchedCallName(E, Names); !N.empty()) Found.emplace_back(E, N);
     return true;
   }
-  std::vector<const CXXConstructExpr*> Constructions;
 
  private:
   const std::vector<std::string>& Names;
@@ -139,8 +159,8 @@ void reportHostCalls(const CheckContext& C, const std::vector<std::string>& Name
       addTracePathNotes(C, R, F);
       C.Report(std::move(F));
     };
-    for (const auto& [E, Name] : V.Found) Report(E, Name);
-    for (const auto* E : V.Constructions) Report(E, qualifiedNameOf(E->getConstructor()->getParent()));
+    for (const auto& [E, Name] : V.Found)
+      Report(E, isa<CXXConstructExpr>(E) ? qualifiedNameOf(cast<CXXConstructExpr>(E)->getConstructor()->getParent()) : Name);
   });
 }
 

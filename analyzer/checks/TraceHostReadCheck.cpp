@@ -7,6 +7,7 @@
 #include <set>
 
 #include "checks/CheckUtil.h"
+#include "checks/HostEffects.h"
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/RecursiveASTVisitor.h"
@@ -22,11 +23,17 @@ class Reads : public RecursiveASTVisitor<Reads> {
  public:
   Reads(const TracedRegionModel& M, const Reachable& R, const FunctionDecl* Fn) : M(M), R(R), Fn(Fn) {}
   std::vector<std::pair<const CXXMemberCallExpr*, std::string>> Found;
-  std::vector<std::pair<const CallExpr*, std::string>> Waits;  // calls that wait for device values
+  // Calls (and constructions, a library wrapper's) that wait for device values, by the pack's name.
+  std::vector<std::pair<const Expr*, std::string>> Waits;
   bool TraverseLambdaExpr(LambdaExpr*) { return true; }
   bool VisitCallExpr(CallExpr* E) {
-    if (const auto* FD = E->getDirectCallee(); FD && nameMatches(FD, M.pack().HostReadFunctions) && M.inRegion(R, E))
-      Waits.emplace_back(E, qualifiedNameOf(FD));
+    if (auto Name = matchedCallName(E, M.pack().HostReadFunctions); !Name.empty() && M.inRegion(R, E))
+      Waits.emplace_back(E, Name);
+    return true;
+  }
+  bool VisitCXXConstructExpr(CXXConstructExpr* E) {
+    if (auto Name = matchedCallName(E, M.pack().HostReadFunctions); !Name.empty() && M.inRegion(R, E))
+      Waits.emplace_back(E, Name);
     return true;
   }
   bool VisitCXXMemberCallExpr(CXXMemberCallExpr* E) {

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "checks/CheckUtil.h"
+#include "checks/HostEffects.h"
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/ParentMap.h"
@@ -23,12 +24,13 @@ class Constructions : public RecursiveASTVisitor<Constructions> {
  public:
   explicit Constructions(const TracedRegionModel& M) : M(M) {}
   std::vector<const CXXConstructExpr*> Found;
-  std::vector<const CallExpr*> Allocations;  // calls of the pack's variable-creating functions
+  // Calls and constructions (a library wrapper's) of the pack's variable-creating functions.
+  std::vector<std::pair<const Expr*, std::string>> Allocations;
   std::set<const CXXConstructExpr*> StaticInits;
   bool TraverseLambdaExpr(LambdaExpr*) { return true; }
   bool VisitCallExpr(CallExpr* E) {
-    if (const auto* FD = E->getDirectCallee(); FD && nameMatches(FD, M.pack().VariableCreatingFunctions))
-      Allocations.push_back(E);
+    if (auto Name = matchedCallName(E, M.pack().VariableCreatingFunctions); !Name.empty())
+      Allocations.emplace_back(E, Name);
     return true;
   }
   bool VisitVarDecl(VarDecl* D) {
@@ -37,6 +39,8 @@ class Constructions : public RecursiveASTVisitor<Constructions> {
     return true;
   }
   bool VisitCXXConstructExpr(CXXConstructExpr* E) {
+    if (auto Name = matchedCallName(E, M.pack().VariableCreatingFunctions); !Name.empty())
+      Allocations.emplace_back(E, Name);
     auto* Ctor = E->getConstructor();
     if (Ctor->isCopyOrMoveConstructor() || !M.isVariableCreatingType(E->getType())) return true;
     // Only the outermost creating type counts: a metric's own variables are its business.
@@ -85,8 +89,7 @@ void TraceVariableCreationCheck::run(const CheckContext& C) {
     ParentMap PM(Def->getBody());
     // An allocation is refused while recording however it is guarded: a create-once branch that
     // allocates on the first recording fails on that very recording.
-    for (const auto* E : V.Allocations) {
-      std::string Name = qualifiedNameOf(E->getDirectCallee());
+    for (const auto& [E, Name] : V.Allocations) {
       auto Message = packMessage(C, *R.Root, "call", Name);
       if (!Message || !C.Model.inRegion(R, E) || !Seen.insert(E).second) continue;
       auto F = tracedFinding(C, E->getBeginLoc(), *R.Root, locationString(C, E->getBeginLoc()), *Message);

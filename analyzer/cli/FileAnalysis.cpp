@@ -105,9 +105,23 @@ class ShadowRecorder : public PPCallbacks {
   std::set<std::string> Seen;
 };
 
+// The value of an object-like macro defined as one integer literal (`#define CUDA_VERSION 13000`).
+std::optional<long long> macroInteger(Preprocessor& PP, const std::string& Name) {
+  const auto* II = PP.getIdentifierInfo(Name);
+  const MacroInfo* MI = II ? PP.getMacroInfo(II) : nullptr;
+  if (!MI || MI->isFunctionLike() || MI->getNumTokens() != 1 || !MI->getReplacementToken(0).is(tok::numeric_constant))
+    return std::nullopt;
+  std::string Text = PP.getSpelling(MI->getReplacementToken(0));
+  while (!Text.empty() && (Text.back() == 'L' || Text.back() == 'l' || Text.back() == 'U' || Text.back() == 'u'))
+    Text.pop_back();
+  if (Text.empty() || Text.size() > 18 || Text.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+  return std::stoll(Text);
+}
+
 class TraceConsumer : public ASTConsumer {
  public:
-  TraceConsumer(const Pack& P, const std::vector<std::string>& Checks, FileResult& R) : P(P), Checks(Checks), R(R) {}
+  TraceConsumer(const Pack& P, const std::vector<std::string>& Checks, FileResult& R, Preprocessor& PP)
+      : P(P), Checks(Checks), R(R), PP(PP) {}
   void HandleTranslationUnit(ASTContext& Ctx) override {
     auto& SM = Ctx.getSourceManager();
     for (auto It = SM.fileinfo_begin(); It != SM.fileinfo_end(); ++It)
@@ -115,6 +129,9 @@ class TraceConsumer : public ASTConsumer {
     // No C++ exception may cross Clang's frames: everything a check throws ends here.
     try {
       Pack Used = packsUsedIn(Ctx, P);
+      // Entries that hold for some toolkit versions only (CUDA_VERSION, HIP_VERSION_MAJOR), as the
+      // translation unit defines them at its end.
+      Used.applyVersionConditions([&](const std::string& Name) { return macroInteger(PP, Name); });
       TracedRegionModel Model(Ctx, Used);
       if (!Used.CaptureRegions.empty()) summarizeCaptureUse(Ctx, Model, R.Summaries);
       for (const auto& Id : Checks) {
@@ -133,6 +150,7 @@ class TraceConsumer : public ASTConsumer {
   const Pack& P;
   const std::vector<std::string>& Checks;
   FileResult& R;
+  Preprocessor& PP;
 };
 
 class TraceAction : public ASTFrontendAction {
@@ -146,8 +164,8 @@ class TraceAction : public ASTFrontendAction {
     CI.getPreprocessor().addPPCallbacks(std::make_unique<ShadowRecorder>(CI.getPreprocessor(), R));
     return ASTFrontendAction::BeginSourceFileAction(CI);
   }
-  std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance&, StringRef) override {
-    return std::make_unique<TraceConsumer>(P, Checks, R);
+  std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance& CI, StringRef) override {
+    return std::make_unique<TraceConsumer>(P, Checks, R, CI.getPreprocessor());
   }
 
  private:

@@ -9,7 +9,7 @@
 namespace tracelint {
 
 std::string fillMessage(const std::string& Template, const std::string& Subject, const std::string& Function,
-                        const std::string& Source) {
+                        const std::string& Source, const std::string& Reason) {
   std::string Out;
   for (std::size_t I = 0; I < Template.size();) {
     auto Close = Template[I] == '{' ? Template.find('}', I) : std::string::npos;
@@ -21,6 +21,7 @@ std::string fillMessage(const std::string& Template, const std::string& Subject,
     Out += Name == "subject"    ? Subject
            : Name == "function" ? Function
            : Name == "source"   ? Source
+           : Name == "reason"   ? Reason
                                 : Template.substr(I, Close - I + 1);
     I = Close + 1;
   }
@@ -54,6 +55,36 @@ void Pack::add(const Pack& O) {
   if (PrintFunction.empty()) PrintFunction = O.PrintFunction;
   Cat(HostRandomFunctions, O.HostRandomFunctions);
   Cat(HostClockFunctions, O.HostClockFunctions);
+  Cat(CaptureGuardTypes, O.CaptureGuardTypes);
+  Cat(Versioned, O.Versioned);
+  Reasons.insert(O.Reasons.begin(), O.Reasons.end());
+}
+
+std::vector<std::string>* VersionedEntry::List(Pack& P) const {
+  if (ListKey == "host_read_functions") return &P.HostReadFunctions;
+  if (ListKey == "variable_creating_functions") return &P.VariableCreatingFunctions;
+  if (ListKey == "host_read_methods") return &P.HostReadMethods;
+  return nullptr;
+}
+
+void Pack::applyVersionConditions(const std::function<std::optional<long long>(const std::string&)>& MacroValue) {
+  for (const auto& E : Versioned) {
+    auto V = MacroValue(E.Macro);
+    if (!V) continue;
+    bool Holds = E.Op == ">=" ? *V >= E.Value
+                 : E.Op == ">" ? *V > E.Value
+                 : E.Op == "<=" ? *V <= E.Value
+                 : E.Op == "<" ? *V < E.Value
+                 : E.Op == "==" ? *V == E.Value
+                                : *V != E.Value;
+    if (auto* L = E.List(*this); L && Holds) L->push_back(E.Name);
+  }
+  Versioned.clear();  // applied once: a second call must not add them twice
+}
+
+std::string Pack::reasonFor(const std::string& Name) const {
+  auto It = Reasons.find(Name);
+  return It == Reasons.end() ? "" : It->second;
 }
 
 void Pack::addCaptureWrappers(const std::map<std::string, std::string>& Begins,
@@ -103,6 +134,69 @@ void names(const nlohmann::json& J, const Pointer& Where, std::vector<std::strin
       Out.push_back(J[I].get<std::string>());
     } else {
       throw PackError{Where / I, "'" + readablePointer((Where / I).to_string()) + "' must be a string"};
+    }
+  }
+}
+
+void onlyKnownKeys(const nlohmann::json& Object, const Pointer& Where, const std::vector<std::string>& Known);
+
+// `MACRO OP INTEGER`, e.g. "CUDA_VERSION >= 13000".
+VersionedEntry versionCondition(const nlohmann::json& J, const Pointer& Where) {
+  static const std::vector<std::string> Ops = {">=", "<=", "==", "!=", ">", "<"};
+  std::string Text = J.is_string() ? J.get<std::string>() : "";
+  VersionedEntry E;
+  for (const auto& Op : Ops) {
+    auto At = Text.find(Op);
+    if (At == std::string::npos) continue;
+    auto Trim = [](std::string X) {
+      X.erase(0, X.find_first_not_of(' '));
+      X.erase(X.find_last_not_of(' ') + 1);
+      return X;
+    };
+    E.Macro = Trim(Text.substr(0, At));
+    E.Op = Op;
+    std::string Number = Trim(Text.substr(At + Op.size()));
+    bool Digits = !Number.empty() && Number.find_first_not_of("0123456789") == std::string::npos;
+    bool Name = !E.Macro.empty() && E.Macro.find_first_not_of(
+                                        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_") == std::string::npos;
+    if (Digits && Name && Number.size() < 18) {
+      E.Value = std::stoll(Number);
+      return E;
+    }
+    break;
+  }
+  throw PackError{Where, "'" + readablePointer(Where.to_string()) +
+                             "' must be a condition 'MACRO OP INTEGER' (OP: >=, >, <=, <, ==, !=), as \"CUDA_VERSION >= 13000\""};
+}
+
+// A name list whose entries may also be objects: {"name": ..., "reason": ..., "if": ...}. The reason
+// goes to P.Reasons; an entry with a condition waits in P.Versioned until the translation unit's
+// macros are known.
+void entries(const nlohmann::json& J, const Pointer& Where, const std::string& Key, Pack& P,
+             std::vector<std::string>& Out, bool Qualified) {
+  if (!J.is_array()) throw PackError{Where, "'" + readablePointer(Where.to_string()) + "' must be an array of names"};
+  for (std::size_t I = 0; I < J.size(); ++I) {
+    if (!J[I].is_object()) {
+      names(nlohmann::json::array({J[I]}), Where / I, Out, Qualified);
+      continue;
+    }
+    Pointer At = Where / I;
+    onlyKnownKeys(J[I], At, {"name", "reason", "if"});
+    if (!J[I].contains("name")) throw PackError{At, "an entry needs 'name'"};
+    std::vector<std::string> One;
+    names(nlohmann::json::array({J[I]["name"]}), At / "name", One, Qualified);
+    if (J[I].contains("reason")) {
+      if (!J[I]["reason"].is_string() || J[I]["reason"].get<std::string>().empty())
+        throw PackError{At / "reason", "'" + readablePointer((At / "reason").to_string()) + "' must be a non-empty string"};
+      P.Reasons[One[0]] = J[I]["reason"].get<std::string>();
+    }
+    if (J[I].contains("if")) {
+      VersionedEntry E = versionCondition(J[I]["if"], At / "if");
+      E.ListKey = Key;
+      E.Name = One[0];
+      P.Versioned.push_back(E);
+    } else {
+      Out.push_back(One[0]);
     }
   }
 }
@@ -167,7 +261,8 @@ CaptureRegion captureRegion(const nlohmann::json& J, const Pointer& At,
                             std::shared_ptr<const MessageTemplates> Messages) {
   onlyKnownKeys(
       J, At,
-      {"begin", "end", "handle_arg", "replay", "instantiate", "update", "capturing_values", "not_capturing_values"});
+      {"begin", "end", "handle_arg", "replay", "instantiate", "update", "capturing_values", "not_capturing_values",
+       "status_calls", "owned_params"});
   CaptureRegion R;
   R.Messages = std::move(Messages);
   for (const char* Key : {"begin", "end"})
@@ -184,6 +279,22 @@ CaptureRegion captureRegion(const nlohmann::json& J, const Pointer& At,
   if (J.contains("capturing_values")) names(J["capturing_values"], At / "capturing_values", R.CapturingValues);
   if (J.contains("not_capturing_values"))
     names(J["not_capturing_values"], At / "not_capturing_values", R.NotCapturingValues);
+  if (J.contains("status_calls")) names(J["status_calls"], At / "status_calls", R.StatusCalls);
+  if (J.contains("owned_params")) {
+    const auto& Queries = J["owned_params"];
+    if (!Queries.is_array()) throw PackError{At / "owned_params", "'owned_params' must be an array of objects"};
+    for (std::size_t I = 0; I < Queries.size(); ++I) {
+      Pointer Q = At / "owned_params" / I;
+      onlyKnownKeys(Queries[I], Q, {"query", "arg", "fields"});
+      for (const char* Key : {"query", "arg", "fields"})
+        if (!Queries[I].contains(Key)) throw PackError{Q, std::string("an owned_params entry needs '") + Key + "'"};
+      CaptureRegion::OwnedParams O;
+      O.Query = qualifiedName(Queries[I]["query"], Q / "query");
+      O.Arg = argumentIndex(Queries[I]["arg"], Q / "arg", false);
+      names(Queries[I]["fields"], Q / "fields", O.Fields, /*Qualified=*/false);
+      R.OwnedParamQueries.push_back(O);
+    }
+  }
   return R;
 }
 
@@ -202,7 +313,8 @@ Pack readPack(const nlohmann::json& J, const std::map<std::string, MessageKey>& 
                                                      "host_clock_functions",
                                                      "detect",
                                                      "host_read_functions",
-                                                     "variable_creating_functions"};
+                                                     "variable_creating_functions",
+                                                     "capture_guard_types"};
   std::vector<std::string> Known = {"pack",           "version",         "description",
                                     "entry_points",   "capture_regions", "symbolic_tensor_types",
                                     "print_function", "messages"};
@@ -238,9 +350,16 @@ Pack readPack(const nlohmann::json& J, const std::map<std::string, MessageKey>& 
                                        &P.HostClockFunctions,
                                        &P.Detect,
                                        &P.HostReadFunctions,
-                                       &P.VariableCreatingFunctions};
-  for (std::size_t K = 0; K < NameLists.size(); ++K)
-    if (J.contains(NameLists[K])) names(J[NameLists[K]], Root / NameLists[K], *Lists[K]);
+                                       &P.VariableCreatingFunctions,
+                                       &P.CaptureGuardTypes};
+  for (std::size_t K = 0; K < NameLists.size(); ++K) {
+    if (!J.contains(NameLists[K])) continue;
+    // The capture-unsafe calls carry their reasons and version conditions (issue 29.3).
+    if (NameLists[K] == "host_read_functions" || NameLists[K] == "variable_creating_functions")
+      entries(J[NameLists[K]], Root / NameLists[K], NameLists[K], P, *Lists[K], /*Qualified=*/true);
+    else
+      names(J[NameLists[K]], Root / NameLists[K], *Lists[K]);
+  }
   if (J.contains("print_function")) P.PrintFunction = qualifiedName(J["print_function"], Root / "print_function");
 
   if (J.contains("entry_points")) {
@@ -303,7 +422,8 @@ Pack readPack(const nlohmann::json& J, const std::map<std::string, MessageKey>& 
       if (!Types[I].contains("type")) throw PackError{At, "a symbolic tensor type needs 'type'"};
       P.SymbolicTensorTypes.push_back(qualifiedName(Types[I]["type"], At / "type"));
       if (Types[I].contains("host_read_methods"))
-        names(Types[I]["host_read_methods"], At / "host_read_methods", P.HostReadMethods, /*Qualified=*/false);
+        entries(Types[I]["host_read_methods"], At / "host_read_methods", "host_read_methods", P, P.HostReadMethods,
+                /*Qualified=*/false);
     }
   }
   return P;

@@ -119,6 +119,20 @@ const FunctionDecl* withBody(const FunctionDecl* FD) {
   return nullptr;
 }
 
+}  // namespace
+
+std::string captureHandleOf(const CallExpr* Call, const CaptureRegion& Kind, const ASTContext& Ctx) {
+  const Expr* Handle = nullptr;
+  if (Kind.HandleArg < 0) {
+    if (auto* M = dyn_cast<CXXMemberCallExpr>(Call)) Handle = M->getImplicitObjectArgument();
+  } else if (static_cast<unsigned>(Kind.HandleArg) < Call->getNumArgs()) {
+    Handle = Call->getArg(static_cast<unsigned>(Kind.HandleArg));
+  }
+  return spelling(Handle, Ctx);
+}
+
+namespace {
+
 class RootFinder : public RecursiveASTVisitor<RootFinder> {
  public:
   RootFinder(ASTContext& Ctx, const Pack& P, std::vector<TracedRoot>& Out) : Ctx(Ctx), P(P), Out(Out) {}
@@ -827,13 +841,7 @@ class CaptureScanner : public RecursiveASTVisitor<CaptureScanner> {
     for (const auto& Kind : P.CaptureRegions) {
       bool Begin = Name == Kind.Begin, End = Name == Kind.End;
       if (!Begin && !End) continue;
-      const Expr* Handle = nullptr;
-      if (Kind.HandleArg < 0) {
-        if (auto* M = dyn_cast<CXXMemberCallExpr>(E)) Handle = M->getImplicitObjectArgument();
-      } else if (static_cast<unsigned>(Kind.HandleArg) < E->getNumArgs()) {
-        Handle = E->getArg(static_cast<unsigned>(Kind.HandleArg));
-      }
-      std::string Text = spelling(Handle, Ctx);
+      std::string Text = captureHandleOf(E, Kind, Ctx);
       (Begin ? Begins : Ends).push_back({E, Functions.back(), &Kind, Text, Text.empty() ? Name : Text});
     }
     Calls.emplace_back(E, Functions.back());

@@ -170,6 +170,10 @@ class TracedRegionModel {
 // names, and those whose detect names it declares. A pack's API is on wherever it is used.
 Pack packsUsedIn(clang::ASTContext& Ctx, const Pack& Configured);
 
+// How a begin or end call of Kind names its handle: its handle argument as written, or the object
+// of a method call, without spaces; "" when it has none. Two calls name one handle when equal.
+std::string captureHandleOf(const clang::CallExpr* Call, const CaptureRegion& Kind, const clang::ASTContext& Ctx);
+
 // "ns::Class::method" for a declaration, without template arguments.
 std::string qualifiedNameOf(const clang::NamedDecl* D);
 bool nameMatches(const clang::NamedDecl* D, const std::vector<std::string>& Names);

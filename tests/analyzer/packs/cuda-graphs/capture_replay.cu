@@ -15,26 +15,26 @@ void changes_scalar(cudaStream_t s, float *d, int n) {
   cudaGraph_t graph;
   cudaGraphExec_t exec;
   float factor = 0.5f;
-  cudaStreamBeginCapture(s, cudaStreamCaptureModeGlobal);
+  cudaStreamBeginCapture(s, cudaStreamCaptureModeGlobal);  // WARN[trace-capture-status-ignored]: 'cudaStreamBeginCapture' is discarded
   scale<<<(n + 255) / 256, 256, 0, s>>>(d, factor, n);
-  cudaStreamEndCapture(s, &graph);
-  cudaGraphInstantiate(&exec, graph, 0);
-  cudaGraphLaunch(exec, s);
+  cudaStreamEndCapture(s, &graph);  // WARN[trace-capture-status-ignored]: 'cudaStreamEndCapture' is discarded
+  cudaGraphInstantiate(&exec, graph, 0);  // WARN[trace-capture-status-ignored]: 'cudaGraphInstantiate' is discarded
+  cudaGraphLaunch(exec, s);  // WARN[trace-capture-status-ignored]: 'cudaGraphLaunch' is discarded
   factor = 0.25f;  // WARN[trace-stale-capture]: 'factor' is changed here, but the capture on 's' baked its value into the graph
-  cudaGraphLaunch(exec, s);
+  cudaGraphLaunch(exec, s);  // WARN[trace-capture-status-ignored]: 'cudaGraphLaunch' is discarded
 }
 
 void changes_in_loop(cudaStream_t s, float *d, int n, int steps) {
   cudaGraph_t graph;
   cudaGraphExec_t exec;
   int active = n;
-  cudaStreamBeginCapture(s, cudaStreamCaptureModeGlobal);
+  cudaStreamBeginCapture(s, cudaStreamCaptureModeGlobal);  // WARN[trace-capture-status-ignored]: 'cudaStreamBeginCapture' is discarded
   scale<<<(n + 255) / 256, 256, 0, s>>>(d, 2.0f, active);
-  cudaStreamEndCapture(s, &graph);
-  cudaGraphInstantiate(&exec, graph, 0);
+  cudaStreamEndCapture(s, &graph);  // WARN[trace-capture-status-ignored]: 'cudaStreamEndCapture' is discarded
+  cudaGraphInstantiate(&exec, graph, 0);  // WARN[trace-capture-status-ignored]: 'cudaGraphInstantiate' is discarded
   for (int step = 0; step < steps; ++step) {
     active = n - step;  // WARN[trace-stale-capture]: 'active' is changed here, but the capture on 's' baked its value
-    cudaGraphLaunch(exec, s);
+    cudaGraphLaunch(exec, s);  // WARN[trace-capture-status-ignored]: 'cudaGraphLaunch' is discarded
   }
 }
 
@@ -42,12 +42,12 @@ void swaps_pointer(cudaStream_t s, float *a, float *b, int n) {
   cudaGraph_t graph;
   cudaGraphExec_t exec;
   float *cur = a;
-  cudaStreamBeginCapture(s, cudaStreamCaptureModeGlobal);
+  cudaStreamBeginCapture(s, cudaStreamCaptureModeGlobal);  // WARN[trace-capture-status-ignored]: 'cudaStreamBeginCapture' is discarded
   scale<<<1, 256, 0, s>>>(cur, 2.0f, n);
-  cudaStreamEndCapture(s, &graph);
-  cudaGraphInstantiate(&exec, graph, 0);
+  cudaStreamEndCapture(s, &graph);  // WARN[trace-capture-status-ignored]: 'cudaStreamEndCapture' is discarded
+  cudaGraphInstantiate(&exec, graph, 0);  // WARN[trace-capture-status-ignored]: 'cudaGraphInstantiate' is discarded
   for (int i = 0; i < 8; ++i) {
-    cudaGraphLaunch(exec, s);
+    cudaGraphLaunch(exec, s);  // WARN[trace-capture-status-ignored]: 'cudaGraphLaunch' is discarded
     cur = (cur == a) ? b : a;  // WARN[trace-stale-capture]: 'cur' is changed here, but the capture on 's' baked its value
   }
 }
@@ -58,10 +58,10 @@ void set_params_ping_pong(cudaStream_t s, cudaGraphNode_t node, float *a, float 
   cudaGraphExec_t exec;
   float factor = 2.0f;
   int count = n;
-  cudaStreamBeginCapture(s, cudaStreamCaptureModeGlobal);
+  cudaStreamBeginCapture(s, cudaStreamCaptureModeGlobal);  // WARN[trace-capture-status-ignored]: 'cudaStreamBeginCapture' is discarded
   scale<<<1, 256, 0, s>>>(a, factor, count);
-  cudaStreamEndCapture(s, &graph);
-  cudaGraphInstantiate(&exec, graph, 0);
+  cudaStreamEndCapture(s, &graph);  // WARN[trace-capture-status-ignored]: 'cudaStreamEndCapture' is discarded
+  cudaGraphInstantiate(&exec, graph, 0);  // WARN[trace-capture-status-ignored]: 'cudaGraphInstantiate' is discarded
   void *args_a[] = {&a, &factor, &count};
   void *args_b[] = {&b, &factor, &count};
   cudaKernelNodeParams params[2];
@@ -70,7 +70,7 @@ void set_params_ping_pong(cudaStream_t s, cudaGraphNode_t node, float *a, float 
   for (int i = 0; i < 16; ++i) {
     factor = 1.0f + i;
     cudaGraphExecKernelNodeSetParams(exec, node, &params[i % 2]);
-    cudaGraphLaunch(exec, s);
+    cudaGraphLaunch(exec, s);  // WARN[trace-capture-status-ignored]: 'cudaGraphLaunch' is discarded
   }
 }
 
@@ -81,20 +81,20 @@ void recapture_and_update(cudaStream_t s, float *d, int n, int steps) {
   float factor = 1.0f;
   for (int step = 0; step < steps; ++step) {
     factor = 1.0f / (step + 1);
-    cudaStreamBeginCapture(s, cudaStreamCaptureModeGlobal);
+    cudaStreamBeginCapture(s, cudaStreamCaptureModeGlobal);  // WARN[trace-capture-status-ignored]: 'cudaStreamBeginCapture' is discarded
     scale<<<(n + 255) / 256, 256, 0, s>>>(d, factor, n);
-    cudaStreamEndCapture(s, &graph);
+    cudaStreamEndCapture(s, &graph);  // WARN[trace-capture-status-ignored]: 'cudaStreamEndCapture' is discarded
     if (exec == nullptr) {
-      cudaGraphInstantiate(&exec, graph, 0);
+      cudaGraphInstantiate(&exec, graph, 0);  // WARN[trace-capture-status-ignored]: 'cudaGraphInstantiate' is discarded
     } else {
       cudaGraphExecUpdateResultInfo info;
       if (cudaGraphExecUpdate(exec, graph, &info) != cudaSuccess) {
         cudaGraphExecDestroy(exec);
-        cudaGraphInstantiate(&exec, graph, 0);
+        cudaGraphInstantiate(&exec, graph, 0);  // WARN[trace-capture-status-ignored]: 'cudaGraphInstantiate' is discarded
       }
     }
     cudaGraphDestroy(graph);
-    cudaGraphLaunch(exec, s);
+    cudaGraphLaunch(exec, s);  // WARN[trace-capture-status-ignored]: 'cudaGraphLaunch' is discarded
   }
 }
 
@@ -102,14 +102,14 @@ void recapture_and_update(cudaStream_t s, float *d, int n, int steps) {
 void copy_into_captured_buffers(cudaStream_t s, float *d_in, float *h_in, int n, int steps) {
   cudaGraph_t graph;
   cudaGraphExec_t exec;
-  cudaStreamBeginCapture(s, cudaStreamCaptureModeGlobal);
+  cudaStreamBeginCapture(s, cudaStreamCaptureModeGlobal);  // WARN[trace-capture-status-ignored]: 'cudaStreamBeginCapture' is discarded
   cudaMemcpyAsync(d_in, h_in, n * sizeof(float), cudaMemcpyHostToDevice, s);
   scale<<<(n + 255) / 256, 256, 0, s>>>(d_in, 3.0f, n);
-  cudaStreamEndCapture(s, &graph);
-  cudaGraphInstantiate(&exec, graph, 0);
+  cudaStreamEndCapture(s, &graph);  // WARN[trace-capture-status-ignored]: 'cudaStreamEndCapture' is discarded
+  cudaGraphInstantiate(&exec, graph, 0);  // WARN[trace-capture-status-ignored]: 'cudaGraphInstantiate' is discarded
   for (int step = 0; step < steps; ++step) {
     for (int i = 0; i < n; ++i) h_in[i] = static_cast<float>(step + i);
-    cudaGraphLaunch(exec, s);
+    cudaGraphLaunch(exec, s);  // WARN[trace-capture-status-ignored]: 'cudaGraphLaunch' is discarded
     cudaStreamSynchronize(s);
   }
 }
@@ -120,12 +120,12 @@ void written_before_capture(cudaStream_t s, float *d, int n) {
   cudaGraphExec_t exec;
   float factor = 1.0f;
   factor = 4.0f;
-  cudaStreamBeginCapture(s, cudaStreamCaptureModeGlobal);
+  cudaStreamBeginCapture(s, cudaStreamCaptureModeGlobal);  // WARN[trace-capture-status-ignored]: 'cudaStreamBeginCapture' is discarded
   scale<<<1, 256, 0, s>>>(d, factor, n);
-  cudaStreamEndCapture(s, &graph);
-  cudaGraphInstantiate(&exec, graph, 0);
-  cudaGraphLaunch(exec, s);
-  cudaGraphLaunch(exec, s);
+  cudaStreamEndCapture(s, &graph);  // WARN[trace-capture-status-ignored]: 'cudaStreamEndCapture' is discarded
+  cudaGraphInstantiate(&exec, graph, 0);  // WARN[trace-capture-status-ignored]: 'cudaGraphInstantiate' is discarded
+  cudaGraphLaunch(exec, s);  // WARN[trace-capture-status-ignored]: 'cudaGraphLaunch' is discarded
+  cudaGraphLaunch(exec, s);  // WARN[trace-capture-status-ignored]: 'cudaGraphLaunch' is discarded
 }
 
 // Changed after the last launch: no replay sees it.
@@ -133,11 +133,11 @@ void changed_after_last_launch(cudaStream_t s, float *d, int n) {
   cudaGraph_t graph;
   cudaGraphExec_t exec;
   int count = n;
-  cudaStreamBeginCapture(s, cudaStreamCaptureModeGlobal);
+  cudaStreamBeginCapture(s, cudaStreamCaptureModeGlobal);  // WARN[trace-capture-status-ignored]: 'cudaStreamBeginCapture' is discarded
   scale<<<1, 256, 0, s>>>(d, 2.0f, count);
-  cudaStreamEndCapture(s, &graph);
-  cudaGraphInstantiate(&exec, graph, 0);
-  cudaGraphLaunch(exec, s);
+  cudaStreamEndCapture(s, &graph);  // WARN[trace-capture-status-ignored]: 'cudaStreamEndCapture' is discarded
+  cudaGraphInstantiate(&exec, graph, 0);  // WARN[trace-capture-status-ignored]: 'cudaGraphInstantiate' is discarded
+  cudaGraphLaunch(exec, s);  // WARN[trace-capture-status-ignored]: 'cudaGraphLaunch' is discarded
   count = 0;
   (void)count;
 }

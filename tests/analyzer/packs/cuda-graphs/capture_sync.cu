@@ -26,28 +26,28 @@ void syncs_inside(cudaStream_t s, float *d, float *h, int n) {
 
 void event_wait(cudaStream_t s, cudaEvent_t done, float *d, int n) {
   cudaGraph_t graph;
-  cudaStreamBeginCapture(s, cudaStreamCaptureModeRelaxed);
+  cudaStreamBeginCapture(s, cudaStreamCaptureModeRelaxed);  // WARN[trace-capture-status-ignored]: 'cudaStreamBeginCapture' is discarded
   relu<<<1, 256, 0, s>>>(d, n);
   cudaEventRecord(done, s);
   cudaEventSynchronize(done);  // ERROR[trace-host-read]: 'cudaEventSynchronize' waits for the device
-  cudaStreamEndCapture(s, &graph);
+  cudaStreamEndCapture(s, &graph);  // WARN[trace-capture-status-ignored]: 'cudaStreamEndCapture' is discarded
 }
 
 void frees_inside(cudaStream_t s, float *scratch, float *d, int n) {
   cudaGraph_t graph;
-  cudaStreamBeginCapture(s, cudaStreamCaptureModeGlobal);
+  cudaStreamBeginCapture(s, cudaStreamCaptureModeGlobal);  // WARN[trace-capture-status-ignored]: 'cudaStreamBeginCapture' is discarded
   relu<<<1, 256, 0, s>>>(d, n);
   cudaFree(scratch);  // ERROR[trace-host-read]: 'cudaFree' waits for the device
-  cudaStreamEndCapture(s, &graph);
+  cudaStreamEndCapture(s, &graph);  // WARN[trace-capture-status-ignored]: 'cudaStreamEndCapture' is discarded
 }
 
 void allocates_inside(cudaStream_t s, int n) {
   cudaGraph_t graph;
   float *tmp = nullptr;
-  cudaStreamBeginCapture(s, cudaStreamCaptureModeGlobal);
+  cudaStreamBeginCapture(s, cudaStreamCaptureModeGlobal);  // WARN[trace-capture-status-ignored]: 'cudaStreamBeginCapture' is discarded
   cudaMalloc(reinterpret_cast<void **>(&tmp), n * sizeof(float));  // WARN[trace-variable-creation]: 'cudaMalloc' allocates during the capture on 's'
   relu<<<1, 256, 0, s>>>(tmp, n);
-  cudaStreamEndCapture(s, &graph);
+  cudaStreamEndCapture(s, &graph);  // WARN[trace-capture-status-ignored]: 'cudaStreamEndCapture' is discarded
 }
 
 struct Workspace {
@@ -66,10 +66,10 @@ struct Workspace {
 
 void helper_allocates(cudaStream_t s, Workspace &ws, int n) {
   cudaGraph_t graph;
-  cudaStreamBeginCapture(s, cudaStreamCaptureModeGlobal);
+  cudaStreamBeginCapture(s, cudaStreamCaptureModeGlobal);  // WARN[trace-capture-status-ignored]: 'cudaStreamBeginCapture' is discarded
   float *x = ws.get(n);
   relu<<<1, 256, 0, s>>>(x, n);
-  cudaStreamEndCapture(s, &graph);
+  cudaStreamEndCapture(s, &graph);  // WARN[trace-capture-status-ignored]: 'cudaStreamEndCapture' is discarded
 }
 
 // The recorded forms: copies, sets, allocations and frees on the captured stream become nodes.
@@ -77,15 +77,15 @@ void async_idioms(cudaStream_t s, float *d, const float *h_pinned, int n) {
   cudaGraph_t graph;
   cudaGraphExec_t exec;
   float *tmp = nullptr;
-  cudaStreamBeginCapture(s, cudaStreamCaptureModeGlobal);
+  cudaStreamBeginCapture(s, cudaStreamCaptureModeGlobal);  // WARN[trace-capture-status-ignored]: 'cudaStreamBeginCapture' is discarded
   cudaMemcpyAsync(d, h_pinned, n * sizeof(float), cudaMemcpyHostToDevice, s);
   cudaMallocAsync(reinterpret_cast<void **>(&tmp), n * sizeof(float), s);
   cudaMemsetAsync(tmp, 0, n * sizeof(float), s);
   relu<<<(n + 255) / 256, 256, 0, s>>>(d, n);
   cudaFreeAsync(tmp, s);
-  cudaStreamEndCapture(s, &graph);
-  cudaGraphInstantiate(&exec, graph, 0);
-  cudaGraphLaunch(exec, s);
+  cudaStreamEndCapture(s, &graph);  // WARN[trace-capture-status-ignored]: 'cudaStreamEndCapture' is discarded
+  cudaGraphInstantiate(&exec, graph, 0);  // WARN[trace-capture-status-ignored]: 'cudaGraphInstantiate' is discarded
+  cudaGraphLaunch(exec, s);  // WARN[trace-capture-status-ignored]: 'cudaGraphLaunch' is discarded
   cudaStreamSynchronize(s);  // after the replay: waits for it, as intended
   cudaMemcpy(const_cast<float *>(h_pinned), d, n * sizeof(float), cudaMemcpyDeviceToHost);
 }
@@ -99,15 +99,15 @@ void maybe_sync(cudaStream_t s) {
 
 void checked_helper(cudaStream_t s, float *d, int n) {
   cudaGraph_t graph;
-  cudaStreamBeginCapture(s, cudaStreamCaptureModeGlobal);
+  cudaStreamBeginCapture(s, cudaStreamCaptureModeGlobal);  // WARN[trace-capture-status-ignored]: 'cudaStreamBeginCapture' is discarded
   relu<<<1, 256, 0, s>>>(d, n);
   maybe_sync(s);
-  cudaStreamEndCapture(s, &graph);
+  cudaStreamEndCapture(s, &graph);  // WARN[trace-capture-status-ignored]: 'cudaStreamEndCapture' is discarded
 }
 
 void get_capture_info(cudaStream_t s, float *d, int n) {
   cudaGraph_t graph;
-  cudaStreamBeginCapture(s, cudaStreamCaptureModeGlobal);
+  cudaStreamBeginCapture(s, cudaStreamCaptureModeGlobal);  // WARN[trace-capture-status-ignored]: 'cudaStreamBeginCapture' is discarded
   relu<<<1, 256, 0, s>>>(d, n);
   cudaStreamCaptureStatus st;
   cudaStreamGetCaptureInfo(s, &st);
@@ -116,7 +116,7 @@ void get_capture_info(cudaStream_t s, float *d, int n) {
   } else {
     relu<<<1, 256, 0, s>>>(d, n);
   }
-  cudaStreamEndCapture(s, &graph);
+  cudaStreamEndCapture(s, &graph);  // WARN[trace-capture-status-ignored]: 'cudaStreamEndCapture' is discarded
 }
 
 // Allocate before capturing, free after: nothing of it is recorded.
@@ -124,8 +124,8 @@ void allocate_outside(cudaStream_t s, int n) {
   cudaGraph_t graph;
   float *tmp = nullptr;
   cudaMalloc(reinterpret_cast<void **>(&tmp), n * sizeof(float));
-  cudaStreamBeginCapture(s, cudaStreamCaptureModeGlobal);
+  cudaStreamBeginCapture(s, cudaStreamCaptureModeGlobal);  // WARN[trace-capture-status-ignored]: 'cudaStreamBeginCapture' is discarded
   relu<<<1, 256, 0, s>>>(tmp, n);
-  cudaStreamEndCapture(s, &graph);
+  cudaStreamEndCapture(s, &graph);  // WARN[trace-capture-status-ignored]: 'cudaStreamEndCapture' is discarded
   cudaFree(tmp);
 }

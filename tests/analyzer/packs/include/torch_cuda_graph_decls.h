@@ -25,6 +25,8 @@ class Tensor {
   Tensor cpu() const;
   bool is_nonzero() const;
   Tensor nonzero() const;
+  Tensor masked_select(const Tensor &mask) const;
+  Tensor unique_consecutive() const;
   bool equal(const Tensor &other) const;
   Tensor &copy_(const Tensor &src, bool non_blocking = false) const;
   Tensor &fill_(double value) const;
@@ -37,6 +39,8 @@ class Tensor {
   std::vector<int64_t> sizes() const;
 };
 Tensor operator+(const Tensor &a, const Tensor &b);
+Tensor nonzero(const Tensor &self);
+Tensor masked_select(const Tensor &self, const Tensor &mask);
 Tensor operator*(const Tensor &a, double b);
 
 namespace cuda {
