@@ -416,7 +416,7 @@ class NamedCalls : public RecursiveASTVisitor<NamedCalls> {
 }  // namespace
 
 std::vector<std::pair<const CallExpr*, const FunctionDecl*>> callsNamed(ASTContext& Ctx,
-                                                                      const std::set<std::string>& Names) {
+                                                                        const std::set<std::string>& Names) {
   NamedCalls V(Ctx.getSourceManager(), Names);
   V.TraverseDecl(Ctx.getTranslationUnitDecl());
   return std::move(V.Found);

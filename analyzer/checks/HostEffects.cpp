@@ -38,7 +38,8 @@ std::string matchedCallName(const Expr* E, const std::vector<std::string>& Names
           Obj = Obj->IgnoreParenImpCasts();  // past the derived-to-base conversion of an inherited method
           QualType T = Obj->getType();
           if (T->isPointerType()) T = T->getPointeeType();
-          if (const auto* RD = T->getAsCXXRecordDecl()) Candidates.push_back(recordName(RD) + "::" + MD->getNameAsString());
+          if (const auto* RD = T->getAsCXXRecordDecl())
+            Candidates.push_back(recordName(RD) + "::" + MD->getNameAsString());
         }
     }
   }
@@ -160,7 +161,8 @@ void reportHostCalls(const CheckContext& C, const std::vector<std::string>& Name
       C.Report(std::move(F));
     };
     for (const auto& [E, Name] : V.Found)
-      Report(E, isa<CXXConstructExpr>(E) ? qualifiedNameOf(cast<CXXConstructExpr>(E)->getConstructor()->getParent()) : Name);
+      Report(E, isa<CXXConstructExpr>(E) ? qualifiedNameOf(cast<CXXConstructExpr>(E)->getConstructor()->getParent())
+                                         : Name);
   });
 }
 

@@ -126,7 +126,8 @@ class ThrowingCallees {
     bool Throws = false;
     forEachStmt(Def->getBody(), [&](const Stmt* S) {
       if (isa<CXXThrowExpr>(S)) Throws = true;
-      if (const auto* Call = dyn_cast<CallExpr>(S); Call && !Throws) Throws = throws(Call->getDirectCallee(), Depth + 1);
+      if (const auto* Call = dyn_cast<CallExpr>(S); Call && !Throws)
+        Throws = throws(Call->getDirectCallee(), Depth + 1);
     });
     return Known[Def] = Throws;
   }
@@ -190,9 +191,9 @@ std::set<const Stmt*> notCapturePaths(const Stmt* Body, const Expr* Begin, const
     }
     // The begin itself in the condition, or its stored status tested after it.
     bool TestsBegin = mentions(If->getCond(), Begin, nullptr);
-    if (!TestsBegin && (!mentions(If->getCond(), nullptr, Status) ||
-                        SM.isBeforeInTranslationUnit(SM.getExpansionLoc(If->getBeginLoc()),
-                                                     SM.getExpansionLoc(Begin->getBeginLoc()))))
+    if (!TestsBegin &&
+        (!mentions(If->getCond(), nullptr, Status) ||
+         SM.isBeforeInTranslationUnit(SM.getExpansionLoc(If->getBeginLoc()), SM.getExpansionLoc(Begin->getBeginLoc()))))
       return;
     if (!BeginTest || SM.isBeforeInTranslationUnit(If->getBeginLoc(), BeginTest->getBeginLoc())) BeginTest = If;
   });
@@ -292,9 +293,9 @@ void TraceCaptureLeftOpenCheck::run(const CheckContext& C) {
     // For such handles only explicit exits are reported: not a begin reached again, not a loop
     // condition that skips the end.
     bool VaryingHandle = false;
-    if (const auto* BeginCall = dyn_cast<CallExpr>(Root.BeginCall); BeginCall && Root.Capture->HandleArg >= 0 &&
-                                                                   static_cast<unsigned>(Root.Capture->HandleArg) <
-                                                                       BeginCall->getNumArgs()) {
+    if (const auto* BeginCall = dyn_cast<CallExpr>(Root.BeginCall);
+        BeginCall && Root.Capture->HandleArg >= 0 &&
+        static_cast<unsigned>(Root.Capture->HandleArg) < BeginCall->getNumArgs()) {
       std::set<const VarDecl*> Written;
       forEachWrite(Def->getBody(), [&](const Expr* Target, const Expr*) {
         if (const auto* V = baseVariable(Target)) Written.insert(V);

@@ -2,10 +2,9 @@
 // instantiate, launch) whose returned status is dropped. Unlike the region checks it looks at every
 // function of the file, since instantiation and launch happen outside regions. Dropped: the call is
 // an expression statement, or its status is stored in a local variable whose value is never read
-// afterwards (overwritten or out of scope first, on every path of the function's CFG). Not dropped: a call written as a macro
-// argument (a check macro such as CUDA_CHECK/HIP_CHECK/checkCudaErrors is trusted to check it), a
-// status compared, returned, passed on or tested, and an explicit cast to void (a deliberate discard,
-// as with [[nodiscard]]).
+// afterwards (overwritten or out of scope first, on every path of the function's CFG). Not dropped: a call written as a
+// macro argument (a check macro such as CUDA_CHECK/HIP_CHECK/checkCudaErrors is trusted to check it), a status
+// compared, returned, passed on or tested, and an explicit cast to void (a deliberate discard, as with [[nodiscard]]).
 #include "checks/TraceCaptureStatusIgnoredCheck.h"
 
 #include <map>
@@ -96,7 +95,7 @@ bool storedValueRead(const FunctionDecl* FD, ASTContext& Ctx, const Stmt* Store,
   CFG::BuildOptions Options;
   Options.setAllAlwaysAdd();  // every reference an element, in evaluation order
   auto Graph = CFG::buildCFG(FD, FD->getBody(), &Ctx, Options);
-  if (!Graph) return true;  // nothing known: not reported
+  if (!Graph) return true;                // nothing known: not reported
   std::set<const DeclRefExpr*> Assigned;  // left sides of plain assignments to Var
   const CFGBlock* StoreBlock = nullptr;
   unsigned StoreIndex = 0;
@@ -117,7 +116,8 @@ bool storedValueRead(const FunctionDecl* FD, ASTContext& Ctx, const Stmt* Store,
     for (unsigned I = From; I < B->size(); ++I)
       if (auto S = (*B)[I].getAs<CFGStmt>()) {
         if (const auto* A = dyn_cast<BinaryOperator>(S->getStmt()); A && A->getOpcode() == BO_Assign)
-          if (const auto* Ref = dyn_cast<DeclRefExpr>(A->getLHS()->IgnoreParens()); Ref && Assigned.count(Ref)) return -1;
+          if (const auto* Ref = dyn_cast<DeclRefExpr>(A->getLHS()->IgnoreParens()); Ref && Assigned.count(Ref))
+            return -1;
         if (const auto* Ref = dyn_cast<DeclRefExpr>(S->getStmt()); Ref && Ref->getDecl() == Var && !Assigned.count(Ref))
           return 1;
       }
@@ -156,7 +156,8 @@ void TraceCaptureStatusIgnoredCheck::run(const CheckContext& C) {
   std::vector<std::pair<const Site*, StatusUse>> Reports;
   for (const auto& Site : Found) {
     // A macro argument: the macro is trusted to check it (CUDA_CHECK, HIP_CHECK, checkCudaErrors).
-    if (SM.isMacroArgExpansion(Site.Call->getBeginLoc()) || SM.isInSystemHeader(SM.getFileLoc(Site.Call->getBeginLoc())))
+    if (SM.isMacroArgExpansion(Site.Call->getBeginLoc()) ||
+        SM.isInSystemHeader(SM.getFileLoc(Site.Call->getBeginLoc())))
       continue;
     const Stmt* Body = Site.In->getBody();
     auto& PM = Parents[Site.In];

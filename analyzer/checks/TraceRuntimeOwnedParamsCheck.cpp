@@ -61,7 +61,8 @@ void TraceRuntimeOwnedParamsCheck::run(const CheckContext& C) {
   std::map<std::string, std::pair<const CaptureRegion*, const CaptureRegion::OwnedParams*>> Queries;
   std::set<std::string> Names;
   for (const auto& Kind : C.Model.pack().CaptureRegions)
-    for (const auto& O : Kind.OwnedParamQueries) Queries.emplace(O.Query, std::make_pair(&Kind, &O)), Names.insert(O.Query);
+    for (const auto& O : Kind.OwnedParamQueries)
+      Queries.emplace(O.Query, std::make_pair(&Kind, &O)), Names.insert(O.Query);
   if (Queries.empty()) return;
   const auto& SM = C.Ctx.getSourceManager();
   std::map<const FunctionDecl*, std::unique_ptr<FlowGraph>> Flows;
@@ -88,13 +89,12 @@ void TraceRuntimeOwnedParamsCheck::run(const CheckContext& C) {
     });
     for (const Expr* W : Owned) {
       if (!After(Call, W)) continue;
-      bool Copied = std::any_of(Repointed.begin(), Repointed.end(),
-                                [&](const Expr* R) { return After(Call, R) && After(R, W); });
+      bool Copied =
+          std::any_of(Repointed.begin(), Repointed.end(), [&](const Expr* R) { return After(Call, R) && After(R, W); });
       auto P = C.point(W->getBeginLoc());
       if (Copied || !Seen.insert({P.File, P.Line, P.Column}).second) continue;
-      std::string Text = Lexer::getSourceText(CharSourceRange::getTokenRange(W->getSourceRange()), SM,
-                                              C.Ctx.getLangOpts())
-                             .str();
+      std::string Text =
+          Lexer::getSourceText(CharSourceRange::getTokenRange(W->getSourceRange()), SM, C.Ctx.getLangOpts()).str();
       if (auto Eq = Text.find('='); Eq != std::string::npos) Text = Text.substr(0, Eq);
       while (!Text.empty() && Text.back() == ' ') Text.pop_back();
       Finding F;
@@ -104,7 +104,8 @@ void TraceRuntimeOwnedParamsCheck::run(const CheckContext& C) {
       F.TracedFunction = In->getNameAsString();
       F.Entity = V->getNameAsString() + "@" + locationString(C, W->getBeginLoc());
       F.Message = fillMessage(Template->second, Text, In->getNameAsString(), Query->Query);
-      F.Notes.push_back({C.point(Call->getBeginLoc()), "'" + Query->Query + "' hands out the node's own parameters here"});
+      F.Notes.push_back(
+          {C.point(Call->getBeginLoc()), "'" + Query->Query + "' hands out the node's own parameters here"});
       C.Report(std::move(F));
     }
   }

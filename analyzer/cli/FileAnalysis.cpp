@@ -114,7 +114,8 @@ std::optional<long long> macroInteger(Preprocessor& PP, const std::string& Name)
   std::string Text = PP.getSpelling(MI->getReplacementToken(0));
   while (!Text.empty() && (Text.back() == 'L' || Text.back() == 'l' || Text.back() == 'U' || Text.back() == 'u'))
     Text.pop_back();
-  if (Text.empty() || Text.size() > 18 || Text.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+  if (Text.empty() || Text.size() > 18 || Text.find_first_not_of("0123456789") != std::string::npos)
+    return std::nullopt;
   return std::stoll(Text);
 }
 

@@ -71,10 +71,10 @@ void Pack::applyVersionConditions(const std::function<std::optional<long long>(c
   for (const auto& E : Versioned) {
     auto V = MacroValue(E.Macro);
     if (!V) continue;
-    bool Holds = E.Op == ">=" ? *V >= E.Value
-                 : E.Op == ">" ? *V > E.Value
+    bool Holds = E.Op == ">="   ? *V >= E.Value
+                 : E.Op == ">"  ? *V > E.Value
                  : E.Op == "<=" ? *V <= E.Value
-                 : E.Op == "<" ? *V < E.Value
+                 : E.Op == "<"  ? *V < E.Value
                  : E.Op == "==" ? *V == E.Value
                                 : *V != E.Value;
     if (auto* L = E.List(*this); L && Holds) L->push_back(E.Name);
@@ -157,16 +157,18 @@ VersionedEntry versionCondition(const nlohmann::json& J, const Pointer& Where) {
     E.Op = Op;
     std::string Number = Trim(Text.substr(At + Op.size()));
     bool Digits = !Number.empty() && Number.find_first_not_of("0123456789") == std::string::npos;
-    bool Name = !E.Macro.empty() && E.Macro.find_first_not_of(
-                                        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_") == std::string::npos;
+    bool Name = !E.Macro.empty() &&
+                E.Macro.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_") ==
+                    std::string::npos;
     if (Digits && Name && Number.size() < 18) {
       E.Value = std::stoll(Number);
       return E;
     }
     break;
   }
-  throw PackError{Where, "'" + readablePointer(Where.to_string()) +
-                             "' must be a condition 'MACRO OP INTEGER' (OP: >=, >, <=, <, ==, !=), as \"CUDA_VERSION >= 13000\""};
+  throw PackError{
+      Where, "'" + readablePointer(Where.to_string()) +
+                 "' must be a condition 'MACRO OP INTEGER' (OP: >=, >, <=, <, ==, !=), as \"CUDA_VERSION >= 13000\""};
 }
 
 // A name list whose entries may also be objects: {"name": ..., "reason": ..., "if": ...}. The reason
@@ -187,7 +189,8 @@ void entries(const nlohmann::json& J, const Pointer& Where, const std::string& K
     names(nlohmann::json::array({J[I]["name"]}), At / "name", One, Qualified);
     if (J[I].contains("reason")) {
       if (!J[I]["reason"].is_string() || J[I]["reason"].get<std::string>().empty())
-        throw PackError{At / "reason", "'" + readablePointer((At / "reason").to_string()) + "' must be a non-empty string"};
+        throw PackError{At / "reason",
+                        "'" + readablePointer((At / "reason").to_string()) + "' must be a non-empty string"};
       P.Reasons[One[0]] = J[I]["reason"].get<std::string>();
     }
     if (J[I].contains("if")) {
@@ -259,10 +262,9 @@ MessageTemplates messages(const nlohmann::json& J, const Pointer& Where,
 
 CaptureRegion captureRegion(const nlohmann::json& J, const Pointer& At,
                             std::shared_ptr<const MessageTemplates> Messages) {
-  onlyKnownKeys(
-      J, At,
-      {"begin", "end", "handle_arg", "replay", "instantiate", "update", "capturing_values", "not_capturing_values",
-       "status_calls", "owned_params"});
+  onlyKnownKeys(J, At,
+                {"begin", "end", "handle_arg", "replay", "instantiate", "update", "capturing_values",
+                 "not_capturing_values", "status_calls", "owned_params"});
   CaptureRegion R;
   R.Messages = std::move(Messages);
   for (const char* Key : {"begin", "end"})

@@ -14,9 +14,9 @@
 namespace tracelint {
 
 // A pack's message templates, by key: a rule id or a rule id with a variant (".call", ".tensor",
-// ...), as the catalogue lists them (Catalogue::messageKeys). {subject}, {function}, {source} and {reason} are filled in by the
-// check. A pack that writes "messages" applies only the rules it gives templates for; one that does
-// not gets every rule with API-neutral texts.
+// ...), as the catalogue lists them (Catalogue::messageKeys). {subject}, {function}, {source} and {reason} are filled
+// in by the check. A pack that writes "messages" applies only the rules it gives templates for; one that does not gets
+// every rule with API-neutral texts.
 using MessageTemplates = std::map<std::string, std::string>;
 
 // Template with its placeholders filled in.
