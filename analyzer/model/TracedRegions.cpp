@@ -845,6 +845,13 @@ class CaptureScanner : public RecursiveASTVisitor<CaptureScanner> {
       (Begin ? Begins : Ends).push_back({E, Functions.back(), &Kind, Text, Text.empty() ? Name : Text});
     }
     Calls.emplace_back(E, Functions.back());
+    if (const auto* Ref = dyn_cast<DeclRefExpr>(E->getCallee()->IgnoreParenImpCasts())) CalleeRefs.insert(Ref);
+    return true;
+  }
+  // Functions named other than as the callee of a call: handed over as callables.
+  bool VisitDeclRefExpr(DeclRefExpr* E) {
+    if (const auto* FD = dyn_cast<FunctionDecl>(E->getDecl()); FD && !Functions.empty())
+      FunctionRefs.push_back({E, FD, Functions.back()});
     return true;
   }
   bool VisitBinaryOperator(BinaryOperator* B) {
@@ -868,6 +875,13 @@ class CaptureScanner : public RecursiveASTVisitor<CaptureScanner> {
 
   std::vector<CaptureCall> Begins, Ends;
   std::vector<std::pair<const CallExpr*, const FunctionDecl*>> Calls;
+  struct FunctionRef {
+    const DeclRefExpr* Ref;
+    const FunctionDecl* Named;
+    const FunctionDecl* In;
+  };
+  std::vector<FunctionRef> FunctionRefs;  // callees excluded after the walk (CalleeRefs)
+  std::set<const DeclRefExpr*> CalleeRefs;
   std::vector<FlagWrite> Flags;
   std::vector<std::pair<const IfStmt*, const FunctionDecl*>> Ifs;
 
@@ -998,6 +1012,9 @@ void TracedRegionModel::findCaptureRoots() {
   for (const auto& [F, Kind] : SetTrue)
     if (SetFalse.count(F)) Flags.emplace(F, Kind);
 
+  std::set<std::pair<const FunctionDecl*, const CaptureRegion*>> EndFunctions;  // this file's end wrappers
+  for (const auto& W : Wrappers)
+    if (!W.Begins) EndFunctions.insert({W.Fn->getCanonicalDecl(), W.Kind});
   // Regions: each begin call up to the first end call after it on the same handle in the same
   // function, or to the function's end (a wrapper that begins and returns).
   for (const auto& B : Scan.Begins) {
@@ -1007,19 +1024,27 @@ void TracedRegionModel::findCaptureRoots() {
           before(SM, B.Call->getBeginLoc(), E.Call->getBeginLoc()) &&
           (!End || before(SM, E.Call->getBeginLoc(), End->Call->getBeginLoc())))
         End = &E;
+    // A function that ends captures, handed over as a callable after the begin (`std::thread
+    // t(end_capture, s, &g)`, a callback), ends this one where it is named, if before the end call.
+    const Expr* EndAt = End ? End->Call : nullptr;
+    for (const auto& F : Scan.FunctionRefs)
+      if (F.In == B.In && !Scan.CalleeRefs.count(F.Ref) && EndFunctions.count({F.Named->getCanonicalDecl(), B.Kind}) &&
+          before(SM, B.Call->getBeginLoc(), F.Ref->getBeginLoc()) &&
+          (!EndAt || before(SM, F.Ref->getBeginLoc(), EndAt->getBeginLoc())))
+        EndAt = F.Ref;
     TracedRoot R;
     R.Callable = B.In;
     R.Capture = B.Kind;
     R.Messages = B.Kind->Messages;
     R.Name = B.Shown;
     R.BeginCall = B.Call;
-    R.EndCall = End ? End->Call : nullptr;
+    R.EndCall = EndAt;
     R.EntryLoc = B.Call->getBeginLoc();
-    R.EntryEndLoc = End ? End->Call->getEndLoc() : B.Call->getEndLoc();
+    R.EntryEndLoc = EndAt ? EndAt->getEndLoc() : B.Call->getEndLoc();
     const Stmt* Body = B.In->getBody();
     R.Region = SourceRange(SM.getExpansionRange(B.Call->getEndLoc()).getEnd(),
-                           End ? fileLoc(SM, End->Call->getBeginLoc()) : fileEnd(SM, Body->getEndLoc()));
-    R.RegionEndIncluded = !End;
+                           EndAt ? fileLoc(SM, EndAt->getBeginLoc()) : fileEnd(SM, Body->getEndLoc()));
+    R.RegionEndIncluded = !EndAt;
     Roots.push_back(std::move(R));
   }
 

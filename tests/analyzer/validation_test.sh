@@ -77,7 +77,7 @@ cat > "$dir/capture.cpp" <<'CPP'
 extern "C" int cudaStreamBeginCapture(struct CUstream_st *s, int mode);
 extern "C" int cudaStreamEndCapture(struct CUstream_st *s, struct CUgraph_st **g);
 int steps = 0;
-void f(struct CUstream_st *s) { struct CUgraph_st *g; cudaStreamBeginCapture(s, 0); ++steps; cudaStreamEndCapture(s, &g); }
+void f(struct CUstream_st *s) { struct CUgraph_st *g; if (cudaStreamBeginCapture(s, 0)) return; ++steps; if (cudaStreamEndCapture(s, &g)) return; }
 CPP
 n=$("$tool" "$dir/capture.cpp" --quiet --format=json -- -std=c++17 | count_findings)
 [ "$n" = 1 ] || fail "cuda-graphs pack not on where cudaStreamBeginCapture is declared: $n findings, want 1"

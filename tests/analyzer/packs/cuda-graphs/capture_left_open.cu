@@ -177,6 +177,8 @@ void ended_elsewhere(cudaStream_t s, float *d, int n, cudaGraph_t *g) {
   CUDA_CHECK(cudaStreamBeginCapture(s, cudaStreamCaptureModeRelaxed));
   step<<<1, 256, 0, s>>>(d, n);
   run_async(end_on_worker, s, g);
+  // The capture ended where end_on_worker was handed over: waiting now is not inside it.
+  CUDA_CHECK(cudaStreamSynchronize(s));
 }
 
 // Loops that begin and end on every iteration, with an early exit outside the region.
