@@ -15,7 +15,9 @@ c = json.load(open(sys.argv[1]))
 s = c["summary"]
 assert s["static_findings"] == 2 and s["confirmed"] == 2, s
 assert s["runtime_observations"] == 2 and s["missed"] == 0, s
-assert all(x["file"].endswith("counters.h") for x in c["static"]), c["static"]
+# The hazard is in counters.h, reached from header_hazard.cpp's traced functions: the main file's
+# findings, at its calls (issue 28.1), and they still join with the runtime's observations.
+assert all(x["file"].endswith("header_hazard.cpp") for x in c["static"]), c["static"]
 assert sorted(x["function"] for x in c["runtime"]) == ["first", "second"]
 print("confirm across processes and headers: ok")
 PY
