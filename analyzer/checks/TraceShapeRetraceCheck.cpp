@@ -107,16 +107,21 @@ class VaryingShape {
     if (const auto* U = dyn_cast<UnaryOperator>(E); U && (U->getOpcode() == UO_Minus || U->getOpcode() == UO_Plus)) {
       auto L = linear(U->getSubExpr(), Depth + 1);
       if (L && U->getOpcode() == UO_Minus)
-        for (auto& [V, K] : L->Terms) K = -K;
+        for (auto& [V, K] : L->Terms)
+          if (__builtin_sub_overflow(std::int64_t{0}, K, &K)) return std::nullopt;
       return L;
     }
     const auto* B = dyn_cast<BinaryOperator>(E);
     if (!B) return std::nullopt;
     auto L = linear(B->getLHS(), Depth + 1), R = linear(B->getRHS(), Depth + 1);
     if (!L || !R) return std::nullopt;
-    auto Combine = [&](int Sign) {
-      for (const auto& [V, K] : R->Terms)
-        if ((L->Terms[V] += Sign * K) == 0) L->Terms.erase(V);
+    // Coefficients that overflow (absurd literals) make the expression unknown, never undefined.
+    auto Combine = [&](int Sign) -> std::optional<Linear> {
+      for (const auto& [V, K] : R->Terms) {
+        auto& Sum = L->Terms[V];
+        if (Sign > 0 ? __builtin_add_overflow(Sum, K, &Sum) : __builtin_sub_overflow(Sum, K, &Sum)) return std::nullopt;
+        if (Sum == 0) L->Terms.erase(V);
+      }
       return L;
     };
     if (B->getOpcode() == BO_Add) return Combine(1);
@@ -128,7 +133,8 @@ class VaryingShape {
       if (!Other || !Other->EvaluateAsInt(Value, Ctx)) return L->Terms.empty() && R->Terms.empty() ? L : std::nullopt;
       auto Scale = Value.Val.getInt().getExtValue();
       auto& Varied = L->Terms.empty() ? R : L;
-      for (auto& [V, K] : Varied->Terms) K *= Scale;
+      for (auto& [V, K] : Varied->Terms)
+        if (__builtin_mul_overflow(K, Scale, &K)) return std::nullopt;
       return Varied;
     }
     return L->Terms.empty() && R->Terms.empty() ? L : std::nullopt;

@@ -95,3 +95,16 @@ void data_is_not_shape(const tl::tensor& data) {
     step(tl::tensor::from_vector(grown, {n}));  // WARN[trace-shape-retrace]: argument 0 of 'data_step' changes shape from iteration to iteration (its shape uses 'n')
   }
 }
+
+// Issue 28.7: a range whose start and stop move together keeps its length, so its shape; one
+// whose length follows the loop does not.
+void moving_windows() {
+  auto ids_sum = tl::function([](const tl::tensor& ids) { return tl::sum(ids); }, {.name = "ids_sum"});
+  for (std::int64_t e = 0; e < 5; ++e) {
+    ids_sum(tl::arange(10 * e, 10 * e + 10));
+    ids_sum(tl::arange(e - 3, 7 + e, 2));
+    ids_sum(tl::arange(0, e + 1));  // WARN[trace-shape-retrace]: its shape uses 'e'
+    ids_sum(tl::arange(e, 2 * e));  // WARN[trace-shape-retrace]: its shape uses 'e'
+  }
+}
+
