@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "clang/AST/ExprCXX.h"
+#include "clang/AST/ParentMap.h"
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/Basic/SourceManager.h"
 
@@ -333,6 +334,37 @@ FindingNote rootNote(const CheckContext& C, const TracedRoot& Root) {
     return {C.point(Root.EntryLoc),
             Root.BeginCall ? "the capture on '" + Root.Name + "' begins here" : "capturing is tested here"};
   return {C.point(Root.EntryLoc), "'" + Root.Name + "' is traced here"};
+}
+
+bool endsTheProgram(const Stmt* S, const Stmt* Body, ASTContext& Ctx) {
+  (void)Ctx;
+  // A statement that ends the program whenever it runs: a call of a function that does not return,
+  // or a throw, as the statement itself (not inside a branch of it).
+  auto Ends = [](const Stmt* Child) {
+    const auto* E = dyn_cast<Expr>(Child);
+    if (!E) return false;
+    E = E->IgnoreImplicit();
+    if (isa<CXXThrowExpr>(E)) return true;
+    const auto* Call = dyn_cast<CallExpr>(E);
+    return Call && Call->getDirectCallee() && Call->getDirectCallee()->isNoReturn();
+  };
+  ParentMap PM(const_cast<Stmt*>(Body));
+  for (const Stmt* Cur = S; Cur && Cur != Body;) {
+    const Stmt* Parent = PM.getParent(Cur);
+    // Only a branch (then or else of an if, a case, a catch): a function body that ends with
+    // exit() is the normal end of a program, not its failure path.
+    const Stmt* Above = Parent ? PM.getParent(Parent) : nullptr;
+    bool Branch = Above && (isa<IfStmt>(Above) || isa<SwitchCase>(Above) || isa<CXXCatchStmt>(Above));
+    if (const auto* Block = dyn_cast_or_null<CompoundStmt>(Parent); Block && Branch) {
+      bool After = false;
+      for (const auto* Child : Block->body()) {
+        if (After && Ends(Child)) return true;
+        After |= Child == Cur;
+      }
+    }
+    Cur = Parent;
+  }
+  return false;
 }
 
 void addTracePathNotes(const CheckContext& C, const Reachable& R, Finding& F) {

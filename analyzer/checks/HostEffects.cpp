@@ -146,7 +146,9 @@ void reportHostCalls(const CheckContext& C, const std::vector<std::string>& Name
     HostCalls V(Names);
     V.TraverseStmt(Def->getBody());
     auto Report = [&](const Expr* E, const std::string& Callee) {
-      if (SM.isInSystemHeader(SM.getFileLoc(E->getExprLoc())) || !C.Model.inRegion(R, E)) return;
+      if (SM.isInSystemHeader(SM.getFileLoc(E->getExprLoc())) || !C.Model.inRegion(R, E) ||
+          endsTheProgram(E, Def->getBody(), C.Ctx))
+        return;
       // Writing into a string stream is no I/O; printing its text later is, where that happens.
       if (const auto* Call = dyn_cast<CallExpr>(E))
         if (const auto* Stream = streamOf(Call); Stream && C.Model.isInMemoryStream(Stream->getType())) return;

@@ -52,7 +52,7 @@ std::optional<LambdaCaptureKind> captureKindOf(const FunctionDecl* Fn, const Var
 class WriteFinder : public RecursiveASTVisitor<WriteFinder> {
  public:
   WriteFinder(const CheckContext& C, const Reachable& R, const Stmt* Body)
-      : C(C), R(R), Parents(const_cast<Stmt*>(Body)) {}
+      : C(C), R(R), Body(Body), Parents(const_cast<Stmt*>(Body)) {}
   bool TraverseLambdaExpr(LambdaExpr*) { return true; }  // separate function, analyzed when reached
 
   bool VisitBinaryOperator(BinaryOperator* B) {
@@ -169,7 +169,7 @@ class WriteFinder : public RecursiveASTVisitor<WriteFinder> {
   void written(const Stmt* Write, const Expr* Lhs, SourceLocation Loc, const std::string& How) {
     const auto& SM = C.Ctx.getSourceManager();
     if (SM.isInSystemHeader(SM.getFileLoc(Loc)) || !C.Model.inRegion(R, Write) ||
-        inCreateOnceBranch(Write, R.Fn, Parents))
+        inCreateOnceBranch(Write, R.Fn, Parents) || endsTheProgram(Write, Body, C.Ctx))
       return;
     if (!OnlyOnce) OnlyOnce = reachedOnlyOnce(C.Model, R);
     if (*OnlyOnce) return;
@@ -194,6 +194,7 @@ class WriteFinder : public RecursiveASTVisitor<WriteFinder> {
 
   const CheckContext& C;
   const Reachable& R;
+  const Stmt* Body;
   ParentMap Parents;
   std::optional<bool> OnlyOnce;  // R's function runs only from create-once branches
 };

@@ -118,7 +118,10 @@ def main():
     not_confirmed = []
     for source in sorted(glob.glob(os.path.join(opts.corpus, "*.cpp"))):
         stem = os.path.splitext(os.path.basename(source))[0]
+        # Built as corpus_<stem> or, for another set, <set>_<stem> (tests/runtime/CMakeLists.txt).
         binary = os.path.join(opts.bindir, "corpus_" + stem)
+        if not os.path.exists(binary):
+            binary = os.path.join(opts.bindir, os.path.basename(os.path.normpath(opts.bindir)) + "_" + stem)
         verify = "// Runtime: verify" in open(source, encoding="utf-8", errors="replace").read()
         if opts.mode:
             verify = opts.mode == "verify"
