@@ -91,8 +91,8 @@ std::vector<FindingNote> callPathNotes(const CheckContext& C, const Reachable& R
 FindingNote rootNote(const CheckContext& C, const TracedRoot& Root);
 // Is S on a path that ends the program: a statement of a branch (an if's, a case's, a catch's
 // block) that goes on to call a function that does not return, or to throw
-// (`if (err) { fprintf(stderr, ...); exit(1); }`, the failure branch of a checking helper)? What runs there runs once, as the process dies; the capture or trace it
-// interrupts is lost anyway, so it is no hazard of replays.
+// (`if (err) { fprintf(stderr, ...); exit(1); }`, the failure branch of a checking helper)? What runs there runs once,
+// as the process dies; the capture or trace it interrupts is lost anyway, so it is no hazard of replays.
 bool endsTheProgram(const clang::Stmt* S, const clang::Stmt* Body, clang::ASTContext& Ctx);
 
 // Notes for a finding in trace-reachable code: the call path from the traced root, then the root.
